@@ -98,7 +98,7 @@ impl Parser<'_> {
             self.pos += word.len();
             Ok(value)
         } else {
-            Err(self.error("invalid literal"))
+            Err(self.error("invalid word (expected true, false or null)"))
         }
     }
 

@@ -105,7 +105,7 @@ pub fn parse_rfc3339(text: &str) -> Result<i64, String> {
         }
     };
     let at = |i: usize, expected: &[u8]| b.get(i).is_some_and(|c| expected.contains(c));
-    let shape_ok = b.len() >= 20
+    let shape_ok = b.len() >= 19
         && at(4, b"-")
         && at(7, b"-")
         && at(10, b"Tt ")
@@ -337,6 +337,14 @@ mod tests {
             Ok("2024-02-29T00:00:00Z".into())
         );
         assert_eq!(parse_rfc3339("1969-12-31T23:59:59Z"), Ok(-1000));
+    }
+
+    #[test]
+    fn says_when_the_zone_is_missing() {
+        let err = parse_rfc3339("2026-12-01T10:00:00").unwrap_err();
+        assert!(err.contains("needs a time zone"), "{err}");
+        let err = parse_rfc3339("2026-12-01T10:00:00+0200").unwrap_err();
+        assert!(err.contains("malformed UTC offset"), "{err}");
     }
 
     #[test]
