@@ -1,0 +1,45 @@
+package io.attune.packbinaries.artifacts;
+
+import io.attune.packbinaries.target.TargetTriple;
+import java.nio.file.Path;
+
+/**
+ * Where each stage leaves its results under the output directory (by default
+ * {@code target/pack-binaries}); the next stage reads them from there, so each goal can also
+ * run on its own.
+ *
+ * <pre>
+ *   &lt;triple&gt;/&lt;binary&gt;          a built binary        (build)
+ *   &lt;triple&gt;/&lt;binary&gt;.sha256   its digest, sha256sum form
+ *   binaries.json               what the last build produced
+ *   verify-report.json          the ELF verdict on each  (verify)
+ *   image/                      images, index, archives  (image)
+ *   image.json                  what was pushed          (push)
+ * </pre>
+ */
+public record ArtifactLayout(Path root) {
+
+  public Path binary(TargetTriple target, String name) {
+    return root.resolve(target.name()).resolve(name);
+  }
+
+  public Path checksum(TargetTriple target, String name) {
+    return root.resolve(target.name()).resolve(name + ".sha256");
+  }
+
+  public Path builtBinaries() {
+    return root.resolve("binaries.json");
+  }
+
+  public Path verifyReport() {
+    return root.resolve("verify-report.json");
+  }
+
+  public Path imageDirectory() {
+    return root.resolve("image");
+  }
+
+  public Path pushReport() {
+    return root.resolve("image.json");
+  }
+}

@@ -1,0 +1,138 @@
+package io.attune.packbinaries.maven;
+
+import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.target.TargetTriple;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * What every goal shares: skipping, the target triples, the output directory, and turning the
+ * core's exceptions into Maven's two kinds of failure.
+ */
+public abstract class AbstractPackMojo extends AbstractMojo {
+
+  @Parameter(defaultValue = "${session}", readonly = true, required = true)
+  protected MavenSession session;
+
+  /** Skips this goal. */
+  @Parameter(property = PropertyNames.SKIP, defaultValue = "false")
+  protected boolean skip;
+
+  /** The one target triple to build for, e.g. {@code aarch64-unknown-linux-musl}. */
+  @Parameter(property = PropertyNames.TARGET)
+  protected String target;
+
+  /**
+   * The project's target triples. On the command line, {@code -Dpack.targets=a,b} picks some and
+   * {@code -Dpack.targets=all} picks every one configured here.
+   */
+  @Parameter(property = PropertyNames.TARGETS)
+  protected List<String> targets;
+
+  /** Where binaries, reports and images are written. */
+  @Parameter(
+      property = PropertyNames.OUTPUT_DIRECTORY,
+      defaultValue = "${project.build.directory}/pack-binaries")
+  protected File outputDirectory;
+
+  @Override
+  public final void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip) {
+      getLog().info("Skipping (" + PropertyNames.SKIP + " is true)");
+      return;
+    }
+    try {
+      run();
+    } catch (PackFailure e) {
+      throw new MojoFailureException(e.getMessage(), e);
+    } catch (TargetTriple.UnknownTargetException e) {
+      throw new MojoFailureException(e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MojoExecutionException("Interrupted", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new MojoExecutionException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+    }
+  }
+
+  /** The goal's work; throws {@link PackFailure} when the user's input is wrong. */
+  protected abstract void run() throws Exception;
+
+  protected BuildLog buildLog() {
+    return new MavenBuildLog(getLog());
+  }
+
+  protected ArtifactLayout layout() {
+    return new ArtifactLayout(outputDirectory.toPath());
+  }
+
+  /**
+   * The targets this run is for. A command-line {@code -Dpack.target} or {@code -Dpack.targets}
+   * wins over the POM (as in jib), so one project can be built for any target on demand.
+   */
+  protected List<TargetTriple> selectedTargets() throws PackFailure {
+    String single = userProperty(PropertyNames.TARGET);
+    String several = userProperty(PropertyNames.TARGETS);
+    List<String> configured = new ArrayList<>();
+    if (targets != null) {
+      targets.stream().flatMap(t -> splitList(t).stream()).forEach(configured::add);
+    }
+    configured.remove("all");
+    List<String> names;
+    if (single != null) {
+      names = List.of(single);
+    } else if (several != null) {
+      names = several.trim().equals("all") ? configured : splitList(several);
+      if (names.isEmpty()) {
+        throw new PackFailure(
+            "-Dpack.targets=all, but the project configures no <targets>; list them in the"
+                + " plugin's configuration, or name them: -Dpack.targets="
+                + TargetTriple.DEFAULT.name()
+                + ",aarch64-unknown-linux-musl");
+      }
+    } else if (!configured.isEmpty()) {
+      names = configured;
+    } else if (target != null && !target.isBlank()) {
+      names = List.of(target);
+    } else {
+      names = List.of(TargetTriple.DEFAULT.name());
+    }
+    Set<TargetTriple> triples = new LinkedHashSet<>();
+    for (String name : names) {
+      triples.add(TargetTriple.of(name));
+    }
+    return List.copyOf(triples);
+  }
+
+  /** A property given on the command line (or in MAVEN_OPTS), or null. */
+  protected String userProperty(String name) {
+    String value = session == null ? null : session.getUserProperties().getProperty(name);
+    if (value == null) {
+      value = System.getProperty(name);
+    }
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  protected static List<String> splitList(String text) {
+    if (text == null) {
+      return List.of();
+    }
+    return Arrays.stream(text.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
+  }
+}
