@@ -160,6 +160,17 @@ else
     say "SKIP no running Docker engine; structural check only"
 fi
 
+# --- compose end to end (opt-in: needs a busybox image already local) -------
+if [ -n "${SMOKE_BASE_IMAGE:-}" ]; then
+    if docker/test/compose-smoke.sh; then
+        pass "compose smoke run with $SMOKE_BASE_IMAGE"
+    else
+        fail "compose smoke run with $SMOKE_BASE_IMAGE"
+    fi
+else
+    say "SKIP compose smoke run (set SMOKE_BASE_IMAGE to a local busybox image)"
+fi
+
 # --- bats -------------------------------------------------------------------
 bats_passed=0
 bats_failed=0
