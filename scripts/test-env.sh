@@ -4,6 +4,7 @@
 #   scripts/test-env.sh up      bring up whatever is missing (idempotent), then self-check
 #   scripts/test-env.sh down    stop only what `up` started (by process id)
 #   scripts/test-env.sh env     print the shell variables the tests read
+#   scripts/test-env.sh path    print the directory holding its state (PACK_TEST_ENV)
 #
 # Parts: a Docker engine, a plain registry on 127.0.0.1:5000, a registry with htpasswd auth
 # behind TLS on 127.0.0.1:5443, qemu-user binfmt for arm64 and arm, a builder image with a Rust
@@ -274,6 +275,27 @@ base_image() {
     RESULT=created
 }
 
+# --- Tools the tests call ---------------------------------------------------------------------
+# Command, then the Debian package that brings it.
+TEST_TOOLS="bats:bats shellcheck:shellcheck docker-compose:docker-compose skopeo:skopeo umoci:umoci
+musl-gcc:musl-tools busybox:busybox-static gcc:gcc curl:curl openssl:openssl"
+
+test_tools() {
+    missing=""
+    for entry in $TEST_TOOLS; do
+        command -v "${entry%%:*}" >/dev/null 2>&1 || missing="$missing ${entry#*:}"
+    done
+    if [ -z "$missing" ]; then RESULT=reused; return 0; fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        # shellcheck disable=SC2086 # a list of package names
+        apt_install $missing
+        RESULT=created
+    else
+        # A developer's machine: tests needing these skip (they fail only under CI=true).
+        RESULT="missing:$missing"
+    fi
+}
+
 # --- Self-check: each part does its job ------------------------------------------------------
 self_check() {
     RESULT=passed
@@ -327,6 +349,7 @@ up() {
     part registry plain_registry
     part secure-registry secure_registry
     part qemu-binfmt qemu_binfmt
+    part test-tools test_tools
     part builder-image builder_image
     part busybox-base base_image
     part self-check self_check
@@ -352,5 +375,6 @@ case "${1:-up}" in
     up) up ;;
     down) down ;;
     env) cat "$STATE/env" ;;
-    *) die "usage: $0 up|down|env" ;;
+    path) printf '%s\n' "$STATE" ;;
+    *) die "usage: $0 up|down|env|path" ;;
 esac

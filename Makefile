@@ -1,0 +1,86 @@
+# Everyday entry points. `make pack-binaries` is the main job, `make test` runs every test;
+# both bring up what they need first (see scripts/test-env.sh).
+
+SHELL := /bin/sh
+MVN ?= mvn -B -ntp
+TEST_ENV := scripts/test-env.sh
+# The variables the test environment exports (registry, builder image, base image).
+WITH_ENV = set -a && . "$$($(TEST_ENV) path)/env" && set +a &&
+
+# Which builder compiles the sensors:
+#   local    (default) the Debian-based builder image the test environment makes offline,
+#            `cargo build` with +crt-static, *-unknown-linux-gnu triples
+#   zigbuild the plugin's default: the public cargo-zigbuild image, *-unknown-linux-musl
+PACK_BUILDER ?= local
+HOST_ARCH := $(shell uname -m | sed 's/arm64/aarch64/')
+ifeq ($(PACK_BUILDER),zigbuild)
+LIBC := musl
+BUILDER_ARGS :=
+else
+LIBC := gnu
+BUILDER_ARGS = -Dpack.builder.image="$$PACK_TEST_BUILDER_IMAGE" \
+	-Dpack.builder.command='cargo build --release --target {target}' \
+	-Dpack.image.base="$$PACK_TEST_BASE_IMAGE"
+endif
+PACK_BINARIES_RUST_TARGET ?= $(HOST_ARCH)-unknown-linux-$(LIBC)
+ALL_TARGETS := x86_64-unknown-linux-$(LIBC),aarch64-unknown-linux-$(LIBC)
+PACKS_MVN = $(WITH_ENV) $(MVN) -f packs/pom.xml $(BUILDER_ARGS)
+
+.PHONY: help plugin pack-binaries docker-build-pack-binaries docker-build-pack-binaries-arm64 \
+	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor \
+	bench clean
+
+help:
+	@echo "make pack-binaries        build the plugin, then the core pack's sensor for this host"
+	@echo "make test                 every test (brings the test environment up first)"
+	@echo "make docker-build-pack-binaries[-arm64|-all]   sensor + init image per target"
+	@echo "make test-env / test-env-down                   the local Docker, registries, qemu"
+	@echo "make bench                the plugin against the Dockerfile pipeline"
+
+plugin:
+	$(MVN) -q install -DskipTests -Dinvoker.skip
+
+test-env:
+	$(TEST_ENV) up
+
+test-env-down:
+	$(TEST_ENV) down
+
+# The main job: the release build of packs/ for the host's architecture.
+pack-binaries: test-env plugin
+	$(PACKS_MVN) package -Dpack.target=$(PACK_BINARIES_RUST_TARGET)
+	@echo "Sensor: packs/core/sensors/attune-core-timer-sensor; all outputs: packs/target/pack-binaries/"
+
+docker-build-pack-binaries: test-env plugin
+	$(PACKS_MVN) package -Dpack.target=$(PACK_BINARIES_RUST_TARGET) -Dpack.image.load=true
+	@echo "Outputs: packs/target/pack-binaries/ (binary, image tarball, OCI layout)"
+
+docker-build-pack-binaries-arm64: test-env plugin
+	$(PACKS_MVN) package -Dpack.target=aarch64-unknown-linux-$(LIBC)
+	@echo "Outputs: packs/target/pack-binaries/aarch64-unknown-linux-$(LIBC)/ and packs/target/pack-binaries/image/"
+
+docker-build-pack-binaries-all: test-env plugin
+	$(PACKS_MVN) package -Dpack.targets=$(ALL_TARGETS)
+	@echo "Outputs: packs/target/pack-binaries/{x86_64,aarch64}-unknown-linux-$(LIBC)/ and the two-platform OCI archive in packs/target/pack-binaries/image/"
+
+test: test-env
+	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-java
+
+test-java:
+	$(MVN) verify
+
+test-docker:
+	docker/test/run.sh
+
+# The sensor's own Rust tests, inside the builder image (no Rust needed on the host).
+test-sensor:
+	docker run --rm --network none -v "$(CURDIR)/packs/core:/workspace" -w /workspace \
+		-e CARGO_HOME=/tmp/cargo -e CARGO_TARGET_DIR=/tmp/target -e RUSTFLAGS= \
+		--user "$$(id -u):$$(id -g)" "$$PACK_TEST_BUILDER_IMAGE" cargo test --offline
+
+bench: test-env plugin
+	$(WITH_ENV) bench/run.sh
+
+clean:
+	$(MVN) -q clean
+	rm -rf packs/target
