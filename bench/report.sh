@@ -1,0 +1,64 @@
+#!/bin/sh
+# Turns bench/run.sh's samples into target/bench/results.md and results.json:
+# min / median / max per scenario, and ratios of medians measured in the same run.
+set -eu
+OUT=${1:-target/bench}
+SAMPLES=$OUT/samples.tsv
+
+# stats SCENARIO METRIC -> "min median max" (empty when there is no sample)
+stats() {
+    awk -F'\t' -v s="$1" -v m="$2" '$1 == s && $2 == m { print $3 }' "$SAMPLES" | sort -g | awk '
+        { v[NR] = $1 }
+        END { if (NR == 0) exit
+              med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+              printf "%s %s %s\n", v[1], med, v[NR] }'
+}
+median() { stats "$1" "$2" | awk '{ print $2 }'; }
+calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
+same() { [ -f "$1" ] && [ "$(sort -u "$1" | wc -l)" -eq 1 ] && echo yes || echo no; }
+
+startup=$(median maven_startup wall_s)
+cold=$(median package_cold wall_s); cold_cargo=$(median package_cold cargo_s)
+warm=$(median package_warm wall_s); warm_cargo=$(median package_warm cargo_s)
+noop=$(median package_noop wall_s)
+push1=$(median push_first wall_s); push2=$(median push_second wall_s)
+base_cold=$(median baseline_cold wall_s); base_warm=$(median baseline_warm wall_s)
+image_bytes=$(median image_bytes bytes); mbps=$(median loopback mb_per_s)
+floor=$(calc "$image_bytes / ($mbps * 1048576)")
+overhead_cold=$(calc "$cold - $cold_cargo - $startup")
+overhead_warm=$(calc "$warm - $warm_cargo - $startup")
+
+{
+    echo "| scenario | metric | min | median | max |"
+    echo "|---|---|---|---|---|"
+    awk -F'\t' '{ print $1 "\t" $2 }' "$SAMPLES" | awk '!seen[$0]++' | while IFS="$(printf '\t')" read -r s m; do
+        # shellcheck disable=SC2046 # three numbers, split on purpose
+        set -- $(stats "$s" "$m")
+        echo "| $s | $m | $1 | $2 | $3 |"
+    done
+    echo
+    echo "| ratio (medians) | value |"
+    echo "|---|---|"
+    echo "| plugin / baseline, release from scratch: (cold package + first push) / (docker build --no-cache + push + manifest) | $(calc "($cold + $push1) / $base_cold") |"
+    echo "| plugin / baseline, nothing changed: (no-op package + second push) / (cached docker build + push + manifest) | $(calc "($noop + $push2) / $base_warm") |"
+    echo "| plugin overhead / cargo, cold (overhead = total - cargo - Maven start-up = ${overhead_cold}s) | $(calc "$overhead_cold / $cold_cargo") |"
+    echo "| plugin overhead / cargo, warm (overhead = ${overhead_warm}s) | $(calc "$overhead_warm / $warm_cargo") |"
+    echo "| first push / floor (image bytes / loopback throughput = ${floor}s) | $(calc "$push1 / $floor") |"
+    echo "| same index digest in every plugin run | $(same "$OUT/plugin-digests") |"
+    echo "| same index digest in every baseline run | $(same "$OUT/baseline-digests") |"
+} >"$OUT/results.md"
+
+{
+    printf '{\n  "samples": ['
+    awk -F'\t' 'NR > 1 { printf "," } { printf "\n    {\"scenario\": \"%s\", \"metric\": \"%s\", \"value\": %s}", $1, $2, $3 }' "$SAMPLES"
+    printf '\n  ],\n  "ratios": {\n'
+    printf '    "plugin_over_baseline_cold": %s,\n' "$(calc "($cold + $push1) / $base_cold")"
+    printf '    "plugin_over_baseline_unchanged": %s,\n' "$(calc "($noop + $push2) / $base_warm")"
+    printf '    "overhead_over_cargo_cold": %s,\n' "$(calc "$overhead_cold / $cold_cargo")"
+    printf '    "overhead_over_cargo_warm": %s,\n' "$(calc "$overhead_warm / $warm_cargo")"
+    printf '    "push_over_floor": %s\n' "$(calc "$push1 / $floor")"
+    printf '  },\n  "reproducible": {"plugin": "%s", "baseline": "%s"}\n}\n' \
+        "$(same "$OUT/plugin-digests")" "$(same "$OUT/baseline-digests")"
+} >"$OUT/results.json"
+
+cat "$OUT/results.md"

@@ -1,0 +1,144 @@
+#!/bin/sh
+# `make bench`: the plugin against the Dockerfile pipeline it replaces, on the same sensor, the
+# same Debian builder image and the same local registry, side by side in one run. Each scenario
+# runs BENCH_RUNS times (default 3); the table gives min / median / max, and ratios of medians.
+#
+# Needs the test environment (make test-env) and the plugin installed (make plugin).
+# Writes target/bench/results.md and target/bench/results.json.
+set -eu
+
+cd "$(dirname "$0")/.."
+RUNS=${BENCH_RUNS:-3}
+REGISTRY=${PACK_TEST_REGISTRY:?run through make bench, which loads the test environment}
+BUILDER=${PACK_TEST_BUILDER_IMAGE:?}
+BASE=${PACK_TEST_BASE_IMAGE:?}
+TARGETS=x86_64-unknown-linux-gnu,aarch64-unknown-linux-gnu
+OUT=target/bench
+LOGS=$OUT/logs
+PLUGIN_VERSION=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -n 1)
+PLUGIN=io.attune:pack-binaries-maven-plugin:$PLUGIN_VERSION
+# The product's release build with the Debian builder, for both targets.
+packs_mvn() {
+    mvn -B -ntp -f packs/pom.xml "-Dpack.builder.image=$BUILDER" "-Dpack.image.base=$BASE" \
+        "-Dpack.builder.command=cargo build --release --target {target}" "-Dpack.targets=$TARGETS" "$@"
+}
+rm -rf "$OUT"; mkdir -p "$LOGS"
+: >"$OUT/samples.tsv"
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+now_ms() { date +%s%3N; }
+lo_bytes() { awk '$1 == "lo:" { print $2 }' /proc/net/dev; }
+
+# sample SCENARIO METRIC VALUE
+sample() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$OUT/samples.tsv"; }
+
+# timed NAME LOG COMMAND...: runs it, records wall seconds and loopback bytes; fails loudly.
+timed() {
+    name=$1 logfile=$2; shift 2
+    lo_before=$(lo_bytes); t0=$(now_ms)
+    if ! "$@" >"$logfile" 2>&1; then
+        tail -n 40 "$logfile" >&2
+        log "FAILED: $name (log: $logfile)"; exit 1
+    fi
+    WALL=$(awk -v a="$t0" -v b="$(now_ms)" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+    LO=$(($(lo_bytes) - lo_before))
+    sample "$name" wall_s "$WALL"
+}
+
+# Seconds cargo itself spent, from its "Finished ... in Xs" lines (summed over the targets).
+cargo_seconds() {
+    grep -o 'Finished .* in [0-9.]*m\{0,1\} \{0,1\}[0-9.]*s' "$1" | awk '
+        { t = $NF; sub(/s$/, "", t); m = 0
+          if ($(NF-1) ~ /m$/) { m = $(NF-1); sub(/m$/, "", m) }
+          total += m * 60 + t }
+        END { printf "%.2f", total + 0 }'
+}
+
+containers_started_since() {
+    docker events --since "$1" --until "$(date +%s)" --filter type=container --filter event=start \
+        --format '{{.ID}}' | wc -l
+}
+
+cargo_cache_volumes() { docker volume ls -q | grep '^pack-binaries-cargo' || true; }
+
+# Loopback throughput to the registry: one 256 MiB blob upload, the floor for any push.
+measure_loopback() {
+    blob=$OUT/throughput.bin
+    head -c $((256 * 1024 * 1024)) /dev/urandom >"$blob"
+    digest=sha256:$(sha256sum "$blob" | cut -d' ' -f1)
+    location=$(curl -fsS -X POST -D - -o /dev/null "http://$REGISTRY/v2/bench/throughput/blobs/uploads/" \
+        | tr -d '\r' | awk -F': ' 'tolower($1) == "location" { print $2 }')
+    case "$location" in http*) ;; *) location="http://$REGISTRY$location" ;; esac
+    t0=$(now_ms)
+    curl -fsS -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$blob" \
+        "$location&digest=$digest" -o /dev/null
+    ms=$(($(now_ms) - t0))
+    rm -f "$blob"
+    sample loopback mb_per_s "$(awk -v ms="$ms" 'BEGIN { printf "%.1f", 256 / (ms / 1000) }')"
+}
+
+baseline() { # RUN COLD(yes|no)
+    cold=$2 repo="$REGISTRY/bench/baseline-$1"
+    nocache=""; [ "$cold" = yes ] && nocache=--no-cache
+    for arch in amd64:x86_64-unknown-linux-gnu:strip arm64:aarch64-unknown-linux-gnu:aarch64-linux-gnu-strip; do
+        platform=linux/${arch%%:*}; rest=${arch#*:}; triple=${rest%%:*}; strip=${rest#*:}
+        # shellcheck disable=SC2086 # $nocache is one optional flag
+        docker build -q $nocache -f bench/baseline.Dockerfile --build-arg "BUILDER_IMAGE=$BUILDER" \
+            --build-arg "BASE_IMAGE=$BASE" --build-arg "PLATFORM=$platform" \
+            --build-arg "RUST_TARGET=$triple" --build-arg "STRIP=$strip" \
+            -t "$repo:${arch%%:*}" . || return 1
+        docker push -q "$repo:${arch%%:*}" || return 1
+    done
+    docker manifest rm "$repo:release" >/dev/null 2>&1 || true
+    docker manifest create --insecure "$repo:release" "$repo:amd64" "$repo:arm64" || return 1
+    docker manifest push --insecure --purge "$repo:release"
+}
+
+baseline_digest() {
+    skopeo inspect --raw --tls-verify=false "docker://$REGISTRY/bench/baseline-$1:release" \
+        | sha256sum | cut -d' ' -f1
+}
+
+log "runs: $RUNS; targets: $TARGETS; plugin $PLUGIN_VERSION"
+measure_loopback
+for i in $(seq 1 "$RUNS"); do
+    log "run $i/$RUNS: Maven start-up"
+    timed maven_startup "$LOGS/startup-$i.log" packs_mvn -q validate
+
+    log "run $i/$RUNS: cold mvn package (no cargo cache, no target/)"
+    for volume in $(cargo_cache_volumes); do docker volume rm -f "$volume" >/dev/null; done
+    rm -rf packs/target
+    timed package_cold "$LOGS/cold-$i.log" packs_mvn package
+    sample package_cold cargo_s "$(cargo_seconds "$LOGS/cold-$i.log")"
+
+    log "run $i/$RUNS: warm mvn package (cargo cache kept, target/ removed)"
+    rm -rf packs/target
+    timed package_warm "$LOGS/warm-$i.log" packs_mvn package
+    sample package_warm cargo_s "$(cargo_seconds "$LOGS/warm-$i.log")"
+
+    log "run $i/$RUNS: no-op rebuild"
+    since=$(date +%s)
+    timed package_noop "$LOGS/noop-$i.log" packs_mvn package
+    sample package_noop containers_started "$(containers_started_since "$since")"
+
+    log "run $i/$RUNS: image goal alone"
+    timed image_goal "$LOGS/image-$i.log" packs_mvn "$PLUGIN:image"
+    sample image_goal output_bytes "$(du -sb packs/target/pack-binaries/image | cut -f1)"
+
+    log "run $i/$RUNS: push, first and second"
+    image="$REGISTRY/bench/plugin-$i-$(date +%s)"
+    timed push_first "$LOGS/push1-$i.log" packs_mvn "$PLUGIN:push" "-Dpack.image=$image"
+    sample push_first loopback_bytes "$LO"
+    timed push_second "$LOGS/push2-$i.log" packs_mvn "$PLUGIN:push" "-Dpack.image=$image"
+    sample push_second loopback_bytes "$LO"
+    sample image_bytes bytes "$(du -sb packs/target/pack-binaries/image/layout/blobs | cut -f1)"
+
+    log "run $i/$RUNS: baseline docker build + push + manifest, cold then warm"
+    timed baseline_cold "$LOGS/baseline-cold-$i.log" baseline "$i" yes
+    sample baseline_cold loopback_bytes "$LO"
+    timed baseline_warm "$LOGS/baseline-warm-$i.log" baseline "$i" no
+    baseline_digest "$i" >>"$OUT/baseline-digests"
+    sha256sum packs/target/pack-binaries/image/layout/index.json | cut -d' ' -f1 >>"$OUT/plugin-digests"
+done
+
+bench/report.sh "$OUT"
