@@ -24,10 +24,12 @@ BUILDER_ARGS = -Dpack.builder.image="$$PACK_TEST_BUILDER_IMAGE" \
 endif
 PACK_BINARIES_RUST_TARGET ?= $(HOST_ARCH)-unknown-linux-$(LIBC)
 ALL_TARGETS := x86_64-unknown-linux-$(LIBC),aarch64-unknown-linux-$(LIBC)
+# The ITs that also run under Maven 3.9.
+MAVEN39_ITS ?= help
 PACKS_MVN = $(WITH_ENV) $(MVN) -f packs/pom.xml $(BUILDER_ARGS)
 
 .PHONY: help plugin pack-binaries docker-build-pack-binaries docker-build-pack-binaries-arm64 \
-	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor \
+	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor test-maven39 \
 	bench clean
 
 help:
@@ -64,7 +66,7 @@ docker-build-pack-binaries-all: test-env plugin
 	@echo "Outputs: packs/target/pack-binaries/{x86_64,aarch64}-unknown-linux-$(LIBC)/ and the two-platform OCI archive in packs/target/pack-binaries/image/"
 
 test: test-env
-	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-java
+	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-java test-maven39
 
 test-java:
 	$(MVN) verify
@@ -77,6 +79,16 @@ test-sensor:
 	docker run --rm --network none -v "$(CURDIR)/packs/core:/workspace" -w /workspace \
 		-e CARGO_HOME=/tmp/cargo -e CARGO_TARGET_DIR=/tmp/target -e RUSTFLAGS= \
 		--user "$$(id -u):$$(id -g)" "$$PACK_TEST_BUILDER_IMAGE" cargo test --offline
+
+# The ITs again under Maven 3.9 (the plugin is built by the Maven on PATH, 3.8 here).
+MAVEN39 := 3.9.9
+MAVEN39_HOME = $$($(TEST_ENV) path)/apache-maven-$(MAVEN39)
+test-maven39:
+	@[ -x "$(MAVEN39_HOME)/bin/mvn" ] || { \
+		$(MVN) -q dependency:copy -Dartifact=org.apache.maven:apache-maven:$(MAVEN39):tar.gz:bin \
+			-DoutputDirectory="$$($(TEST_ENV) path)" && \
+		tar -xzf "$$($(TEST_ENV) path)/apache-maven-$(MAVEN39)-bin.tar.gz" -C "$$($(TEST_ENV) path)"; }
+	$(MVN) verify -DskipTests -Dinvoker.mavenHome="$(MAVEN39_HOME)" -Dinvoker.test="$(MAVEN39_ITS)"
 
 bench: test-env plugin
 	$(WITH_ENV) bench/run.sh

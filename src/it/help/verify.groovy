@@ -1,4 +1,5 @@
-// `mvn pack-binaries:help` lists the plugin's goals.
+// `mvn pack-binaries:help` lists the plugin's goals (under each Maven version the ITs run on).
+println "help IT ran on Maven ${mavenVersion}"
 def log = new File(basedir, 'build.log').text
 assert log.contains('BUILD SUCCESS')
 ['pack-binaries:help'].each { goal ->
