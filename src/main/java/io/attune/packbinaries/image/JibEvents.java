@@ -30,6 +30,9 @@ final class JibEvents {
   }
 
   private void onLog(LogEvent event) {
+    if (event.getMessage().isBlank()) {
+      return;
+    }
     String message = prefix + event.getMessage();
     switch (event.getLevel()) {
         // jib reports its failures as exceptions too; an error here is only worth a warning,

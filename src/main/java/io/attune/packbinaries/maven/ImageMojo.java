@@ -66,9 +66,6 @@ public class ImageMojo extends AbstractPackMojo {
   @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
   private String outputTimestamp;
 
-  @Parameter(defaultValue = "${settings.offline}", readonly = true)
-  private boolean offline;
-
   @Override
   protected void run() throws Exception {
     BuildLog log = buildLog();
@@ -84,7 +81,9 @@ public class ImageMojo extends AbstractPackMojo {
             ManifestFormat.parse(format, PropertyNames.IMAGE_FORMAT),
             localName,
             allowInsecureRegistries,
-            offline,
+            // Not Maven's -o: jib's offline mode needs the base manifest in its cache, which a
+            // tarball build does not leave, so `mvn -o` would fail even with a local registry.
+            false,
             null);
     long start = System.nanoTime();
     InitImageResult result = new InitImage(settings, log).build(binaries, layout().imageDirectory());
