@@ -35,6 +35,10 @@ public final class PropertyNames {
   public static final String IMAGE_BASE = "pack.image.base";
   public static final String IMAGE_FORMAT = "pack.image.format";
   public static final String IMAGE_LOAD = "pack.image.load";
+  public static final String IMAGE_LOCAL_NAME = "pack.image.localName";
+  public static final String IMAGE_PACK = "pack.image.pack";
+  public static final String IMAGE_REVISION = "pack.image.revision";
+  public static final String IMAGE_SOURCE = "pack.image.source";
 
   // push and index
   public static final String IMAGE = "pack.image";

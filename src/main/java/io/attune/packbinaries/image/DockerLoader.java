@@ -1,0 +1,78 @@
+package io.attune.packbinaries.image;
+
+import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.process.ProcessRunner;
+import io.attune.packbinaries.target.Platform;
+import io.attune.packbinaries.target.TargetTriple;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Loads the host platform's image into the local engine with {@code docker load}, for {@code
+ * docker compose up} during development. The tarball's manifest.json already carries the name.
+ */
+public final class DockerLoader {
+
+  private final BuildLog log;
+  private final String engine;
+
+  public DockerLoader(BuildLog log, String engine) {
+    this.log = log;
+    this.engine = engine;
+  }
+
+  /** Loads the image of {@code host}, returning its platform. */
+  public Platform loadHostImage(InitImageResult result, String localName, Platform host)
+      throws PackFailure, IOException, InterruptedException {
+    Path tarball = result.platformTarballs().get(host);
+    if (tarball == null) {
+      throw new PackFailure(
+          "pack.image.load is true, but no image for this machine's platform "
+              + host
+              + " was built (built: "
+              + result.platformTarballs().keySet()
+              + "). Add a "
+              + host
+              + " target such as "
+              + TargetTriple.KNOWN.stream()
+                  .filter(t -> t.platform().equals(host))
+                  .findFirst()
+                  .map(TargetTriple::name)
+                  .orElse("?")
+              + " to <targets>, or set -Dpack.image.load=false.");
+    }
+    ProcessRunner.Result run;
+    try {
+      run =
+          new ProcessRunner(line -> log.info("  " + engine + ": " + line))
+              .withTimeout(Duration.ofMinutes(5))
+              .run(List.of(engine, "load", "-i", tarball.toString()));
+    } catch (ProcessRunner.CommandNotFoundException e) {
+      throw new PackFailure(
+          "pack.image.load is true, but "
+              + engine
+              + " was not found on PATH. Install Docker, or set -Dpack.image.load=false and load"
+              + " "
+              + tarball
+              + " yourself.",
+          e);
+    }
+    if (!run.succeeded()) {
+      throw new PackFailure(
+          engine
+              + " load -i "
+              + tarball
+              + " failed (exit "
+              + run.exitCode()
+              + "):\n"
+              + run.tailText()
+              + "\nCheck that the Docker engine runs (docker info), or set"
+              + " -Dpack.image.load=false.");
+    }
+    log.info("Loaded the " + host + " image as " + localName);
+    return host;
+  }
+}

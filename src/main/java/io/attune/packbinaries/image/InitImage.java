@@ -1,0 +1,128 @@
+package io.attune.packbinaries.image;
+
+import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.target.Platform;
+import io.attune.packbinaries.target.TargetTriple;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The multi-platform init image: one jib image per target platform, each with only its own
+ * binaries, gathered into one OCI layout whose index we write. Writes, under the image
+ * directory:
+ *
+ * <pre>
+ *   &lt;os&gt;-&lt;arch&gt;[-variant].tar     one platform's image, for docker load
+ *   layout/                      the OCI layout: index.json → our index → every platform
+ *   pack-binaries-init.oci.tar   that layout as one archive
+ * </pre>
+ */
+public final class InitImage {
+
+  public static final String LAYOUT_DIRECTORY = "layout";
+  public static final String LAYOUT_ARCHIVE = "pack-binaries-init.oci.tar";
+
+  private final InitImageSettings settings;
+  private final BuildLog log;
+
+  public InitImage(InitImageSettings settings, BuildLog log) {
+    this.settings = settings;
+    this.log = log;
+  }
+
+  public InitImageResult build(List<ImageBinary> binaries, Path imageDirectory)
+      throws PackFailure, IOException, InterruptedException {
+    Map<TargetTriple, List<ImageBinary>> byTarget = byTarget(binaries);
+    OciLayout.deleteRecursively(imageDirectory);
+    Path work = imageDirectory.resolve(".work");
+    OciLayout layout = OciLayout.createEmpty(imageDirectory.resolve(LAYOUT_DIRECTORY));
+    PlatformImageBuilder builder = new PlatformImageBuilder(settings, log);
+
+    List<PlatformManifest> images = new ArrayList<>();
+    Map<Platform, Path> tarballs = new LinkedHashMap<>();
+    for (Map.Entry<TargetTriple, List<ImageBinary>> entry : byTarget.entrySet()) {
+      TargetTriple target = entry.getKey();
+      log.info(
+          "Building the "
+              + target.platform()
+              + " image ("
+              + target.name()
+              + ": "
+              + entry.getValue().stream().map(ImageBinary::name).collect(Collectors.joining(", "))
+              + ") from "
+              + settings.baseImage());
+      PlatformManifest image = builder.build(target, entry.getValue(), work, layout);
+      Path tarball = imageDirectory.resolve(target.platform().fileName() + ".tar");
+      OciLayoutArchive.writePlatformImage(
+          layout, image, settings.version(), settings.localName(), tarball, settings.creationTime());
+      log.info("  " + target.platform() + " manifest " + image.manifest().digest() + " → " + tarball);
+      images.add(image);
+      tarballs.put(target.platform(), tarball);
+    }
+
+    Descriptor index =
+        layout.addBlob(
+            settings.format().indexMediaType(),
+            OciIndex.index(settings.format(), images, indexAnnotations()));
+    layout.writeIndex(OciIndex.layoutIndex(index, null, settings.version()));
+    Path archive = imageDirectory.resolve(LAYOUT_ARCHIVE);
+    OciLayoutArchive.write(layout, archive, settings.creationTime());
+    OciLayout.deleteRecursively(work);
+    log.info(
+        "Image index "
+            + index.digest()
+            + " ("
+            + images.size()
+            + " platforms) → "
+            + archive
+            + " (ref "
+            + settings.version()
+            + ")");
+    return new InitImageResult(index, List.copyOf(images), tarballs, layout.root(), archive);
+  }
+
+  /** Targets sorted by platform; two targets of one platform would fight over its image. */
+  private static Map<TargetTriple, List<ImageBinary>> byTarget(List<ImageBinary> binaries)
+      throws PackFailure {
+    Map<TargetTriple, List<ImageBinary>> byTarget =
+        new TreeMap<>(Comparator.comparing((TargetTriple t) -> t.platform().toString()));
+    Map<Platform, TargetTriple> seen = new LinkedHashMap<>();
+    for (ImageBinary binary : binaries) {
+      TargetTriple other = seen.putIfAbsent(binary.target().platform(), binary.target());
+      if (other != null && !other.equals(binary.target())) {
+        throw new PackFailure(
+            "Both "
+                + other.name()
+                + " and "
+                + binary.target().name()
+                + " were built, and both are for "
+                + binary.target().platform()
+                + "; an image has one binary set per platform. Keep one of them in <targets>"
+                + " (musl is recommended).");
+      }
+      byTarget.computeIfAbsent(binary.target(), t -> new ArrayList<>()).add(binary);
+    }
+    return byTarget;
+  }
+
+  private Map<String, String> indexAnnotations() {
+    Map<String, String> annotations = new TreeMap<>();
+    annotations.put("org.opencontainers.image.version", settings.version());
+    annotations.put("org.opencontainers.image.created", settings.creationTime().toString());
+    if (settings.revision() != null && !settings.revision().isBlank()) {
+      annotations.put("org.opencontainers.image.revision", settings.revision().trim());
+    }
+    if (settings.source() != null && !settings.source().isBlank()) {
+      annotations.put("org.opencontainers.image.source", settings.source().trim());
+    }
+    return annotations;
+  }
+}

@@ -1,0 +1,124 @@
+package io.attune.packbinaries.image;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.target.Platform;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON documents we write ourselves, byte for byte the same for the same input: the
+ * multi-platform index (OCI image index or Docker manifest list), the layout's {@code
+ * index.json}, and Docker v2.2 manifests. Fields come in a fixed order, maps sorted, no spaces.
+ */
+public final class OciIndex {
+
+  /** Annotation on each index entry naming the Rust target its binaries were built for. */
+  public static final String TARGET_ANNOTATION = "io.attune.pack-binaries.target";
+
+  public static final String REF_NAME = "org.opencontainers.image.ref.name";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private OciIndex() {}
+
+  /**
+   * The index of every platform's manifest, sorted by platform. Docker manifest lists carry no
+   * annotations, so they are left out in that format.
+   */
+  public static byte[] index(
+      ManifestFormat format, List<PlatformManifest> images, Map<String, String> annotations) {
+    ObjectNode index = JSON.createObjectNode();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", format.indexMediaType());
+    ArrayNode manifests = index.putArray("manifests");
+    images.stream()
+        .sorted(Comparator.comparing((PlatformManifest m) -> m.platform().toString()))
+        .forEach(
+            image -> {
+              ObjectNode entry = descriptor(manifests.addObject(), image.manifest());
+              platform(entry.putObject("platform"), image.platform());
+              if (format == ManifestFormat.OCI) {
+                entry.putObject("annotations").put(TARGET_ANNOTATION, image.target().name());
+              }
+            });
+    if (format == ManifestFormat.OCI && !annotations.isEmpty()) {
+      putSorted(index.putObject("annotations"), annotations);
+    }
+    return bytes(index);
+  }
+
+  /**
+   * A layout's {@code index.json}: one entry, the descriptor of {@code target} (our index, or one
+   * platform's manifest) named {@code refName}, so `skopeo copy oci:DIR:REF` finds it.
+   */
+  public static byte[] layoutIndex(Descriptor target, Platform platform, String refName) {
+    ObjectNode index = JSON.createObjectNode();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", ManifestFormat.OCI.indexMediaType());
+    ObjectNode entry = descriptor(index.putArray("manifests").addObject(), target);
+    if (platform != null) {
+      platform(entry.putObject("platform"), platform);
+    }
+    entry.putObject("annotations").put(REF_NAME, refName);
+    return bytes(index);
+  }
+
+  /** A Docker image manifest, schema 2, in the field order jib writes it. */
+  public static byte[] dockerManifest(Descriptor config, List<Descriptor> layers) {
+    ObjectNode manifest = JSON.createObjectNode();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", ManifestFormat.DOCKER.manifestMediaType());
+    descriptor(manifest.putObject("config"), config);
+    ArrayNode layerArray = manifest.putArray("layers");
+    layers.forEach(layer -> descriptor(layerArray.addObject(), layer));
+    return bytes(manifest);
+  }
+
+  /** docker load's {@code manifest.json} for one image whose files are layout blobs. */
+  public static byte[] dockerLoadManifest(PlatformManifest image, List<String> repoTags) {
+    ArrayNode root = JSON.createArrayNode();
+    ObjectNode entry = root.addObject();
+    entry.put("Config", blobPath(image.config()));
+    ArrayNode tags = entry.putArray("RepoTags");
+    repoTags.forEach(tags::add);
+    ArrayNode layers = entry.putArray("Layers");
+    image.layers().forEach(layer -> layers.add(blobPath(layer)));
+    return bytes(root);
+  }
+
+  static String blobPath(Descriptor descriptor) {
+    return "blobs/sha256/" + descriptor.hex();
+  }
+
+  private static ObjectNode descriptor(ObjectNode node, Descriptor descriptor) {
+    node.put("mediaType", descriptor.mediaType());
+    node.put("digest", descriptor.digest());
+    node.put("size", descriptor.size());
+    return node;
+  }
+
+  private static void platform(ObjectNode node, Platform platform) {
+    node.put("architecture", platform.architecture());
+    node.put("os", platform.os());
+    if (platform.variant() != null) {
+      node.put("variant", platform.variant());
+    }
+  }
+
+  private static void putSorted(ObjectNode node, Map<String, String> values) {
+    new TreeMap<>(values).forEach(node::put);
+  }
+
+  private static byte[] bytes(Object node) {
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree always serializes", e);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.attune.packbinaries.image;
+
+import io.attune.packbinaries.io.AtomicFiles;
+import io.attune.packbinaries.io.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+
+/**
+ * An OCI image layout directory: {@code oci-layout}, {@code index.json} and content-addressed
+ * {@code blobs/sha256/<hex>}. Every blob is named by the digest of the bytes written.
+ */
+public final class OciLayout {
+
+  static final String LAYOUT_FILE = "oci-layout";
+  static final String INDEX_FILE = "index.json";
+  static final byte[] LAYOUT_CONTENT =
+      "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+
+  private final Path root;
+
+  private OciLayout(Path root) {
+    this.root = root;
+  }
+
+  /** An empty layout at {@code directory}, replacing whatever was there. */
+  public static OciLayout createEmpty(Path directory) throws IOException {
+    deleteRecursively(directory);
+    Files.createDirectories(directory.resolve("blobs").resolve("sha256"));
+    AtomicFiles.write(directory.resolve(LAYOUT_FILE), LAYOUT_CONTENT);
+    return new OciLayout(directory);
+  }
+
+  /** An existing layout, e.g. for the push goal. */
+  public static OciLayout open(Path directory) {
+    return new OciLayout(directory);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path blob(String digest) {
+    return root.resolve("blobs").resolve("sha256").resolve(digest.substring(digest.indexOf(':') + 1));
+  }
+
+  public Path index() {
+    return root.resolve(INDEX_FILE);
+  }
+
+  public Descriptor addBlob(String mediaType, byte[] content) throws IOException {
+    String digest = "sha256:" + Sha256.of(content);
+    AtomicFiles.write(blob(digest), content);
+    return new Descriptor(mediaType, digest, content.length);
+  }
+
+  /** Streams {@code content} into a blob, naming it by the digest of what was read. */
+  public Descriptor addBlob(String mediaType, InputStream content) throws IOException {
+    Path blobs = root.resolve("blobs").resolve("sha256");
+    Path temp = Files.createTempFile(blobs, ".incoming.", ".partial");
+    try {
+      MessageDigest digest = Sha256.newDigest();
+      long size;
+      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
+        size = content.transferTo(out);
+      }
+      String name = "sha256:" + HexFormat.of().formatHex(digest.digest());
+      Files.move(temp, blob(name), StandardCopyOption.REPLACE_EXISTING);
+      return new Descriptor(mediaType, name, size);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  public void writeIndex(byte[] indexJson) throws IOException {
+    AtomicFiles.write(index(), indexJson);
+  }
+
+  static void deleteRecursively(Path directory) throws IOException {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.attune.packbinaries.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.artifacts.BuiltBinaries;
+import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.target.TargetTriple;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gate between verify and image: only binaries that the verify report passed, with the
+ * digest they still have, may be packaged. Anything else fails the goal, naming each binary.
+ */
+public final class VerifiedBinaries {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private VerifiedBinaries() {}
+
+  /** The binaries of {@code binaries.json}, each proven to have passed verification. */
+  public static List<ImageBinary> select(ArtifactLayout layout) throws PackFailure, IOException {
+    List<BuiltBinary> built = BuiltBinaries.read(layout.builtBinaries());
+    if (built.isEmpty()) {
+      throw new PackFailure(
+          "No binaries to package: "
+              + layout.builtBinaries()
+              + " is missing or empty. Run the build goal first (mvn package, or mvn"
+              + " pack-binaries:build pack-binaries:verify pack-binaries:image).");
+    }
+    if (!Files.exists(layout.verifyReport())) {
+      throw new PackFailure(
+          "No verification report at "
+              + layout.verifyReport()
+              + ": the image goal packages only verified binaries. Run pack-binaries:verify"
+              + " before pack-binaries:image.");
+    }
+    Map<Path, JsonNode> verdicts = readVerdicts(layout.verifyReport());
+    List<ImageBinary> accepted = new ArrayList<>();
+    List<String> refusals = new ArrayList<>();
+    for (BuiltBinary binary : built) {
+      Path file = layout.root().resolve(binary.path()).toAbsolutePath().normalize();
+      JsonNode verdict = verdicts.get(file);
+      String refusal = refusal(binary, file, verdict);
+      if (refusal != null) {
+        refusals.add(refusal);
+      } else {
+        accepted.add(
+            new ImageBinary(TargetTriple.of(binary.target()), binary.name(), file, binary.sha256()));
+      }
+    }
+    if (!refusals.isEmpty()) {
+      throw new PackFailure(
+          "Refusing to package binaries that did not pass verification:\n  - "
+              + String.join("\n  - ", refusals)
+              + "\nFix the build so that each binary is static and of its target's architecture,"
+              + " then run mvn package again (build, verify and image run in that order).");
+    }
+    return accepted;
+  }
+
+  private static String refusal(BuiltBinary binary, Path file, JsonNode verdict)
+      throws IOException {
+    String what = binary.name() + " (" + binary.target() + ", " + file + ")";
+    if (verdict == null) {
+      return what + ": not in the verification report; run pack-binaries:verify";
+    }
+    if (!"pass".equals(verdict.path("verdict").asText())) {
+      List<String> reasons = new ArrayList<>();
+      verdict.path("reasons").forEach(r -> reasons.add(r.asText()));
+      return what
+          + ": verification failed"
+          + (reasons.isEmpty() ? "" : ": " + String.join("; ", reasons));
+    }
+    if (!binary.target().equals(verdict.path("target").asText())) {
+      return what + ": verified for target " + verdict.path("target").asText() + ", not this one";
+    }
+    String verified = verdict.path("sha256").asText();
+    if (!Files.isRegularFile(file)) {
+      return what + ": the file is missing; run the build goal again";
+    }
+    String now = Sha256.of(file);
+    if (!verified.equals(binary.sha256()) || !verified.equals(now)) {
+      return what
+          + ": changed since it was verified (verified sha256 "
+          + verified
+          + ", now "
+          + now
+          + "); run pack-binaries:verify again";
+    }
+    return null;
+  }
+
+  private static Map<Path, JsonNode> readVerdicts(Path report) throws IOException, PackFailure {
+    JsonNode root;
+    try {
+      root = JSON.readTree(report.toFile());
+    } catch (IOException e) {
+      throw new PackFailure(
+          report + " is not a readable verification report (" + e.getMessage() + "); run"
+              + " pack-binaries:verify again.",
+          e);
+    }
+    Map<Path, JsonNode> byPath = new HashMap<>();
+    for (JsonNode entry : root.path("binaries")) {
+      byPath.put(Path.of(entry.path("path").asText()).toAbsolutePath().normalize(), entry);
+    }
+    return byPath;
+  }
+}

@@ -1,0 +1,106 @@
+package io.attune.packbinaries.maven;
+
+import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.image.BuildTimestamp;
+import io.attune.packbinaries.image.DockerLoader;
+import io.attune.packbinaries.image.ImageBinary;
+import io.attune.packbinaries.image.InitImage;
+import io.attune.packbinaries.image.InitImageResult;
+import io.attune.packbinaries.image.InitImageSettings;
+import io.attune.packbinaries.image.ManifestFormat;
+import io.attune.packbinaries.image.VerifiedBinaries;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.target.TargetTriple;
+import java.util.List;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Packages the verified binaries as the init image, one per target platform, with jib: a
+ * docker-loadable tarball per platform and one multi-platform OCI layout (directory and
+ * archive) whose index lists them all. Needs no Docker engine unless {@code pack.image.load}.
+ */
+@Mojo(name = "image", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+public class ImageMojo extends AbstractPackMojo {
+
+  /** The multi-platform base image, by tag or digest; each platform gets its own variant. */
+  @Parameter(property = PropertyNames.IMAGE_BASE, defaultValue = "busybox:1.36")
+  private String base;
+
+  /** {@code oci} (OCI image index) or {@code docker} (Docker manifest list, old registries). */
+  @Parameter(property = PropertyNames.IMAGE_FORMAT, defaultValue = "oci")
+  private String format;
+
+  /** Loads this machine's platform image into the local Docker engine. */
+  @Parameter(property = PropertyNames.IMAGE_LOAD, defaultValue = "false")
+  private boolean load;
+
+  /** The name {@code docker load} gives each platform's image. */
+  @Parameter(property = PropertyNames.IMAGE_LOCAL_NAME, defaultValue = "attune/pack-binaries-init:dev")
+  private String localName;
+
+  /** The pack the binaries belong to: they go to {@code /pack-binaries/<pack>/sensors/}. */
+  @Parameter(property = PropertyNames.IMAGE_PACK, defaultValue = "core")
+  private String pack;
+
+  /** The source revision for the org.opencontainers.image.revision label; omitted when blank. */
+  @Parameter(property = PropertyNames.IMAGE_REVISION)
+  private String revision;
+
+  /** The source URL for the org.opencontainers.image.source label; omitted when blank. */
+  @Parameter(property = PropertyNames.IMAGE_SOURCE, defaultValue = "${project.scm.url}")
+  private String source;
+
+  /** Pulls the base image over plain HTTP (always allowed for localhost registries). */
+  @Parameter(property = PropertyNames.ALLOW_INSECURE_REGISTRIES, defaultValue = "false")
+  private boolean allowInsecureRegistries;
+
+  /** The container engine CLI that loads the image. */
+  @Parameter(property = PropertyNames.CONTAINER_ENGINE, defaultValue = "docker")
+  private String engine;
+
+  @Parameter(defaultValue = "${project.version}", readonly = true)
+  private String version;
+
+  @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
+  private String outputTimestamp;
+
+  @Override
+  protected void run() throws Exception {
+    BuildLog log = buildLog();
+    List<ImageBinary> binaries = VerifiedBinaries.select(layout());
+    InitImageSettings settings =
+        new InitImageSettings(
+            base,
+            pack,
+            version,
+            revision,
+            source,
+            BuildTimestamp.parse(outputTimestamp),
+            ManifestFormat.parse(format, PropertyNames.IMAGE_FORMAT),
+            localName,
+            allowInsecureRegistries,
+            // Not Maven's -o: jib's offline mode needs the base manifest in its cache, which a
+            // tarball build does not leave, so `mvn -o` would fail even with a local registry.
+            false,
+            null);
+    long start = System.nanoTime();
+    InitImageResult result = new InitImage(settings, log).build(binaries, layout().imageDirectory());
+    log.info(
+        String.format(
+            "Built %d platform images in %.1f s",
+            result.images().size(), (System.nanoTime() - start) / 1e9));
+    if (load) {
+      TargetTriple host =
+          TargetTriple.host()
+              .orElseThrow(
+                  () ->
+                      new PackFailure(
+                          "pack.image.load is true, but this machine's architecture ("
+                              + System.getProperty("os.arch")
+                              + ") has no target; set -Dpack.image.load=false."));
+      new DockerLoader(log, engine).loadHostImage(result, localName, host.platform());
+    }
+  }
+}

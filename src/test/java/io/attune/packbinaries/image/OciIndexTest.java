@@ -1,0 +1,88 @@
+package io.attune.packbinaries.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.target.TargetTriple;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OciIndexTest {
+
+  private static PlatformManifest image(String triple, String hex) {
+    Descriptor manifest =
+        new Descriptor(ManifestFormat.OCI.manifestMediaType(), "sha256:" + hex.repeat(64), 400);
+    Descriptor config =
+        new Descriptor(ManifestFormat.OCI.configMediaType(), "sha256:" + "c".repeat(64), 100);
+    return new PlatformManifest(TargetTriple.of(triple), manifest, config, List.of());
+  }
+
+  @Test
+  void theIndexListsPlatformsSortedWithTheirTargetsWhateverTheInputOrder() {
+    PlatformManifest arm = image("aarch64-unknown-linux-musl", "a");
+    PlatformManifest amd = image("x86_64-unknown-linux-musl", "b");
+    Map<String, String> annotations =
+        Map.of("org.opencontainers.image.version", "1.0", "org.opencontainers.image.created", "x");
+
+    String json =
+        new String(OciIndex.index(ManifestFormat.OCI, List.of(arm, amd), annotations), StandardCharsets.UTF_8);
+
+    assertThat(OciIndex.index(ManifestFormat.OCI, List.of(amd, arm), annotations))
+        .isEqualTo(json.getBytes(StandardCharsets.UTF_8));
+    assertThat(json)
+        .isEqualTo(
+            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+                + "\"manifests\":["
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:"
+                + "b".repeat(64)
+                + "\",\"size\":400,\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"},"
+                + "\"annotations\":{\"io.attune.pack-binaries.target\":\"x86_64-unknown-linux-musl\"}},"
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:"
+                + "a".repeat(64)
+                + "\",\"size\":400,\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"},"
+                + "\"annotations\":{\"io.attune.pack-binaries.target\":\"aarch64-unknown-linux-musl\"}}],"
+                + "\"annotations\":{\"org.opencontainers.image.created\":\"x\","
+                + "\"org.opencontainers.image.version\":\"1.0\"}}");
+  }
+
+  @Test
+  void aVariantIsPartOfThePlatform() {
+    String json =
+        new String(
+            OciIndex.index(ManifestFormat.OCI, List.of(image("armv7-unknown-linux-musleabihf", "d")), Map.of()),
+            StandardCharsets.UTF_8);
+    assertThat(json).contains("\"platform\":{\"architecture\":\"arm\",\"os\":\"linux\",\"variant\":\"v7\"}");
+  }
+
+  @Test
+  void aDockerManifestListHasNoAnnotations() {
+    String json =
+        new String(
+            OciIndex.index(
+                ManifestFormat.DOCKER, List.of(image("x86_64-unknown-linux-musl", "e")), Map.of("k", "v")),
+            StandardCharsets.UTF_8);
+    assertThat(json)
+        .startsWith(
+            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.list.v2+json\"")
+        .doesNotContain("annotations");
+  }
+
+  @Test
+  void formatAndTimestampInputsAreCheckedWithHelpfulMessages() throws Exception {
+    assertThat(ManifestFormat.parse("Docker", "pack.image.format")).isEqualTo(ManifestFormat.DOCKER);
+    assertThatThrownBy(() -> ManifestFormat.parse("v2", "pack.image.format"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("Set pack.image.format to oci");
+    assertThat(BuildTimestamp.parse(null)).isEqualTo(Instant.EPOCH);
+    assertThat(BuildTimestamp.parse("1700000000")).isEqualTo(Instant.ofEpochSecond(1700000000));
+    assertThat(BuildTimestamp.parse("2026-11-28T01:00:00+01:00"))
+        .isEqualTo(Instant.parse("2026-11-28T00:00:00Z"));
+    assertThatThrownBy(() -> BuildTimestamp.parse("yesterday"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("project.build.outputTimestamp");
+  }
+}

@@ -1,0 +1,97 @@
+package io.attune.packbinaries.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.artifacts.BuiltBinaries;
+import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.process.ProcessRunner;
+import io.attune.packbinaries.target.TargetTriple;
+import io.attune.packbinaries.testing.TestEnvironment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Real static binaries for x86-64 and aarch64, compiled once per test run in the builder image
+ * (a C "hello" is enough to be packaged, run under qemu and checked), and the pipeline files the
+ * build and verify goals would write around them.
+ */
+final class TestBinaries {
+
+  static final String NAME = "hello-sensor";
+  static final TargetTriple AMD64 = TargetTriple.of("x86_64-unknown-linux-gnu");
+  static final TargetTriple ARM64 = TargetTriple.of("aarch64-unknown-linux-gnu");
+  static final String GREETING = "hello from a static sensor";
+
+  private static final Path CACHE = Path.of("target", "test-binaries").toAbsolutePath();
+
+  private TestBinaries() {}
+
+  /** The compiled binary for {@code target}, building both on first use. */
+  static synchronized Path compiled(TargetTriple target) throws Exception {
+    Path binary = CACHE.resolve(target.machine().displayName()).resolve(NAME);
+    if (!Files.exists(binary)) {
+      TestEnvironment.requireDocker();
+      Files.createDirectories(CACHE);
+      Files.writeString(
+          CACHE.resolve("hello.c"),
+          "#include <stdio.h>\nint main(void) { puts(\"" + GREETING + "\"); return 0; }\n");
+      ProcessRunner.Result result =
+          new ProcessRunner(line -> {})
+              .run(
+                  List.of(
+                      "docker", "run", "--rm", "--network", "none",
+                      "-v", CACHE + ":/w", "-w", "/w",
+                      TestEnvironment.builderImage(),
+                      "sh", "-c",
+                      "mkdir -p x86-64 aarch64"
+                          + " && gcc -static -Os -s -o x86-64/" + NAME + " hello.c"
+                          + " && aarch64-linux-gnu-gcc -static -Os -s -o aarch64/" + NAME
+                          + " hello.c"));
+      assertThat(result.succeeded()).as(result.tailText()).isTrue();
+    }
+    return binary;
+  }
+
+  /**
+   * Copies the binaries into {@code layout} as the build goal would and writes binaries.json, and
+   * a verify report giving {@code verdicts} (target → "pass" or "fail").
+   */
+  static void stage(ArtifactLayout layout, Map<TargetTriple, String> verdicts) throws Exception {
+    List<BuiltBinary> built = new ArrayList<>();
+    List<Map<String, Object>> report = new ArrayList<>();
+    for (Map.Entry<TargetTriple, String> entry : verdicts.entrySet()) {
+      TargetTriple target = entry.getKey();
+      Path destination = layout.binary(target, NAME);
+      Files.createDirectories(destination.getParent());
+      Files.copy(compiled(target), destination);
+      String sha256 = Sha256.of(destination);
+      built.add(
+          new BuiltBinary(
+              target.name(), NAME, target.name() + "/" + NAME, sha256, Files.size(destination), true));
+      Map<String, Object> verdict = new LinkedHashMap<>();
+      verdict.put("path", destination.toAbsolutePath().toString());
+      verdict.put("target", target.name());
+      verdict.put("sha256", sha256);
+      verdict.put("verdict", entry.getValue());
+      verdict.put(
+          "reasons",
+          entry.getValue().equals("pass") ? List.of() : List.of("has a PT_INTERP: dynamic"));
+      report.add(verdict);
+    }
+    BuiltBinaries.write(layout.builtBinaries(), built);
+    writeReport(layout, report);
+  }
+
+  static void writeReport(ArtifactLayout layout, List<Map<String, Object>> entries)
+      throws IOException {
+    new ObjectMapper().writeValue(layout.verifyReport().toFile(), Map.of("binaries", entries));
+  }
+}
