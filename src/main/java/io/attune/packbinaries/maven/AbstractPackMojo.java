@@ -5,6 +5,7 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.target.TargetTriple;
 import java.io.File;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -76,7 +77,23 @@ public abstract class AbstractPackMojo extends AbstractMojo {
   }
 
   protected ArtifactLayout layout() {
-    return new ArtifactLayout(outputDirectory.toPath());
+    return new ArtifactLayout(outputDirectoryPath());
+  }
+
+  /**
+   * Maven's stand-in project, used when a goal runs where there is no POM, leaves
+   * {@code ${project.basedir}} unexpanded in its build directory; it means the directory Maven
+   * runs in.
+   */
+  private Path outputDirectoryPath() {
+    String path = outputDirectory.getPath();
+    String basedir = "${project.basedir}";
+    int at = path.indexOf(basedir);
+    if (at >= 0 && session != null) {
+      String rest = path.substring(at + basedir.length()).replaceFirst("^[/\\\\]+", "");
+      return Path.of(session.getExecutionRootDirectory()).resolve(rest);
+    }
+    return outputDirectory.toPath();
   }
 
   /**

@@ -30,6 +30,7 @@ public final class PropertyNames {
   public static final String BINARY = "pack.binary";
   public static final String VERIFY_RUN = "pack.verify.run";
   public static final String VERIFY_RUN_ARGS = "pack.verify.runArgs";
+  public static final String VERIFY_RUN_TIMEOUT = "pack.verify.runTimeout";
 
   // image
   public static final String IMAGE_BASE = "pack.image.base";

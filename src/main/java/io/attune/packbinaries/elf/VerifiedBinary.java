@@ -1,0 +1,53 @@
+package io.attune.packbinaries.elf;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One entry of {@code verify-report.json}: the verdict on a binary for a target and the ELF
+ * facts behind it. ELF fields are null (or false, or empty) when the file is not readable ELF.
+ *
+ * @param path absolute path of the binary
+ * @param target the triple it was checked against
+ * @param verdict {@code pass} or {@code fail}
+ * @param elfType EXEC, DYN, REL, CORE, NONE or OTHER
+ * @param machine the architecture's name, e.g. {@code aarch64}
+ */
+public record VerifiedBinary(
+    String path,
+    String target,
+    String sha256,
+    long size,
+    String verdict,
+    List<String> reasons,
+    List<String> warnings,
+    String elfType,
+    String machine,
+    boolean staticPie,
+    String interpreter,
+    List<String> needed,
+    boolean stripped,
+    String buildId) {
+
+  public static final String PASS = "pass";
+  public static final String FAIL = "fail";
+
+  public VerifiedBinary {
+    reasons = List.copyOf(reasons);
+    warnings = List.copyOf(warnings);
+    needed = needed == null ? List.of() : List.copyOf(needed);
+  }
+
+  public boolean passed() {
+    return PASS.equals(verdict);
+  }
+
+  /** This entry with one more reason against it, so it fails. */
+  public VerifiedBinary failedBecause(String reason) {
+    List<String> more = new ArrayList<>(reasons);
+    more.add(reason);
+    return new VerifiedBinary(
+        path, target, sha256, size, FAIL, more, warnings, elfType, machine, staticPie,
+        interpreter, needed, stripped, buildId);
+  }
+}

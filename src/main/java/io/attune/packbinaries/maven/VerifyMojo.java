@@ -1,0 +1,76 @@
+package io.attune.packbinaries.maven;
+
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.elf.Arguments;
+import io.attune.packbinaries.elf.SmokeRun;
+import io.attune.packbinaries.elf.VerifyRun;
+import io.attune.packbinaries.target.TargetTriple;
+import java.io.File;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Proves each binary static and of its target's architecture from its ELF headers: no dynamic
+ * linker, no shared library, the right machine, class and byte order. Without a project it checks
+ * one file: {@code -Dpack.binary=FILE -Dpack.target=TRIPLE}. Writes
+ * {@code verify-report.json}, also when a binary fails.
+ */
+@Mojo(name = "verify", defaultPhase = LifecyclePhase.PACKAGE, requiresProject = false,
+    threadSafe = true)
+public class VerifyMojo extends AbstractPackMojo {
+
+  /** One file to verify instead of what the build goal listed in binaries.json. */
+  @Parameter(property = PropertyNames.BINARY)
+  private File binary;
+
+  /** Also run each passing binary once (natively, or through qemu-user for another machine). */
+  @Parameter(property = PropertyNames.VERIFY_RUN, defaultValue = "false")
+  private boolean run;
+
+  /** The arguments of the smoke run, split like a shell would; quotes group. */
+  @Parameter(property = PropertyNames.VERIFY_RUN_ARGS, defaultValue = "--version")
+  private String runArguments;
+
+  /** How long the smoke run may take, in seconds, before it counts as failed. */
+  @Parameter(property = PropertyNames.VERIFY_RUN_TIMEOUT, defaultValue = "60")
+  private int runTimeoutSeconds;
+
+  @Override
+  protected void run() throws Exception {
+    List<String> arguments;
+    try {
+      arguments = Arguments.split(runArguments);
+    } catch (IllegalArgumentException e) {
+      throw new PackFailure(
+          PropertyNames.VERIFY_RUN_ARGS + " has an " + e.getMessage() + "; close the quote.");
+    }
+    Optional<SmokeRun> smokeRun =
+        run
+            ? Optional.of(new SmokeRun(buildLog(), Duration.ofSeconds(runTimeoutSeconds)))
+            : Optional.empty();
+    VerifyRun verify = new VerifyRun(buildLog(), layout(), smokeRun, arguments);
+    if (binary != null) {
+      verify.verifyFile(binary.toPath(), singleTarget());
+    } else {
+      verify.verifyBuilt(selectedTargets());
+    }
+  }
+
+  private TargetTriple singleTarget() throws PackFailure {
+    List<TargetTriple> selected = selectedTargets();
+    if (selected.size() != 1) {
+      throw new PackFailure(
+          PropertyNames.BINARY
+              + " checks one file against one target, but "
+              + selected.size()
+              + " are selected; name it with -D"
+              + PropertyNames.TARGET
+              + "=TRIPLE.");
+    }
+    return selected.get(0);
+  }
+}
