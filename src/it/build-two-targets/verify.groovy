@@ -9,7 +9,9 @@ def out = new File(basedir, 'target/pack-binaries')
   def binary = new File(out, "${triple}/it-sensor")
   assert binary.isFile() && binary.canExecute() : "missing ${binary}"
   def sha = MessageDigest.getInstance('SHA-256').digest(binary.bytes).encodeHex().toString()
-  assert new File(out, "${triple}/it-sensor.sha256").text == "${sha}  it-sensor\n"
+  def checksum = new File(out, "${triple}/it-sensor.sha256")
+  assert checksum.text == "${sha}  it-sensor\n"
+  assert Files.getPosixFilePermissions(checksum.toPath()).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
   assert log.contains("it-sensor for ${triple} is up to date (sources, Cargo.lock, builder image and parameters unchanged); no container started")
   // cargo's lines come prefixed with their target
   assert log.contains("[${triple}]")

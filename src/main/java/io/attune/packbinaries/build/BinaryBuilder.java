@@ -29,6 +29,7 @@ public final class BinaryBuilder {
   private final BuildLog log;
   private final ArtifactLayout layout;
   private List<String> binaries;
+  private boolean prepared;
 
   public BinaryBuilder(BuildRequest request, Toolchain toolchain, BuildLog log) {
     this.request = request;
@@ -56,7 +57,7 @@ public final class BinaryBuilder {
     long started = System.nanoTime();
     List<BuiltBinary> built = new ArrayList<>();
     try (BuildLock lock = BuildLock.acquire(request.lockFile(), log)) {
-      String toolchainIdentity = toolchain.prepare();
+      String toolchainIdentity = toolchain.identity();
       String sources = Fingerprint.sources(request.workspace(), excludedFromSources());
       for (TargetTriple target : request.targets()) {
         String fingerprint =
@@ -103,6 +104,10 @@ public final class BinaryBuilder {
 
   private List<BuiltBinary> build(TargetTriple target)
       throws PackFailure, IOException, InterruptedException {
+    if (!prepared) {
+      toolchain.prepareBuild();
+      prepared = true;
+    }
     if (binaries.isEmpty()) {
       binaries = toolchain.binTargets();
       log.info("Binaries of " + request.manifest() + ": " + String.join(", ", binaries));

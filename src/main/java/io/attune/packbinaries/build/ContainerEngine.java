@@ -95,10 +95,10 @@ public final class ContainerEngine {
         new ProcessRunner(lines::add)
             .withTimeout(QUICK)
             .run(List.of(program, "image", "inspect", "--format", "{{.Id}}", image));
-    if (!result.succeeded() || lines.isEmpty()) {
+    if (!result.succeeded()) {
       return Optional.empty();
     }
-    return Optional.of(lines.get(0).trim());
+    return lines.stream().map(String::trim).filter(l -> l.matches("(sha256:)?[0-9a-f]{12,}")).findFirst();
   }
 
   /**
@@ -108,10 +108,15 @@ public final class ContainerEngine {
    */
   public String requireImage(String image, boolean offline)
       throws PackFailure, IOException, InterruptedException {
+    if (ProcessRunner.onPath(program).isEmpty()) {
+      throw notInstalled();
+    }
+    // One engine call when all is well; the diagnosis only when the image is not there.
     Optional<String> id = imageId(image);
     if (id.isPresent()) {
       return id.get();
     }
+    checkRunning();
     if (offline) {
       throw new PackFailure(
           "The builder image "

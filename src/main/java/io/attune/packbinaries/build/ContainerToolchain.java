@@ -37,12 +37,15 @@ public final class ContainerToolchain implements Toolchain {
   }
 
   @Override
-  public String prepare() throws PackFailure, IOException, InterruptedException {
-    engine.checkRunning();
+  public String identity() throws PackFailure, IOException, InterruptedException {
     String imageId = engine.requireImage(request.builderImage(), request.offline());
+    return "image " + request.builderImage() + " " + imageId;
+  }
+
+  @Override
+  public void prepareBuild() throws IOException, InterruptedException {
     engine.ensureVolume(
         cacheVolume(), request.builderImage(), baseRun().userNamespaceArguments(), user);
-    return "image " + request.builderImage() + " " + imageId;
   }
 
   /** One cache per user: a volume handed to one uid cannot be written by another. */

@@ -30,7 +30,7 @@ public final class HostToolchain implements Toolchain {
   }
 
   @Override
-  public String prepare() throws PackFailure, IOException, InterruptedException {
+  public String identity() throws PackFailure, IOException, InterruptedException {
     String program =
         template.render(TargetTriple.DEFAULT, request.profile(), List.of(), List.of(), false).get(0);
     if (ProcessRunner.onPath(program).isEmpty()) {

@@ -9,12 +9,16 @@ import java.util.List;
 public interface Toolchain {
 
   /**
-   * Checks the toolchain can run and describes its exact version (the builder image's ID, or
-   * the host rustc's), which goes into the fingerprint.
+   * Checks the toolchain is there and describes its exact version (the builder image's ID, or
+   * the host rustc's), which goes into the fingerprint. Kept cheap: an up-to-date build does
+   * nothing else.
    *
    * @throws PackFailure when something the user must install or start is missing
    */
-  String prepare() throws PackFailure, IOException, InterruptedException;
+  String identity() throws PackFailure, IOException, InterruptedException;
+
+  /** Gets ready to run cargo (caches and the like); called once, before the first build. */
+  default void prepareBuild() throws PackFailure, IOException, InterruptedException {}
 
   /** The names of the workspace's bin targets, from {@code cargo metadata}. */
   List<String> binTargets() throws PackFailure, IOException, InterruptedException;
