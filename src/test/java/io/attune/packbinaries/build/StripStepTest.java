@@ -7,6 +7,7 @@ import io.attune.packbinaries.target.TargetTriple;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ class StripStepTest {
     // A PATH with the shell's basic tools and no strip program at all.
     Path bin = Files.createDirectories(dir.resolve("bin"));
     for (String tool : List.of("mkdir", "rm", "cp", "chmod")) {
-      Files.createSymbolicLink(bin.resolve(tool), ProcessRunner.onPath(tool).orElseThrow());
+      Files.copy(ProcessRunner.onPath(tool).orElseThrow(), bin.resolve(tool), StandardCopyOption.COPY_ATTRIBUTES);
     }
     Path built = Files.createDirectories(dir.resolve("release"));
     Files.copy(Path.of("/bin/sh").toRealPath(), built.resolve("sensor"));
