@@ -18,8 +18,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The build goal's work: for each target, either confirms the last result is current or runs
- * the toolchain, then puts each binary and its checksum in place atomically, lists them in
+ * The build goal's work: for each target, either confirms the last result is current or runs the
+ * toolchain, then puts each binary and its checksum in place atomically, lists them in
  * binaries.json and stages the host architecture's binaries.
  */
 public final class BinaryBuilder {
@@ -90,7 +90,8 @@ public final class BinaryBuilder {
       BuiltBinaries.write(layout.builtBinaries(), built);
       stage(built);
     }
-    log.info(String.format(Locale.ROOT, "build goal took %.1fs", (System.nanoTime() - started) / 1e9));
+    log.info(
+        String.format(Locale.ROOT, "build goal took %.1fs", (System.nanoTime() - started) / 1e9));
     return built;
   }
 
@@ -159,7 +160,14 @@ public final class BinaryBuilder {
               sha256,
               Files.size(destination),
               outcome.kind() == StripStep.Kind.STRIPPED));
-      log.info("Built " + destination + " (" + Files.size(destination) + " bytes, sha256 " + sha256 + ")");
+      log.info(
+          "Built "
+              + destination
+              + " ("
+              + Files.size(destination)
+              + " bytes, sha256 "
+              + sha256
+              + ")");
     }
     double copySeconds = (System.nanoTime() - copyStarted) / 1e9;
     double total = run.wallSeconds() + copySeconds;
@@ -185,7 +193,9 @@ public final class BinaryBuilder {
     List<BuiltBinary> forHost =
         built.stream()
             .filter(
-                b -> host.isPresent() && TargetTriple.of(b.target()).machine() == host.get().machine())
+                b ->
+                    host.isPresent()
+                        && TargetTriple.of(b.target()).machine() == host.get().machine())
             // The host's own triple (musl) first, when it was built.
             .sorted(Comparator.comparing((BuiltBinary b) -> !b.target().equals(host.get().name())))
             .toList();

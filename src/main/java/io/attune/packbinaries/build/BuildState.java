@@ -16,8 +16,8 @@ import java.util.Optional;
 
 /**
  * What the last successful build of one target produced, and from what: {@code
- * .build-state/<triple>.json}. Written last, after the binaries, so it never describes files
- * that are not there.
+ * .build-state/<triple>.json}. Written last, after the binaries, so it never describes files that
+ * are not there.
  */
 public record BuildState(String fingerprint, List<BuiltBinary> binaries) {
 
@@ -45,8 +45,8 @@ public record BuildState(String fingerprint, List<BuiltBinary> binaries) {
   }
 
   /**
-   * Whether this state was made from {@code currentFingerprint} and its binaries and their
-   * checksum files are still in place, unchanged.
+   * Whether this state was made from {@code currentFingerprint} and its binaries and their checksum
+   * files are still in place, unchanged.
    */
   public boolean isCurrent(String currentFingerprint, ArtifactLayout layout, TargetTriple target)
       throws IOException {
@@ -68,7 +68,7 @@ public record BuildState(String fingerprint, List<BuiltBinary> binaries) {
     return true;
   }
 
-  /** The sha256sum form: {@code <hex>  <name>\n}. */
+  /** The sha256sum form: {@code <hex> <name>\n}. */
   public static String checksumLine(String sha256, String name) {
     return sha256 + "  " + name + "\n";
   }

@@ -12,7 +12,8 @@ final class CargoFailures {
   static PackFailure failed(TargetTriple target, ProcessRunner.Result result) {
     String tail = String.join("\n", result.tail());
     String hint = "";
-    if (tail.contains("no such command: `zigbuild`") || tail.contains("no such subcommand: `zigbuild`")) {
+    if (tail.contains("no such command: `zigbuild`")
+        || tail.contains("no such subcommand: `zigbuild`")) {
       hint =
           "\ncargo-zigbuild is not installed: run `cargo install --locked cargo-zigbuild` and"
               + " install zig (e.g. `pip3 install ziglang`), or set pack.builder.command to"

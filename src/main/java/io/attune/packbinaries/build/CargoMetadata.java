@@ -32,7 +32,8 @@ final class CargoMetadata {
     try {
       root = new ObjectMapper().readTree(json);
     } catch (IOException e) {
-      throw new PackFailure("cargo metadata printed something that is not JSON: " + e.getMessage(), e);
+      throw new PackFailure(
+          "cargo metadata printed something that is not JSON: " + e.getMessage(), e);
     }
     List<String> names = new ArrayList<>();
     for (JsonNode pkg : root.path("packages")) {
@@ -46,7 +47,8 @@ final class CargoMetadata {
     }
     if (names.isEmpty()) {
       throw new PackFailure(
-          manifest + " defines no binary (no [[bin]] and no src/main.rs in any member); a pack"
+          manifest
+              + " defines no binary (no [[bin]] and no src/main.rs in any member); a pack"
               + " needs a binary crate");
     }
     return names;

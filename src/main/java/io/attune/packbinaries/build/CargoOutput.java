@@ -10,13 +10,15 @@ import java.util.regex.Pattern;
 
 /**
  * Receives the builder's output line by line: shows cargo's lines in the log with the target as
- * prefix, so two targets' lines can be told apart, and keeps the strip step's markers and the
- * time cargo reports.
+ * prefix, so two targets' lines can be told apart, and keeps the strip step's markers and the time
+ * cargo reports.
  */
 final class CargoOutput implements Consumer<String> {
 
-  private static final Pattern FINISHED = Pattern.compile("^\\s*Finished .* in ([0-9.]+)(m?s)\\s*$");
-  private static final Pattern MINUTES = Pattern.compile("^\\s*Finished .* in (\\d+)m (\\d+)s\\s*$");
+  private static final Pattern FINISHED =
+      Pattern.compile("^\\s*Finished .* in ([0-9.]+)(m?s)\\s*$");
+  private static final Pattern MINUTES =
+      Pattern.compile("^\\s*Finished .* in (\\d+)m (\\d+)s\\s*$");
 
   private final String prefix;
   private final BuildLog log;

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * The cargo command line, written as a template so a project can swap the builder: {@code cargo
- * zigbuild --release --target {target}} by default, {@code cargo build --release --target
- * {target}} with a cross toolchain image.
+ * zigbuild --release --target {target}} by default, {@code cargo build --release --target {target}}
+ * with a cross toolchain image.
  *
  * <p>Placeholders: {@code {target}} (required) and {@code {profile}} inside any word; {@code
  * {binaries}} ({@code --bin a --bin b}), {@code {features}} ({@code --features a,b}) and {@code
@@ -75,7 +75,10 @@ public final class CommandTemplate {
 
   /** The command's words for one target. */
   public List<String> render(
-      TargetTriple target, String profile, List<String> binaries, List<String> features,
+      TargetTriple target,
+      String profile,
+      List<String> binaries,
+      List<String> features,
       boolean offline) {
     List<String> binaryWords = new ArrayList<>();
     for (String binary : binaries) {
@@ -92,7 +95,8 @@ public final class CommandTemplate {
         case "{binaries}" -> command.addAll(binaryWords);
         case "{features}" -> command.addAll(featureWords);
         case "{offline}" -> command.addAll(offlineWords);
-        default -> command.add(word.replace("{target}", target.name()).replace("{profile}", profile));
+        default ->
+            command.add(word.replace("{target}", target.name()).replace("{profile}", profile));
       }
     }
     if (!words.contains("{binaries}")) {

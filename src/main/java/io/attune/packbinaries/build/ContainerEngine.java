@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The container engine's command line ({@code docker} or {@code podman}), so DOCKER_HOST,
- * contexts and podman work as they do for the user. Turns its failures into messages that say
- * what to start or install.
+ * The container engine's command line ({@code docker} or {@code podman}), so DOCKER_HOST, contexts
+ * and podman work as they do for the user. Turns its failures into messages that say what to start
+ * or install.
  */
 public final class ContainerEngine {
 
@@ -27,8 +27,7 @@ public final class ContainerEngine {
   public ContainerEngine(String program, BuildLog log) throws PackFailure {
     String name = program == null || program.isBlank() ? "docker" : program.trim();
     if (!SUPPORTED.contains(name.toLowerCase(Locale.ROOT))) {
-      throw new PackFailure(
-          "pack.container.engine is '" + name + "'; set it to docker or podman");
+      throw new PackFailure("pack.container.engine is '" + name + "'; set it to docker or podman");
     }
     this.program = name.toLowerCase(Locale.ROOT);
     this.log = log;
@@ -49,13 +48,13 @@ public final class ContainerEngine {
     }
     ProcessRunner.Result version;
     try {
-      version =
-          quiet().run(List.of(program, "version", "--format", "{{.Server.Version}}"));
+      version = quiet().run(List.of(program, "version", "--format", "{{.Server.Version}}"));
     } catch (ProcessRunner.CommandNotFoundException e) {
       throw notInstalled();
     }
     if (!version.succeeded()) {
-      String lastLine = version.tail().isEmpty() ? "no output" : version.tail().get(version.tail().size() - 1);
+      String lastLine =
+          version.tail().isEmpty() ? "no output" : version.tail().get(version.tail().size() - 1);
       String dockerHost = System.getenv("DOCKER_HOST");
       throw new PackFailure(
           "The "
@@ -98,7 +97,10 @@ public final class ContainerEngine {
     if (!result.succeeded()) {
       return Optional.empty();
     }
-    return lines.stream().map(String::trim).filter(l -> l.matches("(sha256:)?[0-9a-f]{12,}")).findFirst();
+    return lines.stream()
+        .map(String::trim)
+        .filter(l -> l.matches("(sha256:)?[0-9a-f]{12,}"))
+        .findFirst();
   }
 
   /**
@@ -156,7 +158,15 @@ public final class ContainerEngine {
       return;
     }
     ProcessRunner.Result create =
-        quiet().run(List.of(program, "volume", "create", "--label", "io.attune.pack-binaries=cargo-home", volume));
+        quiet()
+            .run(
+                List.of(
+                    program,
+                    "volume",
+                    "create",
+                    "--label",
+                    "io.attune.pack-binaries=cargo-home",
+                    volume));
     if (!create.succeeded()) {
       throw new IOException("Cannot create the volume " + volume + ":\n" + create.tailText());
     }
@@ -167,8 +177,15 @@ public final class ContainerEngine {
     chown.addAll(userArguments);
     chown.addAll(
         List.of(
-            "--user", "0:0", "-v", volume + ":" + ContainerRun.CARGO_HOME,
-            "--entrypoint", "chown", image, owner.toString(), ContainerRun.CARGO_HOME));
+            "--user",
+            "0:0",
+            "-v",
+            volume + ":" + ContainerRun.CARGO_HOME,
+            "--entrypoint",
+            "chown",
+            image,
+            owner.toString(),
+            ContainerRun.CARGO_HOME));
     ProcessRunner.Result result = quiet().run(chown);
     if (!result.succeeded()) {
       quiet().run(List.of(program, "volume", "rm", volume));
@@ -178,7 +195,8 @@ public final class ContainerEngine {
   }
 
   /** Runs {@code arguments} after the program name, streaming its output. */
-  public ProcessRunner.Result run(List<String> arguments, java.util.Map<String, String> environment, Consumer<String> output)
+  public ProcessRunner.Result run(
+      List<String> arguments, java.util.Map<String, String> environment, Consumer<String> output)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(program);

@@ -9,9 +9,9 @@ import java.util.TreeSet;
 /**
  * The arguments of one {@code docker run} of the builder: the workspace bind-mounted at its own
  * path (so cargo's messages name the user's files), cargo's caches in a named volume, the user's
- * uid:gid (so every file it writes belongs to the user), no extra privileges, and no network
- * when offline. Environment values are passed by name only, from the engine client's own
- * environment, so they never show on a command line or in a log.
+ * uid:gid (so every file it writes belongs to the user), no extra privileges, and no network when
+ * offline. Environment values are passed by name only, from the engine client's own environment, so
+ * they never show on a command line or in a log.
  */
 public final class ContainerRun {
 

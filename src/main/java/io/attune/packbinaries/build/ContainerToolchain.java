@@ -56,7 +56,8 @@ public final class ContainerToolchain implements Toolchain {
   @Override
   public List<String> binTargets() throws PackFailure, IOException, InterruptedException {
     List<String> output = new ArrayList<>();
-    ProcessRunner.Result result = run(CommandTemplate.shellLine(CargoMetadata.COMMAND), output::add);
+    ProcessRunner.Result result =
+        run(CommandTemplate.shellLine(CargoMetadata.COMMAND), output::add);
     if (!result.succeeded()) {
       throw new PackFailure(
           "cargo metadata failed for "
@@ -73,8 +74,7 @@ public final class ContainerToolchain implements Toolchain {
   public CargoRun build(TargetTriple target, List<String> binaries)
       throws PackFailure, IOException, InterruptedException {
     List<String> cargo =
-        template.render(
-            target, request.profile(), binaries, request.features(), request.offline());
+        template.render(target, request.profile(), binaries, request.features(), request.offline());
     String script =
         String.join(
             "\n",

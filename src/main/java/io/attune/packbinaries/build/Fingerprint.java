@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A digest of everything a build's result depends on: the workspace's files (Cargo.lock
- * included), the toolchain's exact version (the builder image's ID), and every parameter. Equal
- * fingerprints mean the build would produce the same binaries, so it can be skipped.
+ * A digest of everything a build's result depends on: the workspace's files (Cargo.lock included),
+ * the toolchain's exact version (the builder image's ID), and every parameter. Equal fingerprints
+ * mean the build would produce the same binaries, so it can be skipped.
  */
 public final class Fingerprint {
 
@@ -83,7 +83,8 @@ public final class Fingerprint {
     parts.add("command " + String.join("\u0001", command));
     // Values only enter the digest, never a file: they may be secrets.
     new TreeMap<>(environment).forEach((name, value) -> parts.add("env " + name + "=" + value));
-    parts.add("binaries " + (binaries.isEmpty() ? "(all bin targets)" : String.join(",", binaries)));
+    parts.add(
+        "binaries " + (binaries.isEmpty() ? "(all bin targets)" : String.join(",", binaries)));
     return Sha256.of(String.join("\n", parts).getBytes(StandardCharsets.UTF_8));
   }
 }

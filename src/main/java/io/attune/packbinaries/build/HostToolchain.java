@@ -32,7 +32,9 @@ public final class HostToolchain implements Toolchain {
   @Override
   public String identity() throws PackFailure, IOException, InterruptedException {
     String program =
-        template.render(TargetTriple.DEFAULT, request.profile(), List.of(), List.of(), false).get(0);
+        template
+            .render(TargetTriple.DEFAULT, request.profile(), List.of(), List.of(), false)
+            .get(0);
     if (ProcessRunner.onPath(program).isEmpty()) {
       throw notInstalled(program);
     }
@@ -72,9 +74,14 @@ public final class HostToolchain implements Toolchain {
   public CargoRun build(TargetTriple target, List<String> binaries)
       throws PackFailure, IOException, InterruptedException {
     List<String> cargo =
-        template.render(
-            target, request.profile(), binaries, request.features(), request.offline());
-    log.info("Building " + String.join(", ", binaries) + " for " + target + ": " + String.join(" ", cargo));
+        template.render(target, request.profile(), binaries, request.features(), request.offline());
+    log.info(
+        "Building "
+            + String.join(", ", binaries)
+            + " for "
+            + target
+            + ": "
+            + String.join(" ", cargo));
     CargoOutput output = new CargoOutput(target, log);
     long started = System.nanoTime();
     ProcessRunner.Result result;

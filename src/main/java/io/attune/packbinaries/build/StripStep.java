@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Strips each built binary into a separate directory, keeping cargo's unstripped one for
- * debugging. It tries the target's binutils strip, then llvm-strip, then plain strip (which only
- * understands the builder's own CPU); when none can, the binary is kept unstripped, which costs
- * size but still runs, as the original Dockerfile did.
+ * Strips each built binary into a separate directory, keeping cargo's unstripped one for debugging.
+ * It tries the target's binutils strip, then llvm-strip, then plain strip (which only understands
+ * the builder's own CPU); when none can, the binary is kept unstripped, which costs size but still
+ * runs, as the original Dockerfile did.
  *
- * <p>In a container it runs as a shell snippet after cargo, in the same container; it reports
- * each binary on a marker line that {@link #parseMarker} reads back.
+ * <p>In a container it runs as a shell snippet after cargo, in the same container; it reports each
+ * binary on a marker line that {@link #parseMarker} reads back.
  */
 public final class StripStep {
 
@@ -84,8 +84,8 @@ public final class StripStep {
       return Optional.empty();
     }
     return switch (words[0]) {
-      case "stripped" -> Optional.of(
-          new Outcome(words[1], Kind.STRIPPED, words.length > 2 ? words[2] : "strip"));
+      case "stripped" ->
+          Optional.of(new Outcome(words[1], Kind.STRIPPED, words.length > 2 ? words[2] : "strip"));
       case "unstripped" -> Optional.of(new Outcome(words[1], Kind.UNSTRIPPED, null));
       case "missing" -> Optional.of(new Outcome(words[1], Kind.MISSING, null));
       default -> Optional.empty();

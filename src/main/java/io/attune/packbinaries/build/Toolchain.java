@@ -9,9 +9,9 @@ import java.util.List;
 public interface Toolchain {
 
   /**
-   * Checks the toolchain is there and describes its exact version (the builder image's ID, or
-   * the host rustc's), which goes into the fingerprint. Kept cheap: an up-to-date build does
-   * nothing else.
+   * Checks the toolchain is there and describes its exact version (the builder image's ID, or the
+   * host rustc's), which goes into the fingerprint. Kept cheap: an up-to-date build does nothing
+   * else.
    *
    * @throws PackFailure when something the user must install or start is missing
    */

@@ -19,15 +19,17 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Cross-compiles the Cargo workspace's binaries for each target triple, in a builder container
- * by default, into {@code target/pack-binaries/<triple>/<binary>} with a sha256 beside each.
- * Skips a target whose sources, Cargo.lock, builder image and parameters are unchanged.
+ * Cross-compiles the Cargo workspace's binaries for each target triple, in a builder container by
+ * default, into {@code target/pack-binaries/<triple>/<binary>} with a sha256 beside each. Skips a
+ * target whose sources, Cargo.lock, builder image and parameters are unchanged.
  */
 @Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class BuildMojo extends AbstractPackMojo {
 
   /** The Cargo.toml of the crate or workspace to build. */
-  @Parameter(property = PropertyNames.CARGO_MANIFEST, defaultValue = "${project.basedir}/Cargo.toml")
+  @Parameter(
+      property = PropertyNames.CARGO_MANIFEST,
+      defaultValue = "${project.basedir}/Cargo.toml")
   private File cargoManifest;
 
   /** The binaries to take (comma separated on the command line); default: every bin target. */
@@ -82,7 +84,9 @@ public class BuildMojo extends AbstractPackMojo {
             selectedTargets(),
             list(binaries),
             list(cargoFeatures),
-            cargoProfile == null || cargoProfile.isBlank() ? BuildRequest.DEFAULT_PROFILE : cargoProfile.trim(),
+            cargoProfile == null || cargoProfile.isBlank()
+                ? BuildRequest.DEFAULT_PROFILE
+                : cargoProfile.trim(),
             builderCommand,
             builderImage,
             environment(),
@@ -97,11 +101,13 @@ public class BuildMojo extends AbstractPackMojo {
   private Toolchain toolchain(BuildRequest request, CommandTemplate template) throws PackFailure {
     String kind = toolchain == null ? "container" : toolchain.trim().toLowerCase(Locale.ROOT);
     return switch (kind) {
-      case "container" -> new ContainerToolchain(
-          request, new ContainerEngine(containerEngine, buildLog()), template, buildLog());
+      case "container" ->
+          new ContainerToolchain(
+              request, new ContainerEngine(containerEngine, buildLog()), template, buildLog());
       case "host" -> new HostToolchain(request, template, buildLog());
-      default -> throw new PackFailure(
-          "pack.toolchain is '" + toolchain + "'; set it to container (the default) or host");
+      default ->
+          throw new PackFailure(
+              "pack.toolchain is '" + toolchain + "'; set it to container (the default) or host");
     };
   }
 

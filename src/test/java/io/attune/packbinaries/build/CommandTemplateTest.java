@@ -20,25 +20,48 @@ class CommandTemplateTest {
 
     assertThat(command)
         .containsExactly(
-            "cargo", "zigbuild", "--release", "--target", "aarch64-unknown-linux-musl",
-            "--bin", "a", "--bin", "b");
+            "cargo",
+            "zigbuild",
+            "--release",
+            "--target",
+            "aarch64-unknown-linux-musl",
+            "--bin",
+            "a",
+            "--bin",
+            "b");
   }
 
   @Test
   void featuresAndOfflineAreAppendedUnlessPlaced() throws PackFailure {
-    CommandTemplate appended = CommandTemplate.parse("cargo build --release --target {target}", "release");
+    CommandTemplate appended =
+        CommandTemplate.parse("cargo build --release --target {target}", "release");
     CommandTemplate placed =
         CommandTemplate.parse(
             "cargo {offline} build --target={target} {features} --release {binaries}", "release");
 
     assertThat(appended.render(ARM, "release", List.of("s"), List.of("x", "y"), true))
         .containsExactly(
-            "cargo", "build", "--release", "--target", "aarch64-unknown-linux-musl",
-            "--bin", "s", "--features", "x,y", "--offline");
+            "cargo",
+            "build",
+            "--release",
+            "--target",
+            "aarch64-unknown-linux-musl",
+            "--bin",
+            "s",
+            "--features",
+            "x,y",
+            "--offline");
     assertThat(placed.render(ARM, "release", List.of("s"), List.of("x"), true))
         .containsExactly(
-            "cargo", "--offline", "build", "--target=aarch64-unknown-linux-musl",
-            "--features", "x", "--release", "--bin", "s");
+            "cargo",
+            "--offline",
+            "build",
+            "--target=aarch64-unknown-linux-musl",
+            "--features",
+            "x",
+            "--release",
+            "--bin",
+            "s");
     assertThat(placed.render(ARM, "release", List.of("s"), List.of(), false))
         .containsExactly(
             "cargo", "build", "--target=aarch64-unknown-linux-musl", "--release", "--bin", "s");

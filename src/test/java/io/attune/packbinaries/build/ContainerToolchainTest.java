@@ -69,8 +69,11 @@ class ContainerToolchainTest {
 
     assertThatThrownBy(() -> build(request, new RecordingLog()))
         .isInstanceOf(PackFailure.class)
-        .hasMessageContaining("cargo succeeded for x86_64-unknown-linux-gnu but produced no binary"
-            + " it-sensor (expected " + request.cargoOutputDirectory(X86).resolve("it-sensor") + ")");
+        .hasMessageContaining(
+            "cargo succeeded for x86_64-unknown-linux-gnu but produced no binary"
+                + " it-sensor (expected "
+                + request.cargoOutputDirectory(X86).resolve("it-sensor")
+                + ")");
     assertThat(request.outputDirectory().resolve("binaries.json")).doesNotExist();
   }
 

@@ -62,19 +62,25 @@ class FingerprintTest {
   @Test
   void changesWithTheImageTheCommandTheEnvironmentAndTheBinaries() {
     List<String> command = List.of("cargo", "build", "--target", "x");
-    String base = Fingerprint.of("src", "image b:1 sha256:aa", command, Map.of("A", "1"), List.of());
+    String base =
+        Fingerprint.of("src", "image b:1 sha256:aa", command, Map.of("A", "1"), List.of());
 
     assertThat(Fingerprint.of("src", "image b:1 sha256:aa", command, Map.of("A", "1"), List.of()))
         .isEqualTo(base);
     assertThat(Fingerprint.of("src", "image b:1 sha256:bb", command, Map.of("A", "1"), List.of()))
         .isNotEqualTo(base);
     assertThat(
-            Fingerprint.of("src", "image b:1 sha256:aa", List.of("cargo", "build", "--target", "y"),
-                Map.of("A", "1"), List.of()))
+            Fingerprint.of(
+                "src",
+                "image b:1 sha256:aa",
+                List.of("cargo", "build", "--target", "y"),
+                Map.of("A", "1"),
+                List.of()))
         .isNotEqualTo(base);
     assertThat(Fingerprint.of("src", "image b:1 sha256:aa", command, Map.of("A", "2"), List.of()))
         .isNotEqualTo(base);
-    assertThat(Fingerprint.of("src", "image b:1 sha256:aa", command, Map.of("A", "1"), List.of("s")))
+    assertThat(
+            Fingerprint.of("src", "image b:1 sha256:aa", command, Map.of("A", "1"), List.of("s")))
         .isNotEqualTo(base);
     assertThat(Fingerprint.of("src2", "image b:1 sha256:aa", command, Map.of("A", "1"), List.of()))
         .isNotEqualTo(base);

@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.attune.packbinaries.PackFailure;
-import io.attune.packbinaries.process.ProcessRunner;
-import io.attune.packbinaries.target.TargetTriple;
 import io.attune.packbinaries.artifacts.BuiltBinary;
 import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.process.ProcessRunner;
+import io.attune.packbinaries.target.TargetTriple;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,17 +24,17 @@ class HostToolchainTest {
 
   private BuildRequest request(String command, String target) {
     return new BuildRequest(
-            dir.resolve("crate/Cargo.toml"),
-            List.of(TargetTriple.of(target)),
-            List.of(),
-            List.of(),
-            "release",
-            command,
-            "unused",
-            Map.of(),
-            false,
-            dir.resolve("target/pack-binaries"),
-            null);
+        dir.resolve("crate/Cargo.toml"),
+        List.of(TargetTriple.of(target)),
+        List.of(),
+        List.of(),
+        "release",
+        command,
+        "unused",
+        Map.of(),
+        false,
+        dir.resolve("target/pack-binaries"),
+        null);
   }
 
   private HostToolchain toolchain(String command) throws PackFailure {
@@ -63,14 +63,17 @@ class HostToolchainTest {
   @Test
   void buildsOnTheHostAndThenFindsTheBinaryUpToDate() throws Exception {
     requireHostCargo();
-    BuildRequest request = request("cargo build --release --target {target}", "x86_64-unknown-linux-gnu");
+    BuildRequest request =
+        request("cargo build --release --target {target}", "x86_64-unknown-linux-gnu");
 
     List<BuiltBinary> first = build(request, new RecordingLog());
     RecordingLog second = new RecordingLog();
     List<BuiltBinary> again = build(request, second);
 
     Path binary = request.outputDirectory().resolve("x86_64-unknown-linux-gnu/it-sensor");
-    assertThat(first).singleElement().satisfies(b -> assertThat(b.sha256()).isEqualTo(Sha256.of(binary)));
+    assertThat(first)
+        .singleElement()
+        .satisfies(b -> assertThat(b.sha256()).isEqualTo(Sha256.of(binary)));
     assertThat(again).isEqualTo(first);
     assertThat(second.text())
         .contains(
@@ -84,26 +87,32 @@ class HostToolchainTest {
   @Test
   void aMissingZigbuildSaysHowToInstallIt() throws Exception {
     requireHostCargo();
-    assumeTrue(!TestEnvironment.commandSucceeds("cargo", "zigbuild", "--version"), "zigbuild is installed");
+    assumeTrue(
+        !TestEnvironment.commandSucceeds("cargo", "zigbuild", "--version"),
+        "zigbuild is installed");
 
     assertThatThrownBy(() -> build(request(null, "x86_64-unknown-linux-musl"), new RecordingLog()))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("cargo failed for x86_64-unknown-linux-musl")
-        .hasMessageContaining("cargo-zigbuild is not installed: run `cargo install --locked cargo-zigbuild`");
+        .hasMessageContaining(
+            "cargo-zigbuild is not installed: run `cargo install --locked cargo-zigbuild`");
   }
 
   @Test
   void aMissingStandardLibrarySaysWhichTargetToAdd() throws Exception {
     requireHostCargo();
     assumeTrue(
-        !TestEnvironment.commandSucceeds("sh", "-c", "rustup target list --installed | grep -q aarch64-unknown-linux-musl"),
+        !TestEnvironment.commandSucceeds(
+            "sh", "-c", "rustup target list --installed | grep -q aarch64-unknown-linux-musl"),
         "the aarch64 musl std is installed");
-    BuildRequest request = request("cargo build --release --target {target}", "aarch64-unknown-linux-musl");
+    BuildRequest request =
+        request("cargo build --release --target {target}", "aarch64-unknown-linux-musl");
 
     assertThatThrownBy(() -> build(request, new RecordingLog()))
         .isInstanceOf(PackFailure.class)
-        .hasMessageContaining("The Rust standard library for aarch64-unknown-linux-musl is not"
-            + " installed: run `rustup target add aarch64-unknown-linux-musl`");
+        .hasMessageContaining(
+            "The Rust standard library for aarch64-unknown-linux-musl is not"
+                + " installed: run `rustup target add aarch64-unknown-linux-musl`");
   }
 
   @Test

@@ -34,7 +34,10 @@ class StripStepTest {
     // A PATH with the shell's basic tools and no strip program at all.
     Path bin = Files.createDirectories(dir.resolve("bin"));
     for (String tool : List.of("mkdir", "rm", "cp", "chmod")) {
-      Files.copy(ProcessRunner.onPath(tool).orElseThrow(), bin.resolve(tool), StandardCopyOption.COPY_ATTRIBUTES);
+      Files.copy(
+          ProcessRunner.onPath(tool).orElseThrow(),
+          bin.resolve(tool),
+          StandardCopyOption.COPY_ATTRIBUTES);
     }
     Path built = Files.createDirectories(dir.resolve("release"));
     Files.copy(Path.of("/bin/sh").toRealPath(), built.resolve("sensor"));
@@ -59,7 +62,9 @@ class StripStepTest {
     List<StripStep.Outcome> outcomes =
         runSnippet(List.of("sensor"), built, Path.of(System.getenv("PATH").split(":")[0]));
 
-    assertThat(outcomes).singleElement().extracting(StripStep.Outcome::kind)
+    assertThat(outcomes)
+        .singleElement()
+        .extracting(StripStep.Outcome::kind)
         .isEqualTo(StripStep.Kind.STRIPPED);
     assertThat(Files.isExecutable(dir.resolve("out/sensor"))).isTrue();
   }
