@@ -6,6 +6,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes files so that a reader sees either the old content or the new, never a partial file:
@@ -71,7 +72,14 @@ public final class AtomicFiles {
   private static Path temporaryBeside(Path destination) throws IOException {
     Path parent = destination.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    return Files.createTempFile(parent, "." + destination.getFileName() + ".", ".partial");
+    Path temp = Files.createTempFile(parent, "." + destination.getFileName() + ".", ".partial");
+    // Temporary files start private (0600); the finished file is an ordinary readable one.
+    try {
+      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException notPosix) {
+      // Windows: the default permissions are fine.
+    }
+    return temp;
   }
 
   private static void moveIntoPlace(Path temp, Path destination) throws IOException {

@@ -1,0 +1,137 @@
+package io.attune.packbinaries.maven;
+
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.build.BinaryBuilder;
+import io.attune.packbinaries.build.BuildRequest;
+import io.attune.packbinaries.build.CommandTemplate;
+import io.attune.packbinaries.build.ContainerEngine;
+import io.attune.packbinaries.build.ContainerToolchain;
+import io.attune.packbinaries.build.HostToolchain;
+import io.attune.packbinaries.build.Toolchain;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Cross-compiles the Cargo workspace's binaries for each target triple, in a builder container by
+ * default, into {@code target/pack-binaries/<triple>/<binary>} with a sha256 beside each. Skips a
+ * target whose sources, Cargo.lock, builder image and parameters are unchanged.
+ */
+@Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+public class BuildMojo extends AbstractPackMojo {
+
+  /** The Cargo.toml of the crate or workspace to build. */
+  @Parameter(
+      property = PropertyNames.CARGO_MANIFEST,
+      defaultValue = "${project.basedir}/Cargo.toml")
+  private File cargoManifest;
+
+  /** The binaries to take (comma separated on the command line); default: every bin target. */
+  @Parameter(property = PropertyNames.BINARIES)
+  private List<String> binaries;
+
+  /** Cargo features to enable. */
+  @Parameter(property = PropertyNames.CARGO_FEATURES)
+  private List<String> cargoFeatures;
+
+  /** The cargo profile; any other than release needs {profile} in the builder command. */
+  @Parameter(property = PropertyNames.CARGO_PROFILE, defaultValue = BuildRequest.DEFAULT_PROFILE)
+  private String cargoProfile;
+
+  /** {@code container} (only Docker or Podman needed) or {@code host} (cargo on the PATH). */
+  @Parameter(property = PropertyNames.TOOLCHAIN, defaultValue = "container")
+  private String toolchain;
+
+  /** The image cargo runs in, pinned to a version. */
+  @Parameter(
+      property = PropertyNames.BUILDER_IMAGE,
+      defaultValue = "ghcr.io/rust-cross/cargo-zigbuild:0.20.1")
+  private String builderImage;
+
+  /**
+   * The build command; placeholders {target}, {profile}, {binaries}, {features}, {offline}, e.g.
+   * {@code cargo build --release --target {target}} for an image with a cross toolchain.
+   */
+  @Parameter(property = PropertyNames.BUILDER_COMMAND, defaultValue = CommandTemplate.DEFAULT)
+  private String builderCommand;
+
+  /** {@code docker} or {@code podman}. */
+  @Parameter(property = PropertyNames.CONTAINER_ENGINE, defaultValue = "docker")
+  private String containerEngine;
+
+  /**
+   * Extra environment for cargo, as {@code NAME=value} entries (comma separated on the command
+   * line); {@code SQLX_OFFLINE=true} is set unless given here.
+   */
+  @Parameter(property = PropertyNames.BUILDER_ENVIRONMENT)
+  private List<String> builderEnvironment;
+
+  /** Where the binaries for this machine's CPU are copied after the build, if set. */
+  @Parameter(property = PropertyNames.STAGE_DIRECTORY)
+  private File stageDirectory;
+
+  @Override
+  protected void run() throws Exception {
+    BuildRequest request =
+        new BuildRequest(
+            cargoManifest.toPath(),
+            selectedTargets(),
+            list(binaries),
+            list(cargoFeatures),
+            cargoProfile == null || cargoProfile.isBlank()
+                ? BuildRequest.DEFAULT_PROFILE
+                : cargoProfile.trim(),
+            builderCommand,
+            builderImage,
+            environment(),
+            session != null && session.isOffline(),
+            outputDirectory.toPath(),
+            stageDirectory == null ? null : stageDirectory.toPath());
+    CommandTemplate template = CommandTemplate.parse(request.command(), request.profile());
+    BinaryBuilder.checkManifest(request.manifest());
+    new BinaryBuilder(request, toolchain(request, template), buildLog()).run(template);
+  }
+
+  private Toolchain toolchain(BuildRequest request, CommandTemplate template) throws PackFailure {
+    String kind = toolchain == null ? "container" : toolchain.trim().toLowerCase(Locale.ROOT);
+    return switch (kind) {
+      case "container" ->
+          new ContainerToolchain(
+              request, new ContainerEngine(containerEngine, buildLog()), template, buildLog());
+      case "host" -> new HostToolchain(request, template, buildLog());
+      default ->
+          throw new PackFailure(
+              "pack.toolchain is '" + toolchain + "'; set it to container (the default) or host");
+    };
+  }
+
+  private Map<String, String> environment() throws PackFailure {
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("SQLX_OFFLINE", "true");
+    for (String entry : list(builderEnvironment)) {
+      int equals = entry.indexOf('=');
+      if (equals <= 0) {
+        throw new PackFailure(
+            "pack.builder.environment entry '"
+                + entry.replaceAll("=.*", "=…")
+                + "' is not NAME=value; write e.g. SQLX_OFFLINE=true");
+      }
+      environment.put(entry.substring(0, equals).trim(), entry.substring(equals + 1));
+    }
+    return environment;
+  }
+
+  private static List<String> list(List<String> values) {
+    List<String> result = new ArrayList<>();
+    if (values != null) {
+      values.stream().flatMap(v -> splitList(v).stream()).forEach(result::add);
+    }
+    return result;
+  }
+}
