@@ -57,6 +57,12 @@ public final class HttpRegistryClient implements RegistryClient {
    *     host may fall back to plain HTTP, and TLS is always verified
    */
   public HttpRegistryClient(String registry, String repository, Credentials credentials, boolean allowInsecure) {
+    this(registry, repository, credentials, allowInsecure, null);
+  }
+
+  /** With {@code trust} instead of the JVM's default trust store (tests trust their own CA). */
+  HttpRegistryClient(String registry, String repository, Credentials credentials, boolean allowInsecure,
+      SSLContext trust) {
     this.registry = registry;
     this.repository = repository;
     this.credentials = credentials;
@@ -68,6 +74,8 @@ public final class HttpRegistryClient implements RegistryClient {
             .followRedirects(HttpClient.Redirect.NORMAL);
     if (allowInsecure) {
       builder.sslContext(trustingEverything());
+    } else if (trust != null) {
+      builder.sslContext(trust);
     }
     this.http = builder.build();
   }

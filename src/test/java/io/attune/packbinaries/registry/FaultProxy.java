@@ -82,12 +82,15 @@ final class FaultProxy implements AutoCloseable {
     try (socket) {
       InputStream in = socket.getInputStream();
       String requestLine = line(in);
-      if (requestLine == null || requestLine.isEmpty()) {
+      if (requestLine == null || !requestLine.endsWith("HTTP/1.1")) {
         return;
       }
       Map<String, List<String>> headers = new LinkedHashMap<>();
       for (String header; (header = line(in)) != null && !header.isEmpty(); ) {
         int colon = header.indexOf(':');
+        if (colon < 0) {
+          return; // not HTTP: e.g. a client probing for TLS first
+        }
         headers.computeIfAbsent(header.substring(0, colon).trim(), k -> new java.util.ArrayList<>())
             .add(header.substring(colon + 1).trim());
       }
