@@ -6,3 +6,4 @@ layout.parentFile.mkdirs()
 def copy = ['skopeo', 'copy', '--all', '--src-tls-verify=false', "docker://${base}", "oci:${layout}:1.0"].execute()
 copy.waitForProcessOutput(System.out, System.err)
 assert copy.exitValue() == 0
+true

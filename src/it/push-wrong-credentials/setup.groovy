@@ -6,3 +6,17 @@ layout.parentFile.mkdirs()
 def copy = ['skopeo', 'copy', '--all', '--src-tls-verify=false', "docker://${base}", "oci:${layout}:1.0"].execute()
 copy.waitForProcessOutput(System.out, System.err)
 assert copy.exitValue() == 0
+
+// A settings server for the registry host with a wrong password.
+def registry = System.getenv('PACK_TEST_SECURE_REGISTRY') ?: '127.0.0.1:5443'
+new File(basedir, 'global-settings.xml').text = """<settings>
+  <servers>
+    <server>
+      <id>${registry}</id>
+      <username>attune</username>
+      <password>wrong-password-9f3c1</password>
+    </server>
+  </servers>
+</settings>
+"""
+true
