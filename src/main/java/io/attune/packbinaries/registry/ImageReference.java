@@ -1,0 +1,79 @@
+package io.attune.packbinaries.registry;
+
+import io.attune.packbinaries.PackFailure;
+import java.util.regex.Pattern;
+
+/**
+ * {@code host[:port]/path[:tag][@sha256:hex]}. The registry host is required: a release names
+ * where it goes, and an implicit default registry would publish somewhere nobody meant.
+ */
+public record ImageReference(String registry, String repository, String tag, String digest) {
+
+  private static final Pattern REPOSITORY =
+      Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
+  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+  private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
+
+  public static ImageReference parse(String text) throws PackFailure {
+    String rest = text.trim();
+    String digest = null;
+    int at = rest.indexOf('@');
+    if (at >= 0) {
+      digest = rest.substring(at + 1);
+      rest = rest.substring(0, at);
+      if (!DIGEST.matcher(digest).matches()) {
+        throw new PackFailure("'" + text + "': the digest after @ must be sha256:<64 hex digits>");
+      }
+    }
+    int slash = rest.indexOf('/');
+    if (slash < 0 || !looksLikeHost(rest.substring(0, slash))) {
+      throw new PackFailure(
+          "'" + text + "' names no registry host; write it as REGISTRY/PATH, e.g."
+              + " registry.example.com/attune/pack-binaries-init");
+    }
+    String registry = rest.substring(0, slash);
+    String path = rest.substring(slash + 1);
+    String tag = null;
+    int colon = path.lastIndexOf(':');
+    if (colon >= 0) {
+      tag = path.substring(colon + 1);
+      path = path.substring(0, colon);
+      if (!TAG.matcher(tag).matches()) {
+        throw new PackFailure("'" + text + "': '" + tag + "' is not a valid tag");
+      }
+    }
+    if (!REPOSITORY.matcher(path).matches()) {
+      throw new PackFailure(
+          "'" + text + "': '" + path + "' is not a valid repository path (lowercase letters,"
+              + " digits, '.', '_', '-', separated by '/')");
+    }
+    return new ImageReference(registry, path, tag, digest);
+  }
+
+  private static boolean looksLikeHost(String first) {
+    return first.contains(".") || first.contains(":") || first.equals("localhost");
+  }
+
+  /** {@code host/path}, without tag or digest: what a compose file's image is compared by. */
+  public String repositoryName() {
+    return registry + "/" + repository;
+  }
+
+  public ImageReference withDigest(String newDigest) {
+    return new ImageReference(registry, repository, null, newDigest);
+  }
+
+  public ImageReference withTag(String newTag) {
+    return new ImageReference(registry, repository, newTag, null);
+  }
+
+  /** The tag or digest a manifest request names; the digest wins. */
+  public String manifestReference() {
+    return digest != null ? digest : tag != null ? tag : "latest";
+  }
+
+  @Override
+  public String toString() {
+    return repositoryName() + (tag == null ? "" : ":" + tag) + (digest == null ? "" : "@" + digest);
+  }
+}

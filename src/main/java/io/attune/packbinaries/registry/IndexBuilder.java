@@ -1,0 +1,153 @@
+package io.attune.packbinaries.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.target.Platform;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The index goal: one OCI image index over single-platform images that other jobs already pushed
+ * (one native CI runner per architecture). Each image's platform is read from its config and
+ * must match the one claimed; its blobs and manifest are copied into the target repository when
+ * they live elsewhere; then the index by digest, then the tags.
+ */
+public final class IndexBuilder {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** {@code reference[=os/arch[/variant]]}, as given in pack.index.images. */
+  public record Source(ImageReference reference, Platform claimed) {
+
+    public static Source parse(String text) throws PackFailure {
+      String[] parts = text.trim().split("=", 2);
+      Platform claimed = null;
+      if (parts.length == 2) {
+        try {
+          claimed = Platform.parse(parts[1]);
+        } catch (IllegalArgumentException e) {
+          throw new PackFailure("pack.index.images: " + e.getMessage());
+        }
+      }
+      return new Source(ImageReference.parse(parts[0]), claimed);
+    }
+  }
+
+  /** Makes a client for a repository of a registry (credentials are the caller's business). */
+  @FunctionalInterface
+  public interface Clients {
+    RegistryClient forRepository(String registry, String repository);
+  }
+
+  private final Clients clients;
+  private final Retry retry;
+  private final BuildLog log;
+
+  public IndexBuilder(Clients clients, Retry retry, BuildLog log) {
+    this.clients = clients;
+    this.retry = retry;
+    this.log = log;
+  }
+
+  public PushResult build(List<Source> sources, ImageReference target, List<String> tags, String refusalAdvice, Path temp)
+      throws PackFailure, IOException, InterruptedException {
+    if (sources.isEmpty()) {
+      throw new PackFailure("pack.index.images is empty; list the per-architecture images, e.g."
+          + " -Dpack.index.images=REGISTRY/attune/pack-binaries-init@sha256:…=linux/arm64,…");
+    }
+    RegistryClient destination = clients.forRepository(target.registry(), target.repository());
+    Map<String, String> platforms = new LinkedHashMap<>();
+    ArrayNode manifests = JSON.createArrayNode();
+    for (Source source : sources) {
+      ImageReference image = source.reference();
+      if (!image.registry().equals(target.registry())) {
+        throw new PackFailure(image + " is on another registry than " + target.repositoryName()
+            + "; the index goal copies within one registry");
+      }
+      RegistryClient from = clients.forRepository(image.registry(), image.repository());
+      RegistryClient.Manifest manifest = retry.run("Reading " + image, () -> from.manifest(image.manifestReference()));
+      if (!MediaTypes.IMAGES.contains(manifest.mediaType())) {
+        throw new PackFailure(image + " is a " + manifest.mediaType() + ", not a single-platform image; name one"
+            + " platform's image (REPOSITORY@sha256:…)");
+      }
+      JsonNode parsed = JSON.readTree(manifest.content());
+      String configDigest = parsed.path("config").path("digest").asText();
+      JsonNode config = JSON.readTree(retry.run("Reading the config of " + image, () -> from.blob(configDigest)));
+      Platform actual = new Platform(config.path("os").asText(), config.path("architecture").asText(),
+          config.path("variant").asText(null));
+      if (source.claimed() != null && !sameAs(source.claimed(), actual)) {
+        throw new PackFailure(image + " is claimed to be " + source.claimed() + " but its config says " + actual
+            + "; fix pack.index.images");
+      }
+      if (platforms.containsKey(actual.toString())) {
+        throw new PackFailure("Two images for " + actual + " in pack.index.images; keep one per platform");
+      }
+      if (!image.repository().equals(target.repository())) {
+        List<JsonNode> blobs = new ArrayList<>();
+        blobs.add(parsed.path("config"));
+        parsed.path("layers").forEach(blobs::add);
+        for (JsonNode blob : blobs) {
+          copyBlob(from, destination, blob.path("digest").asText(), image, temp);
+        }
+      }
+      String digest = manifest.digest();
+      if (!retry.run("Checking manifest " + digest, () -> destination.hasManifest(digest))) {
+        retry.run("Pushing manifest of " + actual + " to " + target.repositoryName(), () -> {
+          destination.putManifest(digest, manifest.mediaType(), manifest.content());
+          return null;
+        });
+      }
+      platforms.put(actual.toString(), digest);
+      ObjectNode entry = manifests.addObject();
+      entry.put("mediaType", manifest.mediaType()).put("digest", digest).put("size", manifest.content().length);
+      ObjectNode platform = entry.putObject("platform");
+      platform.put("architecture", actual.architecture()).put("os", actual.os());
+      if (actual.variant() != null) {
+        platform.put("variant", actual.variant());
+      }
+      log.info("Index entry " + actual + ": " + image.repositoryName() + "@" + digest);
+    }
+    ObjectNode index = JSON.createObjectNode();
+    index.put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX).set("manifests", manifests);
+    byte[] indexBytes = JSON.writeValueAsString(index).getBytes(StandardCharsets.UTF_8);
+    String indexDigest = "sha256:" + io.attune.packbinaries.io.Sha256.of(indexBytes);
+    new Publisher(destination, target, retry, log, refusalAdvice).publishIndex(indexBytes, indexDigest, tags);
+    return new PushResult(target.repositoryName(), List.copyOf(tags), indexDigest, platforms, 0, 0, 0, 0);
+  }
+
+  /** A variant the image does not state (arm64's v8) is not a mismatch. */
+  private static boolean sameAs(Platform claimed, Platform actual) {
+    return claimed.os().equals(actual.os()) && claimed.architecture().equals(actual.architecture())
+        && (claimed.variant() == null || actual.variant() == null || claimed.variant().equals(actual.variant()));
+  }
+
+  private void copyBlob(RegistryClient from, RegistryClient to, String digest, ImageReference image, Path temp)
+      throws IOException, InterruptedException {
+    if (retry.run("Checking blob " + digest, () -> to.hasBlob(digest))) {
+      return;
+    }
+    if (retry.run("Mounting blob " + digest + " from " + image.repository(), () -> to.mountBlob(digest, image.repository()))) {
+      return;
+    }
+    Path file = temp.resolve(digest.replace(':', '-'));
+    retry.run("Downloading blob " + digest + " of " + image, () -> {
+      from.downloadBlob(digest, file);
+      return null;
+    });
+    retry.run("Pushing blob " + digest, () -> {
+      to.pushBlob(digest, file);
+      return null;
+    });
+    Files.deleteIfExists(file);
+  }
+}

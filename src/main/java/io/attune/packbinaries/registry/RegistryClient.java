@@ -1,0 +1,35 @@
+package io.attune.packbinaries.registry;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The few registry operations a push needs, on one repository. Manifests go up and come down as
+ * raw bytes: their digests are the digests of exactly these bytes.
+ */
+public interface RegistryClient {
+
+  /** A manifest as the registry stores it. */
+  record Manifest(String mediaType, byte[] content, String digest) {}
+
+  boolean hasBlob(String digest) throws IOException;
+
+  /** Uploads {@code content} (whose digest is {@code digest}) in one request. */
+  void pushBlob(String digest, Path content) throws IOException;
+
+  void pushBlob(String digest, byte[] content) throws IOException;
+
+  /** Asks the registry to link a blob of another repository; false when it would not. */
+  boolean mountBlob(String digest, String fromRepository) throws IOException;
+
+  byte[] blob(String digest) throws IOException;
+
+  void downloadBlob(String digest, Path destination) throws IOException;
+
+  boolean hasManifest(String digest) throws IOException;
+
+  /** Puts a manifest under a digest or a tag. */
+  void putManifest(String reference, String mediaType, byte[] content) throws IOException;
+
+  Manifest manifest(String reference) throws IOException;
+}

@@ -1,0 +1,68 @@
+package io.attune.packbinaries.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.testing.TestEnvironment;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** Real inputs for registry tests: a two-platform OCI layout, fresh repository names. */
+final class Fixtures {
+
+  private Fixtures() {}
+
+  /** The test environment's two-platform busybox, copied by skopeo into a nested OCI layout. */
+  static Path busyboxLayout(Path directory) throws Exception {
+    TestEnvironment.requireRegistry();
+    TestEnvironment.requireTool("skopeo");
+    run("skopeo", "copy", "--all", "--src-tls-verify=false",
+        "docker://" + TestEnvironment.baseImage(), "oci:" + directory + ":1.0");
+    return directory;
+  }
+
+  /** A repository nobody has pushed to yet, so a first push must upload everything. */
+  static String freshRepository(String purpose) {
+    return "test/" + purpose + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  static String run(String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
+    return output;
+  }
+
+  static int exitCode(String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return process.exitValue();
+  }
+
+  /** Retries quickly, so fault tests take milliseconds, not seconds. */
+  static Retry fastRetry(int attempts, BuildLog log) {
+    return new Retry(attempts, Duration.ofMillis(5), Duration.ofMillis(50), d -> Thread.sleep(d.toMillis()), log);
+  }
+
+  /** A BuildLog that keeps every line, to assert on what the user would read. */
+  static final class CollectingLog implements BuildLog {
+    final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+    @Override public void info(String message) { lines.add("[INFO] " + message); }
+    @Override public void warn(String message) { lines.add("[WARN] " + message); }
+    @Override public void debug(String message) { lines.add("[DEBUG] " + message); }
+
+    String text() {
+      return String.join("\n", lines);
+    }
+  }
+}
