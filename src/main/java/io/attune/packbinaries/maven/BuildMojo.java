@@ -17,6 +17,7 @@ import java.util.Map;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
 
 /**
  * Cross-compiles the Cargo workspace's binaries for each target triple, in a builder container by
@@ -76,8 +77,13 @@ public class BuildMojo extends AbstractPackMojo {
   @Parameter(property = PropertyNames.STAGE_DIRECTORY)
   private File stageDirectory;
 
+  @Parameter(defaultValue = "${project}", readonly = true)
+  private MavenProject project;
+
   @Override
   protected void run() throws Exception {
+    // Before compiling anything: a deploy that could not push would waste the whole build.
+    PushMojo.failIfDeployHasNowhereToPush(session, project);
     BuildRequest request =
         new BuildRequest(
             cargoManifest.toPath(),

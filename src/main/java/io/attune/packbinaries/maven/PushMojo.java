@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.model.Plugin;
+import org.apache.maven.model.PluginExecution;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -20,6 +21,7 @@ import org.apache.maven.settings.Settings;
 import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
 import org.apache.maven.settings.crypto.SettingsDecryptionResult;
+import org.codehaus.plexus.util.xml.Xpp3Dom;
 
 /**
  * Publishes the image layout the image goal wrote: every platform's image by digest, then the
@@ -101,16 +103,38 @@ public class PushMojo extends AbstractPackMojo {
 
   /**
    * For the build goal: fails {@code mvn deploy} before anything is built when this project
-   * binds push and no image is configured.
+   * binds push and no image is configured (on the command line, in the plugin's or the push
+   * execution's configuration, or as a project property).
    */
-  public static void failIfDeployHasNowhereToPush(MavenSession session, MavenProject project, String image)
+  static void failIfDeployHasNowhereToPush(MavenSession session, MavenProject project)
       throws PackFailure {
+    if (session == null || project == null) {
+      return;
+    }
     boolean bindsPush = false;
+    String image = session.getUserProperties().getProperty(PropertyNames.IMAGE);
+    if (image == null) {
+      image = project.getProperties().getProperty(PropertyNames.IMAGE);
+    }
     for (Plugin plugin : project.getBuildPlugins()) {
-      if ("pack-binaries-maven-plugin".equals(plugin.getArtifactId())) {
-        bindsPush |= plugin.getExecutions().stream().anyMatch(e -> e.getGoals().contains("push"));
+      if (!"pack-binaries-maven-plugin".equals(plugin.getArtifactId())) {
+        continue;
+      }
+      image = image != null ? image : configuredImage(plugin.getConfiguration());
+      for (PluginExecution execution : plugin.getExecutions()) {
+        if (execution.getGoals().contains("push")) {
+          bindsPush = true;
+          image = image != null ? image : configuredImage(execution.getConfiguration());
+        }
       }
     }
     DeployPreflight.check(session.getGoals(), bindsPush, image);
+  }
+
+  private static String configuredImage(Object configuration) {
+    if (configuration instanceof Xpp3Dom dom && dom.getChild("image") != null) {
+      return dom.getChild("image").getValue();
+    }
+    return null;
   }
 }
