@@ -54,9 +54,10 @@ cargo_seconds() {
         END { printf "%.2f", total + 0 }'
 }
 
+# Build containers (the plugin names them pack-binaries-build-*) started since a time.
 containers_started_since() {
     docker events --since "$1" --until "$(date +%s)" --filter type=container --filter event=start \
-        --format '{{.ID}}' | wc -l
+        --format '{{.Actor.Attributes.name}}' | grep -c '^pack-binaries-build-' || true
 }
 
 cargo_cache_volumes() { docker volume ls -q | grep '^pack-binaries-cargo' || true; }
@@ -126,7 +127,11 @@ for i in $(seq 1 "$RUNS"); do
     sample image_goal output_bytes "$(du -sb packs/target/pack-binaries/image | cut -f1)"
 
     log "run $i/$RUNS: push, first and second"
-    image="$REGISTRY/bench/plugin-$i-$(date +%s)"
+    # A new repository each run, so the first push finds nothing there. The distributable compose
+    # file pulls ${ATTUNE_REGISTRY}/attune/pack-binaries-init, which push checks.
+    ATTUNE_REGISTRY="$REGISTRY/bench/run-$i-$(date +%s)"
+    export ATTUNE_REGISTRY
+    image="$ATTUNE_REGISTRY/attune/pack-binaries-init"
     timed push_first "$LOGS/push1-$i.log" packs_mvn "$PLUGIN:push" "-Dpack.image=$image"
     sample push_first loopback_bytes "$LO"
     timed push_second "$LOGS/push2-$i.log" packs_mvn "$PLUGIN:push" "-Dpack.image=$image"
