@@ -50,6 +50,7 @@ public final class HttpRegistryClient implements RegistryClient {
   private final HttpClient http;
   private volatile URI base;
   private volatile String authorization;
+  private final TokenScopes scopes = new TokenScopes();
 
   /**
    * @param credentials null for anonymous
@@ -235,6 +236,10 @@ public final class HttpRegistryClient implements RegistryClient {
       while (matcher.find()) {
         parameters.put(matcher.group(1), matcher.group(2));
       }
+      scopes.add(parameters.get("scope"));
+      if (scopes.isEmpty()) {
+        scopes.add("repository:" + repository + ":pull,push");
+      }
       String token = token(parameters);
       String bearer = "Bearer " + token;
       boolean changed = !bearer.equals(authorization);
@@ -258,7 +263,12 @@ public final class HttpRegistryClient implements RegistryClient {
     if (challenge.containsKey("service")) {
       uri.append("service=").append(URLEncoder.encode(challenge.get("service"), StandardCharsets.UTF_8)).append('&');
     }
-    uri.append("scope=").append(URLEncoder.encode("repository:" + repository + ":pull,push", StandardCharsets.UTF_8));
+    // One scope parameter per resource, as the token spec asks for a GET.
+    String separator = "";
+    for (String scope : scopes.asList()) {
+      uri.append(separator).append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+      separator = "&";
+    }
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri.toString())).timeout(SMALL_REQUEST_TIMEOUT).GET();
     if (credentials != null) {
       request.header("Authorization", basic());
