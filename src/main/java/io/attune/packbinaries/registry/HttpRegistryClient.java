@@ -270,6 +270,12 @@ public final class HttpRegistryClient implements RegistryClient {
       separator = "&";
     }
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri.toString())).timeout(SMALL_REQUEST_TIMEOUT).GET();
+    if (credentials != null && !mayReceiveCredentials(URI.create(realm), allowInsecure)) {
+      // Not retried: the same realm comes back every time.
+      throw new RegistryException(0, registry + " sends clients to the token server " + realm + " over plain HTTP;"
+          + " refusing to send " + credentials + " unencrypted. Ask for an HTTPS realm, or, for a test"
+          + " registry only, set -Dpack.allowInsecureRegistries=true");
+    }
     if (credentials != null) {
       request.header("Authorization", basic());
     }
@@ -330,8 +336,16 @@ public final class HttpRegistryClient implements RegistryClient {
   }
 
   private boolean isLoopback() {
-    String host = URI.create("http://" + registry).getHost();
+    return isLoopbackHost(URI.create("http://" + registry).getHost());
+  }
+
+  private static boolean isLoopbackHost(String host) {
     return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+  }
+
+  /** A password goes to a token server over HTTPS, or over HTTP only on this machine. */
+  static boolean mayReceiveCredentials(URI realm, boolean allowInsecure) {
+    return allowInsecure || "https".equalsIgnoreCase(realm.getScheme()) || isLoopbackHost(realm.getHost());
   }
 
   private URI uploadLocation(HttpResponse<?> response) throws IOException {
