@@ -7,7 +7,8 @@
 #   scripts/test-env.sh path    print the directory holding its state (PACK_TEST_ENV)
 #
 # Parts: a Docker engine, a plain registry on 127.0.0.1:5000, a registry with htpasswd auth
-# behind TLS on 127.0.0.1:5443, qemu-user binfmt for arm64 and arm, a builder image with a Rust
+# behind TLS on 127.0.0.1:5443, a registry with token (Bearer) auth on 127.0.0.1:5002 whose
+# token server the tests run themselves on 127.0.0.1:5003, qemu-user binfmt for arm64 and arm, a builder image with a Rust
 # cross toolchain made only from Debian's packages, and a two-platform busybox base image.
 # A part that already works (for example a developer's own Docker engine) is used as it is.
 set -eu
@@ -15,6 +16,11 @@ set -eu
 STATE="${PACK_TEST_ENV:-${XDG_CACHE_HOME:-$HOME/.cache}/pack-binaries-test-env}"
 REGISTRY=127.0.0.1:5000
 SECURE_REGISTRY=127.0.0.1:5443
+TOKEN_REGISTRY=127.0.0.1:5002
+# The token server is a test utility (TokenServer), started by the tests that need it.
+TOKEN_REALM=http://127.0.0.1:5003/token
+TOKEN_SERVICE=pack-binaries-token-registry
+TOKEN_ISSUER=pack-binaries-test-token-issuer
 REGISTRY_USER=attune
 BUILDER_IMAGE=attune/pack-binaries-builder:debian-bookworm
 BASE_IMAGE="$REGISTRY/library/busybox:1.36"
@@ -156,6 +162,51 @@ EOF
     fi
     wait_for secure 30 registry_answers --cacert "$dir/ca.crt" -u "$REGISTRY_USER:$(cat "$dir/password")" \
         "https://$SECURE_REGISTRY/v2/" || die "registry on $SECURE_REGISTRY did not answer, see $dir/registry.log"
+    RESULT=created
+}
+
+# Token auth: the registry trusts JWTs signed by the key of a self-signed certificate (the
+# token server puts that certificate in the JWT's x5c header) and sends clients to the realm.
+# Loopback only, so plain HTTP. The key is mode 600; tests read it, never print it.
+token_registry_answers() {
+    curl -sS -o /dev/null -D - "http://$TOKEN_REGISTRY/v2/" 2>/dev/null \
+        | grep -qi "^www-authenticate: Bearer realm=\"$TOKEN_REALM\""
+}
+
+token_registry() {
+    dir="$STATE/token-registry"
+    if token_registry_answers; then RESULT=reused; return 0; fi
+    apt_install docker-registry curl openssl
+    mkdir -p "$dir/data"
+    if [ ! -f "$dir/token.key" ] || [ ! -f "$dir/token.crt" ]; then
+        (
+            cd "$dir"
+            umask 077
+            openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=pack-binaries test token issuer" \
+                -keyout token.key -out token.crt 2>/dev/null
+        )
+        chmod 644 "$dir/token.crt"
+    fi
+    cat >"$dir/config.yml" <<EOF
+version: 0.1
+log: {level: warn}
+storage:
+  filesystem: {rootdirectory: $dir/data}
+  delete: {enabled: true}
+auth:
+  token:
+    realm: $TOKEN_REALM
+    service: $TOKEN_SERVICE
+    issuer: $TOKEN_ISSUER
+    rootcertbundle: $dir/token.crt
+http:
+  addr: $TOKEN_REGISTRY
+EOF
+    pid_alive "$dir/pid" && kill "$(cat "$dir/pid")" && sleep 1
+    docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
+    echo $! >"$dir/pid"
+    wait_for token 30 token_registry_answers \
+        || die "registry on $TOKEN_REGISTRY did not answer with a Bearer challenge, see $dir/registry.log"
     RESULT=created
 }
 
@@ -337,8 +388,16 @@ PACK_TEST_CA=$STATE/secure-registry/ca.crt
 PACK_TEST_TRUSTSTORE=$STATE/secure-registry/truststore.p12
 PACK_TEST_BUILDER_IMAGE=$BUILDER_IMAGE
 PACK_TEST_BASE_IMAGE=$BASE_IMAGE
+PACK_TEST_TOKEN_REGISTRY=$TOKEN_REGISTRY
+PACK_TEST_TOKEN_REALM=$TOKEN_REALM
+PACK_TEST_TOKEN_SERVICE=$TOKEN_SERVICE
+PACK_TEST_TOKEN_ISSUER=$TOKEN_ISSUER
+PACK_TEST_TOKEN_KEY=$STATE/token-registry/token.key
+PACK_TEST_TOKEN_CERT=$STATE/token-registry/token.crt
 export PACK_TEST_ENV PACK_TEST_REGISTRY PACK_TEST_SECURE_REGISTRY PACK_TEST_REGISTRY_USER
 export PACK_TEST_REGISTRY_PASSWORD_FILE PACK_TEST_CA PACK_TEST_TRUSTSTORE PACK_TEST_BUILDER_IMAGE PACK_TEST_BASE_IMAGE
+export PACK_TEST_TOKEN_REGISTRY PACK_TEST_TOKEN_REALM PACK_TEST_TOKEN_SERVICE PACK_TEST_TOKEN_ISSUER
+export PACK_TEST_TOKEN_KEY PACK_TEST_TOKEN_CERT
 EOF
 }
 
@@ -348,6 +407,7 @@ up() {
     part docker-engine docker_engine
     part registry plain_registry
     part secure-registry secure_registry
+    part token-registry token_registry
     part qemu-binfmt qemu_binfmt
     part test-tools test_tools
     part builder-image builder_image
@@ -366,6 +426,7 @@ stop_pid() {
 }
 
 down() {
+    stop_pid "$STATE/token-registry/pid" token-registry
     stop_pid "$STATE/secure-registry/pid" secure-registry
     stop_pid "$STATE/registry/pid" registry
     stop_pid "$STATE/dockerd.pid" dockerd

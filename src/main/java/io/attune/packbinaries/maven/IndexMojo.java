@@ -11,7 +11,9 @@ import io.attune.packbinaries.registry.Retry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -74,7 +76,10 @@ public class IndexMojo extends AbstractPackMojo {
       PushReport.write(layout().pushReport(), result);
       getLog().info("Pushed " + result.pinnedReference());
     } finally {
-      Files.deleteIfExists(temp);
+      // A failed copy leaves a downloaded blob behind; a non-empty directory must not hide the failure.
+      try (Stream<Path> files = Files.walk(temp)) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
     }
   }
 }

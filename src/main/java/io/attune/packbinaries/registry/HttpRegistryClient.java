@@ -50,6 +50,7 @@ public final class HttpRegistryClient implements RegistryClient {
   private final HttpClient http;
   private volatile URI base;
   private volatile String authorization;
+  private final TokenScopes scopes = new TokenScopes();
 
   /**
    * @param credentials null for anonymous
@@ -235,6 +236,10 @@ public final class HttpRegistryClient implements RegistryClient {
       while (matcher.find()) {
         parameters.put(matcher.group(1), matcher.group(2));
       }
+      scopes.add(parameters.get("scope"));
+      if (scopes.isEmpty()) {
+        scopes.add("repository:" + repository + ":pull,push");
+      }
       String token = token(parameters);
       String bearer = "Bearer " + token;
       boolean changed = !bearer.equals(authorization);
@@ -258,8 +263,19 @@ public final class HttpRegistryClient implements RegistryClient {
     if (challenge.containsKey("service")) {
       uri.append("service=").append(URLEncoder.encode(challenge.get("service"), StandardCharsets.UTF_8)).append('&');
     }
-    uri.append("scope=").append(URLEncoder.encode("repository:" + repository + ":pull,push", StandardCharsets.UTF_8));
+    // One scope parameter per resource, as the token spec asks for a GET.
+    String separator = "";
+    for (String scope : scopes.asList()) {
+      uri.append(separator).append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+      separator = "&";
+    }
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri.toString())).timeout(SMALL_REQUEST_TIMEOUT).GET();
+    if (credentials != null && !mayReceiveCredentials(URI.create(realm), allowInsecure)) {
+      // Not retried: the same realm comes back every time.
+      throw new RegistryException(0, registry + " sends clients to the token server " + realm + " over plain HTTP;"
+          + " refusing to send " + credentials + " unencrypted. Ask for an HTTPS realm, or, for a test"
+          + " registry only, set -Dpack.allowInsecureRegistries=true");
+    }
     if (credentials != null) {
       request.header("Authorization", basic());
     }
@@ -320,8 +336,16 @@ public final class HttpRegistryClient implements RegistryClient {
   }
 
   private boolean isLoopback() {
-    String host = URI.create("http://" + registry).getHost();
+    return isLoopbackHost(URI.create("http://" + registry).getHost());
+  }
+
+  private static boolean isLoopbackHost(String host) {
     return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+  }
+
+  /** A password goes to a token server over HTTPS, or over HTTP only on this machine. */
+  static boolean mayReceiveCredentials(URI realm, boolean allowInsecure) {
+    return allowInsecure || "https".equalsIgnoreCase(realm.getScheme()) || isLoopbackHost(realm.getHost());
   }
 
   private URI uploadLocation(HttpResponse<?> response) throws IOException {

@@ -75,14 +75,14 @@ public final class IndexBuilder {
             + "; the index goal copies within one registry");
       }
       RegistryClient from = clients.forRepository(image.registry(), image.repository());
-      RegistryClient.Manifest manifest = retry.run("Reading " + image, () -> from.manifest(image.manifestReference()));
+      RegistryClient.Manifest manifest = readManifest(from, image, refusalAdvice);
       if (!MediaTypes.IMAGES.contains(manifest.mediaType())) {
         throw new PackFailure(image + " is a " + manifest.mediaType() + ", not a single-platform image; name one"
             + " platform's image (REPOSITORY@sha256:…)");
       }
       JsonNode parsed = JSON.readTree(manifest.content());
       String configDigest = parsed.path("config").path("digest").asText();
-      JsonNode config = JSON.readTree(retry.run("Reading the config of " + image, () -> from.blob(configDigest)));
+      JsonNode config = JSON.readTree(step("Reading the config of " + image, image.registry(), refusalAdvice, () -> from.blob(configDigest)));
       Platform actual = new Platform(config.path("os").asText(), config.path("architecture").asText(),
           config.path("variant").asText(null));
       if (source.claimed() != null && !sameAs(source.claimed(), actual)) {
@@ -97,12 +97,12 @@ public final class IndexBuilder {
         blobs.add(parsed.path("config"));
         parsed.path("layers").forEach(blobs::add);
         for (JsonNode blob : blobs) {
-          copyBlob(from, destination, blob.path("digest").asText(), image, temp);
+          copyBlob(from, destination, blob.path("digest").asText(), image, temp, refusalAdvice);
         }
       }
       String digest = manifest.digest();
-      if (!retry.run("Checking manifest " + digest, () -> destination.hasManifest(digest))) {
-        retry.run("Pushing manifest of " + actual + " to " + target.repositoryName(), () -> {
+      if (!step("Checking manifest " + digest, target.registry(), refusalAdvice, () -> destination.hasManifest(digest))) {
+        step("Pushing manifest of " + actual + " to " + target.repositoryName(), target.registry(), refusalAdvice, () -> {
           destination.putManifest(digest, manifest.mediaType(), manifest.content());
           return null;
         });
@@ -131,20 +131,41 @@ public final class IndexBuilder {
         && (claimed.variant() == null || actual.variant() == null || claimed.variant().equals(actual.variant()));
   }
 
-  private void copyBlob(RegistryClient from, RegistryClient to, String digest, ImageReference image, Path temp)
-      throws IOException, InterruptedException {
-    if (retry.run("Checking blob " + digest, () -> to.hasBlob(digest))) {
+  /** A manifest the user named; a 404 is their input to fix, not a broken registry. */
+  private RegistryClient.Manifest readManifest(RegistryClient from, ImageReference image, String refusalAdvice)
+      throws PackFailure, IOException, InterruptedException {
+    try {
+      return step("Reading " + image, image.registry(), refusalAdvice, () -> from.manifest(image.manifestReference()));
+    } catch (IOException e) {
+      if (e.getCause() instanceof RegistryException registry && registry.status() == 404) {
+        throw new PackFailure(image + " does not exist in " + image.registry() + "; fix pack.index.images"
+            + " (push each architecture's image first)", e);
+      }
+      throw e;
+    }
+  }
+
+  private <T> T step(String what, String registry, String refusalAdvice, Retry.Step<T> step)
+      throws PackFailure, IOException, InterruptedException {
+    log.debug(what);
+    return RegistryStep.run(retry, what, registry, refusalAdvice, step);
+  }
+
+  private void copyBlob(RegistryClient from, RegistryClient to, String digest, ImageReference image, Path temp,
+      String refusalAdvice) throws PackFailure, IOException, InterruptedException {
+    if (step("Checking blob " + digest, image.registry(), refusalAdvice, () -> to.hasBlob(digest))) {
       return;
     }
-    if (retry.run("Mounting blob " + digest + " from " + image.repository(), () -> to.mountBlob(digest, image.repository()))) {
+    if (step("Mounting blob " + digest + " from " + image.repository(), image.registry(), refusalAdvice,
+        () -> to.mountBlob(digest, image.repository()))) {
       return;
     }
     Path file = temp.resolve(digest.replace(':', '-'));
-    retry.run("Downloading blob " + digest + " of " + image, () -> {
+    step("Downloading blob " + digest + " of " + image, image.registry(), refusalAdvice, () -> {
       from.downloadBlob(digest, file);
       return null;
     });
-    retry.run("Pushing blob " + digest, () -> {
+    step("Pushing blob " + digest, image.registry(), refusalAdvice, () -> {
       to.pushBlob(digest, file);
       return null;
     });

@@ -103,18 +103,6 @@ public final class Publisher {
 
   private <T> T step(String what, Retry.Step<T> step) throws PackFailure, IOException, InterruptedException {
     log.debug(what);
-    try {
-      return retry.run(what, step);
-    } catch (RegistryException e) {
-      if (e.isUnauthorized()) {
-        throw new PackFailure(what + " was refused (HTTP " + e.status() + "). " + refusalAdvice, e);
-      }
-      throw new IOException(what + " failed: " + e.getMessage(), e);
-    } catch (javax.net.ssl.SSLHandshakeException e) {
-      throw new PackFailure(what + " failed: the TLS certificate of " + target.registry() + " is not trusted ("
-          + e.getMessage() + "). Add its CA to the JVM trust store (MAVEN_OPTS=\"-Djavax.net.ssl.trustStore=FILE"
-          + " -Djavax.net.ssl.trustStorePassword=…\"), or, for a test registry only, set"
-          + " -Dpack.allowInsecureRegistries=true", e);
-    }
+    return RegistryStep.run(retry, what, target.registry(), refusalAdvice, step);
   }
 }

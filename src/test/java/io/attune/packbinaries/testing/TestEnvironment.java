@@ -47,6 +47,11 @@ public final class TestEnvironment {
     return value("PACK_TEST_SECURE_REGISTRY", "127.0.0.1:5443");
   }
 
+  /** The registry with token auth; its token server is the tests' own TokenServer. */
+  public static String tokenRegistry() {
+    return value("PACK_TEST_TOKEN_REGISTRY", "127.0.0.1:5002");
+  }
+
   public static String builderImage() {
     return value("PACK_TEST_BUILDER_IMAGE", "attune/pack-binaries-builder:debian-bookworm");
   }

@@ -1,0 +1,29 @@
+package io.attune.packbinaries.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TokenScopesTest {
+
+  @Test
+  void mergesTheActionsEachChallengeAsksForPerResource() {
+    TokenScopes scopes = new TokenScopes();
+
+    scopes.add("repository:attune/init:pull");
+    scopes.add("repository:attune/init:pull,push repository:attune/init-arm64:pull");
+    scopes.add(null);
+
+    assertThat(scopes.asList())
+        .containsExactly("repository:attune/init:pull,push", "repository:attune/init-arm64:pull");
+  }
+
+  @Test
+  void keepsTheColonOfARegistryHostInTheResourceName() {
+    TokenScopes scopes = new TokenScopes();
+
+    scopes.add("repository:registry.example.com:5000/attune/init:push");
+
+    assertThat(scopes.asList()).containsExactly("repository:registry.example.com:5000/attune/init:push");
+  }
+}
