@@ -112,7 +112,7 @@ EOF
 # file of mode 600 that tests read, never print.
 secure_registry_files() {
     dir="$STATE/secure-registry"
-    [ -f "$dir/htpasswd" ] && [ -f "$dir/truststore.p12" ] && return 0
+    [ -f "$dir/htpasswd" ] && return 0
     apt_install openssl apache2-utils
     mkdir -p "$dir/data"
     (
@@ -127,19 +127,36 @@ secure_registry_files() {
         openssl rand -hex 16 >password
         htpasswd -Bbn "$REGISTRY_USER" "$(cat password)" >htpasswd.new 2>/dev/null
         mv htpasswd.new htpasswd
-        rm -f truststore.p12
-        keytool -importcert -noprompt -alias pack-binaries-test-ca -file ca.crt \
-            -keystore truststore.p12 -storetype PKCS12 -storepass changeit >/dev/null
     )
-    chmod 644 "$dir/ca.crt" "$dir/truststore.p12"
+    chmod 644 "$dir/ca.crt"
+}
+
+# A trust store for the JVMs of the tests: the JDK's own CAs (Maven still downloads plugins from
+# its remote repositories) plus the test CA.
+java_truststore() {
+    dir="$STATE/secure-registry"
+    [ -f "$dir/truststore.p12" ] && [ -f "$dir/truststore.complete" ] && return 0
+    java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+    rm -f "$dir/truststore.p12" "$dir/truststore.complete"
+    keytool -importkeystore -noprompt -srckeystore "$java_home/lib/security/cacerts" \
+        -srcstorepass changeit -destkeystore "$dir/truststore.p12" -deststoretype PKCS12 \
+        -deststorepass changeit >/dev/null 2>&1 || die "cannot copy the JDK's CAs from $java_home"
+    keytool -importcert -noprompt -alias pack-binaries-test-ca -file "$dir/ca.crt" \
+        -keystore "$dir/truststore.p12" -storetype PKCS12 -storepass changeit >/dev/null
+    chmod 644 "$dir/truststore.p12"
+    touch "$dir/truststore.complete"
 }
 
 secure_registry() {
     dir="$STATE/secure-registry"
     if registry_answers --cacert "$dir/ca.crt" -u "$REGISTRY_USER:$(cat "$dir/password" 2>/dev/null)" \
-        "https://$SECURE_REGISTRY/v2/"; then RESULT=reused; return 0; fi
+        "https://$SECURE_REGISTRY/v2/"; then
+        java_truststore
+        RESULT=reused; return 0
+    fi
     apt_install docker-registry curl
     secure_registry_files
+    java_truststore
     cat >"$dir/config.yml" <<EOF
 version: 0.1
 log: {level: warn}
