@@ -1,6 +1,7 @@
 package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.image.InitImage;
 import io.attune.packbinaries.registry.DeployPreflight;
 import io.attune.packbinaries.registry.ImagePush;
 import io.attune.packbinaries.registry.ImageReference;
@@ -42,7 +43,7 @@ public class PushMojo extends AbstractRegistryMojo {
     Path compose = ImagePush.composeFileToCheck(composeFile == null ? null : composeFile.toPath(),
         project.getBasedir().toPath().resolve("docker/distributable/docker-compose.yaml"), buildLog());
     ImagePush.Request request = new ImagePush.Request(
-        layout().imageDirectory().resolve("layout"),
+        layout().imageDirectory().resolve(InitImage.LAYOUT_DIRECTORY),
         image,
         tagList(),
         allowInsecureRegistries,
