@@ -3,10 +3,12 @@ package io.attune.packbinaries.build;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Reads the bin targets out of {@code cargo metadata --no-deps --format-version 1}. */
 final class CargoMetadata {
@@ -16,8 +18,32 @@ final class CargoMetadata {
 
   private CargoMetadata() {}
 
+  /** Runs {@link #COMMAND} where the toolchain runs cargo, passing each output line on. */
+  @FunctionalInterface
+  interface Runner {
+    ProcessRunner.Result run(List<String> command, Consumer<String> output)
+        throws IOException, InterruptedException;
+  }
+
+  /** The bin targets of the workspace at {@code manifest}, asked of cargo through {@code runner}. */
+  static List<String> binTargets(Runner runner, Path manifest)
+      throws PackFailure, IOException, InterruptedException {
+    List<String> output = new ArrayList<>();
+    ProcessRunner.Result result = runner.run(COMMAND, output::add);
+    if (!result.succeeded()) {
+      throw new PackFailure(
+          "cargo metadata failed for "
+              + manifest
+              + " (exit code "
+              + result.exitCode()
+              + "); its last lines:\n"
+              + result.tailText());
+    }
+    return parse(output, manifest);
+  }
+
   /** The bin targets in the metadata line among {@code output}'s lines. */
-  static List<String> binTargets(List<String> output, Path manifest) throws PackFailure {
+  static List<String> parse(List<String> output, Path manifest) throws PackFailure {
     String json =
         output.stream()
             .filter(line -> line.startsWith("{"))

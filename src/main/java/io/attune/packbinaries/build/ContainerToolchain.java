@@ -6,7 +6,6 @@ import io.attune.packbinaries.process.ProcessRunner;
 import io.attune.packbinaries.target.TargetTriple;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,19 +54,8 @@ public final class ContainerToolchain implements Toolchain {
 
   @Override
   public List<String> binTargets() throws PackFailure, IOException, InterruptedException {
-    List<String> output = new ArrayList<>();
-    ProcessRunner.Result result =
-        run(CommandTemplate.shellLine(CargoMetadata.COMMAND), output::add);
-    if (!result.succeeded()) {
-      throw new PackFailure(
-          "cargo metadata failed for "
-              + request.manifest()
-              + " (exit code "
-              + result.exitCode()
-              + "); its last lines:\n"
-              + result.tailText());
-    }
-    return CargoMetadata.binTargets(output, request.manifest());
+    return CargoMetadata.binTargets(
+        (command, output) -> run(CommandTemplate.shellLine(command), output), request.manifest());
   }
 
   @Override

@@ -56,18 +56,8 @@ public final class HostToolchain implements Toolchain {
 
   @Override
   public List<String> binTargets() throws PackFailure, IOException, InterruptedException {
-    List<String> output = new ArrayList<>();
-    ProcessRunner.Result result = runner(output::add).run(CargoMetadata.COMMAND);
-    if (!result.succeeded()) {
-      throw new PackFailure(
-          "cargo metadata failed for "
-              + request.manifest()
-              + " (exit code "
-              + result.exitCode()
-              + "); its last lines:\n"
-              + result.tailText());
-    }
-    return CargoMetadata.binTargets(output, request.manifest());
+    return CargoMetadata.binTargets(
+        (command, output) -> runner(output).run(command), request.manifest());
   }
 
   @Override

@@ -33,8 +33,9 @@ public record VerifiedBinary(
   public static final String FAIL = "fail";
 
   public VerifiedBinary {
-    reasons = List.copyOf(reasons);
-    warnings = List.copyOf(warnings);
+    // A report may leave out empty lists.
+    reasons = reasons == null ? List.of() : List.copyOf(reasons);
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
     needed = needed == null ? List.of() : List.copyOf(needed);
   }
 

@@ -34,6 +34,14 @@ public record VerifyReport(List<VerifiedBinary> binaries) {
     return binaries.stream().filter(b -> b.passed() && b.sha256().equals(sha256)).findFirst();
   }
 
+  /** The entry for the binary at {@code file}, however either path is spelled. */
+  public Optional<VerifiedBinary> entryFor(Path file) {
+    Path wanted = file.toAbsolutePath().normalize();
+    return binaries.stream()
+        .filter(b -> b.path() != null && Path.of(b.path()).toAbsolutePath().normalize().equals(wanted))
+        .findFirst();
+  }
+
   /** The report in {@code file}, or an empty one when verify has not run. */
   public static VerifyReport read(Path file) throws IOException {
     if (!Files.exists(file)) {

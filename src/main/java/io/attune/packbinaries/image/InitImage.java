@@ -2,6 +2,10 @@ package io.attune.packbinaries.image;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.oci.Descriptor;
+import io.attune.packbinaries.oci.OciIndex;
+import io.attune.packbinaries.oci.OciLayout;
+import io.attune.packbinaries.oci.PlatformManifest;
 import io.attune.packbinaries.target.Platform;
 import io.attune.packbinaries.target.TargetTriple;
 import java.io.IOException;
@@ -71,7 +75,7 @@ public final class InitImage {
     Descriptor index =
         layout.addBlob(
             settings.format().indexMediaType(),
-            OciIndex.index(settings.format(), images, indexAnnotations()));
+            OciIndex.ofImages(settings.format(), images, indexAnnotations()));
     layout.writeIndex(OciIndex.layoutIndex(index, null, settings.version()));
     Path archive = imageDirectory.resolve(LAYOUT_ARCHIVE);
     OciLayoutArchive.write(layout, archive, settings.creationTime());

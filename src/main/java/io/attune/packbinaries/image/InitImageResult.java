@@ -1,5 +1,7 @@
 package io.attune.packbinaries.image;
 
+import io.attune.packbinaries.oci.Descriptor;
+import io.attune.packbinaries.oci.PlatformManifest;
 import io.attune.packbinaries.target.Platform;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.attune.packbinaries.image;
 
+import io.attune.packbinaries.oci.ManifestFormat;
 import java.nio.file.Path;
 import java.time.Instant;
 

@@ -2,6 +2,11 @@ package io.attune.packbinaries.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.attune.packbinaries.oci.Descriptor;
+import io.attune.packbinaries.oci.ManifestFormat;
+import io.attune.packbinaries.oci.OciIndex;
+import io.attune.packbinaries.oci.OciLayout;
+import io.attune.packbinaries.oci.PlatformManifest;
 import io.attune.packbinaries.target.TargetTriple;
 import java.io.IOException;
 import java.io.InputStream;

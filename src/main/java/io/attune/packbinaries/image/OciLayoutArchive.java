@@ -1,6 +1,9 @@
 package io.attune.packbinaries.image;
 
 import io.attune.packbinaries.io.AtomicFiles;
+import io.attune.packbinaries.oci.OciIndex;
+import io.attune.packbinaries.oci.OciLayout;
+import io.attune.packbinaries.oci.PlatformManifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

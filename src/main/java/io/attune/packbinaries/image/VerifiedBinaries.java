@@ -1,28 +1,24 @@
 package io.attune.packbinaries.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.elf.VerifiedBinary;
+import io.attune.packbinaries.elf.VerifyReport;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.target.TargetTriple;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The gate between verify and image: only binaries that the verify report passed, with the
  * digest they still have, may be packaged. Anything else fails the goal, naming each binary.
  */
 public final class VerifiedBinaries {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private VerifiedBinaries() {}
 
@@ -43,13 +39,12 @@ public final class VerifiedBinaries {
               + ": the image goal packages only verified binaries. Run pack-binaries:verify"
               + " before pack-binaries:image.");
     }
-    Map<Path, JsonNode> verdicts = readVerdicts(layout.verifyReport());
+    VerifyReport report = readReport(layout.verifyReport());
     List<ImageBinary> accepted = new ArrayList<>();
     List<String> refusals = new ArrayList<>();
     for (BuiltBinary binary : built) {
       Path file = layout.root().resolve(binary.path()).toAbsolutePath().normalize();
-      JsonNode verdict = verdicts.get(file);
-      String refusal = refusal(binary, file, verdict);
+      String refusal = refusal(binary, file, report.entryFor(file).orElse(null));
       if (refusal != null) {
         refusals.add(refusal);
       } else {
@@ -67,28 +62,26 @@ public final class VerifiedBinaries {
     return accepted;
   }
 
-  private static String refusal(BuiltBinary binary, Path file, JsonNode verdict)
+  private static String refusal(BuiltBinary binary, Path file, VerifiedBinary verdict)
       throws IOException {
     String what = binary.name() + " (" + binary.target() + ", " + file + ")";
     if (verdict == null) {
       return what + ": not in the verification report; run pack-binaries:verify";
     }
-    if (!"pass".equals(verdict.path("verdict").asText())) {
-      List<String> reasons = new ArrayList<>();
-      verdict.path("reasons").forEach(r -> reasons.add(r.asText()));
+    if (!verdict.passed()) {
       return what
           + ": verification failed"
-          + (reasons.isEmpty() ? "" : ": " + String.join("; ", reasons));
+          + (verdict.reasons().isEmpty() ? "" : ": " + String.join("; ", verdict.reasons()));
     }
-    if (!binary.target().equals(verdict.path("target").asText())) {
-      return what + ": verified for target " + verdict.path("target").asText() + ", not this one";
+    if (!binary.target().equals(verdict.target())) {
+      return what + ": verified for target " + verdict.target() + ", not this one";
     }
-    String verified = verdict.path("sha256").asText();
+    String verified = verdict.sha256();
     if (!Files.isRegularFile(file)) {
       return what + ": the file is missing; run the build goal again";
     }
     String now = Sha256.of(file);
-    if (!verified.equals(binary.sha256()) || !verified.equals(now)) {
+    if (!now.equals(verified) || !now.equals(binary.sha256())) {
       return what
           + ": changed since it was verified (verified sha256 "
           + verified
@@ -99,20 +92,14 @@ public final class VerifiedBinaries {
     return null;
   }
 
-  private static Map<Path, JsonNode> readVerdicts(Path report) throws IOException, PackFailure {
-    JsonNode root;
+  private static VerifyReport readReport(Path report) throws PackFailure {
     try {
-      root = JSON.readTree(report.toFile());
+      return VerifyReport.read(report);
     } catch (IOException e) {
       throw new PackFailure(
           report + " is not a readable verification report (" + e.getMessage() + "); run"
               + " pack-binaries:verify again.",
           e);
     }
-    Map<Path, JsonNode> byPath = new HashMap<>();
-    for (JsonNode entry : root.path("binaries")) {
-      byPath.put(Path.of(entry.path("path").asText()).toAbsolutePath().normalize(), entry);
-    }
-    return byPath;
   }
 }

@@ -14,26 +14,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.settings.Settings;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
  * Builds and pushes one OCI image index over per-architecture images that other jobs pushed (a
  * CI matrix with one native runner per architecture), after checking each one's platform.
  */
 @Mojo(name = "index", requiresProject = false, threadSafe = true)
-public class IndexMojo extends AbstractPackMojo {
-
-  /** The repository the index goes to: {@code registry.example.com/attune/pack-binaries-init}. */
-  @Parameter(property = PropertyNames.IMAGE)
-  protected String image;
-
-  /** The tags of the index, written last. */
-  @Parameter(property = PropertyNames.IMAGE_TAGS, defaultValue = "${project.version}")
-  protected List<String> tags;
+public class IndexMojo extends AbstractRegistryMojo {
 
   /**
    * The per-architecture images, {@code REPOSITORY@sha256:…} or {@code REPOSITORY:TAG}, each
@@ -41,19 +30,6 @@ public class IndexMojo extends AbstractPackMojo {
    */
   @Parameter(property = PropertyNames.INDEX_IMAGES)
   protected List<String> images;
-
-  /** Allows plain HTTP and unverified TLS (for test registries). */
-  @Parameter(property = PropertyNames.ALLOW_INSECURE_REGISTRIES, defaultValue = "false")
-  protected boolean allowInsecureRegistries;
-
-  /** Attempts per registry request on lost connections, 429 and 5xx. */
-  @Parameter(property = PropertyNames.PUSH_RETRIES, defaultValue = "5")
-  protected int retries;
-
-  @Parameter(defaultValue = "${settings}", readonly = true, required = true)
-  protected Settings settings;
-
-  @Component protected SettingsDecrypter settingsDecrypter;
 
   @Override
   protected void run() throws Exception {
@@ -65,14 +41,13 @@ public class IndexMojo extends AbstractPackMojo {
       }
     }
     CredentialResolver.Resolution resolution = new CredentialResolver(System.getenv(), buildLog())
-        .resolve(target, PushMojo.settingsCredentials(settings, settingsDecrypter, target.registry()));
+        .resolve(target, settingsCredentials(target.registry()));
     IndexBuilder builder = new IndexBuilder(
         (registry, repository) -> new HttpRegistryClient(registry, repository, resolution.credentials(), allowInsecureRegistries),
         Retry.standard(retries, buildLog()), buildLog());
     Path temp = Files.createTempDirectory("pack-binaries-index");
     try {
-      List<String> tagList = tags == null ? List.of() : tags.stream().flatMap(t -> splitList(t).stream()).toList();
-      PushResult result = builder.build(sources, target, tagList, resolution.advice(target.registry()), temp);
+      PushResult result = builder.build(sources, target, tagList(), resolution.advice(target.registry()), temp);
       PushReport.write(layout().pushReport(), result);
       getLog().info("Pushed " + result.pinnedReference());
     } finally {

@@ -1,7 +1,7 @@
 package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.PackFailure;
-import io.attune.packbinaries.registry.Credentials;
+import io.attune.packbinaries.image.InitImage;
 import io.attune.packbinaries.registry.DeployPreflight;
 import io.attune.packbinaries.registry.ImagePush;
 import io.attune.packbinaries.registry.ImageReference;
@@ -11,16 +11,10 @@ import java.util.List;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.model.Plugin;
 import org.apache.maven.model.PluginExecution;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
-import org.apache.maven.settings.Server;
-import org.apache.maven.settings.Settings;
-import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
-import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 import org.codehaus.plexus.util.xml.Xpp3Dom;
 
 /**
@@ -29,23 +23,7 @@ import org.codehaus.plexus.util.xml.Xpp3Dom;
  * reference.
  */
 @Mojo(name = "push", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
-public class PushMojo extends AbstractPackMojo {
-
-  /** The repository to push to, with its registry host: {@code registry.example.com/attune/pack-binaries-init}. */
-  @Parameter(property = PropertyNames.IMAGE)
-  protected String image;
-
-  /** The tags, last to be written; {@code latest} only when listed here. */
-  @Parameter(property = PropertyNames.IMAGE_TAGS, defaultValue = "${project.version}")
-  protected List<String> tags;
-
-  /** Allows plain HTTP and unverified TLS (for test registries); loopback hosts may use HTTP anyway. */
-  @Parameter(property = PropertyNames.ALLOW_INSECURE_REGISTRIES, defaultValue = "false")
-  protected boolean allowInsecureRegistries;
-
-  /** Attempts per registry request on lost connections, 429 and 5xx. */
-  @Parameter(property = PropertyNames.PUSH_RETRIES, defaultValue = "5")
-  protected int retries;
+public class PushMojo extends AbstractRegistryMojo {
 
   /**
    * The distributable compose file whose {@code init-pack-binaries} service must pull the pushed
@@ -61,44 +39,23 @@ public class PushMojo extends AbstractPackMojo {
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   protected MavenProject project;
 
-  @Parameter(defaultValue = "${settings}", readonly = true, required = true)
-  protected Settings settings;
-
-  @Component protected SettingsDecrypter settingsDecrypter;
-
   @Override
   protected void run() throws Exception {
     ImageReference target = ImagePush.target(image);
     Path compose = ImagePush.composeFileToCheck(composeFile == null ? null : composeFile.toPath(),
         project.getBasedir().toPath().resolve("docker/distributable/docker-compose.yaml"), buildLog());
     ImagePush.Request request = new ImagePush.Request(
-        layout().imageDirectory().resolve("layout"),
+        layout().imageDirectory().resolve(InitImage.LAYOUT_DIRECTORY),
         image,
-        tags == null ? List.of() : tags.stream().flatMap(t -> splitList(t).stream()).toList(),
+        tagList(),
         allowInsecureRegistries,
         retries,
-        settingsCredentials(settings, settingsDecrypter, target.registry()),
+        settingsCredentials(target.registry()),
         compose,
         composeUpdate,
         layout().pushReport(),
         System.getenv());
     new ImagePush(buildLog()).run(request);
-  }
-
-  /** The settings.xml server whose id is the registry host, decrypted; null when there is none. */
-  static Credentials settingsCredentials(Settings settings, SettingsDecrypter decrypter, String host)
-      throws PackFailure {
-    Server server = settings == null ? null : settings.getServer(host);
-    if (server == null) {
-      return null;
-    }
-    SettingsDecryptionResult result = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
-    if (!result.getProblems().isEmpty()) {
-      throw new PackFailure("Could not decrypt the password of <server> '" + host + "' in settings.xml: "
-          + result.getProblems().get(0).getMessage() + ". Check settings-security.xml (mvn --encrypt-master-password)");
-    }
-    Server decrypted = result.getServer();
-    return new Credentials(decrypted.getUsername(), decrypted.getPassword(), "settings.xml <server> '" + host + "'");
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.io.AtomicFiles;
 import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.oci.MediaTypes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -3,6 +3,7 @@ package io.attune.packbinaries.registry;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.compose.ComposeFile;
+import io.attune.packbinaries.oci.LayoutReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,13 +2,15 @@ package io.attune.packbinaries.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.oci.Descriptor;
+import io.attune.packbinaries.oci.ManifestFormat;
+import io.attune.packbinaries.oci.MediaTypes;
+import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.target.Platform;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +69,7 @@ public final class IndexBuilder {
     }
     RegistryClient destination = clients.forRepository(target.registry(), target.repository());
     Map<String, String> platforms = new LinkedHashMap<>();
-    ArrayNode manifests = JSON.createArrayNode();
+    List<OciIndex.Entry> entries = new ArrayList<>();
     for (Source source : sources) {
       ImageReference image = source.reference();
       if (!image.registry().equals(target.registry())) {
@@ -108,19 +110,12 @@ public final class IndexBuilder {
         });
       }
       platforms.put(actual.toString(), digest);
-      ObjectNode entry = manifests.addObject();
-      entry.put("mediaType", manifest.mediaType()).put("digest", digest).put("size", manifest.content().length);
-      ObjectNode platform = entry.putObject("platform");
-      platform.put("architecture", actual.architecture()).put("os", actual.os());
-      if (actual.variant() != null) {
-        platform.put("variant", actual.variant());
-      }
+      entries.add(new OciIndex.Entry(
+          new Descriptor(manifest.mediaType(), digest, manifest.content().length), actual, Map.of()));
       log.info("Index entry " + actual + ": " + image.repositoryName() + "@" + digest);
     }
-    ObjectNode index = JSON.createObjectNode();
-    index.put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX).set("manifests", manifests);
-    byte[] indexBytes = JSON.writeValueAsString(index).getBytes(StandardCharsets.UTF_8);
-    String indexDigest = "sha256:" + io.attune.packbinaries.io.Sha256.of(indexBytes);
+    byte[] indexBytes = OciIndex.index(ManifestFormat.OCI, entries, Map.of());
+    String indexDigest = "sha256:" + Sha256.of(indexBytes);
     new Publisher(destination, target, retry, log, refusalAdvice).publishIndex(indexBytes, indexDigest, tags);
     return new PushResult(target.repositoryName(), List.copyOf(tags), indexDigest, platforms, 0, 0, 0, 0);
   }

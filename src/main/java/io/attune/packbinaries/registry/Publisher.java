@@ -2,6 +2,9 @@ package io.attune.packbinaries.registry;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.oci.Descriptor;
+import io.attune.packbinaries.oci.LayoutReader;
+import io.attune.packbinaries.oci.MediaTypes;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +46,7 @@ public final class Publisher {
     Map<String, String> platforms = new LinkedHashMap<>();
     for (LayoutReader.Image image : layout.images()) {
       String platform = image.platform().toString();
-      for (LayoutReader.Descriptor blob : image.blobs()) {
+      for (Descriptor blob : image.blobs()) {
         String shortDigest = blob.digest().substring(0, 19);
         boolean present = step("Checking blob " + shortDigest + "… of " + platform + " in " + repository,
             () -> client.hasBlob(blob.digest()));

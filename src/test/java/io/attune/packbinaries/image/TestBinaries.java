@@ -2,10 +2,11 @@ package io.attune.packbinaries.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.elf.VerifiedBinary;
+import io.attune.packbinaries.elf.VerifyReport;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.process.ProcessRunner;
 import io.attune.packbinaries.target.TargetTriple;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -66,7 +66,7 @@ final class TestBinaries {
    */
   static void stage(ArtifactLayout layout, Map<TargetTriple, String> verdicts) throws Exception {
     List<BuiltBinary> built = new ArrayList<>();
-    List<Map<String, Object>> report = new ArrayList<>();
+    List<VerifiedBinary> report = new ArrayList<>();
     for (Map.Entry<TargetTriple, String> entry : verdicts.entrySet()) {
       TargetTriple target = entry.getKey();
       Path destination = layout.binary(target, NAME);
@@ -76,22 +76,24 @@ final class TestBinaries {
       built.add(
           new BuiltBinary(
               target.name(), NAME, target.name() + "/" + NAME, sha256, Files.size(destination), true));
-      Map<String, Object> verdict = new LinkedHashMap<>();
-      verdict.put("path", destination.toAbsolutePath().toString());
-      verdict.put("target", target.name());
-      verdict.put("sha256", sha256);
-      verdict.put("verdict", entry.getValue());
-      verdict.put(
-          "reasons",
-          entry.getValue().equals("pass") ? List.of() : List.of("has a PT_INTERP: dynamic"));
-      report.add(verdict);
+      report.add(
+          verdict(destination, target.name(), sha256, entry.getValue(), "has a PT_INTERP: dynamic"));
     }
     BuiltBinaries.write(layout.builtBinaries(), built);
     writeReport(layout, report);
   }
 
-  static void writeReport(ArtifactLayout layout, List<Map<String, Object>> entries)
-      throws IOException {
-    new ObjectMapper().writeValue(layout.verifyReport().toFile(), Map.of("binaries", entries));
+  /** A report entry with only what the image goal reads; {@code reason} when it fails. */
+  static VerifiedBinary verdict(
+      Path file, String target, String sha256, String verdict, String reason) throws IOException {
+    return new VerifiedBinary(
+        file.toAbsolutePath().toString(), target, sha256, Files.size(file), verdict,
+        verdict.equals(VerifiedBinary.PASS) ? List.of() : List.of(reason), List.of(),
+        null, null, false, null, List.of(), false, null);
+  }
+
+  /** Writes the report as the verify goal does. */
+  static void writeReport(ArtifactLayout layout, List<VerifiedBinary> entries) throws IOException {
+    new VerifyReport(entries).write(layout.verifyReport());
   }
 }

@@ -7,13 +7,12 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.elf.VerifiedBinary;
 import io.attune.packbinaries.io.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +23,7 @@ class VerifiedBinariesTest {
   @TempDir Path temp;
   private ArtifactLayout layout;
   private final List<BuiltBinary> built = new ArrayList<>();
-  private final List<Map<String, Object>> report = new ArrayList<>();
+  private final List<VerifiedBinary> report = new ArrayList<>();
 
   @BeforeEach
   void layout() {
@@ -103,13 +102,7 @@ class VerifiedBinariesTest {
     Files.writeString(file, "binary " + target + " " + name);
     String sha256 = Sha256.of(file);
     built.add(new BuiltBinary(target, name, target + "/" + name, sha256, Files.size(file), true));
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("path", file.toAbsolutePath().toString());
-    entry.put("target", target);
-    entry.put("sha256", sha256);
-    entry.put("verdict", verdict);
-    entry.put("reasons", verdict.equals("pass") ? List.of() : List.of("has a PT_INTERP (dynamic)"));
-    report.add(entry);
+    report.add(TestBinaries.verdict(file, target, sha256, verdict, "has a PT_INTERP (dynamic)"));
     return file;
   }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.oci.LayoutReader;
+import io.attune.packbinaries.oci.MediaTypes;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.attune.packbinaries.oci.Descriptor;
+import io.attune.packbinaries.oci.LayoutReader;
+import io.attune.packbinaries.oci.MediaTypes;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +46,7 @@ class PublisherTest {
     PushResult second = push(registry, repository, Fixtures.fastRetry(3, log), "1.0");
 
     long layoutBytes = layout.images().stream().flatMap(i -> i.blobs().stream())
-        .mapToLong(LayoutReader.Descriptor::size).sum();
+        .mapToLong(Descriptor::size).sum();
     System.out.printf("push bytes: first %d (%d blobs), second %d (%d blobs, %d skipped)%n",
         first.uploadedBytes(), first.uploadedBlobs(), second.uploadedBytes(), second.uploadedBlobs(),
         second.skippedBlobs());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

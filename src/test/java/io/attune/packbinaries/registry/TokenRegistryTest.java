@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.oci.LayoutReader;
+import io.attune.packbinaries.oci.MediaTypes;
 import io.attune.packbinaries.target.Platform;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.util.ArrayList;

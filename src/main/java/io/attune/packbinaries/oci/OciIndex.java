@@ -1,4 +1,4 @@
-package io.attune.packbinaries.image;
+package io.attune.packbinaries.oci;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,26 +26,50 @@ public final class OciIndex {
 
   private OciIndex() {}
 
+  /** One entry of an index: a manifest, its platform, and annotations (none when empty). */
+  public record Entry(Descriptor manifest, Platform platform, Map<String, String> annotations) {
+
+    public Entry {
+      annotations = Map.copyOf(annotations);
+    }
+  }
+
   /**
-   * The index of every platform's manifest, sorted by platform. Docker manifest lists carry no
-   * annotations, so they are left out in that format.
+   * The index of every platform's image, sorted by platform, each entry annotated with its
+   * target. Docker manifest lists carry no annotations, so they are left out in that format.
+   */
+  public static byte[] ofImages(
+      ManifestFormat format, List<PlatformManifest> images, Map<String, String> annotations) {
+    List<Entry> entries =
+        images.stream()
+            .sorted(Comparator.comparing((PlatformManifest m) -> m.platform().toString()))
+            .map(
+                image ->
+                    new Entry(
+                        image.manifest(),
+                        image.platform(),
+                        Map.of(TARGET_ANNOTATION, image.target().name())))
+            .toList();
+    return index(format, entries, annotations);
+  }
+
+  /**
+   * An index of {@code entries}, in the order given. In the Docker format, which has no
+   * annotations, the entries' and the index's annotations are left out.
    */
   public static byte[] index(
-      ManifestFormat format, List<PlatformManifest> images, Map<String, String> annotations) {
+      ManifestFormat format, List<Entry> entries, Map<String, String> annotations) {
     ObjectNode index = JSON.createObjectNode();
     index.put("schemaVersion", 2);
     index.put("mediaType", format.indexMediaType());
     ArrayNode manifests = index.putArray("manifests");
-    images.stream()
-        .sorted(Comparator.comparing((PlatformManifest m) -> m.platform().toString()))
-        .forEach(
-            image -> {
-              ObjectNode entry = descriptor(manifests.addObject(), image.manifest());
-              platform(entry.putObject("platform"), image.platform());
-              if (format == ManifestFormat.OCI) {
-                entry.putObject("annotations").put(TARGET_ANNOTATION, image.target().name());
-              }
-            });
+    for (Entry entry : entries) {
+      ObjectNode node = descriptor(manifests.addObject(), entry.manifest());
+      platform(node.putObject("platform"), entry.platform());
+      if (format == ManifestFormat.OCI && !entry.annotations().isEmpty()) {
+        putSorted(node.putObject("annotations"), entry.annotations());
+      }
+    }
     if (format == ManifestFormat.OCI && !annotations.isEmpty()) {
       putSorted(index.putObject("annotations"), annotations);
     }

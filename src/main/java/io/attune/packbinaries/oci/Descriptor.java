@@ -1,4 +1,4 @@
-package io.attune.packbinaries.image;
+package io.attune.packbinaries.oci;
 
 /** An OCI content descriptor: what a manifest or index says about one blob. */
 public record Descriptor(String mediaType, String digest, long size) {

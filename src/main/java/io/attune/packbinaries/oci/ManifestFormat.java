@@ -1,4 +1,4 @@
-package io.attune.packbinaries.image;
+package io.attune.packbinaries.oci;
 
 import io.attune.packbinaries.PackFailure;
 import java.util.Locale;
@@ -9,15 +9,15 @@ import java.util.Locale;
  */
 public enum ManifestFormat {
   OCI(
-      "application/vnd.oci.image.index.v1+json",
-      "application/vnd.oci.image.manifest.v1+json",
-      "application/vnd.oci.image.config.v1+json",
-      "application/vnd.oci.image.layer.v1.tar+gzip"),
+      MediaTypes.OCI_INDEX,
+      MediaTypes.OCI_MANIFEST,
+      MediaTypes.OCI_CONFIG,
+      MediaTypes.OCI_LAYER),
   DOCKER(
-      "application/vnd.docker.distribution.manifest.list.v2+json",
-      "application/vnd.docker.distribution.manifest.v2+json",
-      "application/vnd.docker.container.image.v1+json",
-      "application/vnd.docker.image.rootfs.diff.tar.gzip");
+      MediaTypes.DOCKER_LIST,
+      MediaTypes.DOCKER_MANIFEST,
+      MediaTypes.DOCKER_CONFIG,
+      MediaTypes.DOCKER_LAYER);
 
   private final String indexMediaType;
   private final String manifestMediaType;

@@ -1,4 +1,4 @@
-package io.attune.packbinaries.image;
+package io.attune.packbinaries.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.target.TargetTriple;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,9 +28,9 @@ class OciIndexTest {
         Map.of("org.opencontainers.image.version", "1.0", "org.opencontainers.image.created", "x");
 
     String json =
-        new String(OciIndex.index(ManifestFormat.OCI, List.of(arm, amd), annotations), StandardCharsets.UTF_8);
+        new String(OciIndex.ofImages(ManifestFormat.OCI, List.of(arm, amd), annotations), StandardCharsets.UTF_8);
 
-    assertThat(OciIndex.index(ManifestFormat.OCI, List.of(amd, arm), annotations))
+    assertThat(OciIndex.ofImages(ManifestFormat.OCI, List.of(amd, arm), annotations))
         .isEqualTo(json.getBytes(StandardCharsets.UTF_8));
     assertThat(json)
         .isEqualTo(
@@ -53,7 +52,7 @@ class OciIndexTest {
   void aVariantIsPartOfThePlatform() {
     String json =
         new String(
-            OciIndex.index(ManifestFormat.OCI, List.of(image("armv7-unknown-linux-musleabihf", "d")), Map.of()),
+            OciIndex.ofImages(ManifestFormat.OCI, List.of(image("armv7-unknown-linux-musleabihf", "d")), Map.of()),
             StandardCharsets.UTF_8);
     assertThat(json).contains("\"platform\":{\"architecture\":\"arm\",\"os\":\"linux\",\"variant\":\"v7\"}");
   }
@@ -62,7 +61,7 @@ class OciIndexTest {
   void aDockerManifestListHasNoAnnotations() {
     String json =
         new String(
-            OciIndex.index(
+            OciIndex.ofImages(
                 ManifestFormat.DOCKER, List.of(image("x86_64-unknown-linux-musl", "e")), Map.of("k", "v")),
             StandardCharsets.UTF_8);
     assertThat(json)
@@ -72,17 +71,33 @@ class OciIndexTest {
   }
 
   @Test
-  void formatAndTimestampInputsAreCheckedWithHelpfulMessages() throws Exception {
+  void entriesOfOtherImagesKeepTheirOrderAndGetNoEmptyAnnotations() {
+    Descriptor amd = new Descriptor(MediaTypes.DOCKER_MANIFEST, "sha256:" + "b".repeat(64), 500);
+    Descriptor arm = new Descriptor(MediaTypes.OCI_MANIFEST, "sha256:" + "a".repeat(64), 400);
+    List<OciIndex.Entry> entries =
+        List.of(
+            new OciIndex.Entry(amd, TargetTriple.of("x86_64-unknown-linux-musl").platform(), Map.of()),
+            new OciIndex.Entry(arm, TargetTriple.of("armv7-unknown-linux-musleabihf").platform(), Map.of()));
+
+    String json = new String(OciIndex.index(ManifestFormat.OCI, entries, Map.of()), StandardCharsets.UTF_8);
+
+    assertThat(json)
+        .isEqualTo(
+            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+                + "\"manifests\":["
+                + "{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\",\"digest\":\"sha256:"
+                + "b".repeat(64)
+                + "\",\"size\":500,\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:"
+                + "a".repeat(64)
+                + "\",\"size\":400,\"platform\":{\"architecture\":\"arm\",\"os\":\"linux\",\"variant\":\"v7\"}}]}");
+  }
+
+  @Test
+  void theFormatIsCheckedWithAHelpfulMessage() throws Exception {
     assertThat(ManifestFormat.parse("Docker", "pack.image.format")).isEqualTo(ManifestFormat.DOCKER);
     assertThatThrownBy(() -> ManifestFormat.parse("v2", "pack.image.format"))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("Set pack.image.format to oci");
-    assertThat(BuildTimestamp.parse(null)).isEqualTo(Instant.EPOCH);
-    assertThat(BuildTimestamp.parse("1700000000")).isEqualTo(Instant.ofEpochSecond(1700000000));
-    assertThat(BuildTimestamp.parse("2026-11-28T01:00:00+01:00"))
-        .isEqualTo(Instant.parse("2026-11-28T00:00:00Z"));
-    assertThatThrownBy(() -> BuildTimestamp.parse("yesterday"))
-        .isInstanceOf(PackFailure.class)
-        .hasMessageContaining("project.build.outputTimestamp");
   }
 }

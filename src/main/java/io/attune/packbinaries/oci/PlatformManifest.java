@@ -1,4 +1,4 @@
-package io.attune.packbinaries.image;
+package io.attune.packbinaries.oci;
 
 import io.attune.packbinaries.target.Platform;
 import io.attune.packbinaries.target.TargetTriple;

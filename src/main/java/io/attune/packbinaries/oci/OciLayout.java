@@ -1,4 +1,4 @@
-package io.attune.packbinaries.image;
+package io.attune.packbinaries.oci;
 
 import io.attune.packbinaries.io.AtomicFiles;
 import io.attune.packbinaries.io.Sha256;
@@ -21,9 +21,9 @@ import java.util.stream.Stream;
  */
 public final class OciLayout {
 
-  static final String LAYOUT_FILE = "oci-layout";
-  static final String INDEX_FILE = "index.json";
-  static final byte[] LAYOUT_CONTENT =
+  public static final String LAYOUT_FILE = "oci-layout";
+  public static final String INDEX_FILE = "index.json";
+  public static final byte[] LAYOUT_CONTENT =
       "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
 
   private final Path root;
@@ -40,7 +40,7 @@ public final class OciLayout {
     return new OciLayout(directory);
   }
 
-  /** An existing layout, e.g. for the push goal. */
+  /** An existing layout, to add to; {@link LayoutReader} reads and checks one. */
   public static OciLayout open(Path directory) {
     return new OciLayout(directory);
   }
@@ -50,7 +50,13 @@ public final class OciLayout {
   }
 
   public Path blob(String digest) {
-    return root.resolve("blobs").resolve("sha256").resolve(digest.substring(digest.indexOf(':') + 1));
+    return blobPath(root, digest);
+  }
+
+  /** Where the blob {@code <algorithm>:<hex>} lives in the layout at {@code root}. */
+  public static Path blobPath(Path root, String digest) {
+    int colon = digest.indexOf(':');
+    return root.resolve("blobs").resolve(digest.substring(0, colon)).resolve(digest.substring(colon + 1));
   }
 
   public Path index() {
@@ -85,7 +91,8 @@ public final class OciLayout {
     AtomicFiles.write(index(), indexJson);
   }
 
-  static void deleteRecursively(Path directory) throws IOException {
+  /** Deletes {@code directory} and everything in it; nothing when it does not exist. */
+  public static void deleteRecursively(Path directory) throws IOException {
     if (!Files.exists(directory)) {
       return;
     }

@@ -1,4 +1,4 @@
-package io.attune.packbinaries.registry;
+package io.attune.packbinaries.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,9 +20,6 @@ public final class LayoutReader {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A content descriptor: media type, digest, size. */
-  public record Descriptor(String mediaType, String digest, long size) {}
-
   /** One platform's image: its manifest (exact bytes) and the blobs it names. */
   public record Image(Platform platform, Descriptor manifest, byte[] manifestBytes, List<Descriptor> blobs) {}
 
@@ -30,12 +27,12 @@ public final class LayoutReader {
   public record Layout(Path directory, Descriptor index, byte[] indexBytes, List<Image> images) {
 
     public Path blob(String digest) {
-      return LayoutReader.blobPath(directory, digest);
+      return OciLayout.blobPath(directory, digest);
     }
   }
 
   public Layout read(Path directory) throws PackFailure, IOException {
-    Path indexJson = directory.resolve("index.json");
+    Path indexJson = directory.resolve(OciLayout.INDEX_FILE);
     if (!Files.isRegularFile(indexJson)) {
       throw new PackFailure(
           "No OCI image layout at " + directory + " (no index.json); run the image goal first:"
@@ -76,11 +73,6 @@ public final class LayoutReader {
     return new Layout(directory, indexDescriptor, indexBytes, List.copyOf(images));
   }
 
-  static Path blobPath(Path directory, String digest) {
-    String[] parts = digest.split(":", 2);
-    return directory.resolve("blobs").resolve(parts[0]).resolve(parts[1]);
-  }
-
   private static Descriptor descriptor(JsonNode node) throws PackFailure {
     String digest = node.path("digest").asText("");
     if (!digest.matches("sha256:[a-f0-9]{64}")) {
@@ -106,7 +98,7 @@ public final class LayoutReader {
   }
 
   private static Path checkedPath(Path directory, Descriptor descriptor) throws PackFailure, IOException {
-    Path path = blobPath(directory, descriptor.digest());
+    Path path = OciLayout.blobPath(directory, descriptor.digest());
     if (!Files.isRegularFile(path)) {
       throw new PackFailure("The image layout " + directory + " lacks blob " + descriptor.digest()
           + "; rebuild it with the image goal");
