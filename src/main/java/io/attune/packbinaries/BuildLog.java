@@ -1,8 +1,8 @@
 package io.attune.packbinaries;
 
 /**
- * Where core classes report progress. The Maven goals route it into Maven's log; tests collect
- * it. Core classes report facts and warnings here and throw exceptions for failures, never both.
+ * Where core classes report progress. The Maven goals route it into Maven's log; tests collect it.
+ * Core classes report facts and warnings here and throw exceptions for failures, never both.
  */
 public interface BuildLog {
 

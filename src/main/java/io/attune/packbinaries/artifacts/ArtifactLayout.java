@@ -4,9 +4,9 @@ import io.attune.packbinaries.target.TargetTriple;
 import java.nio.file.Path;
 
 /**
- * Where each stage leaves its results under the output directory (by default
- * {@code target/pack-binaries}); the next stage reads them from there, so each goal can also
- * run on its own.
+ * Where each stage leaves its results under the output directory (by default {@code
+ * target/pack-binaries}); the next stage reads them from there, so each goal can also run on its
+ * own.
  *
  * <pre>
  *   &lt;triple&gt;/&lt;binary&gt;          a built binary        (build)

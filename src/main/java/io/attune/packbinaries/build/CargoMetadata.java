@@ -25,7 +25,9 @@ final class CargoMetadata {
         throws IOException, InterruptedException;
   }
 
-  /** The bin targets of the workspace at {@code manifest}, asked of cargo through {@code runner}. */
+  /**
+   * The bin targets of the workspace at {@code manifest}, asked of cargo through {@code runner}.
+   */
   static List<String> binTargets(Runner runner, Path manifest)
       throws PackFailure, IOException, InterruptedException {
     List<String> output = new ArrayList<>();

@@ -19,9 +19,9 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
- * The distributable compose file, read with a YAML parser: the {@code image} of one service,
- * with compose's {@code ${VAR}} interpolation, and an in-place edit of that one value that keeps
- * every other byte of the file (comments included).
+ * The distributable compose file, read with a YAML parser: the {@code image} of one service, with
+ * compose's {@code ${VAR}} interpolation, and an in-place edit of that one value that keeps every
+ * other byte of the file (comments included).
  */
 public final class ComposeFile {
 
@@ -29,7 +29,8 @@ public final class ComposeFile {
 
   // ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?message}, ${VAR?message}; $$ is a literal $.
   private static final Pattern VARIABLE =
-      Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
+      Pattern.compile(
+          "\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
   private final Path path;
   private final String text;
@@ -47,15 +48,23 @@ public final class ComposeFile {
     String text = Files.readString(path, StandardCharsets.UTF_8);
     Node root;
     try {
-      root = new Compose(LoadSettings.builder().setLabel(path.toString()).build()).composeString(text)
-          .orElseThrow(() -> new PackFailure(path + " is empty; it should define the service " + service));
+      root =
+          new Compose(LoadSettings.builder().setLabel(path.toString()).build())
+              .composeString(text)
+              .orElseThrow(
+                  () ->
+                      new PackFailure(path + " is empty; it should define the service " + service));
     } catch (YamlEngineException e) {
       throw new PackFailure(path + " is not valid YAML: " + e.getMessage(), e);
     }
     Node image = child(child(child(root, "services"), service), "image");
     if (!(image instanceof ScalarNode scalar)) {
-      throw new PackFailure(path + " has no services." + service + ".image; the init image must be pulled"
-          + " from the registry the push goes to (image: REGISTRY/attune/pack-binaries-init:TAG)");
+      throw new PackFailure(
+          path
+              + " has no services."
+              + service
+              + ".image; the init image must be pulled"
+              + " from the registry the push goes to (image: REGISTRY/attune/pack-binaries-init:TAG)");
     }
     return new ComposeFile(path, text, service, scalar);
   }
@@ -94,21 +103,34 @@ public final class ComposeFile {
   }
 
   /**
-   * Fails unless the service pulls {@code pushedRepository}: a release nobody pulls is a mistake
-   * to stop before it is published.
+   * Fails unless the service pulls {@code pushedRepository}: a release nobody pulls is a mistake to
+   * stop before it is published.
    */
-  public void requireRepository(String pushedRepository, Map<String, String> environment) throws PackFailure {
+  public void requireRepository(String pushedRepository, Map<String, String> environment)
+      throws PackFailure {
     String resolved = image(environment);
     if (!repositoryOf(resolved).equals(pushedRepository)) {
-      throw new PackFailure(path + ": service " + service + " pulls " + resolved + " (written " + rawImage()
-          + "), not the repository being pushed, " + pushedRepository + ". Push to the repository it pulls"
-          + " (-D" + "pack.image=" + repositoryOf(resolved) + "), or change its image: line");
+      throw new PackFailure(
+          path
+              + ": service "
+              + service
+              + " pulls "
+              + resolved
+              + " (written "
+              + rawImage()
+              + "), not the repository being pushed, "
+              + pushedRepository
+              + ". Push to the repository it pulls"
+              + " (-D"
+              + "pack.image="
+              + repositoryOf(resolved)
+              + "), or change its image: line");
     }
   }
 
   /**
-   * Writes {@code reference} as the service's image, replacing only that value's text; the rest
-   * of the file is kept byte for byte. The file is replaced atomically.
+   * Writes {@code reference} as the service's image, replacing only that value's text; the rest of
+   * the file is kept byte for byte. The file is replaced atomically.
    */
   public void writeImage(String reference) throws IOException {
     int start = image.getStartMark().orElseThrow().getIndex();
@@ -133,7 +155,8 @@ public final class ComposeFile {
     return result.toString();
   }
 
-  private static String substitute(Matcher matcher, Map<String, String> environment) throws PackFailure {
+  private static String substitute(Matcher matcher, Map<String, String> environment)
+      throws PackFailure {
     if (matcher.group().equals("$$")) {
       return "$";
     }

@@ -22,12 +22,16 @@ public final class BinaryVerifier {
     Path absolute = file.toAbsolutePath().normalize();
     if (!Files.exists(absolute)) {
       throw new PackFailure(
-          "The binary to verify, " + absolute + ", does not exist; check pack.binary or run the"
+          "The binary to verify, "
+              + absolute
+              + ", does not exist; check pack.binary or run the"
               + " build goal first.");
     }
     if (!Files.isRegularFile(absolute)) {
       throw new PackFailure(
-          "The binary to verify, " + absolute + ", is not a regular file; point pack.binary at"
+          "The binary to verify, "
+              + absolute
+              + ", is not a regular file; point pack.binary at"
               + " the binary itself.");
     }
     String name = absolute.getFileName().toString();
@@ -38,8 +42,20 @@ public final class BinaryVerifier {
       elf = ElfReader.read(absolute);
     } catch (ElfFormatException e) {
       return new VerifiedBinary(
-          absolute.toString(), target.name(), sha256, size, VerifiedBinary.FAIL,
-          List.of(e.getMessage()), List.of(), null, null, false, null, List.of(), false, null);
+          absolute.toString(),
+          target.name(),
+          sha256,
+          size,
+          VerifiedBinary.FAIL,
+          List.of(e.getMessage()),
+          List.of(),
+          null,
+          null,
+          false,
+          null,
+          List.of(),
+          false,
+          null);
     }
     Verdict verdict = StaticCheck.check(name, elf, target);
     return new VerifiedBinary(

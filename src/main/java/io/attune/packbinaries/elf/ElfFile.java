@@ -4,8 +4,8 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 /**
- * What an ELF file's headers say about how it would load: the facts the static check and the
- * report need, read by {@link ElfReader}.
+ * What an ELF file's headers say about how it would load: the facts the static check and the report
+ * need, read by {@link ElfReader}.
  *
  * @param elfClass 32 or 64
  * @param byteOrder the file's data encoding

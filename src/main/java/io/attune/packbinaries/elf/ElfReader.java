@@ -34,6 +34,7 @@ public final class ElfReader {
   private static final int NT_GNU_ABI_TAG = 1;
   private static final int NT_GNU_BUILD_ID = 3;
   private static final int PN_XNUM = 0xffff;
+
   /** Headers, notes and dynamic tables are small; more than this means a corrupt size field. */
   private static final long MAX_TABLE = 64L << 20;
 
@@ -144,7 +145,10 @@ public final class ElfReader {
     }
     if (start.get(5) != 1 && start.get(5) != 2) {
       throw new ElfFormatException(
-          name + " is corrupt: its ELF data encoding byte is " + start.get(5) + " (1 or 2 expected).");
+          name
+              + " is corrupt: its ELF data encoding byte is "
+              + start.get(5)
+              + " (1 or 2 expected).");
     }
     return start;
   }

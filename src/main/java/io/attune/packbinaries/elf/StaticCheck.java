@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * Decides whether a binary can ship for a target: it must be an executable (ET_EXEC, or ET_DYN
  * marked DF_1_PIE), for the target's machine, class and byte order, and load without a dynamic
- * linker or shared library (no PT_INTERP, no DT_NEEDED), so it runs in any Linux container of
- * its architecture.
+ * linker or shared library (no PT_INTERP, no DT_NEEDED), so it runs in any Linux container of its
+ * architecture.
  */
 public final class StaticCheck {
 

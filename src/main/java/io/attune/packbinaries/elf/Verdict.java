@@ -3,8 +3,8 @@ package io.attune.packbinaries.elf;
 import java.util.List;
 
 /**
- * The static check's answer for one binary: it passes when there is no reason against it.
- * Reasons and warnings are full sentences that name the binary and say what to do.
+ * The static check's answer for one binary: it passes when there is no reason against it. Reasons
+ * and warnings are full sentences that name the binary and say what to do.
  */
 public record Verdict(List<String> reasons, List<String> warnings) {
 

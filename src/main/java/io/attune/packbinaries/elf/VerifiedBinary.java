@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One entry of {@code verify-report.json}: the verdict on a binary for a target and the ELF
- * facts behind it. ELF fields are null (or false, or empty) when the file is not readable ELF.
+ * One entry of {@code verify-report.json}: the verdict on a binary for a target and the ELF facts
+ * behind it. ELF fields are null (or false, or empty) when the file is not readable ELF.
  *
  * @param path absolute path of the binary
  * @param target the triple it was checked against
@@ -48,7 +48,19 @@ public record VerifiedBinary(
     List<String> more = new ArrayList<>(reasons);
     more.add(reason);
     return new VerifiedBinary(
-        path, target, sha256, size, FAIL, more, warnings, elfType, machine, staticPie,
-        interpreter, needed, stripped, buildId);
+        path,
+        target,
+        sha256,
+        size,
+        FAIL,
+        more,
+        warnings,
+        elfType,
+        machine,
+        staticPie,
+        interpreter,
+        needed,
+        stripped,
+        buildId);
   }
 }

@@ -38,7 +38,8 @@ public record VerifyReport(List<VerifiedBinary> binaries) {
   public Optional<VerifiedBinary> entryFor(Path file) {
     Path wanted = file.toAbsolutePath().normalize();
     return binaries.stream()
-        .filter(b -> b.path() != null && Path.of(b.path()).toAbsolutePath().normalize().equals(wanted))
+        .filter(
+            b -> b.path() != null && Path.of(b.path()).toAbsolutePath().normalize().equals(wanted))
         .findFirst();
   }
 

@@ -58,7 +58,8 @@ public final class VerifyRun {
     List<VerifiedBinary> results = new ArrayList<>();
     for (BuiltBinary binary : built) {
       if (!names.contains(binary.target())) {
-        log.debug("Not verifying " + binary.path() + ": target " + binary.target() + " not selected");
+        log.debug(
+            "Not verifying " + binary.path() + ": target " + binary.target() + " not selected");
         continue;
       }
       Path file = layout.root().resolve(binary.path());
@@ -128,8 +129,10 @@ public final class VerifyRun {
         new StringBuilder(name).append(" (").append(b.target()).append("): ").append(b.verdict());
     if (b.elfType() != null) {
       line.append(", ")
-          .append(b.staticPie() ? "static-pie" : b.interpreter() == null && b.needed().isEmpty()
-              ? "static" : "dynamic")
+          .append(
+              b.staticPie()
+                  ? "static-pie"
+                  : b.interpreter() == null && b.needed().isEmpty() ? "static" : "dynamic")
           .append(' ')
           .append(b.machine())
           .append(' ')

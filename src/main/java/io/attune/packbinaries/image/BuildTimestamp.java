@@ -6,8 +6,8 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
- * The one time every image file and config carries, so that builds are reproducible: Maven's
- * {@code project.build.outputTimestamp} (ISO-8601 or seconds since the epoch), else the epoch.
+ * The one time every image file and config carries, so that builds are reproducible: Maven's {@code
+ * project.build.outputTimestamp} (ISO-8601 or seconds since the epoch), else the epoch.
  */
 public final class BuildTimestamp {
 

@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Loads the host platform's image into the local engine with {@code docker load}, for {@code
- * docker compose up} during development. The tarball's manifest.json already carries the name.
+ * Loads the host platform's image into the local engine with {@code docker load}, for {@code docker
+ * compose up} during development. The tarball's manifest.json already carries the name.
  */
 public final class DockerLoader {
 

@@ -20,8 +20,7 @@ import java.util.stream.Collectors;
 
 /**
  * The multi-platform init image: one jib image per target platform, each with only its own
- * binaries, gathered into one OCI layout whose index we write. Writes, under the image
- * directory:
+ * binaries, gathered into one OCI layout whose index we write. Writes, under the image directory:
  *
  * <pre>
  *   &lt;os&gt;-&lt;arch&gt;[-variant].tar     one platform's image, for docker load
@@ -66,8 +65,14 @@ public final class InitImage {
       PlatformManifest image = builder.build(target, entry.getValue(), work, layout);
       Path tarball = imageDirectory.resolve(target.platform().fileName() + ".tar");
       OciLayoutArchive.writePlatformImage(
-          layout, image, settings.version(), settings.localName(), tarball, settings.creationTime());
-      log.info("  " + target.platform() + " manifest " + image.manifest().digest() + " → " + tarball);
+          layout,
+          image,
+          settings.version(),
+          settings.localName(),
+          tarball,
+          settings.creationTime());
+      log.info(
+          "  " + target.platform() + " manifest " + image.manifest().digest() + " → " + tarball);
       images.add(image);
       tarballs.put(target.platform(), tarball);
     }

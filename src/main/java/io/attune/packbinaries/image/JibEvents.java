@@ -35,8 +35,8 @@ final class JibEvents {
     }
     String message = prefix + event.getMessage();
     switch (event.getLevel()) {
-        // jib reports its failures as exceptions too; an error here is only worth a warning,
-        // so the user does not read the same failure twice.
+      // jib reports its failures as exceptions too; an error here is only worth a warning,
+      // so the user does not read the same failure twice.
       case ERROR, WARN -> log.warn(message);
       case LIFECYCLE -> log.info(message);
       default -> log.debug(message);

@@ -21,8 +21,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Copies the blobs of a tarball jib wrote for one platform into our layout. With OCI, jib's own
- * manifest is kept as is; with Docker, jib's tar has no manifest, so we write the v2.2 manifest
- * jib would push. Either way the caller checks its digest against jib's.
+ * manifest is kept as is; with Docker, jib's tar has no manifest, so we write the v2.2 manifest jib
+ * would push. Either way the caller checks its digest against jib's.
  */
 final class JibTarball {
 
@@ -84,7 +84,8 @@ final class JibTarball {
       if (blob == null) {
         throw new IOException("jib's tarball lacks the layer " + layerFile.asText());
       }
-      layers.add(new Descriptor(ManifestFormat.DOCKER.layerMediaType(), blob.digest(), blob.size()));
+      layers.add(
+          new Descriptor(ManifestFormat.DOCKER.layerMediaType(), blob.digest(), blob.size()));
     }
     Descriptor manifest =
         layout.addBlob(

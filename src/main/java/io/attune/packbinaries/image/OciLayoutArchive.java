@@ -40,11 +40,16 @@ public final class OciLayoutArchive {
   }
 
   /**
-   * One platform's image: its blobs from {@code layout}, an {@code index.json} naming its
-   * manifest, and docker load's {@code manifest.json} tagging it {@code repoTag}.
+   * One platform's image: its blobs from {@code layout}, an {@code index.json} naming its manifest,
+   * and docker load's {@code manifest.json} tagging it {@code repoTag}.
    */
   public static void writePlatformImage(
-      OciLayout layout, PlatformManifest image, String refName, String repoTag, Path archive, Instant time)
+      OciLayout layout,
+      PlatformManifest image,
+      String refName,
+      String repoTag,
+      Path archive,
+      Instant time)
       throws IOException {
     List<Path> blobs =
         Stream.concat(Stream.of(image.manifest(), image.config()), image.layers().stream())

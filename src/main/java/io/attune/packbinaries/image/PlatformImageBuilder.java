@@ -71,7 +71,8 @@ final class PlatformImageBuilder {
                 Set.of(
                     new com.google.cloud.tools.jib.api.buildplan.Platform(
                         platform.architecture(), platform.os())))
-            .setFormat(settings.format() == ManifestFormat.OCI ? ImageFormat.OCI : ImageFormat.Docker)
+            .setFormat(
+                settings.format() == ManifestFormat.OCI ? ImageFormat.OCI : ImageFormat.Docker)
             .setCreationTime(settings.creationTime())
             .setFileEntriesLayers(scriptLayer(script), binariesLayer(binaries))
             .setEntrypoint("/bin/sh", ENTRYPOINT_SCRIPT, BINARIES_ROOT, "/packs")

@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The gate between verify and image: only binaries that the verify report passed, with the
- * digest they still have, may be packaged. Anything else fails the goal, naming each binary.
+ * The gate between verify and image: only binaries that the verify report passed, with the digest
+ * they still have, may be packaged. Anything else fails the goal, naming each binary.
  */
 public final class VerifiedBinaries {
 
@@ -49,7 +49,8 @@ public final class VerifiedBinaries {
         refusals.add(refusal);
       } else {
         accepted.add(
-            new ImageBinary(TargetTriple.of(binary.target()), binary.name(), file, binary.sha256()));
+            new ImageBinary(
+                TargetTriple.of(binary.target()), binary.name(), file, binary.sha256()));
       }
     }
     if (!refusals.isEmpty()) {
@@ -97,7 +98,10 @@ public final class VerifiedBinaries {
       return VerifyReport.read(report);
     } catch (IOException e) {
       throw new PackFailure(
-          report + " is not a readable verification report (" + e.getMessage() + "); run"
+          report
+              + " is not a readable verification report ("
+              + e.getMessage()
+              + "); run"
               + " pack-binaries:verify again.",
           e);
     }

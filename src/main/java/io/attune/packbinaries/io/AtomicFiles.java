@@ -9,8 +9,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Writes files so that a reader sees either the old content or the new, never a partial file:
- * the content goes to a temporary file beside the destination, which is then renamed over it.
+ * Writes files so that a reader sees either the old content or the new, never a partial file: the
+ * content goes to a temporary file beside the destination, which is then renamed over it.
  */
 public final class AtomicFiles {
 
@@ -34,7 +34,8 @@ public final class AtomicFiles {
   public static void copy(Path source, Path destination) throws IOException {
     Path temp = temporaryBeside(destination);
     try {
-      Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+      Files.copy(
+          source, temp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
       moveIntoPlace(temp, destination);
     } finally {
       Files.deleteIfExists(temp);
@@ -84,7 +85,8 @@ public final class AtomicFiles {
 
   private static void moveIntoPlace(Path temp, Path destination) throws IOException {
     try {
-      Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, destination, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -81,9 +81,8 @@ public abstract class AbstractPackMojo extends AbstractMojo {
   }
 
   /**
-   * Maven's stand-in project, used when a goal runs where there is no POM, leaves
-   * {@code ${project.basedir}} unexpanded in its build directory; it means the directory Maven
-   * runs in.
+   * Maven's stand-in project, used when a goal runs where there is no POM, leaves {@code
+   * ${project.basedir}} unexpanded in its build directory; it means the directory Maven runs in.
    */
   private Path outputDirectoryPath() {
     String path = outputDirectory.getPath();
@@ -147,9 +146,6 @@ public abstract class AbstractPackMojo extends AbstractMojo {
     if (text == null) {
       return List.of();
     }
-    return Arrays.stream(text.split(","))
-        .map(String::trim)
-        .filter(s -> !s.isEmpty())
-        .toList();
+    return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 }

@@ -12,12 +12,15 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
 /**
- * What the goals that write to a registry (push, index) share: the repository and its tags, and
- * how to reach the registry: credentials from settings.xml, insecure access, retries.
+ * What the goals that write to a registry (push, index) share: the repository and its tags, and how
+ * to reach the registry: credentials from settings.xml, insecure access, retries.
  */
 public abstract class AbstractRegistryMojo extends AbstractPackMojo {
 
-  /** The repository to push to, with its registry host: {@code registry.example.com/attune/pack-binaries-init}. */
+  /**
+   * The repository to push to, with its registry host: {@code
+   * registry.example.com/attune/pack-binaries-init}.
+   */
   @Parameter(property = PropertyNames.IMAGE)
   protected String image;
 
@@ -25,7 +28,9 @@ public abstract class AbstractRegistryMojo extends AbstractPackMojo {
   @Parameter(property = PropertyNames.IMAGE_TAGS, defaultValue = "${project.version}")
   protected List<String> tags;
 
-  /** Allows plain HTTP and unverified TLS (for test registries); loopback hosts may use HTTP anyway. */
+  /**
+   * Allows plain HTTP and unverified TLS (for test registries); loopback hosts may use HTTP anyway.
+   */
   @Parameter(property = PropertyNames.ALLOW_INSECURE_REGISTRIES, defaultValue = "false")
   protected boolean allowInsecureRegistries;
 
@@ -52,10 +57,15 @@ public abstract class AbstractRegistryMojo extends AbstractPackMojo {
     SettingsDecryptionResult result =
         settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
     if (!result.getProblems().isEmpty()) {
-      throw new PackFailure("Could not decrypt the password of <server> '" + host + "' in settings.xml: "
-          + result.getProblems().get(0).getMessage() + ". Check settings-security.xml (mvn --encrypt-master-password)");
+      throw new PackFailure(
+          "Could not decrypt the password of <server> '"
+              + host
+              + "' in settings.xml: "
+              + result.getProblems().get(0).getMessage()
+              + ". Check settings-security.xml (mvn --encrypt-master-password)");
     }
     Server decrypted = result.getServer();
-    return new Credentials(decrypted.getUsername(), decrypted.getPassword(), "settings.xml <server> '" + host + "'");
+    return new Credentials(
+        decrypted.getUsername(), decrypted.getPassword(), "settings.xml <server> '" + host + "'");
   }
 }

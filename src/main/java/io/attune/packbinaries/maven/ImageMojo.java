@@ -1,6 +1,7 @@
 package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.image.BuildTimestamp;
 import io.attune.packbinaries.image.DockerLoader;
 import io.attune.packbinaries.image.ImageBinary;
@@ -8,7 +9,6 @@ import io.attune.packbinaries.image.InitImage;
 import io.attune.packbinaries.image.InitImageResult;
 import io.attune.packbinaries.image.InitImageSettings;
 import io.attune.packbinaries.image.VerifiedBinaries;
-import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.target.TargetTriple;
 import java.util.List;
@@ -18,8 +18,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Packages the verified binaries as the init image, one per target platform, with jib: a
- * docker-loadable tarball per platform and one multi-platform OCI layout (directory and
- * archive) whose index lists them all. Needs no Docker engine unless {@code pack.image.load}.
+ * docker-loadable tarball per platform and one multi-platform OCI layout (directory and archive)
+ * whose index lists them all. Needs no Docker engine unless {@code pack.image.load}.
  */
 @Mojo(name = "image", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class ImageMojo extends AbstractPackMojo {
@@ -37,7 +37,9 @@ public class ImageMojo extends AbstractPackMojo {
   private boolean load;
 
   /** The name {@code docker load} gives each platform's image. */
-  @Parameter(property = PropertyNames.IMAGE_LOCAL_NAME, defaultValue = "attune/pack-binaries-init:dev")
+  @Parameter(
+      property = PropertyNames.IMAGE_LOCAL_NAME,
+      defaultValue = "attune/pack-binaries-init:dev")
   private String localName;
 
   /** The pack the binaries belong to: they go to {@code /pack-binaries/<pack>/sensors/}. */
@@ -86,7 +88,8 @@ public class ImageMojo extends AbstractPackMojo {
             false,
             null);
     long start = System.nanoTime();
-    InitImageResult result = new InitImage(settings, log).build(binaries, layout().imageDirectory());
+    InitImageResult result =
+        new InitImage(settings, log).build(binaries, layout().imageDirectory());
     log.info(
         String.format(
             "Built %d platform images in %.1f s",

@@ -18,8 +18,8 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Builds and pushes one OCI image index over per-architecture images that other jobs pushed (a
- * CI matrix with one native runner per architecture), after checking each one's platform.
+ * Builds and pushes one OCI image index over per-architecture images that other jobs pushed (a CI
+ * matrix with one native runner per architecture), after checking each one's platform.
  */
 @Mojo(name = "index", requiresProject = false, threadSafe = true)
 public class IndexMojo extends AbstractRegistryMojo {
@@ -40,18 +40,25 @@ public class IndexMojo extends AbstractRegistryMojo {
         sources.add(IndexBuilder.Source.parse(one));
       }
     }
-    CredentialResolver.Resolution resolution = new CredentialResolver(System.getenv(), buildLog())
-        .resolve(target, settingsCredentials(target.registry()));
-    IndexBuilder builder = new IndexBuilder(
-        (registry, repository) -> new HttpRegistryClient(registry, repository, resolution.credentials(), allowInsecureRegistries),
-        Retry.standard(retries, buildLog()), buildLog());
+    CredentialResolver.Resolution resolution =
+        new CredentialResolver(System.getenv(), buildLog())
+            .resolve(target, settingsCredentials(target.registry()));
+    IndexBuilder builder =
+        new IndexBuilder(
+            (registry, repository) ->
+                new HttpRegistryClient(
+                    registry, repository, resolution.credentials(), allowInsecureRegistries),
+            Retry.standard(retries, buildLog()),
+            buildLog());
     Path temp = Files.createTempDirectory("pack-binaries-index");
     try {
-      PushResult result = builder.build(sources, target, tagList(), resolution.advice(target.registry()), temp);
+      PushResult result =
+          builder.build(sources, target, tagList(), resolution.advice(target.registry()), temp);
       PushReport.write(layout().pushReport(), result);
       getLog().info("Pushed " + result.pinnedReference());
     } finally {
-      // A failed copy leaves a downloaded blob behind; a non-empty directory must not hide the failure.
+      // A failed copy leaves a downloaded blob behind; a non-empty directory must not hide the
+      // failure.
       try (Stream<Path> files = Files.walk(temp)) {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }

@@ -1,8 +1,8 @@
 package io.attune.packbinaries.maven;
 
 /**
- * Every {@code -D} property the plugin reads, in one place. All start with {@code pack.}, so
- * they never collide with another plugin's.
+ * Every {@code -D} property the plugin reads, in one place. All start with {@code pack.}, so they
+ * never collide with another plugin's.
  */
 public final class PropertyNames {
 

@@ -7,7 +7,6 @@ import io.attune.packbinaries.registry.ImagePush;
 import io.attune.packbinaries.registry.ImageReference;
 import java.io.File;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.model.Plugin;
 import org.apache.maven.model.PluginExecution;
@@ -18,8 +17,8 @@ import org.apache.maven.project.MavenProject;
 import org.codehaus.plexus.util.xml.Xpp3Dom;
 
 /**
- * Publishes the image layout the image goal wrote: every platform's image by digest, then the
- * OCI image index, then the tags, last. Writes {@code image.json} and prints the digest-pinned
+ * Publishes the image layout the image goal wrote: every platform's image by digest, then the OCI
+ * image index, then the tags, last. Writes {@code image.json} and prints the digest-pinned
  * reference.
  */
 @Mojo(name = "push", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
@@ -42,26 +41,30 @@ public class PushMojo extends AbstractRegistryMojo {
   @Override
   protected void run() throws Exception {
     ImageReference target = ImagePush.target(image);
-    Path compose = ImagePush.composeFileToCheck(composeFile == null ? null : composeFile.toPath(),
-        project.getBasedir().toPath().resolve("docker/distributable/docker-compose.yaml"), buildLog());
-    ImagePush.Request request = new ImagePush.Request(
-        layout().imageDirectory().resolve(InitImage.LAYOUT_DIRECTORY),
-        image,
-        tagList(),
-        allowInsecureRegistries,
-        retries,
-        settingsCredentials(target.registry()),
-        compose,
-        composeUpdate,
-        layout().pushReport(),
-        System.getenv());
+    Path compose =
+        ImagePush.composeFileToCheck(
+            composeFile == null ? null : composeFile.toPath(),
+            project.getBasedir().toPath().resolve("docker/distributable/docker-compose.yaml"),
+            buildLog());
+    ImagePush.Request request =
+        new ImagePush.Request(
+            layout().imageDirectory().resolve(InitImage.LAYOUT_DIRECTORY),
+            image,
+            tagList(),
+            allowInsecureRegistries,
+            retries,
+            settingsCredentials(target.registry()),
+            compose,
+            composeUpdate,
+            layout().pushReport(),
+            System.getenv());
     new ImagePush(buildLog()).run(request);
   }
 
   /**
-   * For the build goal: fails {@code mvn deploy} before anything is built when this project
-   * binds push and no image is configured (on the command line, in the plugin's or the push
-   * execution's configuration, or as a project property).
+   * For the build goal: fails {@code mvn deploy} before anything is built when this project binds
+   * push and no image is configured (on the command line, in the plugin's or the push execution's
+   * configuration, or as a project property).
    */
   static void failIfDeployHasNowhereToPush(MavenSession session, MavenProject project)
       throws PackFailure {

@@ -16,10 +16,13 @@ import org.apache.maven.plugins.annotations.Parameter;
 /**
  * Proves each binary static and of its target's architecture from its ELF headers: no dynamic
  * linker, no shared library, the right machine, class and byte order. Without a project it checks
- * one file: {@code -Dpack.binary=FILE -Dpack.target=TRIPLE}. Writes
- * {@code verify-report.json}, also when a binary fails.
+ * one file: {@code -Dpack.binary=FILE -Dpack.target=TRIPLE}. Writes {@code verify-report.json},
+ * also when a binary fails.
  */
-@Mojo(name = "verify", defaultPhase = LifecyclePhase.PACKAGE, requiresProject = false,
+@Mojo(
+    name = "verify",
+    defaultPhase = LifecyclePhase.PACKAGE,
+    requiresProject = false,
     threadSafe = true)
 public class VerifyMojo extends AbstractPackMojo {
 

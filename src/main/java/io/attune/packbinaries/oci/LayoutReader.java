@@ -13,15 +13,16 @@ import java.util.List;
 
 /**
  * Reads the OCI image layout the image goal writes: {@code index.json} with one descriptor of our
- * image index, which lists one manifest per platform, each naming its config and layers. Every
- * blob is checked against its digest, so a push never publishes a damaged layout.
+ * image index, which lists one manifest per platform, each naming its config and layers. Every blob
+ * is checked against its digest, so a push never publishes a damaged layout.
  */
 public final class LayoutReader {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One platform's image: its manifest (exact bytes) and the blobs it names. */
-  public record Image(Platform platform, Descriptor manifest, byte[] manifestBytes, List<Descriptor> blobs) {}
+  public record Image(
+      Platform platform, Descriptor manifest, byte[] manifestBytes, List<Descriptor> blobs) {}
 
   /** The whole layout: the index (exact bytes) and its images. */
   public record Layout(Path directory, Descriptor index, byte[] indexBytes, List<Image> images) {
@@ -35,14 +36,20 @@ public final class LayoutReader {
     Path indexJson = directory.resolve(OciLayout.INDEX_FILE);
     if (!Files.isRegularFile(indexJson)) {
       throw new PackFailure(
-          "No OCI image layout at " + directory + " (no index.json); run the image goal first:"
+          "No OCI image layout at "
+              + directory
+              + " (no index.json); run the image goal first:"
               + " mvn package (or mvn pack-binaries:image), then push");
     }
     JsonNode top = JSON.readTree(indexJson.toFile()).path("manifests");
     if (top.size() != 1 || !MediaTypes.OCI_INDEX.equals(top.get(0).path("mediaType").asText())) {
       throw new PackFailure(
-          indexJson + " must hold exactly one descriptor of an OCI image index (" + MediaTypes.OCI_INDEX
-              + "), found " + top.size() + " descriptor(s); rebuild it with the image goal");
+          indexJson
+              + " must hold exactly one descriptor of an OCI image index ("
+              + MediaTypes.OCI_INDEX
+              + "), found "
+              + top.size()
+              + " descriptor(s); rebuild it with the image goal");
     }
     Descriptor indexDescriptor = descriptor(top.get(0));
     byte[] indexBytes = readBlob(directory, indexDescriptor);
@@ -51,10 +58,14 @@ public final class LayoutReader {
       Descriptor manifest = descriptor(entry);
       JsonNode platform = entry.path("platform");
       if (!platform.hasNonNull("os") || !platform.hasNonNull("architecture")) {
-        throw new PackFailure("Manifest " + manifest.digest() + " in " + directory + " has no platform in the index");
+        throw new PackFailure(
+            "Manifest " + manifest.digest() + " in " + directory + " has no platform in the index");
       }
-      Platform p = new Platform(platform.get("os").asText(), platform.get("architecture").asText(),
-          platform.path("variant").asText(null));
+      Platform p =
+          new Platform(
+              platform.get("os").asText(),
+              platform.get("architecture").asText(),
+              platform.path("variant").asText(null));
       byte[] manifestBytes = readBlob(directory, manifest);
       JsonNode parsed = JSON.readTree(manifestBytes);
       List<Descriptor> blobs = new ArrayList<>();
@@ -68,7 +79,8 @@ public final class LayoutReader {
       images.add(new Image(p, manifest, manifestBytes, List.copyOf(blobs)));
     }
     if (images.isEmpty()) {
-      throw new PackFailure("The image index in " + directory + " lists no image; rebuild it with the image goal");
+      throw new PackFailure(
+          "The image index in " + directory + " lists no image; rebuild it with the image goal");
     }
     return new Layout(directory, indexDescriptor, indexBytes, List.copyOf(images));
   }
@@ -81,7 +93,8 @@ public final class LayoutReader {
     return new Descriptor(node.path("mediaType").asText(), digest, node.path("size").asLong(-1));
   }
 
-  private static byte[] readBlob(Path directory, Descriptor descriptor) throws PackFailure, IOException {
+  private static byte[] readBlob(Path directory, Descriptor descriptor)
+      throws PackFailure, IOException {
     Path path = checkedPath(directory, descriptor);
     byte[] content = Files.readAllBytes(path);
     if (!("sha256:" + Sha256.of(content)).equals(descriptor.digest())) {
@@ -90,18 +103,24 @@ public final class LayoutReader {
     return content;
   }
 
-  private static void checkBlob(Path directory, Descriptor descriptor) throws PackFailure, IOException {
+  private static void checkBlob(Path directory, Descriptor descriptor)
+      throws PackFailure, IOException {
     Path path = checkedPath(directory, descriptor);
     if (!("sha256:" + Sha256.of(path)).equals(descriptor.digest())) {
       throw damaged(path, descriptor);
     }
   }
 
-  private static Path checkedPath(Path directory, Descriptor descriptor) throws PackFailure, IOException {
+  private static Path checkedPath(Path directory, Descriptor descriptor)
+      throws PackFailure, IOException {
     Path path = OciLayout.blobPath(directory, descriptor.digest());
     if (!Files.isRegularFile(path)) {
-      throw new PackFailure("The image layout " + directory + " lacks blob " + descriptor.digest()
-          + "; rebuild it with the image goal");
+      throw new PackFailure(
+          "The image layout "
+              + directory
+              + " lacks blob "
+              + descriptor.digest()
+              + "; rebuild it with the image goal");
     }
     if (descriptor.size() >= 0 && Files.size(path) != descriptor.size()) {
       throw damaged(path, descriptor);
@@ -110,7 +129,12 @@ public final class LayoutReader {
   }
 
   private static PackFailure damaged(Path path, Descriptor descriptor) {
-    return new PackFailure(path + " does not match its descriptor " + descriptor.digest() + " ("
-        + descriptor.size() + " bytes); rebuild the layout with the image goal");
+    return new PackFailure(
+        path
+            + " does not match its descriptor "
+            + descriptor.digest()
+            + " ("
+            + descriptor.size()
+            + " bytes); rebuild the layout with the image goal");
   }
 }

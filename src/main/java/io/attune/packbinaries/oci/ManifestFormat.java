@@ -8,11 +8,7 @@ import java.util.Locale;
  * manifest list for registries that predate OCI.
  */
 public enum ManifestFormat {
-  OCI(
-      MediaTypes.OCI_INDEX,
-      MediaTypes.OCI_MANIFEST,
-      MediaTypes.OCI_CONFIG,
-      MediaTypes.OCI_LAYER),
+  OCI(MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST, MediaTypes.OCI_CONFIG, MediaTypes.OCI_LAYER),
   DOCKER(
       MediaTypes.DOCKER_LIST,
       MediaTypes.DOCKER_MANIFEST,

@@ -12,8 +12,8 @@ import java.util.TreeMap;
 
 /**
  * The JSON documents we write ourselves, byte for byte the same for the same input: the
- * multi-platform index (OCI image index or Docker manifest list), the layout's {@code
- * index.json}, and Docker v2.2 manifests. Fields come in a fixed order, maps sorted, no spaces.
+ * multi-platform index (OCI image index or Docker manifest list), the layout's {@code index.json},
+ * and Docker v2.2 manifests. Fields come in a fixed order, maps sorted, no spaces.
  */
 public final class OciIndex {
 
@@ -35,8 +35,8 @@ public final class OciIndex {
   }
 
   /**
-   * The index of every platform's image, sorted by platform, each entry annotated with its
-   * target. Docker manifest lists carry no annotations, so they are left out in that format.
+   * The index of every platform's image, sorted by platform, each entry annotated with its target.
+   * Docker manifest lists carry no annotations, so they are left out in that format.
    */
   public static byte[] ofImages(
       ManifestFormat format, List<PlatformManifest> images, Map<String, String> annotations) {

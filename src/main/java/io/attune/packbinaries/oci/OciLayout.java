@@ -56,7 +56,9 @@ public final class OciLayout {
   /** Where the blob {@code <algorithm>:<hex>} lives in the layout at {@code root}. */
   public static Path blobPath(Path root, String digest) {
     int colon = digest.indexOf(':');
-    return root.resolve("blobs").resolve(digest.substring(0, colon)).resolve(digest.substring(colon + 1));
+    return root.resolve("blobs")
+        .resolve(digest.substring(0, colon))
+        .resolve(digest.substring(colon + 1));
   }
 
   public Path index() {

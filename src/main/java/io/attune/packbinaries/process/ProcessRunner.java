@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Runs an external command (docker, podman, cargo, qemu), streaming each line of its output to
- * a consumer as it comes, and keeping the last lines for error messages.
+ * Runs an external command (docker, podman, cargo, qemu), streaming each line of its output to a
+ * consumer as it comes, and keeping the last lines for error messages.
  */
 public final class ProcessRunner {
 

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds credentials for a registry the way Maven and Docker users expect: the Maven settings
- * {@code <server>} whose id is the registry host, then Docker's config file (its {@code auths},
- * {@code credHelpers} and {@code credsStore}, read by jib-core), then none (anonymous).
+ * Finds credentials for a registry the way Maven and Docker users expect: the Maven settings {@code
+ * <server>} whose id is the registry host, then Docker's config file (its {@code auths}, {@code
+ * credHelpers} and {@code credsStore}, read by jib-core), then none (anonymous).
  */
 public final class CredentialResolver {
 

@@ -4,8 +4,8 @@ import io.attune.packbinaries.PackFailure;
 import java.util.List;
 
 /**
- * Fails a {@code mvn deploy} that would build everything and then have nowhere to push. The
- * build goal calls it first, so the failure comes before any compilation.
+ * Fails a {@code mvn deploy} that would build everything and then have nowhere to push. The build
+ * goal calls it first, so the failure comes before any compilation.
  */
 public final class DeployPreflight {
 
@@ -19,8 +19,10 @@ public final class DeployPreflight {
    * @param requestedGoals the goals and phases on the command line
    * @param projectBindsPush whether this project binds the push goal
    */
-  public static void check(List<String> requestedGoals, boolean projectBindsPush, String image) throws PackFailure {
-    boolean deploying = requestedGoals.stream().anyMatch(g -> g.equals("deploy") || g.endsWith(":push"));
+  public static void check(List<String> requestedGoals, boolean projectBindsPush, String image)
+      throws PackFailure {
+    boolean deploying =
+        requestedGoals.stream().anyMatch(g -> g.equals("deploy") || g.endsWith(":push"));
     if (deploying && projectBindsPush && (image == null || image.isBlank())) {
       throw new PackFailure(MISSING_IMAGE);
     }

@@ -34,8 +34,8 @@ import javax.net.ssl.TrustManager;
 /**
  * The Docker Registry HTTP API v2 on {@link HttpClient}: our own small client rather than jib's,
  * because it must put manifests as exact bytes (jib re-serialises them, which changes digests) and
- * report every 429/5xx to our {@link Retry}. Basic and Bearer (token) authentication, answering
- * the registry's {@code WWW-Authenticate} challenge.
+ * report every 429/5xx to our {@link Retry}. Basic and Bearer (token) authentication, answering the
+ * registry's {@code WWW-Authenticate} challenge.
  */
 public final class HttpRegistryClient implements RegistryClient {
 
@@ -58,12 +58,17 @@ public final class HttpRegistryClient implements RegistryClient {
    * @param allowInsecure plain HTTP and unverified TLS for any host; without it only a loopback
    *     host may fall back to plain HTTP, and TLS is always verified
    */
-  public HttpRegistryClient(String registry, String repository, Credentials credentials, boolean allowInsecure) {
+  public HttpRegistryClient(
+      String registry, String repository, Credentials credentials, boolean allowInsecure) {
     this(registry, repository, credentials, allowInsecure, null);
   }
 
   /** With {@code trust} instead of the JVM's default trust store (tests trust their own CA). */
-  HttpRegistryClient(String registry, String repository, Credentials credentials, boolean allowInsecure,
+  HttpRegistryClient(
+      String registry,
+      String repository,
+      Credentials credentials,
+      boolean allowInsecure,
       SSLContext trust) {
     this.registry = registry;
     this.repository = repository;
@@ -88,7 +93,10 @@ public final class HttpRegistryClient implements RegistryClient {
 
   @Override
   public boolean hasBlob(String digest) throws IOException {
-    HttpResponse<Void> response = send(request("blobs/" + digest).method("HEAD", BodyPublishers.noBody()), BodyHandlers.discarding());
+    HttpResponse<Void> response =
+        send(
+            request("blobs/" + digest).method("HEAD", BodyPublishers.noBody()),
+            BodyHandlers.discarding());
     return exists(response, "checking blob " + digest);
   }
 
@@ -103,11 +111,14 @@ public final class HttpRegistryClient implements RegistryClient {
   }
 
   private void upload(String digest, BodyPublisher body) throws IOException {
-    HttpResponse<String> started = send(request("blobs/uploads/").POST(BodyPublishers.noBody()), BodyHandlers.ofString());
+    HttpResponse<String> started =
+        send(request("blobs/uploads/").POST(BodyPublishers.noBody()), BodyHandlers.ofString());
     expect(started, 202, "starting the upload of blob " + digest);
     URI location = uploadLocation(started);
     String separator = location.getRawQuery() == null ? "?" : "&";
-    URI put = URI.create(location + separator + "digest=" + URLEncoder.encode(digest, StandardCharsets.UTF_8));
+    URI put =
+        URI.create(
+            location + separator + "digest=" + URLEncoder.encode(digest, StandardCharsets.UTF_8));
     HttpResponse<String> finished =
         send(
             HttpRequest.newBuilder(put)
@@ -120,8 +131,12 @@ public final class HttpRegistryClient implements RegistryClient {
 
   @Override
   public boolean mountBlob(String digest, String fromRepository) throws IOException {
-    String query = "?mount=" + URLEncoder.encode(digest, StandardCharsets.UTF_8) + "&from=" + fromRepository;
-    HttpResponse<String> response = send(request("blobs/uploads/" + query).POST(BodyPublishers.noBody()), BodyHandlers.ofString());
+    String query =
+        "?mount=" + URLEncoder.encode(digest, StandardCharsets.UTF_8) + "&from=" + fromRepository;
+    HttpResponse<String> response =
+        send(
+            request("blobs/uploads/" + query).POST(BodyPublishers.noBody()),
+            BodyHandlers.ofString());
     if (response.statusCode() == 201) {
       return true;
     }
@@ -132,7 +147,8 @@ public final class HttpRegistryClient implements RegistryClient {
 
   @Override
   public byte[] blob(String digest) throws IOException {
-    HttpResponse<byte[]> response = send(request("blobs/" + digest).GET(), BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        send(request("blobs/" + digest).GET(), BodyHandlers.ofByteArray());
     expect(response, 200, "downloading blob " + digest);
     checkDigest(digest, response.body());
     return response.body();
@@ -140,14 +156,18 @@ public final class HttpRegistryClient implements RegistryClient {
 
   @Override
   public void downloadBlob(String digest, Path destination) throws IOException {
-    Path temporary = Files.createTempFile(destination.toAbsolutePath().getParent(), ".blob", ".partial");
+    Path temporary =
+        Files.createTempFile(destination.toAbsolutePath().getParent(), ".blob", ".partial");
     try {
       HttpResponse<Path> response =
-          send(request("blobs/" + digest).timeout(BLOB_TIMEOUT).GET(), BodyHandlers.ofFile(temporary));
+          send(
+              request("blobs/" + digest).timeout(BLOB_TIMEOUT).GET(),
+              BodyHandlers.ofFile(temporary));
       expect(response, 200, "downloading blob " + digest);
       String actual = "sha256:" + Sha256.of(temporary);
       if (!actual.equals(digest)) {
-        throw new IOException("blob " + digest + " from " + registry + "/" + repository + " has digest " + actual);
+        throw new IOException(
+            "blob " + digest + " from " + registry + "/" + repository + " has digest " + actual);
       }
       AtomicFiles.copy(temporary, destination);
     } finally {
@@ -159,7 +179,9 @@ public final class HttpRegistryClient implements RegistryClient {
   public boolean hasManifest(String digest) throws IOException {
     HttpResponse<Void> response =
         send(
-            request("manifests/" + digest).header("Accept", MediaTypes.ACCEPT_ALL).method("HEAD", BodyPublishers.noBody()),
+            request("manifests/" + digest)
+                .header("Accept", MediaTypes.ACCEPT_ALL)
+                .method("HEAD", BodyPublishers.noBody()),
             BodyHandlers.discarding());
     return exists(response, "checking manifest " + digest);
   }
@@ -168,7 +190,9 @@ public final class HttpRegistryClient implements RegistryClient {
   public void putManifest(String reference, String mediaType, byte[] content) throws IOException {
     HttpResponse<String> response =
         send(
-            request("manifests/" + reference).header("Content-Type", mediaType).PUT(BodyPublishers.ofByteArray(content)),
+            request("manifests/" + reference)
+                .header("Content-Type", mediaType)
+                .PUT(BodyPublishers.ofByteArray(content)),
             BodyHandlers.ofString());
     expect(response, 201, "putting manifest " + reference);
   }
@@ -176,27 +200,33 @@ public final class HttpRegistryClient implements RegistryClient {
   @Override
   public Manifest manifest(String reference) throws IOException {
     HttpResponse<byte[]> response =
-        send(request("manifests/" + reference).header("Accept", MediaTypes.ACCEPT_ALL).GET(), BodyHandlers.ofByteArray());
+        send(
+            request("manifests/" + reference).header("Accept", MediaTypes.ACCEPT_ALL).GET(),
+            BodyHandlers.ofByteArray());
     if (response.statusCode() == 404) {
-      throw new RegistryException(404, registry + "/" + repository + " has no manifest " + reference);
+      throw new RegistryException(
+          404, registry + "/" + repository + " has no manifest " + reference);
     }
     expect(response, 200, "reading manifest " + reference);
     String digest = "sha256:" + Sha256.of(response.body());
     if (reference.startsWith("sha256:")) {
       checkDigest(reference, response.body());
     }
-    String mediaType = response.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
+    String mediaType =
+        response.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
     return new Manifest(mediaType, response.body(), digest);
   }
 
   // ---- requests, authentication, transport
 
   private HttpRequest.Builder request(String path) throws IOException {
-    return HttpRequest.newBuilder(base().resolve("/v2/" + repository + "/" + path)).timeout(SMALL_REQUEST_TIMEOUT);
+    return HttpRequest.newBuilder(base().resolve("/v2/" + repository + "/" + path))
+        .timeout(SMALL_REQUEST_TIMEOUT);
   }
 
   /** Sends once; on a 401 answers the challenge and sends once more. */
-  private <T> HttpResponse<T> send(HttpRequest.Builder builder, BodyHandler<T> handler) throws IOException {
+  private <T> HttpResponse<T> send(HttpRequest.Builder builder, BodyHandler<T> handler)
+      throws IOException {
     HttpResponse<T> response = sendAuthorized(builder, handler);
     if (response.statusCode() == 401) {
       String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
@@ -207,7 +237,8 @@ public final class HttpRegistryClient implements RegistryClient {
     return response;
   }
 
-  private <T> HttpResponse<T> sendAuthorized(HttpRequest.Builder builder, BodyHandler<T> handler) throws IOException {
+  private <T> HttpResponse<T> sendAuthorized(HttpRequest.Builder builder, BodyHandler<T> handler)
+      throws IOException {
     if (authorization != null) {
       builder.setHeader("Authorization", authorization);
     }
@@ -262,20 +293,32 @@ public final class HttpRegistryClient implements RegistryClient {
     }
     StringBuilder uri = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
     if (challenge.containsKey("service")) {
-      uri.append("service=").append(URLEncoder.encode(challenge.get("service"), StandardCharsets.UTF_8)).append('&');
+      uri.append("service=")
+          .append(URLEncoder.encode(challenge.get("service"), StandardCharsets.UTF_8))
+          .append('&');
     }
     // One scope parameter per resource, as the token spec asks for a GET.
     String separator = "";
     for (String scope : scopes.asList()) {
-      uri.append(separator).append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+      uri.append(separator)
+          .append("scope=")
+          .append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
       separator = "&";
     }
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri.toString())).timeout(SMALL_REQUEST_TIMEOUT).GET();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(uri.toString())).timeout(SMALL_REQUEST_TIMEOUT).GET();
     if (credentials != null && !mayReceiveCredentials(URI.create(realm), allowInsecure)) {
       // Not retried: the same realm comes back every time.
-      throw new RegistryException(0, registry + " sends clients to the token server " + realm + " over plain HTTP;"
-          + " refusing to send " + credentials + " unencrypted. Ask for an HTTPS realm, or, for a test"
-          + " registry only, set -Dpack.allowInsecureRegistries=true");
+      throw new RegistryException(
+          0,
+          registry
+              + " sends clients to the token server "
+              + realm
+              + " over plain HTTP;"
+              + " refusing to send "
+              + credentials
+              + " unencrypted. Ask for an HTTPS realm, or, for a test"
+              + " registry only, set -Dpack.allowInsecureRegistries=true");
     }
     if (credentials != null) {
       request.header("Authorization", basic());
@@ -291,7 +334,10 @@ public final class HttpRegistryClient implements RegistryClient {
       throw error(response, "getting a token from " + realm);
     }
     JsonNode body = JSON.readTree(response.body());
-    String token = body.hasNonNull("token") ? body.get("token").asText() : body.path("access_token").asText(null);
+    String token =
+        body.hasNonNull("token")
+            ? body.get("token").asText()
+            : body.path("access_token").asText(null);
     if (token == null || token.isEmpty()) {
       throw new RegistryException(401, "the token server " + realm + " returned no token");
     }
@@ -312,7 +358,12 @@ public final class HttpRegistryClient implements RegistryClient {
       return base = https;
     }
     try {
-      http.send(HttpRequest.newBuilder(https.resolve("/v2/")).timeout(SMALL_REQUEST_TIMEOUT).GET().build(), BodyHandlers.discarding());
+      http.send(
+          HttpRequest.newBuilder(https.resolve("/v2/"))
+              .timeout(SMALL_REQUEST_TIMEOUT)
+              .GET()
+              .build(),
+          BodyHandlers.discarding());
       return base = https;
     } catch (SSLHandshakeException e) {
       if (!allowInsecure && isCertificateProblem(e)) {
@@ -341,17 +392,24 @@ public final class HttpRegistryClient implements RegistryClient {
   }
 
   private static boolean isLoopbackHost(String host) {
-    return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+    return host != null
+        && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
   }
 
   /** A password goes to a token server over HTTPS, or over HTTP only on this machine. */
   static boolean mayReceiveCredentials(URI realm, boolean allowInsecure) {
-    return allowInsecure || "https".equalsIgnoreCase(realm.getScheme()) || isLoopbackHost(realm.getHost());
+    return allowInsecure
+        || "https".equalsIgnoreCase(realm.getScheme())
+        || isLoopbackHost(realm.getHost());
   }
 
   private URI uploadLocation(HttpResponse<?> response) throws IOException {
-    String location = response.headers().firstValue("Location")
-        .orElseThrow(() -> new IOException(registry + " started an upload but sent no Location"));
+    String location =
+        response
+            .headers()
+            .firstValue("Location")
+            .orElseThrow(
+                () -> new IOException(registry + " started an upload but sent no Location"));
     return base().resolve(location);
   }
 
@@ -373,12 +431,24 @@ public final class HttpRegistryClient implements RegistryClient {
 
   private RegistryException error(HttpResponse<?> response, String what) {
     int status = response.statusCode();
-    StringBuilder message = new StringBuilder("HTTP ").append(status).append(" from ").append(registry)
-        .append(" ").append(what).append(" in ").append(repository);
+    StringBuilder message =
+        new StringBuilder("HTTP ")
+            .append(status)
+            .append(" from ")
+            .append(registry)
+            .append(" ")
+            .append(what)
+            .append(" in ")
+            .append(repository);
     if (response.body() instanceof String text && !text.isBlank()) {
       message.append(": ").append(registryErrors(text));
     }
-    Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(HttpRegistryClient::seconds).orElse(null);
+    Duration retryAfter =
+        response
+            .headers()
+            .firstValue("Retry-After")
+            .flatMap(HttpRegistryClient::seconds)
+            .orElse(null);
     return new RegistryException(status, message.toString(), retryAfter);
   }
 
@@ -389,7 +459,9 @@ public final class HttpRegistryClient implements RegistryClient {
       if (errors.isArray() && !errors.isEmpty()) {
         StringBuilder text = new StringBuilder();
         for (JsonNode error : errors) {
-          text.append(text.isEmpty() ? "" : "; ").append(error.path("code").asText()).append(" ")
+          text.append(text.isEmpty() ? "" : "; ")
+              .append(error.path("code").asText())
+              .append(" ")
               .append(error.path("message").asText());
         }
         return text.toString();
@@ -412,7 +484,14 @@ public final class HttpRegistryClient implements RegistryClient {
   private void checkDigest(String digest, byte[] content) throws IOException {
     String actual = "sha256:" + Sha256.of(content);
     if (!actual.equals(digest)) {
-      throw new IOException(registry + "/" + repository + " returned content with digest " + actual + " for " + digest);
+      throw new IOException(
+          registry
+              + "/"
+              + repository
+              + " returned content with digest "
+              + actual
+              + " for "
+              + digest);
     }
   }
 
@@ -420,13 +499,28 @@ public final class HttpRegistryClient implements RegistryClient {
   private static SSLContext trustingEverything() {
     TrustManager trustAll =
         new javax.net.ssl.X509ExtendedTrustManager() {
-          @Override public void checkClientTrusted(X509Certificate[] chain, String auth) {}
-          @Override public void checkServerTrusted(X509Certificate[] chain, String auth) {}
-          @Override public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
-          @Override public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
-          @Override public void checkClientTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
-          @Override public void checkServerTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
-          @Override public X509Certificate[] getAcceptedIssuers() {
+          @Override
+          public void checkClientTrusted(X509Certificate[] chain, String auth) {}
+
+          @Override
+          public void checkServerTrusted(X509Certificate[] chain, String auth) {}
+
+          @Override
+          public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+
+          @Override
+          public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+
+          @Override
+          public void checkClientTrusted(
+              X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+
+          @Override
+          public void checkServerTrusted(
+              X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+
+          @Override
+          public X509Certificate[] getAcceptedIssuers() {
             return new X509Certificate[0];
           }
         };

@@ -45,17 +45,33 @@ public final class ImagePush {
     ComposeFile compose = null;
     if (request.composeFile() != null) {
       compose = ComposeFile.read(request.composeFile(), ComposeFile.INIT_SERVICE);
-      compose.requireRepository(target.repositoryName(), composeEnvironment(request.environment(), target));
+      compose.requireRepository(
+          target.repositoryName(), composeEnvironment(request.environment(), target));
     }
     LayoutReader.Layout layout = new LayoutReader().read(request.layoutDirectory());
     CredentialResolver.Resolution resolution =
-        new CredentialResolver(request.environment(), log).resolve(target, request.settingsCredentials());
-    log.info("Pushing " + layout.images().size() + " platform(s) to " + target.repositoryName()
-        + resolution.found().map(c -> " as " + c).orElse(" anonymously"));
+        new CredentialResolver(request.environment(), log)
+            .resolve(target, request.settingsCredentials());
+    log.info(
+        "Pushing "
+            + layout.images().size()
+            + " platform(s) to "
+            + target.repositoryName()
+            + resolution.found().map(c -> " as " + c).orElse(" anonymously"));
     RegistryClient client =
-        new HttpRegistryClient(target.registry(), target.repository(), resolution.credentials(), request.allowInsecure());
-    PushResult result = new Publisher(client, target, Retry.standard(request.attempts(), log), log,
-        resolution.advice(target.registry())).push(layout, tags);
+        new HttpRegistryClient(
+            target.registry(),
+            target.repository(),
+            resolution.credentials(),
+            request.allowInsecure());
+    PushResult result =
+        new Publisher(
+                client,
+                target,
+                Retry.standard(request.attempts(), log),
+                log,
+                resolution.advice(target.registry()))
+            .push(layout, tags);
     PushReport.write(request.report(), result);
     log.info("Pushed " + result.pinnedReference());
     if (compose != null && request.composeUpdate()) {
@@ -72,44 +88,56 @@ public final class ImagePush {
     }
     ImageReference target = ImageReference.parse(image);
     if (target.tag() != null || target.digest() != null) {
-      throw new PackFailure("pack.image=" + image + " names a tag or digest; give the repository only ("
-          + target.repositoryName() + ") and the tags with pack.image.tags");
+      throw new PackFailure(
+          "pack.image="
+              + image
+              + " names a tag or digest; give the repository only ("
+              + target.repositoryName()
+              + ") and the tags with pack.image.tags");
     }
     return target;
   }
 
   static List<String> tags(List<String> tags) throws PackFailure {
     if (tags == null || tags.isEmpty()) {
-      throw new PackFailure("No tag to push; set pack.image.tags (it defaults to the project version)");
+      throw new PackFailure(
+          "No tag to push; set pack.image.tags (it defaults to the project version)");
     }
     for (String tag : tags) {
       if (!tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
-        throw new PackFailure("'" + tag + "' in pack.image.tags is not a valid tag (letters, digits, '_', '.', '-')");
+        throw new PackFailure(
+            "'" + tag + "' in pack.image.tags is not a valid tag (letters, digits, '_', '.', '-')");
       }
     }
     return List.copyOf(tags);
   }
 
   /** The environment compose would see, with ATTUNE_REGISTRY defaulting to the pushed host. */
-  static Map<String, String> composeEnvironment(Map<String, String> environment, ImageReference target) {
+  static Map<String, String> composeEnvironment(
+      Map<String, String> environment, ImageReference target) {
     Map<String, String> env = new HashMap<>(environment);
     env.putIfAbsent("ATTUNE_REGISTRY", target.registry());
     return env;
   }
 
   /** The default compose file when it exists, a configured one always (so a typo fails). */
-  public static Path composeFileToCheck(Path configured, Path defaultPath, BuildLog log) throws PackFailure {
+  public static Path composeFileToCheck(Path configured, Path defaultPath, BuildLog log)
+      throws PackFailure {
     if (configured != null) {
       if (!Files.isRegularFile(configured)) {
-        throw new PackFailure("pack.compose.file=" + configured + " does not exist; point it at the"
-            + " distributable docker-compose.yaml");
+        throw new PackFailure(
+            "pack.compose.file="
+                + configured
+                + " does not exist; point it at the"
+                + " distributable docker-compose.yaml");
       }
       return configured;
     }
     if (Files.isRegularFile(defaultPath)) {
       return defaultPath;
     }
-    log.info("No " + defaultPath + "; not checking a compose file (set pack.compose.file to check one)");
+    log.info(
+        "No " + defaultPath + "; not checking a compose file (set pack.compose.file to check one)");
     return null;
   }
 }

@@ -4,13 +4,14 @@ import io.attune.packbinaries.PackFailure;
 import java.util.regex.Pattern;
 
 /**
- * {@code host[:port]/path[:tag][@sha256:hex]}. The registry host is required: a release names
- * where it goes, and an implicit default registry would publish somewhere nobody meant.
+ * {@code host[:port]/path[:tag][@sha256:hex]}. The registry host is required: a release names where
+ * it goes, and an implicit default registry would publish somewhere nobody meant.
  */
 public record ImageReference(String registry, String repository, String tag, String digest) {
 
   private static final Pattern REPOSITORY =
-      Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
+      Pattern.compile(
+          "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
 
@@ -28,7 +29,9 @@ public record ImageReference(String registry, String repository, String tag, Str
     int slash = rest.indexOf('/');
     if (slash < 0 || !looksLikeHost(rest.substring(0, slash))) {
       throw new PackFailure(
-          "'" + text + "' names no registry host; write it as REGISTRY/PATH, e.g."
+          "'"
+              + text
+              + "' names no registry host; write it as REGISTRY/PATH, e.g."
               + " registry.example.com/attune/pack-binaries-init");
     }
     String registry = rest.substring(0, slash);
@@ -44,7 +47,11 @@ public record ImageReference(String registry, String repository, String tag, Str
     }
     if (!REPOSITORY.matcher(path).matches()) {
       throw new PackFailure(
-          "'" + text + "': '" + path + "' is not a valid repository path (lowercase letters,"
+          "'"
+              + text
+              + "': '"
+              + path
+              + "' is not a valid repository path (lowercase letters,"
               + " digits, '.', '_', '-', separated by '/')");
     }
     return new ImageReference(registry, path, tag, digest);

@@ -20,9 +20,9 @@ import java.util.Map;
 
 /**
  * The index goal: one OCI image index over single-platform images that other jobs already pushed
- * (one native CI runner per architecture). Each image's platform is read from its config and
- * must match the one claimed; its blobs and manifest are copied into the target repository when
- * they live elsewhere; then the index by digest, then the tags.
+ * (one native CI runner per architecture). Each image's platform is read from its config and must
+ * match the one claimed; its blobs and manifest are copied into the target repository when they
+ * live elsewhere; then the index by digest, then the tags.
  */
 public final class IndexBuilder {
 
@@ -61,11 +61,17 @@ public final class IndexBuilder {
     this.log = log;
   }
 
-  public PushResult build(List<Source> sources, ImageReference target, List<String> tags, String refusalAdvice, Path temp)
+  public PushResult build(
+      List<Source> sources,
+      ImageReference target,
+      List<String> tags,
+      String refusalAdvice,
+      Path temp)
       throws PackFailure, IOException, InterruptedException {
     if (sources.isEmpty()) {
-      throw new PackFailure("pack.index.images is empty; list the per-architecture images, e.g."
-          + " -Dpack.index.images=REGISTRY/attune/pack-binaries-init@sha256:…=linux/arm64,…");
+      throw new PackFailure(
+          "pack.index.images is empty; list the per-architecture images, e.g."
+              + " -Dpack.index.images=REGISTRY/attune/pack-binaries-init@sha256:…=linux/arm64,…");
     }
     RegistryClient destination = clients.forRepository(target.registry(), target.repository());
     Map<String, String> platforms = new LinkedHashMap<>();
@@ -73,26 +79,48 @@ public final class IndexBuilder {
     for (Source source : sources) {
       ImageReference image = source.reference();
       if (!image.registry().equals(target.registry())) {
-        throw new PackFailure(image + " is on another registry than " + target.repositoryName()
-            + "; the index goal copies within one registry");
+        throw new PackFailure(
+            image
+                + " is on another registry than "
+                + target.repositoryName()
+                + "; the index goal copies within one registry");
       }
       RegistryClient from = clients.forRepository(image.registry(), image.repository());
       RegistryClient.Manifest manifest = readManifest(from, image, refusalAdvice);
       if (!MediaTypes.IMAGES.contains(manifest.mediaType())) {
-        throw new PackFailure(image + " is a " + manifest.mediaType() + ", not a single-platform image; name one"
-            + " platform's image (REPOSITORY@sha256:…)");
+        throw new PackFailure(
+            image
+                + " is a "
+                + manifest.mediaType()
+                + ", not a single-platform image; name one"
+                + " platform's image (REPOSITORY@sha256:…)");
       }
       JsonNode parsed = JSON.readTree(manifest.content());
       String configDigest = parsed.path("config").path("digest").asText();
-      JsonNode config = JSON.readTree(step("Reading the config of " + image, image.registry(), refusalAdvice, () -> from.blob(configDigest)));
-      Platform actual = new Platform(config.path("os").asText(), config.path("architecture").asText(),
-          config.path("variant").asText(null));
+      JsonNode config =
+          JSON.readTree(
+              step(
+                  "Reading the config of " + image,
+                  image.registry(),
+                  refusalAdvice,
+                  () -> from.blob(configDigest)));
+      Platform actual =
+          new Platform(
+              config.path("os").asText(),
+              config.path("architecture").asText(),
+              config.path("variant").asText(null));
       if (source.claimed() != null && !sameAs(source.claimed(), actual)) {
-        throw new PackFailure(image + " is claimed to be " + source.claimed() + " but its config says " + actual
-            + "; fix pack.index.images");
+        throw new PackFailure(
+            image
+                + " is claimed to be "
+                + source.claimed()
+                + " but its config says "
+                + actual
+                + "; fix pack.index.images");
       }
       if (platforms.containsKey(actual.toString())) {
-        throw new PackFailure("Two images for " + actual + " in pack.index.images; keep one per platform");
+        throw new PackFailure(
+            "Two images for " + actual + " in pack.index.images; keep one per platform");
       }
       if (!image.repository().equals(target.repository())) {
         List<JsonNode> blobs = new ArrayList<>();
@@ -103,38 +131,64 @@ public final class IndexBuilder {
         }
       }
       String digest = manifest.digest();
-      if (!step("Checking manifest " + digest, target.registry(), refusalAdvice, () -> destination.hasManifest(digest))) {
-        step("Pushing manifest of " + actual + " to " + target.repositoryName(), target.registry(), refusalAdvice, () -> {
-          destination.putManifest(digest, manifest.mediaType(), manifest.content());
-          return null;
-        });
+      if (!step(
+          "Checking manifest " + digest,
+          target.registry(),
+          refusalAdvice,
+          () -> destination.hasManifest(digest))) {
+        step(
+            "Pushing manifest of " + actual + " to " + target.repositoryName(),
+            target.registry(),
+            refusalAdvice,
+            () -> {
+              destination.putManifest(digest, manifest.mediaType(), manifest.content());
+              return null;
+            });
       }
       platforms.put(actual.toString(), digest);
-      entries.add(new OciIndex.Entry(
-          new Descriptor(manifest.mediaType(), digest, manifest.content().length), actual, Map.of()));
+      entries.add(
+          new OciIndex.Entry(
+              new Descriptor(manifest.mediaType(), digest, manifest.content().length),
+              actual,
+              Map.of()));
       log.info("Index entry " + actual + ": " + image.repositoryName() + "@" + digest);
     }
     byte[] indexBytes = OciIndex.index(ManifestFormat.OCI, entries, Map.of());
     String indexDigest = "sha256:" + Sha256.of(indexBytes);
-    new Publisher(destination, target, retry, log, refusalAdvice).publishIndex(indexBytes, indexDigest, tags);
-    return new PushResult(target.repositoryName(), List.copyOf(tags), indexDigest, platforms, 0, 0, 0, 0);
+    new Publisher(destination, target, retry, log, refusalAdvice)
+        .publishIndex(indexBytes, indexDigest, tags);
+    return new PushResult(
+        target.repositoryName(), List.copyOf(tags), indexDigest, platforms, 0, 0, 0, 0);
   }
 
   /** A variant the image does not state (arm64's v8) is not a mismatch. */
   private static boolean sameAs(Platform claimed, Platform actual) {
-    return claimed.os().equals(actual.os()) && claimed.architecture().equals(actual.architecture())
-        && (claimed.variant() == null || actual.variant() == null || claimed.variant().equals(actual.variant()));
+    return claimed.os().equals(actual.os())
+        && claimed.architecture().equals(actual.architecture())
+        && (claimed.variant() == null
+            || actual.variant() == null
+            || claimed.variant().equals(actual.variant()));
   }
 
   /** A manifest the user named; a 404 is their input to fix, not a broken registry. */
-  private RegistryClient.Manifest readManifest(RegistryClient from, ImageReference image, String refusalAdvice)
+  private RegistryClient.Manifest readManifest(
+      RegistryClient from, ImageReference image, String refusalAdvice)
       throws PackFailure, IOException, InterruptedException {
     try {
-      return step("Reading " + image, image.registry(), refusalAdvice, () -> from.manifest(image.manifestReference()));
+      return step(
+          "Reading " + image,
+          image.registry(),
+          refusalAdvice,
+          () -> from.manifest(image.manifestReference()));
     } catch (IOException e) {
       if (e.getCause() instanceof RegistryException registry && registry.status() == 404) {
-        throw new PackFailure(image + " does not exist in " + image.registry() + "; fix pack.index.images"
-            + " (push each architecture's image first)", e);
+        throw new PackFailure(
+            image
+                + " does not exist in "
+                + image.registry()
+                + "; fix pack.index.images"
+                + " (push each architecture's image first)",
+            e);
       }
       throw e;
     }
@@ -146,24 +200,42 @@ public final class IndexBuilder {
     return RegistryStep.run(retry, what, registry, refusalAdvice, step);
   }
 
-  private void copyBlob(RegistryClient from, RegistryClient to, String digest, ImageReference image, Path temp,
-      String refusalAdvice) throws PackFailure, IOException, InterruptedException {
-    if (step("Checking blob " + digest, image.registry(), refusalAdvice, () -> to.hasBlob(digest))) {
+  private void copyBlob(
+      RegistryClient from,
+      RegistryClient to,
+      String digest,
+      ImageReference image,
+      Path temp,
+      String refusalAdvice)
+      throws PackFailure, IOException, InterruptedException {
+    if (step(
+        "Checking blob " + digest, image.registry(), refusalAdvice, () -> to.hasBlob(digest))) {
       return;
     }
-    if (step("Mounting blob " + digest + " from " + image.repository(), image.registry(), refusalAdvice,
+    if (step(
+        "Mounting blob " + digest + " from " + image.repository(),
+        image.registry(),
+        refusalAdvice,
         () -> to.mountBlob(digest, image.repository()))) {
       return;
     }
     Path file = temp.resolve(digest.replace(':', '-'));
-    step("Downloading blob " + digest + " of " + image, image.registry(), refusalAdvice, () -> {
-      from.downloadBlob(digest, file);
-      return null;
-    });
-    step("Pushing blob " + digest, image.registry(), refusalAdvice, () -> {
-      to.pushBlob(digest, file);
-      return null;
-    });
+    step(
+        "Downloading blob " + digest + " of " + image,
+        image.registry(),
+        refusalAdvice,
+        () -> {
+          from.downloadBlob(digest, file);
+          return null;
+        });
+    step(
+        "Pushing blob " + digest,
+        image.registry(),
+        refusalAdvice,
+        () -> {
+          to.pushBlob(digest, file);
+          return null;
+        });
     Files.deleteIfExists(file);
   }
 }

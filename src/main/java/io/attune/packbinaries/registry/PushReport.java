@@ -12,7 +12,8 @@ import java.util.Map;
 /** Writes {@code image.json}: what was pushed, for release notes, deploy jobs and benches. */
 public final class PushReport {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private PushReport() {}
 

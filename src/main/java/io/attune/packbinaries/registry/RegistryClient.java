@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The few registry operations a push needs, on one repository. Manifests go up and come down as
- * raw bytes: their digests are the digests of exactly these bytes.
+ * The few registry operations a push needs, on one repository. Manifests go up and come down as raw
+ * bytes: their digests are the digests of exactly these bytes.
  */
 public interface RegistryClient {
 

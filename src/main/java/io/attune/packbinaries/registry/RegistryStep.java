@@ -5,19 +5,20 @@ import java.io.IOException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
- * One registry step under {@link Retry}, with the failures the user can fix (refused
- * credentials, an untrusted certificate) turned into a {@link PackFailure} that says what to do.
- * The push and the index goal share it, so a 401 reads the same in both.
+ * One registry step under {@link Retry}, with the failures the user can fix (refused credentials,
+ * an untrusted certificate) turned into a {@link PackFailure} that says what to do. The push and
+ * the index goal share it, so a 401 reads the same in both.
  */
 final class RegistryStep {
 
   private RegistryStep() {}
 
   /**
-   * @param refusalAdvice what to say on a 401/403: which credentials were tried and how to add
-   *     them (never the password)
+   * @param refusalAdvice what to say on a 401/403: which credentials were tried and how to add them
+   *     (never the password)
    */
-  static <T> T run(Retry retry, String what, String registry, String refusalAdvice, Retry.Step<T> step)
+  static <T> T run(
+      Retry retry, String what, String registry, String refusalAdvice, Retry.Step<T> step)
       throws PackFailure, IOException, InterruptedException {
     try {
       return retry.run(what, step);
@@ -27,10 +28,16 @@ final class RegistryStep {
       }
       throw new IOException(what + " failed: " + e.getMessage(), e);
     } catch (SSLHandshakeException e) {
-      throw new PackFailure(what + " failed: the TLS certificate of " + registry + " is not trusted ("
-          + e.getMessage() + "). Add its CA to the JVM trust store (MAVEN_OPTS=\"-Djavax.net.ssl.trustStore=FILE"
-          + " -Djavax.net.ssl.trustStorePassword=…\"), or, for a test registry only, set"
-          + " -Dpack.allowInsecureRegistries=true", e);
+      throw new PackFailure(
+          what
+              + " failed: the TLS certificate of "
+              + registry
+              + " is not trusted ("
+              + e.getMessage()
+              + "). Add its CA to the JVM trust store (MAVEN_OPTS=\"-Djavax.net.ssl.trustStore=FILE"
+              + " -Djavax.net.ssl.trustStorePassword=…\"), or, for a test registry only, set"
+              + " -Dpack.allowInsecureRegistries=true",
+          e);
     }
   }
 }

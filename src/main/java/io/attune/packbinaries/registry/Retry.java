@@ -33,7 +33,12 @@ public final class Retry {
   private final Sleeper sleeper;
   private final BuildLog log;
 
-  public Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Sleeper sleeper, BuildLog log) {
+  public Retry(
+      int maxAttempts,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      Sleeper sleeper,
+      BuildLog log) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
     }
@@ -46,12 +51,16 @@ public final class Retry {
 
   public static Retry standard(int maxAttempts, BuildLog log) {
     return new Retry(
-        maxAttempts, Duration.ofMillis(200), Duration.ofSeconds(10), d -> Thread.sleep(d.toMillis()), log);
+        maxAttempts,
+        Duration.ofMillis(200),
+        Duration.ofSeconds(10),
+        d -> Thread.sleep(d.toMillis()),
+        log);
   }
 
   /**
-   * Runs {@code step} until it succeeds, fails permanently, or runs out of attempts; then throws
-   * an exception whose message names {@code what} ("Pushing blob … of linux/arm64 to …").
+   * Runs {@code step} until it succeeds, fails permanently, or runs out of attempts; then throws an
+   * exception whose message names {@code what} ("Pushing blob … of linux/arm64 to …").
    */
   public <T> T run(String what, Step<T> step) throws IOException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
@@ -63,11 +72,25 @@ public final class Retry {
         }
         if (attempt >= maxAttempts) {
           throw new StepFailedException(
-              what + " failed after " + attempt + (attempt == 1 ? " attempt: " : " attempts: ") + describe(e), e);
+              what
+                  + " failed after "
+                  + attempt
+                  + (attempt == 1 ? " attempt: " : " attempts: ")
+                  + describe(e),
+              e);
         }
         Duration wait = backoff(attempt, e);
-        log.warn(what + ": " + describe(e) + "; retrying in " + wait.toMillis() + " ms (attempt "
-            + (attempt + 1) + " of " + maxAttempts + ")");
+        log.warn(
+            what
+                + ": "
+                + describe(e)
+                + "; retrying in "
+                + wait.toMillis()
+                + " ms (attempt "
+                + (attempt + 1)
+                + " of "
+                + maxAttempts
+                + ")");
         sleeper.sleep(wait);
       }
     }
@@ -81,7 +104,8 @@ public final class Retry {
   }
 
   private Duration backoff(int attempt, IOException e) {
-    if (e instanceof RetryAfter hinted && hinted.retryAfter() != null
+    if (e instanceof RetryAfter hinted
+        && hinted.retryAfter() != null
         && hinted.retryAfter().compareTo(MAX_RETRY_AFTER) <= 0) {
       return hinted.retryAfter();
     }

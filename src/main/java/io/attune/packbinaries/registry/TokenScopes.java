@@ -28,7 +28,8 @@ final class TokenScopes {
         continue;
       }
       Set<String> actions =
-          actionsByResource.computeIfAbsent(scope.substring(0, lastColon), r -> new LinkedHashSet<>());
+          actionsByResource.computeIfAbsent(
+              scope.substring(0, lastColon), r -> new LinkedHashSet<>());
       for (String action : scope.substring(lastColon + 1).split(",")) {
         if (!action.isBlank()) {
           actions.add(action.trim());
@@ -44,7 +45,8 @@ final class TokenScopes {
   /** One {@code type:name:a,b} per resource, in the order first needed. */
   synchronized List<String> asList() {
     List<String> list = new ArrayList<>();
-    actionsByResource.forEach((resource, actions) -> list.add(resource + ":" + String.join(",", actions)));
+    actionsByResource.forEach(
+        (resource, actions) -> list.add(resource + ":" + String.join(",", actions)));
     return list;
   }
 }

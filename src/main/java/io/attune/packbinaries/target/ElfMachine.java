@@ -3,8 +3,8 @@ package io.attune.packbinaries.target;
 import java.nio.ByteOrder;
 
 /**
- * What an ELF header says about the CPU a binary is for: e_machine, class and byte order. The
- * names are the ones people know the architectures by, used in every message.
+ * What an ELF header says about the CPU a binary is for: e_machine, class and byte order. The names
+ * are the ones people know the architectures by, used in every message.
  */
 public enum ElfMachine {
   X86_64(62, 64, ByteOrder.LITTLE_ENDIAN, "x86-64"),

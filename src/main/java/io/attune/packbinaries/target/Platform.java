@@ -16,7 +16,9 @@ public record Platform(String os, String architecture, String variant) {
     String[] parts = text.trim().split("/");
     if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a platform; write it as os/architecture[/variant], e.g. linux/arm64");
+          "'"
+              + text
+              + "' is not a platform; write it as os/architecture[/variant], e.g. linux/arm64");
     }
     return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
   }

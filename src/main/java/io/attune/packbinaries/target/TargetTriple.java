@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * A Rust target triple the plugin accepts, with everything each stage needs to know about it:
- * the ELF header its binaries must carry, the OCI platform of its image, and its C library.
+ * A Rust target triple the plugin accepts, with everything each stage needs to know about it: the
+ * ELF header its binaries must carry, the OCI platform of its image, and its C library.
  *
  * <p>Adding a target means adding a row to {@link #KNOWN}; no stage special-cases a triple.
  */

@@ -28,7 +28,9 @@ class ComposeFileTest {
 
     assertThat(compose.image(Map.of("ATTUNE_REGISTRY", "registry.example.com")))
         .isEqualTo("registry.example.com/attune/pack-binaries-init:latest");
-    assertThat(compose.image(Map.of("ATTUNE_REGISTRY", "r.example.com:5000", "ATTUNE_VERSION", "1.2.0")))
+    assertThat(
+            compose.image(
+                Map.of("ATTUNE_REGISTRY", "r.example.com:5000", "ATTUNE_VERSION", "1.2.0")))
         .isEqualTo("r.example.com:5000/attune/pack-binaries-init:1.2.0");
     assertThatThrownBy(() -> compose.image(Map.of()))
         .isInstanceOf(PackFailure.class)
@@ -38,7 +40,9 @@ class ComposeFileTest {
   @Test
   void interpolationFollowsCompose() throws Exception {
     Map<String, String> env = Map.of("SET", "x", "EMPTY", "");
-    assertThat(ComposeFile.interpolate("${SET}-${UNSET:-d}-${EMPTY:-d}-${EMPTY-d}-${UNSET-d}-$SET-$$", env))
+    assertThat(
+            ComposeFile.interpolate(
+                "${SET}-${UNSET:-d}-${EMPTY:-d}-${EMPTY-d}-${UNSET-d}-$SET-$$", env))
         .isEqualTo("x-d-d--d-x-$");
     assertThatThrownBy(() -> ComposeFile.interpolate("${EMPTY:?must be set}", env))
         .hasMessageContaining("EMPTY: must be set");
@@ -69,7 +73,8 @@ class ComposeFileTest {
     assertThat(ComposeFile.read(file, ComposeFile.INIT_SERVICE).rawImage()).isEqualTo(pinned);
     String oldImage = ComposeFile.read(distributable2(before), ComposeFile.INIT_SERVICE).rawImage();
     assertThat(after).isEqualTo(before.replace(oldImage, pinned));
-    assertThat(after).contains("# Distributable stack", "platform: ${PACK_BINARIES_PLATFORM:-linux/amd64}");
+    assertThat(after)
+        .contains("# Distributable stack", "platform: ${PACK_BINARIES_PLATFORM:-linux/amd64}");
   }
 
   private Path distributable2(String text) throws Exception {

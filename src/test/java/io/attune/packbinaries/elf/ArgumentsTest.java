@@ -14,8 +14,8 @@ class ArgumentsTest {
                 "--once  --triggers '[{\"id\":\"t\",\"type\":\"interval\",\"seconds\":1}]'"))
         .containsExactly(
             "--once", "--triggers", "[{\"id\":\"t\",\"type\":\"interval\",\"seconds\":1}]");
-    assertThat(Arguments.split("--name \"two words\" a\\ b ''")).containsExactly(
-        "--name", "two words", "a b", "");
+    assertThat(Arguments.split("--name \"two words\" a\\ b ''"))
+        .containsExactly("--name", "two words", "a b", "");
     assertThat(Arguments.split("  ")).isEmpty();
   }
 

@@ -11,10 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Writes small ELF files for tests: either class and byte order, with the program headers a
- * linker would write (one PT_LOAD over the whole file, optional PT_INTERP, PT_DYNAMIC with
- * DT_NEEDED, DT_SONAME and DT_FLAGS_1, PT_NOTE with a build-id and an ABI tag) and section
- * headers with or without a symbol table, or none.
+ * Writes small ELF files for tests: either class and byte order, with the program headers a linker
+ * would write (one PT_LOAD over the whole file, optional PT_INTERP, PT_DYNAMIC with DT_NEEDED,
+ * DT_SONAME and DT_FLAGS_1, PT_NOTE with a build-id and an ABI tag) and section headers with or
+ * without a symbol table, or none.
  */
 final class ElfBuilder {
 
@@ -178,7 +178,16 @@ final class ElfBuilder {
     int total = at + shnum * shentsize;
 
     ByteBuffer out = ByteBuffer.allocate(total).order(order);
-    out.put(new byte[] {0x7f, 'E', 'L', 'F', (byte) (is64 ? 2 : 1), (byte) (order == ByteOrder.LITTLE_ENDIAN ? 1 : 2), 1});
+    out.put(
+        new byte[] {
+          0x7f,
+          'E',
+          'L',
+          'F',
+          (byte) (is64 ? 2 : 1),
+          (byte) (order == ByteOrder.LITTLE_ENDIAN ? 1 : 2),
+          1
+        });
     out.putShort(16, (short) type);
     out.putShort(18, (short) machine);
     out.putInt(20, 1);

@@ -140,9 +140,10 @@ class ElfReaderTest {
             "run.sh is a script (#!/bin/sh), not a compiled binary; verify the binary that cargo"
                 + " built.");
     assertThat(nonElf("libx.a", "!<arch>\nmember/")).contains("is an ar archive");
-    assertThat(nonElf("notes.txt", "hello")).isEqualTo(
-        "notes.txt is not an ELF file (it starts with bytes 68 65 6c 6c; an ELF file starts with"
-            + " 7f 45 4c 46).");
+    assertThat(nonElf("notes.txt", "hello"))
+        .isEqualTo(
+            "notes.txt is not an ELF file (it starts with bytes 68 65 6c 6c; an ELF file starts with"
+                + " 7f 45 4c 46).");
     assertThat(nonElf("empty", "")).isEqualTo("empty is empty, not an executable. Rebuild it.");
     Path machO = dir.resolve("sensor-macos");
     Files.write(machO, new byte[] {(byte) 0xcf, (byte) 0xfa, (byte) 0xed, (byte) 0xfe, 7, 0, 0, 1});

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The verdicts on real binaries: cargo builds from the builder image (a static-pie x86-64 and a
- * static aarch64 executable), the host's dynamic /bin/ls and its libc.so.6, a gcc object file,
- * a musl-gcc static program, a truncated copy and a shell script.
+ * static aarch64 executable), the host's dynamic /bin/ls and its libc.so.6, a gcc object file, a
+ * musl-gcc static program, a truncated copy and a shell script.
  */
 class RealBinariesTest {
 
@@ -64,19 +64,34 @@ class RealBinariesTest {
       Object uid = Files.getAttribute(workspace, "unix:uid");
       Object gid = Files.getAttribute(workspace, "unix:gid");
       String build =
-          "cargo build --release --offline --target " + X86_64_GNU.name()
-              + " && cargo build --release --offline --target " + AARCH64_GNU.name();
+          "cargo build --release --offline --target "
+              + X86_64_GNU.name()
+              + " && cargo build --release --offline --target "
+              + AARCH64_GNU.name();
       ProcessRunner.Result result =
           new ProcessRunner(line -> {})
               .withTimeout(Duration.ofMinutes(5))
               .run(
                   List.of(
-                      "docker", "run", "--rm", "--network", "none",
-                      "--user", uid + ":" + gid,
-                      "-v", workspace + ":/workspace", "-w", "/workspace",
-                      "-e", "CARGO_HOME=/tmp/cargo",
-                      TestEnvironment.builderImage(), "sh", "-c", build));
-      assertThat(result.succeeded()).as("cargo build in the builder image:\n%s", result.tailText())
+                      "docker",
+                      "run",
+                      "--rm",
+                      "--network",
+                      "none",
+                      "--user",
+                      uid + ":" + gid,
+                      "-v",
+                      workspace + ":/workspace",
+                      "-w",
+                      "/workspace",
+                      "-e",
+                      "CARGO_HOME=/tmp/cargo",
+                      TestEnvironment.builderImage(),
+                      "sh",
+                      "-c",
+                      build));
+      assertThat(result.succeeded())
+          .as("cargo build in the builder image:\n%s", result.tailText())
           .isTrue();
       crate = workspace;
     }
@@ -111,7 +126,10 @@ class RealBinariesTest {
     assertThat(result.needed()).isEmpty();
     assertThat(result.stripped()).isTrue();
     assertThat(result.buildId()).matches("[0-9a-f]{40}");
-    assertThat(result.warnings()).singleElement().asString().contains("statically linked with glibc");
+    assertThat(result.warnings())
+        .singleElement()
+        .asString()
+        .contains("statically linked with glibc");
   }
 
   @Test
@@ -279,8 +297,12 @@ class RealBinariesTest {
       Files.copy(cargoBuilt(target), destination);
       built.add(
           new BuiltBinary(
-              target.name(), "hello", target.name() + "/hello", Sha256.of(destination),
-              Files.size(destination), true));
+              target.name(),
+              "hello",
+              target.name() + "/hello",
+              Sha256.of(destination),
+              Files.size(destination),
+              true));
     }
     BuiltBinaries.write(layout.builtBinaries(), built);
 
@@ -308,8 +330,20 @@ class RealBinariesTest {
     assertThat(arm).isNotNull();
     assertThat(fieldNames(x86))
         .containsExactlyInAnyOrder(
-            "path", "target", "sha256", "size", "verdict", "reasons", "warnings", "elfType",
-            "machine", "staticPie", "interpreter", "needed", "stripped", "buildId");
+            "path",
+            "target",
+            "sha256",
+            "size",
+            "verdict",
+            "reasons",
+            "warnings",
+            "elfType",
+            "machine",
+            "staticPie",
+            "interpreter",
+            "needed",
+            "stripped",
+            "buildId");
     assertThat(x86.get("path").asText()).isEqualTo(layout.binary(X86_64_GNU, "hello").toString());
     assertThat(x86.get("verdict").asText()).isEqualTo("pass");
     assertThat(x86.get("staticPie").asBoolean()).isTrue();
@@ -327,10 +361,20 @@ class RealBinariesTest {
     BuiltBinaries.write(
         layout.builtBinaries(),
         List.of(
-            new BuiltBinary(X86_64_GNU.name(), "hello", X86_64_GNU.name() + "/hello",
-                "0".repeat(64), Files.size(destination), true),
-            new BuiltBinary(AARCH64_GNU.name(), "hello", AARCH64_GNU.name() + "/missing",
-                "0".repeat(64), 1, true)));
+            new BuiltBinary(
+                X86_64_GNU.name(),
+                "hello",
+                X86_64_GNU.name() + "/hello",
+                "0".repeat(64),
+                Files.size(destination),
+                true),
+            new BuiltBinary(
+                AARCH64_GNU.name(),
+                "hello",
+                AARCH64_GNU.name() + "/missing",
+                "0".repeat(64),
+                1,
+                true)));
     VerifyRun run = new VerifyRun(BuildLog.SILENT, layout, Optional.empty(), List.of());
 
     assertThatThrownBy(() -> run.verifyBuilt(List.of(X86_64_GNU)))
@@ -350,9 +394,13 @@ class RealBinariesTest {
       Files.createDirectories(destination.getParent());
       Files.copy(file, destination);
       built.add(
-          new BuiltBinary(X86_64_GNU.name(), file.getFileName().toString(),
-              X86_64_GNU.name() + "/" + file.getFileName(), Sha256.of(destination),
-              Files.size(destination), true));
+          new BuiltBinary(
+              X86_64_GNU.name(),
+              file.getFileName().toString(),
+              X86_64_GNU.name() + "/" + file.getFileName(),
+              Sha256.of(destination),
+              Files.size(destination),
+              true));
     }
     BuiltBinaries.write(layout.builtBinaries(), built);
     VerifyRun run = new VerifyRun(BuildLog.SILENT, layout, Optional.empty(), List.of());

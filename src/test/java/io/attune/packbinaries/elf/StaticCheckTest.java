@@ -63,7 +63,8 @@ class StaticCheckTest {
 
   @Test
   void failsAnInterpreterEvenWithoutNeededLibraries() throws Exception {
-    Verdict verdict = check(ElfBuilder.x86_64().interpreter("/lib/ld-musl-x86_64.so.1"), X86_64_MUSL);
+    Verdict verdict =
+        check(ElfBuilder.x86_64().interpreter("/lib/ld-musl-x86_64.so.1"), X86_64_MUSL);
     assertThat(verdict.reasons())
         .singleElement()
         .asString()
@@ -154,8 +155,7 @@ class StaticCheckTest {
 
   @Test
   void listsEveryReasonAtOnce() throws Exception {
-    Verdict verdict =
-        check(ElfBuilder.x86_64().type(ElfBuilder.ET_REL).machine(183), X86_64_MUSL);
+    Verdict verdict = check(ElfBuilder.x86_64().type(ElfBuilder.ET_REL).machine(183), X86_64_MUSL);
     assertThat(verdict.reasons()).hasSize(2);
   }
 

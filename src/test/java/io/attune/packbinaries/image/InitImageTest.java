@@ -13,7 +13,6 @@ import io.attune.packbinaries.oci.OciLayout;
 import io.attune.packbinaries.process.ProcessRunner;
 import io.attune.packbinaries.target.TargetTriple;
 import io.attune.packbinaries.testing.TestEnvironment;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +57,8 @@ class InitImageTest {
     }
     // Each platform carries only its own binaries: the layers differ.
     assertThat(first.images().get(0).layers().get(first.images().get(0).layers().size() - 1))
-        .isNotEqualTo(first.images().get(1).layers().get(first.images().get(1).layers().size() - 1));
+        .isNotEqualTo(
+            first.images().get(1).layers().get(first.images().get(1).layers().size() - 1));
   }
 
   @Test
@@ -79,7 +79,8 @@ class InitImageTest {
     assertThat(index.path("mediaType").asText())
         .isEqualTo("application/vnd.oci.image.index.v1+json");
     List<String> platforms = new ArrayList<>();
-    index.path("manifests")
+    index
+        .path("manifests")
         .forEach(
             m ->
                 platforms.add(
@@ -94,7 +95,11 @@ class InitImageTest {
 
     String config =
         run(
-            "skopeo", "inspect", "--config", "--override-arch", "arm64",
+            "skopeo",
+            "inspect",
+            "--config",
+            "--override-arch",
+            "arm64",
             "oci-archive:" + result.layoutArchive() + ":" + VERSION);
     JsonNode labels = JSON.readTree(config).path("config").path("Labels");
     assertThat(labels.path("io.attune.pack-binaries.sha256." + TestBinaries.NAME).asText())
@@ -107,11 +112,19 @@ class InitImageTest {
 
     String repository = TestEnvironment.registry() + "/test/init-" + UUID.randomUUID();
     run(
-        "skopeo", "copy", "--all", "--dest-tls-verify=false",
+        "skopeo",
+        "copy",
+        "--all",
+        "--dest-tls-verify=false",
         "oci-archive:" + result.layoutArchive() + ":" + VERSION,
         "docker://" + repository + ":" + VERSION);
     String pushed =
-        run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + repository + ":" + VERSION);
+        run(
+            "skopeo",
+            "inspect",
+            "--raw",
+            "--tls-verify=false",
+            "docker://" + repository + ":" + VERSION);
     assertThat(Sha256.of(pushed.trim().getBytes())).isEqualTo(result.index().hex());
   }
 
@@ -120,7 +133,8 @@ class InitImageTest {
     InitImageResult result = build(temp.resolve("project"), ManifestFormat.DOCKER);
 
     // skopeo's oci: transport only takes OCI media types, so read the layout as push does.
-    JsonNode top = JSON.readTree(result.layout().resolve("index.json").toFile()).path("manifests").path(0);
+    JsonNode top =
+        JSON.readTree(result.layout().resolve("index.json").toFile()).path("manifests").path(0);
     assertThat(top.path("mediaType").asText())
         .isEqualTo("application/vnd.docker.distribution.manifest.list.v2+json");
     Path listBlob = OciLayout.open(result.layout()).blob(top.path("digest").asText());
@@ -133,7 +147,8 @@ class InitImageTest {
       assertThat(entry.path("mediaType").asText())
           .isEqualTo("application/vnd.docker.distribution.manifest.v2+json");
       JsonNode manifest =
-          JSON.readTree(OciLayout.open(result.layout()).blob(entry.path("digest").asText()).toFile());
+          JSON.readTree(
+              OciLayout.open(result.layout()).blob(entry.path("digest").asText()).toFile());
       assertThat(manifest.path("config").path("mediaType").asText())
           .isEqualTo("application/vnd.docker.container.image.v1+json");
     }
@@ -148,7 +163,8 @@ class InitImageTest {
       String platform = target.platform().toString();
       String image = "pack-binaries-test/init:" + UUID.randomUUID();
       String volume = "pack-binaries-test-" + UUID.randomUUID();
-      String loaded = run("docker", "load", "-i", result.platformTarballs().get(target.platform()).toString());
+      String loaded =
+          run("docker", "load", "-i", result.platformTarballs().get(target.platform()).toString());
       String id = loaded.substring(loaded.lastIndexOf(':') - 6).trim();
       try {
         run("docker", "tag", localName(), image);
@@ -158,10 +174,23 @@ class InitImageTest {
 
         String check =
             run(
-                "docker", "run", "--rm", "--platform", platform, "-v", volume + ":/packs",
-                "--entrypoint", "/bin/sh", image, "-c",
-                "cd /packs/core/sensors && sha256sum " + TestBinaries.NAME
-                    + " && stat -c %a " + TestBinaries.NAME + " && ./" + TestBinaries.NAME);
+                "docker",
+                "run",
+                "--rm",
+                "--platform",
+                platform,
+                "-v",
+                volume + ":/packs",
+                "--entrypoint",
+                "/bin/sh",
+                image,
+                "-c",
+                "cd /packs/core/sensors && sha256sum "
+                    + TestBinaries.NAME
+                    + " && stat -c %a "
+                    + TestBinaries.NAME
+                    + " && ./"
+                    + TestBinaries.NAME);
         assertThat(check)
             .as(platform)
             .contains(Sha256.of(TestBinaries.compiled(target)) + "  " + TestBinaries.NAME)
@@ -216,8 +245,10 @@ class InitImageTest {
         };
     long start = System.nanoTime();
     InitImageResult result =
-        new InitImage(settings, log).build(VerifiedBinaries.select(layout), layout.imageDirectory());
-    System.out.printf("image goal core for 2 platforms: %.2f s%n", (System.nanoTime() - start) / 1e9);
+        new InitImage(settings, log)
+            .build(VerifiedBinaries.select(layout), layout.imageDirectory());
+    System.out.printf(
+        "image goal core for 2 platforms: %.2f s%n", (System.nanoTime() - start) / 1e9);
     return result;
   }
 

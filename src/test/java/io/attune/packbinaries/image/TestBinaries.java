@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Real static binaries for x86-64 and aarch64, compiled once per test run in the builder image
- * (a C "hello" is enough to be packaged, run under qemu and checked), and the pipeline files the
- * build and verify goals would write around them.
+ * Real static binaries for x86-64 and aarch64, compiled once per test run in the builder image (a C
+ * "hello" is enough to be packaged, run under qemu and checked), and the pipeline files the build
+ * and verify goals would write around them.
  */
 final class TestBinaries {
 
@@ -47,13 +47,24 @@ final class TestBinaries {
           new ProcessRunner(line -> {})
               .run(
                   List.of(
-                      "docker", "run", "--rm", "--network", "none",
-                      "-v", CACHE + ":/w", "-w", "/w",
+                      "docker",
+                      "run",
+                      "--rm",
+                      "--network",
+                      "none",
+                      "-v",
+                      CACHE + ":/w",
+                      "-w",
+                      "/w",
                       TestEnvironment.builderImage(),
-                      "sh", "-c",
+                      "sh",
+                      "-c",
                       "mkdir -p x86-64 aarch64"
-                          + " && gcc -static -Os -s -o x86-64/" + NAME + " hello.c"
-                          + " && aarch64-linux-gnu-gcc -static -Os -s -o aarch64/" + NAME
+                          + " && gcc -static -Os -s -o x86-64/"
+                          + NAME
+                          + " hello.c"
+                          + " && aarch64-linux-gnu-gcc -static -Os -s -o aarch64/"
+                          + NAME
                           + " hello.c"));
       assertThat(result.succeeded()).as(result.tailText()).isTrue();
     }
@@ -61,8 +72,8 @@ final class TestBinaries {
   }
 
   /**
-   * Copies the binaries into {@code layout} as the build goal would and writes binaries.json, and
-   * a verify report giving {@code verdicts} (target → "pass" or "fail").
+   * Copies the binaries into {@code layout} as the build goal would and writes binaries.json, and a
+   * verify report giving {@code verdicts} (target → "pass" or "fail").
    */
   static void stage(ArtifactLayout layout, Map<TargetTriple, String> verdicts) throws Exception {
     List<BuiltBinary> built = new ArrayList<>();
@@ -75,9 +86,15 @@ final class TestBinaries {
       String sha256 = Sha256.of(destination);
       built.add(
           new BuiltBinary(
-              target.name(), NAME, target.name() + "/" + NAME, sha256, Files.size(destination), true));
+              target.name(),
+              NAME,
+              target.name() + "/" + NAME,
+              sha256,
+              Files.size(destination),
+              true));
       report.add(
-          verdict(destination, target.name(), sha256, entry.getValue(), "has a PT_INTERP: dynamic"));
+          verdict(
+              destination, target.name(), sha256, entry.getValue(), "has a PT_INTERP: dynamic"));
     }
     BuiltBinaries.write(layout.builtBinaries(), built);
     writeReport(layout, report);
@@ -87,9 +104,20 @@ final class TestBinaries {
   static VerifiedBinary verdict(
       Path file, String target, String sha256, String verdict, String reason) throws IOException {
     return new VerifiedBinary(
-        file.toAbsolutePath().toString(), target, sha256, Files.size(file), verdict,
-        verdict.equals(VerifiedBinary.PASS) ? List.of() : List.of(reason), List.of(),
-        null, null, false, null, List.of(), false, null);
+        file.toAbsolutePath().toString(),
+        target,
+        sha256,
+        Files.size(file),
+        verdict,
+        verdict.equals(VerifiedBinary.PASS) ? List.of() : List.of(reason),
+        List.of(),
+        null,
+        null,
+        false,
+        null,
+        List.of(),
+        false,
+        null);
   }
 
   /** Writes the report as the verify goal does. */

@@ -38,8 +38,10 @@ class VerifiedBinariesTest {
 
     List<ImageBinary> accepted = VerifiedBinaries.select(layout);
 
-    assertThat(accepted).extracting(b -> b.target().name() + "/" + b.name())
-        .containsExactlyInAnyOrder("x86_64-unknown-linux-musl/sensor-a", "aarch64-unknown-linux-musl/sensor-a");
+    assertThat(accepted)
+        .extracting(b -> b.target().name() + "/" + b.name())
+        .containsExactlyInAnyOrder(
+            "x86_64-unknown-linux-musl/sensor-a", "aarch64-unknown-linux-musl/sensor-a");
   }
 
   @Test

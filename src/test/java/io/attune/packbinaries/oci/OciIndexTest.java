@@ -28,7 +28,9 @@ class OciIndexTest {
         Map.of("org.opencontainers.image.version", "1.0", "org.opencontainers.image.created", "x");
 
     String json =
-        new String(OciIndex.ofImages(ManifestFormat.OCI, List.of(arm, amd), annotations), StandardCharsets.UTF_8);
+        new String(
+            OciIndex.ofImages(ManifestFormat.OCI, List.of(arm, amd), annotations),
+            StandardCharsets.UTF_8);
 
     assertThat(OciIndex.ofImages(ManifestFormat.OCI, List.of(amd, arm), annotations))
         .isEqualTo(json.getBytes(StandardCharsets.UTF_8));
@@ -52,9 +54,13 @@ class OciIndexTest {
   void aVariantIsPartOfThePlatform() {
     String json =
         new String(
-            OciIndex.ofImages(ManifestFormat.OCI, List.of(image("armv7-unknown-linux-musleabihf", "d")), Map.of()),
+            OciIndex.ofImages(
+                ManifestFormat.OCI,
+                List.of(image("armv7-unknown-linux-musleabihf", "d")),
+                Map.of()),
             StandardCharsets.UTF_8);
-    assertThat(json).contains("\"platform\":{\"architecture\":\"arm\",\"os\":\"linux\",\"variant\":\"v7\"}");
+    assertThat(json)
+        .contains("\"platform\":{\"architecture\":\"arm\",\"os\":\"linux\",\"variant\":\"v7\"}");
   }
 
   @Test
@@ -62,7 +68,9 @@ class OciIndexTest {
     String json =
         new String(
             OciIndex.ofImages(
-                ManifestFormat.DOCKER, List.of(image("x86_64-unknown-linux-musl", "e")), Map.of("k", "v")),
+                ManifestFormat.DOCKER,
+                List.of(image("x86_64-unknown-linux-musl", "e")),
+                Map.of("k", "v")),
             StandardCharsets.UTF_8);
     assertThat(json)
         .startsWith(
@@ -76,10 +84,13 @@ class OciIndexTest {
     Descriptor arm = new Descriptor(MediaTypes.OCI_MANIFEST, "sha256:" + "a".repeat(64), 400);
     List<OciIndex.Entry> entries =
         List.of(
-            new OciIndex.Entry(amd, TargetTriple.of("x86_64-unknown-linux-musl").platform(), Map.of()),
-            new OciIndex.Entry(arm, TargetTriple.of("armv7-unknown-linux-musleabihf").platform(), Map.of()));
+            new OciIndex.Entry(
+                amd, TargetTriple.of("x86_64-unknown-linux-musl").platform(), Map.of()),
+            new OciIndex.Entry(
+                arm, TargetTriple.of("armv7-unknown-linux-musleabihf").platform(), Map.of()));
 
-    String json = new String(OciIndex.index(ManifestFormat.OCI, entries, Map.of()), StandardCharsets.UTF_8);
+    String json =
+        new String(OciIndex.index(ManifestFormat.OCI, entries, Map.of()), StandardCharsets.UTF_8);
 
     assertThat(json)
         .isEqualTo(
@@ -95,7 +106,8 @@ class OciIndexTest {
 
   @Test
   void theFormatIsCheckedWithAHelpfulMessage() throws Exception {
-    assertThat(ManifestFormat.parse("Docker", "pack.image.format")).isEqualTo(ManifestFormat.DOCKER);
+    assertThat(ManifestFormat.parse("Docker", "pack.image.format"))
+        .isEqualTo(ManifestFormat.DOCKER);
     assertThatThrownBy(() -> ManifestFormat.parse("v2", "pack.image.format"))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("Set pack.image.format to oci");

@@ -25,14 +25,15 @@ class OciLayoutTest {
     for (String triple : List.of("x86_64-unknown-linux-musl", "armv7-unknown-linux-musleabihf")) {
       Descriptor config =
           layout.addBlob(MediaTypes.DOCKER_CONFIG, ("{\"t\":\"" + triple + "\"}").getBytes());
-      Descriptor layer =
-          layout.addBlob(MediaTypes.DOCKER_LAYER, ("layer of " + triple).getBytes());
+      Descriptor layer = layout.addBlob(MediaTypes.DOCKER_LAYER, ("layer of " + triple).getBytes());
       Descriptor manifest =
-          layout.addBlob(MediaTypes.DOCKER_MANIFEST, OciIndex.dockerManifest(config, List.of(layer)));
+          layout.addBlob(
+              MediaTypes.DOCKER_MANIFEST, OciIndex.dockerManifest(config, List.of(layer)));
       images.add(new PlatformManifest(TargetTriple.of(triple), manifest, config, List.of(layer)));
     }
     Descriptor index =
-        layout.addBlob(MediaTypes.OCI_INDEX, OciIndex.ofImages(ManifestFormat.OCI, images, Map.of()));
+        layout.addBlob(
+            MediaTypes.OCI_INDEX, OciIndex.ofImages(ManifestFormat.OCI, images, Map.of()));
     layout.writeIndex(OciIndex.layoutIndex(index, null, "1.0.0"));
     return layout.root();
   }

@@ -22,13 +22,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback HTTP proxy in front of a real registry that breaks some requests on purpose: drops
- * the connection without an answer, or answers 503 or 429. Everything else is forwarded as is,
- * with upload locations rewritten to point back at the proxy. One request per connection.
+ * A loopback HTTP proxy in front of a real registry that breaks some requests on purpose: drops the
+ * connection without an answer, or answers 503 or 429. Everything else is forwarded as is, with
+ * upload locations rewritten to point back at the proxy. One request per connection.
  */
 final class FaultProxy implements AutoCloseable {
 
-  enum Action { FORWARD, DROP, UNAVAILABLE, TOO_MANY_REQUESTS }
+  enum Action {
+    FORWARD,
+    DROP,
+    UNAVAILABLE,
+    TOO_MANY_REQUESTS
+  }
 
   /** A request as the rule sees it; {@code number} counts from 1. */
   record Request(int number, String method, String path) {}
@@ -38,13 +43,23 @@ final class FaultProxy implements AutoCloseable {
   }
 
   private static final Set<String> NOT_FORWARDED =
-      Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding", "keep-alive");
+      Set.of(
+          "host",
+          "connection",
+          "content-length",
+          "expect",
+          "upgrade",
+          "transfer-encoding",
+          "keep-alive");
 
   private final ServerSocket server;
   private final String upstream;
   private final Rule rule;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .followRedirects(HttpClient.Redirect.NEVER).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
   private final ExecutorService workers = Executors.newCachedThreadPool();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger faults = new AtomicInteger();
@@ -91,17 +106,23 @@ final class FaultProxy implements AutoCloseable {
         if (colon < 0) {
           return; // not HTTP: e.g. a client probing for TLS first
         }
-        headers.computeIfAbsent(header.substring(0, colon).trim(), k -> new java.util.ArrayList<>())
+        headers
+            .computeIfAbsent(header.substring(0, colon).trim(), k -> new java.util.ArrayList<>())
             .add(header.substring(colon + 1).trim());
       }
       String[] parts = requestLine.split(" ");
       String method = parts[0];
       String target = parts[1];
-      long length = headers.entrySet().stream()
-          .filter(e -> e.getKey().equalsIgnoreCase("content-length"))
-          .mapToLong(e -> Long.parseLong(e.getValue().get(0))).findFirst().orElse(0);
+      long length =
+          headers.entrySet().stream()
+              .filter(e -> e.getKey().equalsIgnoreCase("content-length"))
+              .mapToLong(e -> Long.parseLong(e.getValue().get(0)))
+              .findFirst()
+              .orElse(0);
       byte[] body = in.readNBytes((int) length);
-      Action action = rule.decide(new Request(requests.incrementAndGet(), method, URI.create(target).getPath()));
+      Action action =
+          rule.decide(
+              new Request(requests.incrementAndGet(), method, URI.create(target).getPath()));
       OutputStream out = socket.getOutputStream();
       switch (action) {
         case DROP -> faults.incrementAndGet(); // close without a word
@@ -111,7 +132,13 @@ final class FaultProxy implements AutoCloseable {
         }
         case TOO_MANY_REQUESTS -> {
           faults.incrementAndGet();
-          respond(out, 429, "Too Many Requests", Map.of("Retry-After", List.of("0")), new byte[0], false);
+          respond(
+              out,
+              429,
+              "Too Many Requests",
+              Map.of("Retry-After", List.of("0")),
+              new byte[0],
+              false);
         }
         case FORWARD -> forward(out, method, target, headers, body);
       }
@@ -120,32 +147,58 @@ final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private void forward(OutputStream out, String method, String target, Map<String, List<String>> headers, byte[] body)
+  private void forward(
+      OutputStream out,
+      String method,
+      String target,
+      Map<String, List<String>> headers,
+      byte[] body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + upstream + target))
-        .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach((name, values) -> {
-      if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-        values.forEach(v -> request.header(name, v));
-      }
-    });
-    HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://" + upstream + target))
+            .method(
+                method,
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(
+        (name, values) -> {
+          if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+            values.forEach(v -> request.header(name, v));
+          }
+        });
+    HttpResponse<byte[]> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     Map<String, List<String>> answer = new LinkedHashMap<>();
-    response.headers().map().forEach((name, values) -> {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.equals("location")) {
-        answer.put(name, values.stream().map(v -> v.replace(upstream, address())).toList());
-      } else if (!NOT_FORWARDED.contains(lower) || (lower.equals("content-length") && method.equals("HEAD"))) {
-        answer.put(name, values);
-      }
-    });
+    response
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              String lower = name.toLowerCase(Locale.ROOT);
+              if (lower.equals("location")) {
+                answer.put(name, values.stream().map(v -> v.replace(upstream, address())).toList());
+              } else if (!NOT_FORWARDED.contains(lower)
+                  || (lower.equals("content-length") && method.equals("HEAD"))) {
+                answer.put(name, values);
+              }
+            });
     respond(out, response.statusCode(), "Proxied", answer, response.body(), method.equals("HEAD"));
   }
 
-  private static void respond(OutputStream out, int status, String reason, Map<String, List<String>> headers,
-      byte[] body, boolean head) throws IOException {
-    StringBuilder text = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n");
-    headers.forEach((name, values) -> values.forEach(v -> text.append(name).append(": ").append(v).append("\r\n")));
+  private static void respond(
+      OutputStream out,
+      int status,
+      String reason,
+      Map<String, List<String>> headers,
+      byte[] body,
+      boolean head)
+      throws IOException {
+    StringBuilder text =
+        new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n");
+    headers.forEach(
+        (name, values) ->
+            values.forEach(v -> text.append(name).append(": ").append(v).append("\r\n")));
     if (!head) {
       text.append("Content-Length: ").append(body.length).append("\r\n");
     }

@@ -23,8 +23,13 @@ final class Fixtures {
   static Path busyboxLayout(Path directory) throws Exception {
     TestEnvironment.requireRegistry();
     TestEnvironment.requireTool("skopeo");
-    run("skopeo", "copy", "--all", "--src-tls-verify=false",
-        "docker://" + TestEnvironment.baseImage(), "oci:" + directory + ":1.0");
+    run(
+        "skopeo",
+        "copy",
+        "--all",
+        "--src-tls-verify=false",
+        "docker://" + TestEnvironment.baseImage(),
+        "oci:" + directory + ":1.0");
     return directory;
   }
 
@@ -42,24 +47,43 @@ final class Fixtures {
   }
 
   static int exitCode(String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
     return process.exitValue();
   }
 
   /** Retries quickly, so fault tests take milliseconds, not seconds. */
   static Retry fastRetry(int attempts, BuildLog log) {
-    return new Retry(attempts, Duration.ofMillis(5), Duration.ofMillis(50), d -> Thread.sleep(d.toMillis()), log);
+    return new Retry(
+        attempts,
+        Duration.ofMillis(5),
+        Duration.ofMillis(50),
+        d -> Thread.sleep(d.toMillis()),
+        log);
   }
 
   /** A BuildLog that keeps every line, to assert on what the user would read. */
   static final class CollectingLog implements BuildLog {
     final List<String> lines = Collections.synchronizedList(new ArrayList<>());
 
-    @Override public void info(String message) { lines.add("[INFO] " + message); }
-    @Override public void warn(String message) { lines.add("[WARN] " + message); }
-    @Override public void debug(String message) { lines.add("[DEBUG] " + message); }
+    @Override
+    public void info(String message) {
+      lines.add("[INFO] " + message);
+    }
+
+    @Override
+    public void warn(String message) {
+      lines.add("[WARN] " + message);
+    }
+
+    @Override
+    public void debug(String message) {
+      lines.add("[DEBUG] " + message);
+    }
 
     String text() {
       return String.join("\n", lines);

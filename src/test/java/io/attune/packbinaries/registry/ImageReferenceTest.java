@@ -12,7 +12,8 @@ class ImageReferenceTest {
   @Test
   void parsesHostPortPathTagAndDigest() throws Exception {
     String digest = "sha256:" + "0".repeat(64);
-    ImageReference reference = ImageReference.parse("127.0.0.1:5000/attune/pack-binaries-init:1.0@" + digest);
+    ImageReference reference =
+        ImageReference.parse("127.0.0.1:5000/attune/pack-binaries-init:1.0@" + digest);
 
     assertThat(reference.registry()).isEqualTo("127.0.0.1:5000");
     assertThat(reference.repository()).isEqualTo("attune/pack-binaries-init");

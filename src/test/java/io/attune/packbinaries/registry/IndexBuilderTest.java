@@ -27,7 +27,8 @@ class IndexBuilderTest {
 
   @BeforeEach
   void perArchitectureImages() throws Exception {
-    LayoutReader.Layout layout = new LayoutReader().read(Fixtures.busyboxLayout(temp.resolve("layout")));
+    LayoutReader.Layout layout =
+        new LayoutReader().read(Fixtures.busyboxLayout(temp.resolve("layout")));
     base = TestEnvironment.baseImage().replaceAll(":[^:/]+$", "");
     for (LayoutReader.Image image : layout.images()) {
       if (image.platform().architecture().equals("amd64")) {
@@ -43,36 +44,62 @@ class IndexBuilderTest {
     for (String source : sources) {
       parsed.add(IndexBuilder.Source.parse(source));
     }
-    IndexBuilder builder = new IndexBuilder((registry, repository) -> new HttpRegistryClient(registry, repository, null, false),
-        Fixtures.fastRetry(3, log), log);
+    IndexBuilder builder =
+        new IndexBuilder(
+            (registry, repository) -> new HttpRegistryClient(registry, repository, null, false),
+            Fixtures.fastRetry(3, log),
+            log);
     return builder.build(parsed, target, List.of("2.0"), "", temp);
   }
 
   @Test
   void indexesImagesOfAnotherRepositoryUnderTheTag() throws Exception {
-    ImageReference target = ImageReference.parse(TestEnvironment.registry() + "/" + Fixtures.freshRepository("index"));
+    ImageReference target =
+        ImageReference.parse(TestEnvironment.registry() + "/" + Fixtures.freshRepository("index"));
 
     PushResult result = build(target, amd64 + "=linux/amd64", arm64 + "=linux/arm64");
 
-    JsonNode index = new ObjectMapper().readTree(Fixtures.run("skopeo", "inspect", "--raw", "--tls-verify=false",
-        "docker://" + target.repositoryName() + ":2.0"));
+    JsonNode index =
+        new ObjectMapper()
+            .readTree(
+                Fixtures.run(
+                    "skopeo",
+                    "inspect",
+                    "--raw",
+                    "--tls-verify=false",
+                    "docker://" + target.repositoryName() + ":2.0"));
     assertThat(index.path("mediaType").asText()).isEqualTo(MediaTypes.OCI_INDEX);
     assertThat(index.path("manifests")).hasSize(2);
-    assertThat(result.platforms()).containsEntry("linux/amd64", amd64.split("@")[1])
+    assertThat(result.platforms())
+        .containsEntry("linux/amd64", amd64.split("@")[1])
         .containsEntry("linux/arm64/v8", arm64.split("@")[1]);
     // The images are complete in the target repository: skopeo can copy the arm64 one out.
-    Fixtures.run("skopeo", "copy", "--src-tls-verify=false", "--override-arch", "arm64",
-        "docker://" + target.repositoryName() + ":2.0", "oci:" + temp.resolve("copied") + ":x");
+    Fixtures.run(
+        "skopeo",
+        "copy",
+        "--src-tls-verify=false",
+        "--override-arch",
+        "arm64",
+        "docker://" + target.repositoryName() + ":2.0",
+        "oci:" + temp.resolve("copied") + ":x");
   }
 
   @Test
   void refusesAnImageWhosePlatformIsNotTheClaimedOne() throws Exception {
-    ImageReference target = ImageReference.parse(TestEnvironment.registry() + "/" + Fixtures.freshRepository("wrongarch"));
+    ImageReference target =
+        ImageReference.parse(
+            TestEnvironment.registry() + "/" + Fixtures.freshRepository("wrongarch"));
 
     assertThatThrownBy(() -> build(target, amd64 + "=linux/arm64"))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("is claimed to be linux/arm64 but its config says linux/amd64");
-    assertThat(Fixtures.exitCode("skopeo", "inspect", "--raw", "--tls-verify=false",
-        "docker://" + target.repositoryName() + ":2.0")).isNotZero();
+    assertThat(
+            Fixtures.exitCode(
+                "skopeo",
+                "inspect",
+                "--raw",
+                "--tls-verify=false",
+                "docker://" + target.repositoryName() + ":2.0"))
+        .isNotZero();
   }
 }

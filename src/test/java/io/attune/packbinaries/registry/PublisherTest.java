@@ -9,7 +9,6 @@ import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.oci.MediaTypes;
 import io.attune.packbinaries.testing.TestEnvironment;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +30,8 @@ class PublisherTest {
     layout = new LayoutReader().read(Fixtures.busyboxLayout(temp.resolve("layout")));
   }
 
-  private PushResult push(String registry, String repository, Retry retry, String... tags) throws Exception {
+  private PushResult push(String registry, String repository, Retry retry, String... tags)
+      throws Exception {
     ImageReference target = ImageReference.parse(registry + "/" + repository);
     RegistryClient client = new HttpRegistryClient(registry, repository, null, false);
     return new Publisher(client, target, retry, log, "no credentials").push(layout, List.of(tags));
@@ -45,10 +45,14 @@ class PublisherTest {
     PushResult first = push(registry, repository, Fixtures.fastRetry(3, log), "1.0");
     PushResult second = push(registry, repository, Fixtures.fastRetry(3, log), "1.0");
 
-    long layoutBytes = layout.images().stream().flatMap(i -> i.blobs().stream())
-        .mapToLong(Descriptor::size).sum();
-    System.out.printf("push bytes: first %d (%d blobs), second %d (%d blobs, %d skipped)%n",
-        first.uploadedBytes(), first.uploadedBlobs(), second.uploadedBytes(), second.uploadedBlobs(),
+    long layoutBytes =
+        layout.images().stream().flatMap(i -> i.blobs().stream()).mapToLong(Descriptor::size).sum();
+    System.out.printf(
+        "push bytes: first %d (%d blobs), second %d (%d blobs, %d skipped)%n",
+        first.uploadedBytes(),
+        first.uploadedBlobs(),
+        second.uploadedBytes(),
+        second.uploadedBlobs(),
         second.skippedBlobs());
     assertThat(first.uploadedBytes()).isEqualTo(layoutBytes).isGreaterThan(1_000_000);
     assertThat(second.uploadedBlobs()).isZero();
@@ -57,20 +61,44 @@ class PublisherTest {
 
     // What a user checks: skopeo sees an OCI index under the tag, with both platforms, whose
     // manifests are exactly the local build's.
-    JsonNode index = new ObjectMapper().readTree(Fixtures.run("skopeo", "inspect", "--raw", "--tls-verify=false",
-        "docker://" + registry + "/" + repository + ":1.0"));
+    JsonNode index =
+        new ObjectMapper()
+            .readTree(
+                Fixtures.run(
+                    "skopeo",
+                    "inspect",
+                    "--raw",
+                    "--tls-verify=false",
+                    "docker://" + registry + "/" + repository + ":1.0"));
     assertThat(index.path("mediaType").asText()).isEqualTo(MediaTypes.OCI_INDEX);
     Map<String, String> pushed = new HashMap<>();
-    index.path("manifests").forEach(m -> pushed.put(
-        m.path("platform").path("os").asText() + "/" + m.path("platform").path("architecture").asText(),
-        m.path("digest").asText()));
+    index
+        .path("manifests")
+        .forEach(
+            m ->
+                pushed.put(
+                    m.path("platform").path("os").asText()
+                        + "/"
+                        + m.path("platform").path("architecture").asText(),
+                    m.path("digest").asText()));
     Map<String, String> local = new HashMap<>();
-    layout.images().forEach(i -> local.put(
-        i.platform().os() + "/" + i.platform().architecture(), i.manifest().digest()));
+    layout
+        .images()
+        .forEach(
+            i ->
+                local.put(
+                    i.platform().os() + "/" + i.platform().architecture(), i.manifest().digest()));
     assertThat(pushed).isEqualTo(local).containsOnlyKeys("linux/amd64", "linux/arm64");
     assertThat(first.platforms()).containsValues(local.values().toArray(String[]::new));
-    assertThat(Fixtures.run("skopeo", "inspect", "--raw", "--tls-verify=false",
-        "docker://" + first.pinnedReference()).getBytes()).isEqualTo(layout.indexBytes());
+    assertThat(
+            Fixtures.run(
+                    "skopeo",
+                    "inspect",
+                    "--raw",
+                    "--tls-verify=false",
+                    "docker://" + first.pinnedReference())
+                .getBytes())
+        .isEqualTo(layout.indexBytes());
   }
 
   @Test
@@ -78,24 +106,32 @@ class PublisherTest {
     String repository = Fixtures.freshRepository("flaky");
     // Every third request fails, in turn with a 503, a dropped connection and a 429; an upload
     // (POST then PUT) therefore fails about every other time.
-    try (FaultProxy proxy = new FaultProxy(TestEnvironment.registry(), request -> {
-      if (request.number() % 3 != 1) {
-        return FaultProxy.Action.FORWARD;
-      }
-      return switch ((request.number() / 3) % 3) {
-        case 0 -> FaultProxy.Action.UNAVAILABLE;
-        case 1 -> FaultProxy.Action.DROP;
-        default -> FaultProxy.Action.TOO_MANY_REQUESTS;
-      };
-    })) {
+    try (FaultProxy proxy =
+        new FaultProxy(
+            TestEnvironment.registry(),
+            request -> {
+              if (request.number() % 3 != 1) {
+                return FaultProxy.Action.FORWARD;
+              }
+              return switch ((request.number() / 3) % 3) {
+                case 0 -> FaultProxy.Action.UNAVAILABLE;
+                case 1 -> FaultProxy.Action.DROP;
+                default -> FaultProxy.Action.TOO_MANY_REQUESTS;
+              };
+            })) {
       PushResult result = push(proxy.address(), repository, Fixtures.fastRetry(5, log), "1.0");
 
       assertThat(proxy.faults()).isGreaterThan(10);
       assertThat(result.platforms()).hasSize(2);
     }
     assertThat(log.text()).contains("HTTP 503", "HTTP 429", "retrying");
-    String tagged = Fixtures.run("skopeo", "inspect", "--raw", "--tls-verify=false",
-        "docker://" + TestEnvironment.registry() + "/" + repository + ":1.0");
+    String tagged =
+        Fixtures.run(
+            "skopeo",
+            "inspect",
+            "--raw",
+            "--tls-verify=false",
+            "docker://" + TestEnvironment.registry() + "/" + repository + ":1.0");
     assertThat(tagged.getBytes()).isEqualTo(layout.indexBytes());
   }
 
@@ -104,27 +140,44 @@ class PublisherTest {
     String registry = TestEnvironment.registry();
     String repository = Fixtures.freshRepository("stopped");
     AtomicInteger manifestPuts = new AtomicInteger();
-    try (FaultProxy proxy = new FaultProxy(registry, request -> {
-      if (manifestPuts.get() >= 2) {
-        return FaultProxy.Action.UNAVAILABLE; // the registry went away
-      }
-      if (request.method().equals("PUT") && request.path().contains("/manifests/")) {
-        manifestPuts.incrementAndGet();
-      }
-      return FaultProxy.Action.FORWARD;
-    })) {
+    try (FaultProxy proxy =
+        new FaultProxy(
+            registry,
+            request -> {
+              if (manifestPuts.get() >= 2) {
+                return FaultProxy.Action.UNAVAILABLE; // the registry went away
+              }
+              if (request.method().equals("PUT") && request.path().contains("/manifests/")) {
+                manifestPuts.incrementAndGet();
+              }
+              return FaultProxy.Action.FORWARD;
+            })) {
       assertThatThrownBy(() -> push(proxy.address(), repository, Fixtures.fastRetry(3, log), "1.0"))
           .hasMessageContaining("image index")
           .hasMessageContaining("failed after 3 attempts: HTTP 503");
     }
-    assertThat(Fixtures.exitCode("skopeo", "inspect", "--raw", "--tls-verify=false",
-        "docker://" + registry + "/" + repository + ":1.0")).as("the tag must not exist").isNotZero();
+    assertThat(
+            Fixtures.exitCode(
+                "skopeo",
+                "inspect",
+                "--raw",
+                "--tls-verify=false",
+                "docker://" + registry + "/" + repository + ":1.0"))
+        .as("the tag must not exist")
+        .isNotZero();
 
     PushResult rerun = push(registry, repository, Fixtures.fastRetry(3, log), "1.0");
 
     assertThat(rerun.uploadedBlobs()).isZero();
     assertThat(rerun.skippedManifests()).isEqualTo(2);
-    assertThat(Fixtures.run("skopeo", "inspect", "--raw", "--tls-verify=false",
-        "docker://" + registry + "/" + repository + ":1.0").getBytes()).isEqualTo(layout.indexBytes());
+    assertThat(
+            Fixtures.run(
+                    "skopeo",
+                    "inspect",
+                    "--raw",
+                    "--tls-verify=false",
+                    "docker://" + registry + "/" + repository + ":1.0")
+                .getBytes())
+        .isEqualTo(layout.indexBytes());
   }
 }

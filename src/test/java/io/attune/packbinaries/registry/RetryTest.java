@@ -15,17 +15,22 @@ import org.junit.jupiter.api.Test;
 class RetryTest {
 
   private final List<Duration> waits = new ArrayList<>();
-  private final Retry retry = new Retry(4, Duration.ofMillis(200), Duration.ofSeconds(1), waits::add, BuildLog.SILENT);
+  private final Retry retry =
+      new Retry(4, Duration.ofMillis(200), Duration.ofSeconds(1), waits::add, BuildLog.SILENT);
 
   @Test
   void retriesLostConnections429And5xxThenSucceeds() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    String result = retry.run("step", () -> switch (calls.incrementAndGet()) {
-      case 1 -> throw new ConnectException("Connection refused");
-      case 2 -> throw new RegistryException(503, "HTTP 503");
-      case 3 -> throw new RegistryException(429, "HTTP 429", Duration.ofSeconds(2));
-      default -> "done";
-    });
+    String result =
+        retry.run(
+            "step",
+            () ->
+                switch (calls.incrementAndGet()) {
+                  case 1 -> throw new ConnectException("Connection refused");
+                  case 2 -> throw new RegistryException(503, "HTTP 503");
+                  case 3 -> throw new RegistryException(429, "HTTP 429", Duration.ofSeconds(2));
+                  default -> "done";
+                });
 
     assertThat(result).isEqualTo("done");
     assertThat(waits).hasSize(3);
@@ -36,20 +41,33 @@ class RetryTest {
 
   @Test
   void givesUpAfterTheLastAttemptNamingTheStep() {
-    assertThatThrownBy(() -> retry.run("Pushing blob sha256:abc… of linux/arm64 to r/x", () -> {
-      throw new RegistryException(503, "HTTP 503 from r");
-    })).isInstanceOf(Retry.StepFailedException.class)
-        .hasMessage("Pushing blob sha256:abc… of linux/arm64 to r/x failed after 4 attempts: HTTP 503 from r");
-    assertThat(waits).hasSize(3).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(Duration.ofSeconds(1)));
+    assertThatThrownBy(
+            () ->
+                retry.run(
+                    "Pushing blob sha256:abc… of linux/arm64 to r/x",
+                    () -> {
+                      throw new RegistryException(503, "HTTP 503 from r");
+                    }))
+        .isInstanceOf(Retry.StepFailedException.class)
+        .hasMessage(
+            "Pushing blob sha256:abc… of linux/arm64 to r/x failed after 4 attempts: HTTP 503 from r");
+    assertThat(waits)
+        .hasSize(3)
+        .allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(Duration.ofSeconds(1)));
   }
 
   @Test
   void neverRetriesOther4xx() {
     AtomicInteger calls = new AtomicInteger();
-    assertThatThrownBy(() -> retry.run("step", () -> {
-      calls.incrementAndGet();
-      throw new RegistryException(401, "HTTP 401");
-    })).isInstanceOf(RegistryException.class);
+    assertThatThrownBy(
+            () ->
+                retry.run(
+                    "step",
+                    () -> {
+                      calls.incrementAndGet();
+                      throw new RegistryException(401, "HTTP 401");
+                    }))
+        .isInstanceOf(RegistryException.class);
     assertThat(calls).hasValue(1);
   }
 

@@ -35,26 +35,40 @@ class SecureRegistryTest {
     registry = TestEnvironment.secureRegistry();
     String passwordFile = TestEnvironment.value("PACK_TEST_REGISTRY_PASSWORD_FILE", "");
     String truststore = TestEnvironment.value("PACK_TEST_TRUSTSTORE", "");
-    TestEnvironment.require(!passwordFile.isEmpty() && Files.isRegularFile(Path.of(passwordFile))
-        && Files.isRegularFile(Path.of(truststore)), "The secure registry's password file and trust store");
-    TestEnvironment.require(TestEnvironment.commandSucceeds("curl", "-sS", "--cacert",
-        TestEnvironment.value("PACK_TEST_CA", ""), "https://" + registry + "/v2/"), "The secure registry on " + registry);
+    TestEnvironment.require(
+        !passwordFile.isEmpty()
+            && Files.isRegularFile(Path.of(passwordFile))
+            && Files.isRegularFile(Path.of(truststore)),
+        "The secure registry's password file and trust store");
+    TestEnvironment.require(
+        TestEnvironment.commandSucceeds(
+            "curl",
+            "-sS",
+            "--cacert",
+            TestEnvironment.value("PACK_TEST_CA", ""),
+            "https://" + registry + "/v2/"),
+        "The secure registry on " + registry);
     password = Files.readString(Path.of(passwordFile)).strip();
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(Path.of(truststore))) {
       store.load(in, "changeit".toCharArray());
     }
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
     trust = SSLContext.getInstance("TLS");
     trust.init(null, factory.getTrustManagers(), null);
   }
 
-  private PushResult push(CredentialResolver.Resolution resolution, String repository) throws Exception {
-    LayoutReader.Layout layout = new LayoutReader().read(Fixtures.busyboxLayout(temp.resolve("layout")));
+  private PushResult push(CredentialResolver.Resolution resolution, String repository)
+      throws Exception {
+    LayoutReader.Layout layout =
+        new LayoutReader().read(Fixtures.busyboxLayout(temp.resolve("layout")));
     ImageReference target = ImageReference.parse(registry + "/" + repository);
-    RegistryClient client = new HttpRegistryClient(registry, repository, resolution.credentials(), false, trust);
-    return new Publisher(client, target, Fixtures.fastRetry(3, log), log, resolution.advice(registry))
+    RegistryClient client =
+        new HttpRegistryClient(registry, repository, resolution.credentials(), false, trust);
+    return new Publisher(
+            client, target, Fixtures.fastRetry(3, log), log, resolution.advice(registry))
         .push(layout, List.of("1.0"));
   }
 
@@ -64,9 +78,11 @@ class SecureRegistryTest {
 
   @Test
   void pushesWithCredentialsFromMavenSettings() throws Exception {
-    Credentials fromSettings = new Credentials(user(), password, "settings.xml <server> '" + registry + "'");
+    Credentials fromSettings =
+        new Credentials(user(), password, "settings.xml <server> '" + registry + "'");
     CredentialResolver.Resolution resolution =
-        new CredentialResolver(Map.of(), log).resolve(ImageReference.parse(registry + "/x/y"), fromSettings);
+        new CredentialResolver(Map.of(), log)
+            .resolve(ImageReference.parse(registry + "/x/y"), fromSettings);
 
     PushResult result = push(resolution, Fixtures.freshRepository("settings"));
 
@@ -76,28 +92,37 @@ class SecureRegistryTest {
 
   @Test
   void pushesWithCredentialsFromADockerConfigFile() throws Exception {
-    String auth = Base64.getEncoder().encodeToString((user() + ":" + password).getBytes(StandardCharsets.UTF_8));
+    String auth =
+        Base64.getEncoder()
+            .encodeToString((user() + ":" + password).getBytes(StandardCharsets.UTF_8));
     Path dockerConfig = Files.createDirectories(temp.resolve("docker"));
-    Files.writeString(dockerConfig.resolve("config.json"),
+    Files.writeString(
+        dockerConfig.resolve("config.json"),
         "{\"auths\":{\"" + registry + "\":{\"auth\":\"" + auth + "\"}}}");
-    CredentialResolver resolver = new CredentialResolver(Map.of("DOCKER_CONFIG", dockerConfig.toString()), log);
-    CredentialResolver.Resolution resolution = resolver.resolve(ImageReference.parse(registry + "/x/y"), null);
+    CredentialResolver resolver =
+        new CredentialResolver(Map.of("DOCKER_CONFIG", dockerConfig.toString()), log);
+    CredentialResolver.Resolution resolution =
+        resolver.resolve(ImageReference.parse(registry + "/x/y"), null);
 
-    assertThat(resolution.credentials().source()).contains(dockerConfig.resolve("config.json").toString());
+    assertThat(resolution.credentials().source())
+        .contains(dockerConfig.resolve("config.json").toString());
     assertThat(push(resolution, Fixtures.freshRepository("dockerconfig")).platforms()).hasSize(2);
   }
 
   @Test
   void wrongCredentialsFailNamingTheSourceAndNeverThePassword() throws Exception {
     String wrong = "wrong-" + password;
-    Credentials fromSettings = new Credentials(user(), wrong, "settings.xml <server> '" + registry + "'");
+    Credentials fromSettings =
+        new Credentials(user(), wrong, "settings.xml <server> '" + registry + "'");
     CredentialResolver.Resolution resolution =
-        new CredentialResolver(Map.of(), log).resolve(ImageReference.parse(registry + "/x/y"), fromSettings);
+        new CredentialResolver(Map.of(), log)
+            .resolve(ImageReference.parse(registry + "/x/y"), fromSettings);
 
     assertThatThrownBy(() -> push(resolution, Fixtures.freshRepository("wrong")))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("HTTP 401")
-        .hasMessageContaining("rejected user '" + user() + "' from settings.xml <server> '" + registry + "'")
+        .hasMessageContaining(
+            "rejected user '" + user() + "' from settings.xml <server> '" + registry + "'")
         .hasMessageContaining("<id>" + registry + "</id>")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(wrong));
     assertThat(log.text()).doesNotContain(wrong);
@@ -105,8 +130,10 @@ class SecureRegistryTest {
 
   @Test
   void noCredentialsFailListingWhatWasTried() throws Exception {
-    CredentialResolver resolver = new CredentialResolver(Map.of("DOCKER_CONFIG", temp.toString()), BuildLog.SILENT);
-    CredentialResolver.Resolution resolution = resolver.resolve(ImageReference.parse(registry + "/x/y"), null);
+    CredentialResolver resolver =
+        new CredentialResolver(Map.of("DOCKER_CONFIG", temp.toString()), BuildLog.SILENT);
+    CredentialResolver.Resolution resolution =
+        resolver.resolve(ImageReference.parse(registry + "/x/y"), null);
 
     assertThatThrownBy(() -> push(resolution, Fixtures.freshRepository("anonymous")))
         .isInstanceOf(PackFailure.class)
@@ -120,17 +147,23 @@ class SecureRegistryTest {
     Credentials credentials = new Credentials(user(), password, "test");
     String repository = Fixtures.freshRepository("untrusted");
     ImageReference target = ImageReference.parse(registry + "/" + repository);
-    LayoutReader.Layout layout = new LayoutReader().read(Fixtures.busyboxLayout(temp.resolve("layout")));
+    LayoutReader.Layout layout =
+        new LayoutReader().read(Fixtures.busyboxLayout(temp.resolve("layout")));
 
     RegistryClient verifying = new HttpRegistryClient(registry, repository, credentials, false);
-    assertThatThrownBy(() -> new Publisher(verifying, target, Fixtures.fastRetry(3, log), log, "")
-        .push(layout, List.of("1.0")))
+    assertThatThrownBy(
+            () ->
+                new Publisher(verifying, target, Fixtures.fastRetry(3, log), log, "")
+                    .push(layout, List.of("1.0")))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("is not trusted")
         .hasMessageContaining("pack.allowInsecureRegistries");
 
     RegistryClient insecure = new HttpRegistryClient(registry, repository, credentials, true);
-    assertThat(new Publisher(insecure, target, Fixtures.fastRetry(3, log), log, "")
-        .push(layout, List.of("1.0")).platforms()).hasSize(2);
+    assertThat(
+            new Publisher(insecure, target, Fixtures.fastRetry(3, log), log, "")
+                .push(layout, List.of("1.0"))
+                .platforms())
+        .hasSize(2);
   }
 }

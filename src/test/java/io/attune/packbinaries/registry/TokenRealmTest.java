@@ -10,9 +10,17 @@ class TokenRealmTest {
 
   @Test
   void anHttpsRealmOrAnHttpRealmOnThisMachineGetsCredentials() {
-    assertThat(HttpRegistryClient.mayReceiveCredentials(URI.create("https://auth.example.com/token"), false)).isTrue();
-    assertThat(HttpRegistryClient.mayReceiveCredentials(URI.create("http://127.0.0.1:5003/token"), false)).isTrue();
-    assertThat(HttpRegistryClient.mayReceiveCredentials(URI.create("http://localhost/token"), false)).isTrue();
+    assertThat(
+            HttpRegistryClient.mayReceiveCredentials(
+                URI.create("https://auth.example.com/token"), false))
+        .isTrue();
+    assertThat(
+            HttpRegistryClient.mayReceiveCredentials(
+                URI.create("http://127.0.0.1:5003/token"), false))
+        .isTrue();
+    assertThat(
+            HttpRegistryClient.mayReceiveCredentials(URI.create("http://localhost/token"), false))
+        .isTrue();
   }
 
   @Test

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The token-auth registry (distribution's {@code auth: token}) with our TokenServer as its
- * realm: the client answers the Bearer challenge with the credentials we resolved, asks for the
- * scopes each request needs (a cross-repository mount needs pull on the source), and a refused
- * password reads like every other refusal.
+ * The token-auth registry (distribution's {@code auth: token}) with our TokenServer as its realm:
+ * the client answers the Bearer challenge with the credentials we resolved, asks for the scopes
+ * each request needs (a cross-repository mount needs pull on the source), and a refused password
+ * reads like every other refusal.
  */
 class TokenRegistryTest {
 
@@ -46,7 +46,8 @@ class TokenRegistryTest {
   }
 
   private CredentialResolver.Resolution fromSettings(String secret) {
-    Credentials credentials = new Credentials(USER, secret, "settings.xml <server> '" + registry + "'");
+    Credentials credentials =
+        new Credentials(USER, secret, "settings.xml <server> '" + registry + "'");
     return new CredentialResolver(Map.of(), log).resolve(imageIn("x/y"), credentials);
   }
 
@@ -58,10 +59,18 @@ class TokenRegistryTest {
     }
   }
 
-  private PushResult push(CredentialResolver.Resolution resolution, String repository) throws Exception {
-    LayoutReader.Layout layout = new LayoutReader().read(Fixtures.busyboxLayout(temp.resolve("layout")));
-    RegistryClient client = new HttpRegistryClient(registry, repository, resolution.credentials(), false);
-    return new Publisher(client, imageIn(repository), Fixtures.fastRetry(3, log), log, resolution.advice(registry))
+  private PushResult push(CredentialResolver.Resolution resolution, String repository)
+      throws Exception {
+    LayoutReader.Layout layout =
+        new LayoutReader().read(Fixtures.busyboxLayout(temp.resolve("layout")));
+    RegistryClient client =
+        new HttpRegistryClient(registry, repository, resolution.credentials(), false);
+    return new Publisher(
+            client,
+            imageIn(repository),
+            Fixtures.fastRetry(3, log),
+            log,
+            resolution.advice(registry))
         .push(layout, List.of("1.0"));
   }
 
@@ -72,7 +81,8 @@ class TokenRegistryTest {
     PushResult result = push(fromSettings(password), repository);
 
     assertThat(result.platforms()).containsOnlyKeys("linux/amd64", "linux/arm64/v8");
-    RegistryClient reader = new HttpRegistryClient(registry, repository, fromSettings(password).credentials(), false);
+    RegistryClient reader =
+        new HttpRegistryClient(registry, repository, fromSettings(password).credentials(), false);
     RegistryClient.Manifest tagged = reader.manifest("1.0");
     assertThat(tagged.mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
     assertThat(tagged.digest()).isEqualTo(result.indexDigest());
@@ -87,7 +97,8 @@ class TokenRegistryTest {
     assertThatThrownBy(() -> push(fromSettings(wrong), Fixtures.freshRepository("token-wrong")))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("was refused (HTTP 401)")
-        .hasMessageContaining("rejected user '" + USER + "' from settings.xml <server> '" + registry + "'")
+        .hasMessageContaining(
+            "rejected user '" + USER + "' from settings.xml <server> '" + registry + "'")
         .hasMessageContaining("<id>" + registry + "</id>")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(wrong))
         .satisfies(e -> assertThat(String.valueOf(e.getCause())).doesNotContain(wrong));
@@ -97,7 +108,8 @@ class TokenRegistryTest {
   @Test
   void anonymousGetsATokenThatGrantsNothingAndIsToldWhatWasTried() throws Exception {
     CredentialResolver.Resolution none =
-        new CredentialResolver(Map.of("DOCKER_CONFIG", temp.toString()), log).resolve(imageIn("x/y"), null);
+        new CredentialResolver(Map.of("DOCKER_CONFIG", temp.toString()), log)
+            .resolve(imageIn("x/y"), null);
 
     assertThatThrownBy(() -> push(none, Fixtures.freshRepository("token-anonymous")))
         .isInstanceOf(PackFailure.class)
@@ -113,22 +125,29 @@ class TokenRegistryTest {
     PushResult pushed = push(fromSettings(password), perArch);
     List<IndexBuilder.Source> sources = new ArrayList<>();
     for (Map.Entry<String, String> platform : pushed.platforms().entrySet()) {
-      sources.add(new IndexBuilder.Source(imageIn(perArch).withDigest(platform.getValue()),
-          Platform.parse(platform.getKey())));
+      sources.add(
+          new IndexBuilder.Source(
+              imageIn(perArch).withDigest(platform.getValue()), Platform.parse(platform.getKey())));
     }
     String indexRepository = Fixtures.freshRepository("token-index");
     Credentials credentials = fromSettings(password).credentials();
     tokenServer.requestedScopes.clear();
 
-    PushResult index = new IndexBuilder(
-            (host, repository) -> new HttpRegistryClient(host, repository, credentials, false),
-            Fixtures.fastRetry(3, log), log)
-        .build(sources, imageIn(indexRepository), List.of("1.0"), "advice", temp);
+    PushResult index =
+        new IndexBuilder(
+                (host, repository) -> new HttpRegistryClient(host, repository, credentials, false),
+                Fixtures.fastRetry(3, log),
+                log)
+            .build(sources, imageIn(indexRepository), List.of("1.0"), "advice", temp);
 
     assertThat(index.platforms()).isEqualTo(pushed.platforms());
     assertThat(tokenServer.requestedScopes)
-        .anySatisfy(scopes -> assertThat(scopes.split(" "))
-            .contains("repository:" + indexRepository + ":pull,push", "repository:" + perArch + ":pull"));
+        .anySatisfy(
+            scopes ->
+                assertThat(scopes.split(" "))
+                    .contains(
+                        "repository:" + indexRepository + ":pull,push",
+                        "repository:" + perArch + ":pull"));
     RegistryClient reader = new HttpRegistryClient(registry, indexRepository, credentials, false);
     assertThat(reader.manifest("1.0").digest()).isEqualTo(index.indexDigest());
     assertThat(log.text()).doesNotContain(password);
@@ -141,13 +160,22 @@ class TokenRegistryTest {
     String digest = pushed.platforms().get("linux/amd64");
     CredentialResolver.Resolution wrong = fromSettings("wrong-" + password);
 
-    assertThatThrownBy(() -> new IndexBuilder(
-            (host, repository) -> new HttpRegistryClient(host, repository, wrong.credentials(), false),
-            Fixtures.fastRetry(3, log), log)
-        .build(List.of(new IndexBuilder.Source(imageIn(perArch).withDigest(digest), null)),
-            imageIn(Fixtures.freshRepository("token-index")), List.of("1.0"), wrong.advice(registry), temp))
+    assertThatThrownBy(
+            () ->
+                new IndexBuilder(
+                        (host, repository) ->
+                            new HttpRegistryClient(host, repository, wrong.credentials(), false),
+                        Fixtures.fastRetry(3, log),
+                        log)
+                    .build(
+                        List.of(new IndexBuilder.Source(imageIn(perArch).withDigest(digest), null)),
+                        imageIn(Fixtures.freshRepository("token-index")),
+                        List.of("1.0"),
+                        wrong.advice(registry),
+                        temp))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("was refused (HTTP 401)")
-        .hasMessageContaining("rejected user '" + USER + "' from settings.xml <server> '" + registry + "'");
+        .hasMessageContaining(
+            "rejected user '" + USER + "' from settings.xml <server> '" + registry + "'");
   }
 }

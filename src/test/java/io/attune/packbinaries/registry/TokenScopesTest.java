@@ -24,6 +24,7 @@ class TokenScopesTest {
 
     scopes.add("repository:registry.example.com:5000/attune/init:push");
 
-    assertThat(scopes.asList()).containsExactly("repository:registry.example.com:5000/attune/init:push");
+    assertThat(scopes.asList())
+        .containsExactly("repository:registry.example.com:5000/attune/init:push");
   }
 }

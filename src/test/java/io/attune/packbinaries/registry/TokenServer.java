@@ -45,6 +45,7 @@ final class TokenServer implements AutoCloseable {
   private final String issuer;
   private final PrivateKey key;
   private final String certificate;
+
   /** Each token request's scopes, space-separated, in order: what the client asked for. */
   final List<String> requestedScopes = Collections.synchronizedList(new ArrayList<>());
 
@@ -52,19 +53,29 @@ final class TokenServer implements AutoCloseable {
     this.user = user;
     this.password = password;
     this.service = TestEnvironment.value("PACK_TEST_TOKEN_SERVICE", "pack-binaries-token-registry");
-    this.issuer = TestEnvironment.value("PACK_TEST_TOKEN_ISSUER", "pack-binaries-test-token-issuer");
-    Path keyFile = Path.of(TestEnvironment.value("PACK_TEST_TOKEN_KEY",
-        TestEnvironment.stateDirectory() + "/token-registry/token.key"));
-    Path certFile = Path.of(TestEnvironment.value("PACK_TEST_TOKEN_CERT",
-        TestEnvironment.stateDirectory() + "/token-registry/token.crt"));
-    TestEnvironment.require(Files.isReadable(keyFile) && Files.isReadable(certFile),
+    this.issuer =
+        TestEnvironment.value("PACK_TEST_TOKEN_ISSUER", "pack-binaries-test-token-issuer");
+    Path keyFile =
+        Path.of(
+            TestEnvironment.value(
+                "PACK_TEST_TOKEN_KEY",
+                TestEnvironment.stateDirectory() + "/token-registry/token.key"));
+    Path certFile =
+        Path.of(
+            TestEnvironment.value(
+                "PACK_TEST_TOKEN_CERT",
+                TestEnvironment.stateDirectory() + "/token-registry/token.crt"));
+    TestEnvironment.require(
+        Files.isReadable(keyFile) && Files.isReadable(certFile),
         "The token registry's signing key and certificate");
     this.key = privateKey(keyFile);
     try (InputStream in = Files.newInputStream(certFile)) {
-      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      X509Certificate cert =
+          (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
       this.certificate = Base64.getEncoder().encodeToString(cert.getEncoded());
     }
-    URI realm = URI.create(TestEnvironment.value("PACK_TEST_TOKEN_REALM", "http://127.0.0.1:5003/token"));
+    URI realm =
+        URI.create(TestEnvironment.value("PACK_TEST_TOKEN_REALM", "http://127.0.0.1:5003/token"));
     server = HttpServer.create(new InetSocketAddress(realm.getHost(), realm.getPort()), 0);
     server.createContext(realm.getPath(), this::handle);
     server.start();
@@ -74,8 +85,12 @@ final class TokenServer implements AutoCloseable {
   static TokenServer start(String user, String password) throws Exception {
     String registry = TestEnvironment.tokenRegistry();
     TestEnvironment.require(
-        TestEnvironment.commandSucceeds("sh", "-c",
-            "curl -sS -o /dev/null -D - http://" + registry + "/v2/ | grep -qi '^www-authenticate: Bearer'"),
+        TestEnvironment.commandSucceeds(
+            "sh",
+            "-c",
+            "curl -sS -o /dev/null -D - http://"
+                + registry
+                + "/v2/ | grep -qi '^www-authenticate: Bearer'"),
         "The token-auth registry on " + registry);
     return new TokenServer(user, password);
   }
@@ -107,8 +122,10 @@ final class TokenServer implements AutoCloseable {
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       String subject = "";
       if (authorization != null) {
-        String expected = "Basic " + Base64.getEncoder()
-            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        String expected =
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         if (!expected.equals(authorization)) {
           reply(exchange, 401, error("UNAUTHORIZED", "authentication failed"));
           return;
@@ -116,8 +133,12 @@ final class TokenServer implements AutoCloseable {
         subject = user;
       }
       String token = jwt(subject, subject.isEmpty() ? List.of() : scopes);
-      ObjectNode body = JSON.createObjectNode().put("token", token).put("access_token", token)
-          .put("expires_in", 300).put("issued_at", Instant.now().toString());
+      ObjectNode body =
+          JSON.createObjectNode()
+              .put("token", token)
+              .put("access_token", token)
+              .put("expires_in", 300)
+              .put("issued_at", Instant.now().toString());
       reply(exchange, 200, JSON.writeValueAsString(body));
     } catch (Exception e) {
       throw new IOException(e);
@@ -128,8 +149,15 @@ final class TokenServer implements AutoCloseable {
     ObjectNode header = JSON.createObjectNode().put("typ", "JWT").put("alg", "RS256");
     header.putArray("x5c").add(certificate);
     long now = Instant.now().getEpochSecond();
-    ObjectNode claims = JSON.createObjectNode().put("iss", issuer).put("sub", subject).put("aud", service)
-        .put("exp", now + 300).put("nbf", now - 10).put("iat", now).put("jti", UUID.randomUUID().toString());
+    ObjectNode claims =
+        JSON.createObjectNode()
+            .put("iss", issuer)
+            .put("sub", subject)
+            .put("aud", service)
+            .put("exp", now + 300)
+            .put("nbf", now - 10)
+            .put("iat", now)
+            .put("jti", UUID.randomUUID().toString());
     ArrayNode access = claims.putArray("access");
     for (String scope : scopes) {
       // type:name:actions, where the name may hold a port's colon only in the registry scope.
@@ -138,14 +166,18 @@ final class TokenServer implements AutoCloseable {
       if (first < 0 || last == first) {
         continue;
       }
-      ObjectNode grant = access.addObject().put("type", scope.substring(0, first))
-          .put("name", scope.substring(first + 1, last));
+      ObjectNode grant =
+          access
+              .addObject()
+              .put("type", scope.substring(0, first))
+              .put("name", scope.substring(first + 1, last));
       ArrayNode actions = grant.putArray("actions");
       for (String action : scope.substring(last + 1).split(",")) {
         actions.add(action);
       }
     }
-    String signingInput = base64Url(JSON.writeValueAsBytes(header)) + "." + base64Url(JSON.writeValueAsBytes(claims));
+    String signingInput =
+        base64Url(JSON.writeValueAsBytes(header)) + "." + base64Url(JSON.writeValueAsBytes(claims));
     Signature rs256 = Signature.getInstance("SHA256withRSA");
     rs256.initSign(key);
     rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
@@ -174,6 +206,7 @@ final class TokenServer implements AutoCloseable {
       throw new IllegalStateException(pem + " is not a PKCS#8 PEM private key");
     }
     String base64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-    return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    return KeyFactory.getInstance("RSA")
+        .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
   }
 }

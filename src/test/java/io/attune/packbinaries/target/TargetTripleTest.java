@@ -16,7 +16,8 @@ class TargetTripleTest {
     assertThat(TargetTriple.of("x86_64-unknown-linux-gnu").platform()).hasToString("linux/amd64");
     assertThat(TargetTriple.of("armv7-unknown-linux-musleabihf").platform())
         .hasToString("linux/arm/v7");
-    assertThat(TargetTriple.of("armv7-unknown-linux-musleabihf").machine().elfClass()).isEqualTo(32);
+    assertThat(TargetTriple.of("armv7-unknown-linux-musleabihf").machine().elfClass())
+        .isEqualTo(32);
     assertThat(TargetTriple.of("s390x-unknown-linux-gnu").machine().byteOrder())
         .isEqualTo(ByteOrder.BIG_ENDIAN);
   }

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real components `scripts/test-env.sh up` brings up, as the tests see them. A test that
- * needs a missing one is skipped on a developer's machine and fails under CI ({@code CI=true}),
- * where a missing tool is a broken environment, not a reason to pass.
+ * The real components `scripts/test-env.sh up` brings up, as the tests see them. A test that needs
+ * a missing one is skipped on a developer's machine and fails under CI ({@code CI=true}), where a
+ * missing tool is a broken environment, not a reason to pass.
  */
 public final class TestEnvironment {
 
