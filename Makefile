@@ -25,7 +25,7 @@ endif
 PACK_BINARIES_RUST_TARGET ?= $(HOST_ARCH)-unknown-linux-$(LIBC)
 ALL_TARGETS := x86_64-unknown-linux-$(LIBC),aarch64-unknown-linux-$(LIBC)
 # The ITs that also run under Maven 3.9.
-MAVEN39_ITS ?= help
+MAVEN39_ITS ?= help,verify-standalone-*,push-no-registry
 PACKS_MVN = $(WITH_ENV) $(MVN) -f packs/pom.xml $(BUILDER_ARGS)
 
 .PHONY: help plugin pack-binaries docker-build-pack-binaries docker-build-pack-binaries-arm64 \

@@ -2,7 +2,8 @@
 println "help IT ran on Maven ${mavenVersion}"
 def log = new File(basedir, 'build.log').text
 assert log.contains('BUILD SUCCESS')
-['pack-binaries:help'].each { goal ->
+['pack-binaries:build', 'pack-binaries:verify', 'pack-binaries:image', 'pack-binaries:push',
+ 'pack-binaries:index', 'pack-binaries:help'].each { goal ->
   assert log.contains(goal) : "help does not list ${goal}"
 }
 true
