@@ -142,7 +142,8 @@ java_truststore() {
         -srcstorepass changeit -destkeystore "$dir/truststore.p12" -deststoretype PKCS12 \
         -deststorepass changeit >/dev/null 2>&1 || die "cannot copy the JDK's CAs from $java_home"
     keytool -importcert -noprompt -alias pack-binaries-test-ca -file "$dir/ca.crt" \
-        -keystore "$dir/truststore.p12" -storetype PKCS12 -storepass changeit >/dev/null
+        -keystore "$dir/truststore.p12" -storetype PKCS12 -storepass changeit >/dev/null 2>&1 \
+        || die "cannot add the test CA to $dir/truststore.p12"
     chmod 644 "$dir/truststore.p12"
     touch "$dir/truststore.complete"
 }
