@@ -80,7 +80,7 @@ public final class InitImage {
     Descriptor index =
         layout.addBlob(
             settings.format().indexMediaType(),
-            OciIndex.ofImages(settings.format(), images, indexAnnotations()));
+            OciIndex.ofImages(settings.format(), images, indexAnnotations(), settings.baseImage()));
     layout.writeIndex(OciIndex.layoutIndex(index, null, settings.version()));
     Path archive = imageDirectory.resolve(LAYOUT_ARCHIVE);
     OciLayoutArchive.write(layout, archive, settings.creationTime());

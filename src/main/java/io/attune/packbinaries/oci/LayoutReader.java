@@ -13,16 +13,36 @@ import java.util.List;
 
 /**
  * Reads the OCI image layout the image goal writes: {@code index.json} with one descriptor of our
- * image index, which lists one manifest per platform, each naming its config and layers. Every blob
- * is checked against its digest, so a push never publishes a damaged layout.
+ * index (an OCI image index, or a Docker manifest list in the docker format), which lists one
+ * manifest per platform, each naming its config and layers. Every blob is checked against its
+ * digest, so a push never publishes a damaged layout.
  */
 public final class LayoutReader {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One platform's image: its manifest (exact bytes) and the blobs it names. */
+  /**
+   * One platform's image: its manifest (exact bytes) and the blobs it names, the config first, then
+   * the layers in order.
+   *
+   * @param baseName the base image reference the index records for it, or null
+   */
   public record Image(
-      Platform platform, Descriptor manifest, byte[] manifestBytes, List<Descriptor> blobs) {}
+      Platform platform,
+      Descriptor manifest,
+      byte[] manifestBytes,
+      List<Descriptor> blobs,
+      String baseName) {
+
+    public Descriptor config() {
+      return blobs.get(0);
+    }
+
+    /** The layers, base layers first: jib stacks ours on top of the base image's. */
+    public List<Descriptor> layers() {
+      return blobs.subList(1, blobs.size());
+    }
+  }
 
   /** The whole layout: the index (exact bytes) and its images. */
   public record Layout(Path directory, Descriptor index, byte[] indexBytes, List<Image> images) {
@@ -42,11 +62,13 @@ public final class LayoutReader {
               + " mvn package (or mvn pack-binaries:image), then push");
     }
     JsonNode top = JSON.readTree(indexJson.toFile()).path("manifests");
-    if (top.size() != 1 || !MediaTypes.OCI_INDEX.equals(top.get(0).path("mediaType").asText())) {
+    if (top.size() != 1 || !MediaTypes.INDEXES.contains(top.get(0).path("mediaType").asText())) {
       throw new PackFailure(
           indexJson
-              + " must hold exactly one descriptor of an OCI image index ("
+              + " must hold exactly one descriptor of an image index ("
               + MediaTypes.OCI_INDEX
+              + " or "
+              + MediaTypes.DOCKER_LIST
               + "), found "
               + top.size()
               + " descriptor(s); rebuild it with the image goal");
@@ -76,7 +98,8 @@ public final class LayoutReader {
       for (Descriptor blob : blobs) {
         checkBlob(directory, blob);
       }
-      images.add(new Image(p, manifest, manifestBytes, List.copyOf(blobs)));
+      String baseName = entry.path("annotations").path(OciIndex.BASE_NAME).asText(null);
+      images.add(new Image(p, manifest, manifestBytes, List.copyOf(blobs), baseName));
     }
     if (images.isEmpty()) {
       throw new PackFailure(

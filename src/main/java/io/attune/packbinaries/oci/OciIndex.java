@@ -22,6 +22,12 @@ public final class OciIndex {
 
   public static final String REF_NAME = "org.opencontainers.image.ref.name";
 
+  /** The base image reference each platform's image was built from (OCI's standard annotation). */
+  public static final String BASE_NAME = "org.opencontainers.image.base.name";
+
+  /** The base's manifest digest for that platform; jib does not expose it, so we never write it. */
+  public static final String BASE_DIGEST = "org.opencontainers.image.base.digest";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private OciIndex() {}
@@ -34,23 +40,40 @@ public final class OciIndex {
     }
   }
 
-  /**
-   * The index of every platform's image, sorted by platform, each entry annotated with its target.
-   * Docker manifest lists carry no annotations, so they are left out in that format.
-   */
+  /** {@link #ofImages(ManifestFormat, List, Map, String)} without a base name. */
   public static byte[] ofImages(
       ManifestFormat format, List<PlatformManifest> images, Map<String, String> annotations) {
+    return ofImages(format, images, annotations, null);
+  }
+
+  /**
+   * The index of every platform's image, sorted by platform, each entry annotated with its target
+   * and, when given, the base image reference it was built from (push mounts the base's layers from
+   * there). Docker manifest lists carry no annotations, so they are left out in that format.
+   */
+  public static byte[] ofImages(
+      ManifestFormat format,
+      List<PlatformManifest> images,
+      Map<String, String> annotations,
+      String baseName) {
     List<Entry> entries =
         images.stream()
             .sorted(Comparator.comparing((PlatformManifest m) -> m.platform().toString()))
             .map(
                 image ->
                     new Entry(
-                        image.manifest(),
-                        image.platform(),
-                        Map.of(TARGET_ANNOTATION, image.target().name())))
+                        image.manifest(), image.platform(), entryAnnotations(image, baseName)))
             .toList();
     return index(format, entries, annotations);
+  }
+
+  private static Map<String, String> entryAnnotations(PlatformManifest image, String baseName) {
+    Map<String, String> annotations = new TreeMap<>();
+    annotations.put(TARGET_ANNOTATION, image.target().name());
+    if (baseName != null && !baseName.isBlank()) {
+      annotations.put(BASE_NAME, baseName.trim());
+    }
+    return annotations;
   }
 
   /**

@@ -20,9 +20,10 @@ import java.util.Map;
 
 /**
  * The index goal: one OCI image index over single-platform images that other jobs already pushed
- * (one native CI runner per architecture). Each image's platform is read from its config and must
- * match the one claimed; its blobs and manifest are copied into the target repository when they
- * live elsewhere; then the index by digest, then the tags.
+ * (one native CI runner per architecture). First every image is checked: it exists and its
+ * platform, read from its config, matches the one claimed. Only then are its blobs and manifest
+ * copied into the target repository when they live elsewhere; then the index by digest, then the
+ * tags.
  */
 public final class IndexBuilder {
 
@@ -73,92 +74,138 @@ public final class IndexBuilder {
           "pack.index.images is empty; list the per-architecture images, e.g."
               + " -Dpack.index.images=REGISTRY/attune/pack-binaries-init@sha256:…=linux/arm64,…");
     }
-    RegistryClient destination = clients.forRepository(target.registry(), target.repository());
+    // Every source is checked before anything is copied: a wrong claim on the last image must not
+    // leave the earlier ones' manifests in the target repository.
+    List<CheckedImage> checked = new ArrayList<>();
     Map<String, String> platforms = new LinkedHashMap<>();
-    List<OciIndex.Entry> entries = new ArrayList<>();
     for (Source source : sources) {
-      ImageReference image = source.reference();
-      if (!image.registry().equals(target.registry())) {
+      CheckedImage image = check(source, target, refusalAdvice);
+      if (platforms.containsKey(image.platform().toString())) {
         throw new PackFailure(
-            image
-                + " is on another registry than "
-                + target.repositoryName()
-                + "; the index goal copies within one registry");
+            "Two images for " + image.platform() + " in pack.index.images; keep one per platform");
       }
-      RegistryClient from = clients.forRepository(image.registry(), image.repository());
-      RegistryClient.Manifest manifest = readManifest(from, image, refusalAdvice);
-      if (!MediaTypes.IMAGES.contains(manifest.mediaType())) {
-        throw new PackFailure(
-            image
-                + " is a "
-                + manifest.mediaType()
-                + ", not a single-platform image; name one"
-                + " platform's image (REPOSITORY@sha256:…)");
-      }
-      JsonNode parsed = JSON.readTree(manifest.content());
-      String configDigest = parsed.path("config").path("digest").asText();
-      JsonNode config =
-          JSON.readTree(
-              step(
-                  "Reading the config of " + image,
-                  image.registry(),
-                  refusalAdvice,
-                  () -> from.blob(configDigest)));
-      Platform actual =
-          new Platform(
-              config.path("os").asText(),
-              config.path("architecture").asText(),
-              config.path("variant").asText(null));
-      if (source.claimed() != null && !sameAs(source.claimed(), actual)) {
-        throw new PackFailure(
-            image
-                + " is claimed to be "
-                + source.claimed()
-                + " but its config says "
-                + actual
-                + "; fix pack.index.images");
-      }
-      if (platforms.containsKey(actual.toString())) {
-        throw new PackFailure(
-            "Two images for " + actual + " in pack.index.images; keep one per platform");
-      }
-      if (!image.repository().equals(target.repository())) {
-        List<JsonNode> blobs = new ArrayList<>();
-        blobs.add(parsed.path("config"));
-        parsed.path("layers").forEach(blobs::add);
-        for (JsonNode blob : blobs) {
-          copyBlob(from, destination, blob.path("digest").asText(), image, temp, refusalAdvice);
-        }
-      }
-      String digest = manifest.digest();
-      if (!step(
-          "Checking manifest " + digest,
-          target.registry(),
-          refusalAdvice,
-          () -> destination.hasManifest(digest))) {
-        step(
-            "Pushing manifest of " + actual + " to " + target.repositoryName(),
-            target.registry(),
-            refusalAdvice,
-            () -> {
-              destination.putManifest(digest, manifest.mediaType(), manifest.content());
-              return null;
-            });
-      }
-      platforms.put(actual.toString(), digest);
+      platforms.put(image.platform().toString(), image.manifest().digest());
+      checked.add(image);
+    }
+    RegistryClient destination = clients.forRepository(target.registry(), target.repository());
+    List<OciIndex.Entry> entries = new ArrayList<>();
+    for (CheckedImage image : checked) {
+      copy(image, destination, target, refusalAdvice, temp);
+      RegistryClient.Manifest manifest = image.manifest();
       entries.add(
           new OciIndex.Entry(
-              new Descriptor(manifest.mediaType(), digest, manifest.content().length),
-              actual,
+              new Descriptor(manifest.mediaType(), manifest.digest(), manifest.content().length),
+              image.platform(),
               Map.of()));
-      log.info("Index entry " + actual + ": " + image.repositoryName() + "@" + digest);
+      log.info(
+          "Index entry "
+              + image.platform()
+              + ": "
+              + image.reference().repositoryName()
+              + "@"
+              + manifest.digest());
     }
     byte[] indexBytes = OciIndex.index(ManifestFormat.OCI, entries, Map.of());
     String indexDigest = "sha256:" + Sha256.of(indexBytes);
     new Publisher(destination, target, retry, log, refusalAdvice)
-        .publishIndex(indexBytes, indexDigest, tags);
+        .publishIndex(MediaTypes.OCI_INDEX, indexBytes, indexDigest, tags);
     return new PushResult(
-        target.repositoryName(), List.copyOf(tags), indexDigest, platforms, 0, 0, 0, 0);
+        target.repositoryName(), List.copyOf(tags), indexDigest, platforms, 0, 0, 0, 0, 0);
+  }
+
+  /** A source image that exists, is a single-platform image and is of the platform claimed. */
+  private record CheckedImage(
+      ImageReference reference,
+      RegistryClient client,
+      RegistryClient.Manifest manifest,
+      JsonNode parsed,
+      Platform platform) {}
+
+  /** Reads the source's manifest and config; changes nothing in any registry. */
+  private CheckedImage check(Source source, ImageReference target, String refusalAdvice)
+      throws PackFailure, IOException, InterruptedException {
+    ImageReference image = source.reference();
+    if (!image.registry().equals(target.registry())) {
+      throw new PackFailure(
+          image
+              + " is on another registry than "
+              + target.repositoryName()
+              + "; the index goal copies within one registry");
+    }
+    RegistryClient from = clients.forRepository(image.registry(), image.repository());
+    RegistryClient.Manifest manifest = readManifest(from, image, refusalAdvice);
+    if (!MediaTypes.IMAGES.contains(manifest.mediaType())) {
+      throw new PackFailure(
+          image
+              + " is a "
+              + manifest.mediaType()
+              + ", not a single-platform image; name one"
+              + " platform's image (REPOSITORY@sha256:…)");
+    }
+    JsonNode parsed = JSON.readTree(manifest.content());
+    String configDigest = parsed.path("config").path("digest").asText();
+    JsonNode config =
+        JSON.readTree(
+            step(
+                "Reading the config of " + image,
+                image.registry(),
+                refusalAdvice,
+                () -> from.blob(configDigest)));
+    Platform actual =
+        new Platform(
+            config.path("os").asText(),
+            config.path("architecture").asText(),
+            config.path("variant").asText(null));
+    if (source.claimed() != null && !sameAs(source.claimed(), actual)) {
+      throw new PackFailure(
+          image
+              + " is claimed to be "
+              + source.claimed()
+              + " but its config says "
+              + actual
+              + "; fix pack.index.images");
+    }
+    return new CheckedImage(image, from, manifest, parsed, actual);
+  }
+
+  /** The image's blobs (when in another repository), then its manifest, into the target. */
+  private void copy(
+      CheckedImage image,
+      RegistryClient destination,
+      ImageReference target,
+      String refusalAdvice,
+      Path temp)
+      throws PackFailure, IOException, InterruptedException {
+    if (!image.reference().repository().equals(target.repository())) {
+      List<JsonNode> blobs = new ArrayList<>();
+      blobs.add(image.parsed().path("config"));
+      image.parsed().path("layers").forEach(blobs::add);
+      for (JsonNode blob : blobs) {
+        copyBlob(
+            image.client(),
+            destination,
+            blob.path("digest").asText(),
+            image.reference(),
+            temp,
+            refusalAdvice);
+      }
+    }
+    RegistryClient.Manifest manifest = image.manifest();
+    String digest = manifest.digest();
+    if (!step(
+        "Checking manifest " + digest,
+        target.registry(),
+        refusalAdvice,
+        () -> destination.hasManifest(digest))) {
+      step(
+          "Pushing manifest of " + image.platform() + " to " + target.repositoryName(),
+          target.registry(),
+          refusalAdvice,
+          () -> {
+            destination.putManifest(digest, manifest.mediaType(), manifest.content());
+            return null;
+          });
+    }
   }
 
   /** A variant the image does not state (arm64's v8) is not a mismatch. */

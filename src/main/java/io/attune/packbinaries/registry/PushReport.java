@@ -30,6 +30,7 @@ public final class PushReport {
     }
     root.put("uploadedBlobs", result.uploadedBlobs());
     root.put("uploadedBytes", result.uploadedBytes());
+    root.put("mountedBlobs", result.mountedBlobs());
     root.put("skippedBlobs", result.skippedBlobs());
     root.put("skippedManifests", result.skippedManifests());
     AtomicFiles.write(file, JSON.writeValueAsBytes(root));

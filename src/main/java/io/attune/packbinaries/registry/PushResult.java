@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * What a push left in the registry, and what it cost: the bytes uploaded show whether a rerun
- * re-sent anything.
+ * re-sent anything; blobs mounted from the base's repository cost no upload.
  *
  * @param platforms platform ({@code linux/arm64}) to its manifest digest, in index order
  */
@@ -16,6 +16,7 @@ public record PushResult(
     Map<String, String> platforms,
     int uploadedBlobs,
     long uploadedBytes,
+    int mountedBlobs,
     int skippedBlobs,
     int skippedManifests) {
 

@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.oci.OciLayout;
 import io.attune.packbinaries.process.ProcessRunner;
+import io.attune.packbinaries.registry.ImagePush;
+import io.attune.packbinaries.registry.PushResult;
 import io.attune.packbinaries.target.TargetTriple;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,6 +157,94 @@ class InitImageTest {
           .isEqualTo("application/vnd.docker.container.image.v1+json");
     }
     // The builder has already checked each manifest's digest against the one jib computed.
+
+    // The push goal publishes it as a Docker manifest list, with both platforms.
+    TestEnvironment.requireTool("skopeo");
+    String repository = TestEnvironment.registry() + "/test/init-docker-" + UUID.randomUUID();
+    PushResult pushed = push(result, repository);
+    JsonNode remote =
+        JSON.readTree(
+            run(
+                "skopeo",
+                "inspect",
+                "--raw",
+                "--tls-verify=false",
+                "docker://" + repository + ":" + VERSION));
+    assertThat(remote.path("mediaType").asText())
+        .isEqualTo("application/vnd.docker.distribution.manifest.list.v2+json");
+    List<String> platforms = new ArrayList<>();
+    remote
+        .path("manifests")
+        .forEach(
+            m ->
+                platforms.add(
+                    m.path("platform").path("os").asText()
+                        + "/"
+                        + m.path("platform").path("architecture").asText()));
+    assertThat(platforms).containsExactly("linux/amd64", "linux/arm64");
+    assertThat(pushed.indexDigest()).isEqualTo(result.index().digest());
+  }
+
+  @Test
+  void aPushMountsTheBaseLayersFromTheBaseRepositoryInTheSameRegistry() throws Exception {
+    TestEnvironment.requireTool("skopeo");
+    InitImageResult result = build(temp.resolve("project"), ManifestFormat.OCI);
+    JsonNode index =
+        JSON.readTree(OciLayout.open(result.layout()).blob(result.index().digest()).toFile());
+    for (JsonNode entry : index.path("manifests")) {
+      assertThat(entry.path("annotations").path(OciIndex.BASE_NAME).asText())
+          .isEqualTo(TestEnvironment.baseImage());
+    }
+    // What a push without mounts uploads: every distinct blob (the script layer is shared).
+    long layoutBytes =
+        result.images().stream()
+            .flatMap(i -> Stream.concat(Stream.of(i.config()), i.layers().stream()))
+            .distinct()
+            .mapToLong(Descriptor::size)
+            .sum();
+    String repository = TestEnvironment.registry() + "/test/init-mount-" + UUID.randomUUID();
+
+    PushResult pushed = push(result, repository);
+
+    System.out.printf(
+        "first push of the image goal's layout: %d bytes in %d blobs uploaded, %d blobs mounted"
+            + " (without mounts: %d bytes)%n",
+        pushed.uploadedBytes(), pushed.uploadedBlobs(), pushed.mountedBlobs(), layoutBytes);
+    // busybox has one layer per platform, mounted; the configs, the binaries' layers and the
+    // script's layer (the same on both platforms, so sent once) are uploaded.
+    assertThat(pushed.mountedBlobs()).isEqualTo(2);
+    assertThat(pushed.uploadedBlobs()).isEqualTo(5);
+    assertThat(pushed.skippedBlobs()).isEqualTo(1);
+    assertThat(pushed.uploadedBytes()).isLessThan(layoutBytes);
+    assertThat(logLines).anyMatch(line -> line.startsWith("Mounted 2 blobs from library/busybox"));
+    JsonNode report = JSON.readTree(temp.resolve("image.json").toFile());
+    assertThat(report.path("mountedBlobs").asInt()).isEqualTo(2);
+    // The whole image is in the new repository: skopeo copies the arm64 one out.
+    run(
+        "skopeo",
+        "copy",
+        "--src-tls-verify=false",
+        "--override-arch",
+        "arm64",
+        "docker://" + repository + ":" + VERSION,
+        "oci:" + temp.resolve("copied") + ":x");
+  }
+
+  /** What the push goal does with the layout, to a repository of the test registry. */
+  private PushResult push(InitImageResult result, String repository) throws Exception {
+    return new ImagePush(collectingLog())
+        .run(
+            new ImagePush.Request(
+                result.layout(),
+                repository,
+                List.of(VERSION),
+                false,
+                3,
+                null,
+                null,
+                false,
+                temp.resolve("image.json"),
+                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString())));
   }
 
   @Test
@@ -228,21 +320,7 @@ class InitImageTest {
             false,
             false,
             null);
-    BuildLog log =
-        new BuildLog() {
-          @Override
-          public void info(String message) {
-            logLines.add(message);
-          }
-
-          @Override
-          public void warn(String message) {
-            logLines.add("WARN " + message);
-          }
-
-          @Override
-          public void debug(String message) {}
-        };
+    BuildLog log = collectingLog();
     long start = System.nanoTime();
     InitImageResult result =
         new InitImage(settings, log)
@@ -250,6 +328,24 @@ class InitImageTest {
     System.out.printf(
         "image goal core for 2 platforms: %.2f s%n", (System.nanoTime() - start) / 1e9);
     return result;
+  }
+
+  /** Keeps info and warning lines, as the user reads them. */
+  private BuildLog collectingLog() {
+    return new BuildLog() {
+      @Override
+      public void info(String message) {
+        logLines.add(message);
+      }
+
+      @Override
+      public void warn(String message) {
+        logLines.add("WARN " + message);
+      }
+
+      @Override
+      public void debug(String message) {}
+    };
   }
 
   private static String run(String... command) throws Exception {

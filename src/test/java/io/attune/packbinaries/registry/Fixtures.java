@@ -2,10 +2,17 @@ package io.attune.packbinaries.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.oci.Descriptor;
+import io.attune.packbinaries.oci.OciIndex;
+import io.attune.packbinaries.oci.OciLayout;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +38,28 @@ final class Fixtures {
         "docker://" + TestEnvironment.baseImage(),
         "oci:" + directory + ":1.0");
     return directory;
+  }
+
+  /**
+   * Records {@code baseName} as every image's base in the layout's index, as the image goal does:
+   * the busybox images are then "built from" the base they were copied from, so every layer of
+   * theirs is a base layer a push can mount.
+   */
+  static Path withBase(Path layout, String baseName) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode layoutIndex = (ObjectNode) json.readTree(layout.resolve("index.json").toFile());
+    ObjectNode top = (ObjectNode) layoutIndex.path("manifests").path(0);
+    Path indexBlob = OciLayout.blobPath(layout, top.path("digest").asText());
+    ObjectNode index = (ObjectNode) json.readTree(indexBlob.toFile());
+    for (JsonNode entry : index.path("manifests")) {
+      ((ObjectNode) entry).putObject("annotations").put(OciIndex.BASE_NAME, baseName);
+    }
+    Descriptor written =
+        OciLayout.open(layout)
+            .addBlob(top.path("mediaType").asText(), json.writeValueAsBytes(index));
+    top.put("digest", written.digest()).put("size", written.size());
+    Files.write(layout.resolve("index.json"), json.writeValueAsBytes(layoutIndex));
+    return layout;
   }
 
   /** A repository nobody has pushed to yet, so a first push must upload everything. */

@@ -102,4 +102,41 @@ class IndexBuilderTest {
                 "docker://" + target.repositoryName() + ":2.0"))
         .isNotZero();
   }
+
+  @Test
+  void aWrongClaimOnALaterImageLeavesNothingOfTheEarlierOnesInTheTarget() throws Exception {
+    ImageReference target =
+        ImageReference.parse(
+            TestEnvironment.registry() + "/" + Fixtures.freshRepository("wronglater"));
+
+    assertThatThrownBy(() -> build(target, amd64 + "=linux/amd64", arm64 + "=linux/amd64"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("is claimed to be linux/amd64 but its config says linux/arm64");
+
+    // The correctly claimed amd64 image was checked, not copied: neither its manifest nor any of
+    // its blobs is in the target repository, and no tag.
+    RegistryClient destination =
+        new HttpRegistryClient(target.registry(), target.repository(), null, false);
+    String amd64Digest = amd64.split("@")[1];
+    assertThat(destination.hasManifest(amd64Digest)).isFalse();
+    JsonNode manifest =
+        new ObjectMapper()
+            .readTree(
+                new HttpRegistryClient(
+                        target.registry(), base.substring(base.indexOf('/') + 1), null, false)
+                    .manifest(amd64Digest)
+                    .content());
+    assertThat(destination.hasBlob(manifest.path("config").path("digest").asText())).isFalse();
+    for (JsonNode layer : manifest.path("layers")) {
+      assertThat(destination.hasBlob(layer.path("digest").asText())).isFalse();
+    }
+    assertThat(
+            Fixtures.exitCode(
+                "skopeo",
+                "inspect",
+                "--raw",
+                "--tls-verify=false",
+                "docker://" + target.repositoryName() + ":2.0"))
+        .isNotZero();
+  }
 }

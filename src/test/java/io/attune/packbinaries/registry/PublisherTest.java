@@ -102,6 +102,62 @@ class PublisherTest {
   }
 
   @Test
+  void mountsTheBaseLayersFromTheBaseRepositoryAndUploadsOnlyTheRest() throws Exception {
+    String registry = TestEnvironment.registry();
+    String baseRepository = TestEnvironment.baseImage().replaceAll("^[^/]+/|:[^:/]+$", "");
+    layout =
+        new LayoutReader()
+            .read(Fixtures.withBase(temp.resolve("layout"), TestEnvironment.baseImage()));
+    String repository = Fixtures.freshRepository("mount");
+
+    PushResult result = push(registry, repository, Fixtures.fastRetry(3, log), "1.0");
+
+    long layerBytes =
+        layout.images().stream()
+            .flatMap(i -> i.layers().stream())
+            .mapToLong(Descriptor::size)
+            .sum();
+    long configBytes = layout.images().stream().mapToLong(i -> i.config().size()).sum();
+    System.out.printf(
+        "push with base mount: uploaded %d bytes (%d blobs), mounted %d blobs (%d bytes)%n",
+        result.uploadedBytes(), result.uploadedBlobs(), result.mountedBlobs(), layerBytes);
+    assertThat(result.mountedBlobs())
+        .isEqualTo(layout.images().stream().mapToInt(i -> i.layers().size()).sum());
+    assertThat(result.uploadedBlobs()).isEqualTo(2); // the two configs
+    assertThat(result.uploadedBytes()).isEqualTo(configBytes);
+    assertThat(log.text())
+        .contains("Mounted " + result.mountedBlobs() + " blobs from " + baseRepository);
+    // The mounted layers are really there: skopeo copies the arm64 image out of the new repository.
+    Fixtures.run(
+        "skopeo",
+        "copy",
+        "--src-tls-verify=false",
+        "--override-arch",
+        "arm64",
+        "docker://" + registry + "/" + repository + ":1.0",
+        "oci:" + temp.resolve("copied") + ":x");
+  }
+
+  @Test
+  void aBaseOnAnotherRegistryIsNotMountedFrom() throws Exception {
+    layout =
+        new LayoutReader()
+            .read(
+                Fixtures.withBase(temp.resolve("layout"), "registry.example/library/busybox:1.36"));
+
+    PushResult result =
+        push(
+            TestEnvironment.registry(),
+            Fixtures.freshRepository("nomount"),
+            Fixtures.fastRetry(3, log),
+            "1.0");
+
+    assertThat(result.mountedBlobs()).isZero();
+    assertThat(result.uploadedBlobs()).isEqualTo(4);
+    assertThat(log.text()).doesNotContain("Mounting");
+  }
+
+  @Test
   void completesThroughDroppedConnections503And429() throws Exception {
     String repository = Fixtures.freshRepository("flaky");
     // Every third request fails, in turn with a 503, a dropped connection and a 429; an upload

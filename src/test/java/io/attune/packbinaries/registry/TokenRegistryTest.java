@@ -153,6 +153,42 @@ class TokenRegistryTest {
     assertThat(log.text()).doesNotContain(password);
   }
 
+  /** A push mounts its base's layers from the base repository: the token must cover both. */
+  @Test
+  void mountsTheBaseLayersWithATokenThatCoversTheBaseRepository() throws Exception {
+    String baseRepository = Fixtures.freshRepository("token-base");
+    push(fromSettings(password), baseRepository);
+    LayoutReader.Layout layout =
+        new LayoutReader()
+            .read(
+                Fixtures.withBase(
+                    Fixtures.busyboxLayout(temp.resolve("derived")),
+                    imageIn(baseRepository).withTag("1.0").toString()));
+    String repository = Fixtures.freshRepository("token-derived");
+    Credentials credentials = fromSettings(password).credentials();
+    tokenServer.requestedScopes.clear();
+
+    PushResult result =
+        new Publisher(
+                new HttpRegistryClient(registry, repository, credentials, false),
+                imageIn(repository),
+                Fixtures.fastRetry(3, log),
+                log,
+                "advice")
+            .push(layout, List.of("1.0"));
+
+    assertThat(result.mountedBlobs()).isEqualTo(2);
+    assertThat(result.uploadedBlobs()).isEqualTo(2); // the configs
+    assertThat(tokenServer.requestedScopes)
+        .anySatisfy(
+            scopes ->
+                assertThat(scopes.split(" "))
+                    .contains(
+                        "repository:" + repository + ":pull,push",
+                        "repository:" + baseRepository + ":pull"));
+    assertThat(log.text()).doesNotContain(password);
+  }
+
   @Test
   void theIndexGoalGivesTheSameCredentialsAdviceOnARefusal() throws Exception {
     String perArch = Fixtures.freshRepository("token-perarch");
