@@ -9,7 +9,9 @@ import io.attune.packbinaries.oci.PlatformManifest;
 import io.attune.packbinaries.target.Platform;
 import io.attune.packbinaries.target.TargetTriple;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -41,10 +43,35 @@ public final class InitImage {
     this.log = log;
   }
 
+  /**
+   * Builds every platform's image into a staging directory beside {@code imageDirectory} and only
+   * then swaps it in: a failed build leaves the previous images as they were.
+   */
   public InitImageResult build(List<ImageBinary> binaries, Path imageDirectory)
       throws PackFailure, IOException, InterruptedException {
     Map<TargetTriple, List<ImageBinary>> byTarget = byTarget(binaries);
-    OciLayout.deleteRecursively(imageDirectory);
+    String name = imageDirectory.getFileName().toString();
+    Path staging = imageDirectory.resolveSibling("." + name + ".partial");
+    Path previous = imageDirectory.resolveSibling("." + name + ".previous");
+    OciLayout.deleteRecursively(staging);
+    try {
+      InitImageResult staged = buildInto(byTarget, staging, imageDirectory);
+      OciLayout.deleteRecursively(previous);
+      if (Files.exists(imageDirectory)) {
+        Files.move(imageDirectory, previous, StandardCopyOption.ATOMIC_MOVE);
+      }
+      Files.move(staging, imageDirectory, StandardCopyOption.ATOMIC_MOVE);
+      OciLayout.deleteRecursively(previous);
+      return staged.relocated(staging, imageDirectory);
+    } finally {
+      OciLayout.deleteRecursively(staging);
+    }
+  }
+
+  /** Builds into {@code imageDirectory}; messages name the files where they will end up. */
+  private InitImageResult buildInto(
+      Map<TargetTriple, List<ImageBinary>> byTarget, Path imageDirectory, Path finalDirectory)
+      throws PackFailure, IOException, InterruptedException {
     Path work = imageDirectory.resolve(".work");
     OciLayout layout = OciLayout.createEmpty(imageDirectory.resolve(LAYOUT_DIRECTORY));
     PlatformImageBuilder builder = new PlatformImageBuilder(settings, log);
@@ -72,7 +99,12 @@ public final class InitImage {
           tarball,
           settings.creationTime());
       log.info(
-          "  " + target.platform() + " manifest " + image.manifest().digest() + " → " + tarball);
+          "  "
+              + target.platform()
+              + " manifest "
+              + image.manifest().digest()
+              + " → "
+              + finalDirectory.resolve(tarball.getFileName()));
       images.add(image);
       tarballs.put(target.platform(), tarball);
     }
@@ -91,7 +123,7 @@ public final class InitImage {
             + " ("
             + images.size()
             + " platforms) → "
-            + archive
+            + finalDirectory.resolve(LAYOUT_ARCHIVE)
             + " (ref "
             + settings.version()
             + ")");

@@ -4,6 +4,7 @@ import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.PlatformManifest;
 import io.attune.packbinaries.target.Platform;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,4 +22,17 @@ public record InitImageResult(
     List<PlatformManifest> images,
     Map<Platform, Path> platformTarballs,
     Path layout,
-    Path layoutArchive) {}
+    Path layoutArchive) {
+
+  /** The same result with every path under {@code from} moved under {@code to}. */
+  InitImageResult relocated(Path from, Path to) {
+    Map<Platform, Path> tarballs = new LinkedHashMap<>();
+    platformTarballs.forEach((platform, path) -> tarballs.put(platform, move(path, from, to)));
+    return new InitImageResult(
+        index, images, tarballs, move(layout, from, to), move(layoutArchive, from, to));
+  }
+
+  private static Path move(Path path, Path from, Path to) {
+    return to.resolve(from.relativize(path));
+  }
+}

@@ -1,6 +1,7 @@
 package io.attune.packbinaries.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import io.attune.packbinaries.registry.ImagePush;
 import io.attune.packbinaries.registry.PushResult;
 import io.attune.packbinaries.target.TargetTriple;
 import io.attune.packbinaries.testing.TestEnvironment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,6 +65,23 @@ class InitImageTest {
     assertThat(first.images().get(0).layers().get(first.images().get(0).layers().size() - 1))
         .isNotEqualTo(
             first.images().get(1).layers().get(first.images().get(1).layers().size() - 1));
+  }
+
+  @Test
+  void aFailedBuildLeavesThePreviousImagesAsTheyWere() throws Exception {
+    InitImageResult good = build(temp.resolve("project"), ManifestFormat.OCI);
+    byte[] index = Files.readAllBytes(good.layout().resolve("index.json"));
+    byte[] archive = Files.readAllBytes(good.layoutArchive());
+
+    String missingBase = TestEnvironment.registry() + "/library/no-such-base:0";
+    assertThatThrownBy(() -> build(temp.resolve("project"), ManifestFormat.OCI, missingBase))
+        .hasMessageContaining("no-such-base");
+
+    assertThat(good.layout().resolve("index.json")).hasBinaryContent(index);
+    assertThat(good.layoutArchive()).hasBinaryContent(archive);
+    try (Stream<Path> leftovers = Files.list(good.layout().getParent().getParent())) {
+      assertThat(leftovers.map(p -> p.getFileName().toString())).doesNotContain(".image.partial");
+    }
   }
 
   @Test
@@ -302,6 +321,10 @@ class InitImageTest {
   }
 
   private InitImageResult build(Path project, ManifestFormat format) throws Exception {
+    return build(project, format, TestEnvironment.baseImage());
+  }
+
+  private InitImageResult build(Path project, ManifestFormat format, String base) throws Exception {
     ArtifactLayout layout = new ArtifactLayout(project.resolve("target/pack-binaries"));
     Map<TargetTriple, String> verdicts = new LinkedHashMap<>();
     verdicts.put(TestBinaries.ARM64, "pass");
@@ -309,7 +332,7 @@ class InitImageTest {
     TestBinaries.stage(layout, verdicts);
     InitImageSettings settings =
         new InitImageSettings(
-            TestEnvironment.baseImage(),
+            base,
             "core",
             VERSION,
             "abc123",

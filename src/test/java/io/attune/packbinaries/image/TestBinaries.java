@@ -14,6 +14,7 @@ import io.attune.packbinaries.testing.TestEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ final class TestBinaries {
       TargetTriple target = entry.getKey();
       Path destination = layout.binary(target, NAME);
       Files.createDirectories(destination.getParent());
-      Files.copy(compiled(target), destination);
+      Files.copy(compiled(target), destination, StandardCopyOption.REPLACE_EXISTING);
       String sha256 = Sha256.of(destination);
       built.add(
           new BuiltBinary(
