@@ -56,7 +56,8 @@ public final class BinaryBuilder {
     checkManifest(request.manifest());
     long started = System.nanoTime();
     List<BuiltBinary> built = new ArrayList<>();
-    try (BuildLock lock = BuildLock.acquire(request.lockFile(), log)) {
+    try (BuildLock lock = BuildLock.acquire(request.lockFile(), log);
+        Toolchain builds = toolchain) {
       String toolchainIdentity = toolchain.identity();
       String sources = Fingerprint.sources(request.workspace(), excludedFromSources());
       for (TargetTriple target : request.targets()) {

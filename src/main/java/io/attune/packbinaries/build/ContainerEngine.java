@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The container engine's command line ({@code docker} or {@code podman}), so DOCKER_HOST, contexts
@@ -192,16 +191,6 @@ public final class ContainerEngine {
       throw new IOException(
           "Cannot hand the cache volume " + volume + " to " + owner + ":\n" + result.tailText());
     }
-  }
-
-  /** Runs {@code arguments} after the program name, streaming its output. */
-  public ProcessRunner.Result run(
-      List<String> arguments, java.util.Map<String, String> environment, Consumer<String> output)
-      throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(program);
-    command.addAll(arguments);
-    return new ProcessRunner(output).withEnvironment(environment).run(command);
   }
 
   /** Removes a container by name, for when a build is interrupted. */

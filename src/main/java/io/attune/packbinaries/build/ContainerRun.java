@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The arguments of one {@code docker run} of the builder: the workspace bind-mounted at its own
+ * The arguments of the {@code docker run} of the builder: the workspace bind-mounted at its own
  * path (so cargo's messages name the user's files), cargo's caches in a named volume, the user's
  * uid:gid (so every file it writes belongs to the user), no extra privileges, and no network when
  * offline. Environment values are passed by name only, from the engine client's own environment, so
@@ -78,9 +78,12 @@ public final class ContainerRun {
     return podman && user != null && !user.isRoot() ? List.of("--userns=keep-id") : List.of();
   }
 
-  /** The arguments after {@code docker}, running {@code script} with /bin/sh. */
-  public List<String> arguments(String script) {
-    List<String> args = new ArrayList<>(List.of("run", "--rm"));
+  /**
+   * The arguments after {@code docker}: a /bin/sh reading its commands from standard input (see
+   * {@link BuilderSession}).
+   */
+  public List<String> arguments() {
+    List<String> args = new ArrayList<>(List.of("run", "--rm", "-i"));
     if (name != null) {
       args.addAll(List.of("--name", name));
     }
@@ -111,7 +114,7 @@ public final class ContainerRun {
     if (workingDirectory != null) {
       args.addAll(List.of("-w", workingDirectory.toString()));
     }
-    args.addAll(List.of("--entrypoint", "/bin/sh", image, "-c", script));
+    args.addAll(List.of("--entrypoint", "/bin/sh", image));
     return args;
   }
 }

@@ -6,12 +6,16 @@ import io.attune.packbinaries.process.ProcessRunner;
 import io.attune.packbinaries.target.TargetTriple;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Runs cargo in the builder image, one container per target, through the engine's CLI. */
+/**
+ * Runs cargo in the builder image through the engine's CLI: one container for the whole goal (cargo
+ * metadata, then each target's cargo and strip), started at the first step.
+ */
 public final class ContainerToolchain implements Toolchain {
 
   /** Cargo's registry and git caches live here, so the second build downloads nothing. */
@@ -25,6 +29,9 @@ public final class ContainerToolchain implements Toolchain {
   private final CommandTemplate template;
   private final BuildLog log;
   private final HostUser user;
+  private BuilderSession session;
+  private String sessionName;
+  private boolean containerEnded;
 
   public ContainerToolchain(
       BuildRequest request, ContainerEngine engine, CommandTemplate template, BuildLog log) {
@@ -66,7 +73,6 @@ public final class ContainerToolchain implements Toolchain {
     String script =
         String.join(
             "\n",
-            "set -e",
             "umask 022",
             CommandTemplate.shellLine(cargo),
             StripStep.shellSnippet(
@@ -87,7 +93,7 @@ public final class ContainerToolchain implements Toolchain {
     long started = System.nanoTime();
     ProcessRunner.Result result = run(script, output);
     double wall = (System.nanoTime() - started) / 1e9;
-    if (result.exitCode() == ENGINE_FAILED) {
+    if (containerEnded && result.exitCode() == ENGINE_FAILED) {
       throw new PackFailure(
           engine.program()
               + " could not start the builder container for "
@@ -116,21 +122,56 @@ public final class ContainerToolchain implements Toolchain {
         .cacheVolume(cacheVolume());
   }
 
+  /** Runs {@code script} as one step in the goal's builder container, starting it if needed. */
   private ProcessRunner.Result run(String script, java.util.function.Consumer<String> output)
       throws IOException, InterruptedException {
+    try {
+      if (session == null) {
+        session = startSession();
+      }
+      ProcessRunner.Result result = session.run(script, output);
+      // Its exit code is then the engine's, not the step's; a next step starts a new container.
+      containerEnded = !session.isRunning();
+      if (containerEnded) {
+        closeSession();
+      }
+      return result;
+    } catch (InterruptedException e) {
+      if (session != null) {
+        session.kill();
+        session = null;
+        engine.removeQuietly(sessionName);
+      }
+      throw e;
+    }
+  }
+
+  private BuilderSession startSession() throws IOException {
     // A mount source must exist, and must be created by the user, not by the engine as root.
     Files.createDirectories(request.cargoTargetDirectory());
     Map<String, String> environment = new HashMap<>(request.environment());
     environment.put("CARGO_TARGET_DIR", request.cargoTargetDirectory().toString());
-    String name = "pack-binaries-build-" + UUID.randomUUID().toString().substring(0, 8);
-    List<String> arguments =
-        baseRun().name(name).environment(environment.keySet()).arguments(script);
-    log.debug(engine.program() + " " + String.join(" ", arguments));
-    try {
-      return engine.run(arguments, environment, output);
-    } catch (InterruptedException e) {
-      engine.removeQuietly(name);
-      throw e;
+    sessionName = "pack-binaries-build-" + UUID.randomUUID().toString().substring(0, 8);
+    List<String> command = new ArrayList<>();
+    command.add(engine.program());
+    command.addAll(baseRun().name(sessionName).environment(environment.keySet()).arguments());
+    log.debug(String.join(" ", command));
+    return BuilderSession.start(command, environment);
+  }
+
+  /** Ends the builder container, if one was started. */
+  @Override
+  public void close() throws InterruptedException {
+    closeSession();
+  }
+
+  private void closeSession() throws InterruptedException {
+    if (session != null) {
+      BuilderSession ending = session;
+      session = null;
+      if (!ending.close()) {
+        engine.removeQuietly(sessionName);
+      }
     }
   }
 }

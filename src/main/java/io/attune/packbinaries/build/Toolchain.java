@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.List;
 
 /** Where cargo runs: in a builder container (the default) or on the host. */
-public interface Toolchain {
+public interface Toolchain extends AutoCloseable {
 
   /**
    * Checks the toolchain is there and describes its exact version (the builder image's ID, or the
@@ -34,4 +34,8 @@ public interface Toolchain {
 
   /** What was skipped when a target is up to date, for the message: "no container started". */
   String skippedWork();
+
+  /** Releases what the builds held (the builder container); called once, at the end. */
+  @Override
+  default void close() throws IOException, InterruptedException {}
 }

@@ -4,19 +4,31 @@ import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import io.attune.packbinaries.BuildLog;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Routes jib's log and progress events into our log as plain lines: jib's lifecycle messages as
- * info, its warnings as warnings, the rest as debug, and progress as one line per quarter.
+ * info, its warnings as warnings, the rest as debug. Progress goes to debug only: in batch mode its
+ * lines are noise, and the image goal says itself when each platform is done.
  */
 final class JibEvents {
+
+  /**
+   * jib's fallbacks to unverified HTTPS and then to HTTP: expected for a registry on this machine,
+   * which serves plain HTTP, so only worth a warning for any other host.
+   */
+  private static final Pattern INSECURE_FALLBACK =
+      Pattern.compile(
+          "Cannot verify server at (\\S+)\\. Attempting again with no TLS verification\\."
+              + "|Failed to connect to (\\S+) over HTTPS\\. Attempting again with HTTP.*");
 
   private final BuildLog log;
   private final String prefix;
   private double done;
   private int quartersReported;
 
-  private JibEvents(BuildLog log, String prefix) {
+  JibEvents(BuildLog log, String prefix) {
     this.log = log;
     this.prefix = prefix;
   }
@@ -29,11 +41,15 @@ final class JibEvents {
         .addEventHandler(ProgressEvent.class, events::onProgress);
   }
 
-  private void onLog(LogEvent event) {
+  void onLog(LogEvent event) {
     if (event.getMessage().isBlank()) {
       return;
     }
     String message = prefix + event.getMessage();
+    if (isLoopbackFallback(event.getMessage())) {
+      log.debug(message);
+      return;
+    }
     switch (event.getLevel()) {
       // jib reports its failures as exceptions too; an error here is only worth a warning,
       // so the user does not read the same failure twice.
@@ -41,6 +57,15 @@ final class JibEvents {
       case LIFECYCLE -> log.info(message);
       default -> log.debug(message);
     }
+  }
+
+  static boolean isLoopbackFallback(String message) {
+    Matcher fallback = INSECURE_FALLBACK.matcher(message);
+    if (!fallback.matches()) {
+      return false;
+    }
+    String url = fallback.group(1) != null ? fallback.group(1) : fallback.group(2);
+    return LoopbackHost.isUrl(url);
   }
 
   // jib sends progress from several threads.
@@ -52,7 +77,7 @@ final class JibEvents {
     int quarters = (int) Math.floor(Math.min(done, 1.0) * 4 + 1e-9);
     if (quarters > quartersReported) {
       quartersReported = quarters;
-      log.info(prefix + "jib: " + quarters * 25 + "% done");
+      log.debug(prefix + "jib: " + quarters * 25 + "% done");
     }
   }
 }

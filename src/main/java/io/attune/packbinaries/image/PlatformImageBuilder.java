@@ -137,8 +137,7 @@ final class PlatformImageBuilder {
     }
     try {
       String registry = ImageReference.parse(settings.baseImage()).getRegistry();
-      String host = registry.replaceFirst(":\\d+$", "");
-      return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+      return LoopbackHost.is(registry.replaceFirst(":\\d+$", ""));
     } catch (InvalidImageReferenceException e) {
       return false;
     }

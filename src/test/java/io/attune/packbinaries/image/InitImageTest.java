@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,8 @@ class InitImageTest {
   private static final String VERSION = "1.2.3";
 
   @TempDir Path temp;
-  private final List<String> logLines = new ArrayList<>();
+  // jib logs from several threads.
+  private final List<String> logLines = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
   void needsTheTestEnvironment() {
@@ -53,6 +55,13 @@ class InitImageTest {
     InitImageResult second = build(temp.resolve("second"), ManifestFormat.OCI);
 
     assertThat(second.index()).isEqualTo(first.index());
+    // The test registry is on this machine: jib's fallback to plain HTTP is expected, not a
+    // warning.
+    assertThat(logLines)
+        .anyMatch(line -> line.startsWith("DEBUG [linux/amd64] Failed to connect to https://"))
+        .noneMatch(line -> line.startsWith("WARN") && line.contains("Attempting again"))
+        // One line per platform when it is done, no progress lines.
+        .noneMatch(line -> !line.startsWith("DEBUG") && line.contains("% done"));
     assertThat(second.images()).isEqualTo(first.images());
     assertThat(first.images()).hasSize(2);
     assertThat(Sha256.of(second.layoutArchive())).isEqualTo(Sha256.of(first.layoutArchive()));
@@ -353,7 +362,7 @@ class InitImageTest {
     return result;
   }
 
-  /** Keeps info and warning lines, as the user reads them. */
+  /** Keeps every line, warnings and debug lines marked, as the user would read them. */
   private BuildLog collectingLog() {
     return new BuildLog() {
       @Override
@@ -367,7 +376,9 @@ class InitImageTest {
       }
 
       @Override
-      public void debug(String message) {}
+      public void debug(String message) {
+        logLines.add("DEBUG " + message);
+      }
     };
   }
 
