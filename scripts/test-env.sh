@@ -55,8 +55,10 @@ apt_install() {
         apt-get update -qq >"$STATE/apt.log" 2>&1 || die "apt-get update failed, see $STATE/apt.log"
         touch "$STATE/apt-updated"
     fi
+    # With recommends, as measured: mmdebstrap wants arch-test for the arm64 packages, and
+    # dockerd its cgroup and AppArmor helpers on some hosts.
     # shellcheck disable=SC2086 # word splitting of the package list is intended
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing \
         >>"$STATE/apt.log" 2>&1 || die "apt-get install$missing failed, see $STATE/apt.log"
 }
 
