@@ -28,7 +28,7 @@ ALL_TARGETS := x86_64-unknown-linux-$(LIBC),aarch64-unknown-linux-$(LIBC)
 MAVEN39_ITS ?= help,verify-standalone-*,push-no-registry
 PACKS_MVN = $(WITH_ENV) $(MVN) -f packs/pom.xml $(BUILDER_ARGS)
 
-.PHONY: help plugin pack-binaries docker-build-pack-binaries docker-build-pack-binaries-arm64 \
+.PHONY: help plugin pack-binaries dev-up docker-build-pack-binaries docker-build-pack-binaries-arm64 \
 	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor test-maven39 \
 	bench clean
 
@@ -36,6 +36,7 @@ help:
 	@echo "make pack-binaries        build the plugin, then the core pack's sensor for this host"
 	@echo "make test                 every test (brings the test environment up first)"
 	@echo "make docker-build-pack-binaries[-arm64|-all]   sensor + init image per target"
+	@echo "make dev-up               the development compose stack with this host's sensor"
 	@echo "make test-env / test-env-down                   the local Docker, registries, qemu"
 	@echo "make bench                the plugin against the Dockerfile pipeline"
 
@@ -64,6 +65,15 @@ docker-build-pack-binaries-arm64: test-env plugin
 docker-build-pack-binaries-all: test-env plugin
 	$(PACKS_MVN) package -Dpack.targets=$(ALL_TARGETS)
 	@echo "Outputs: packs/target/pack-binaries/{x86_64,aarch64}-unknown-linux-$(LIBC)/ and the two-platform OCI archive in packs/target/pack-binaries/image/"
+
+# The development stack on this machine: the init image the build loads into Docker, then
+# docker/docker-compose.yaml. With the local builder its public images (python, busybox) are
+# replaced by the test environment's busybox; INIT_PACKS_IMAGE and SENSOR_IMAGE override.
+DEV_PLATFORM = $(if $(findstring aarch64,$(PACK_BINARIES_RUST_TARGET)),linux/arm64,linux/amd64)
+dev-up: docker-build-pack-binaries
+	$(WITH_ENV) cd docker && PACK_BINARIES_PLATFORM=$(DEV_PLATFORM) \
+		$(if $(filter local,$(PACK_BUILDER)),INIT_PACKS_IMAGE="$${INIT_PACKS_IMAGE:-$$PACK_TEST_BASE_IMAGE}" SENSOR_IMAGE="$${SENSOR_IMAGE:-$$PACK_TEST_BASE_IMAGE}") \
+		docker-compose up --no-build
 
 test: test-env
 	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-java test-maven39
