@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Loads the host platform's image into the local engine with {@code docker load}, for {@code docker
@@ -27,13 +28,20 @@ public final class DockerLoader {
   /** Loads the image of {@code host}, returning its platform. */
   public Platform loadHostImage(InitImageResult result, String localName, Platform host)
       throws PackFailure, IOException, InterruptedException {
-    Path tarball = result.platformTarballs().get(host);
+    return loadHostImage(result.platformTarballs(), localName, host);
+  }
+
+  /** Loads the image of {@code host} from its tarball among {@code platformTarballs}. */
+  public Platform loadHostImage(
+      Map<Platform, Path> platformTarballs, String localName, Platform host)
+      throws PackFailure, IOException, InterruptedException {
+    Path tarball = platformTarballs.get(host);
     if (tarball == null) {
       throw new PackFailure(
           "pack.image.load is true, but no image for this machine's platform "
               + host
               + " was built (built: "
-              + result.platformTarballs().keySet()
+              + platformTarballs.keySet()
               + "). Add a "
               + host
               + " target such as "

@@ -5,8 +5,7 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.image.BuildTimestamp;
 import io.attune.packbinaries.image.DockerLoader;
 import io.attune.packbinaries.image.ImageBinary;
-import io.attune.packbinaries.image.InitImage;
-import io.attune.packbinaries.image.InitImageResult;
+import io.attune.packbinaries.image.IncrementalInitImage;
 import io.attune.packbinaries.image.InitImageSettings;
 import io.attune.packbinaries.image.VerifiedBinaries;
 import io.attune.packbinaries.oci.ManifestFormat;
@@ -68,6 +67,10 @@ public class ImageMojo extends AbstractPackMojo {
   @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
   private String outputTimestamp;
 
+  /** A new plugin version may build different images: it rebuilds unchanged inputs. */
+  @Parameter(defaultValue = "${plugin.version}", readonly = true)
+  private String pluginVersion;
+
   @Override
   protected void run() throws Exception {
     BuildLog log = buildLog();
@@ -88,12 +91,15 @@ public class ImageMojo extends AbstractPackMojo {
             false,
             null);
     long start = System.nanoTime();
-    InitImageResult result =
-        new InitImage(settings, log).build(binaries, layout().imageDirectory());
-    log.info(
-        String.format(
-            "Built %d platform images in %.1f s",
-            result.images().size(), (System.nanoTime() - start) / 1e9));
+    IncrementalInitImage.Outcome outcome =
+        new IncrementalInitImage(settings, pluginVersion, System.getenv(), log)
+            .build(binaries, layout().imageDirectory());
+    if (!outcome.upToDate()) {
+      log.info(
+          String.format(
+              "Built %d platform images in %.1f s",
+              outcome.platforms(), (System.nanoTime() - start) / 1e9));
+    }
     if (load) {
       TargetTriple host =
           TargetTriple.host()
@@ -103,7 +109,8 @@ public class ImageMojo extends AbstractPackMojo {
                           "pack.image.load is true, but this machine's architecture ("
                               + System.getProperty("os.arch")
                               + ") has no target; set -Dpack.image.load=false."));
-      new DockerLoader(log, engine).loadHostImage(result, localName, host.platform());
+      new DockerLoader(log, engine)
+          .loadHostImage(outcome.platformTarballs(), localName, host.platform());
     }
   }
 }

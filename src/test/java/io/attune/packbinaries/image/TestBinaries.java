@@ -77,6 +77,12 @@ final class TestBinaries {
    * verify report giving {@code verdicts} (target → "pass" or "fail").
    */
   static void stage(ArtifactLayout layout, Map<TargetTriple, String> verdicts) throws Exception {
+    stage(layout, verdicts, "");
+  }
+
+  /** As {@link #stage}, with {@code trailer} appended to each binary: other bytes, same program. */
+  static void stage(ArtifactLayout layout, Map<TargetTriple, String> verdicts, String trailer)
+      throws Exception {
     List<BuiltBinary> built = new ArrayList<>();
     List<VerifiedBinary> report = new ArrayList<>();
     for (Map.Entry<TargetTriple, String> entry : verdicts.entrySet()) {
@@ -84,6 +90,9 @@ final class TestBinaries {
       Path destination = layout.binary(target, NAME);
       Files.createDirectories(destination.getParent());
       Files.copy(compiled(target), destination, StandardCopyOption.REPLACE_EXISTING);
+      if (!trailer.isEmpty()) {
+        Files.writeString(destination, trailer, java.nio.file.StandardOpenOption.APPEND);
+      }
       String sha256 = Sha256.of(destination);
       built.add(
           new BuiltBinary(

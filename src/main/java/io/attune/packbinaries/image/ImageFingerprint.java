@@ -1,0 +1,44 @@
+package io.attune.packbinaries.image;
+
+import io.attune.packbinaries.io.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A digest of everything the init image's bytes depend on: each binary, every setting that reaches
+ * the image, the base image's current digest and the plugin's version (a new plugin may build
+ * differently). Equal fingerprints mean a rebuild would give the same images.
+ */
+final class ImageFingerprint {
+
+  /** Bump when the image's contents change in a way the inputs below do not show. */
+  private static final String FORMAT = "pack-binaries image fingerprint 1";
+
+  private ImageFingerprint() {}
+
+  static String of(
+      List<ImageBinary> binaries,
+      InitImageSettings settings,
+      String pluginVersion,
+      String baseDigest) {
+    List<String> parts = new ArrayList<>();
+    parts.add(FORMAT);
+    parts.add("plugin " + pluginVersion);
+    parts.add("base " + settings.baseImage() + "@" + baseDigest);
+    parts.add("pack " + settings.pack());
+    parts.add("version " + settings.version());
+    parts.add("revision " + settings.revision());
+    parts.add("source " + settings.source());
+    parts.add("created " + settings.creationTime());
+    parts.add("format " + settings.format());
+    parts.add("localName " + settings.localName());
+    binaries.stream()
+        .sorted(
+            Comparator.comparing((ImageBinary b) -> b.target().name())
+                .thenComparing(ImageBinary::name))
+        .forEach(b -> parts.add("binary " + b.target().name() + " " + b.name() + " " + b.sha256()));
+    return Sha256.of(String.join("\n", parts).getBytes(StandardCharsets.UTF_8));
+  }
+}

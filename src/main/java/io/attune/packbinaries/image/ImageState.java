@@ -1,0 +1,85 @@
+package io.attune.packbinaries.image;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.AtomicFiles;
+import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.oci.LayoutReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What the last successful image build produced, and from what: {@code .image-state.json} beside
+ * the image directory. Written only after a build succeeded, so it never describes files that are
+ * not there.
+ *
+ * @param fingerprint the {@link ImageFingerprint} of the build's inputs
+ * @param index the digest of the layout's image index
+ * @param files each archive's path relative to the image directory, with its sha256
+ */
+record ImageState(String fingerprint, String index, Map<String, String> files) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The state of what {@code result} wrote under {@code imageDirectory}. */
+  static ImageState of(String fingerprint, InitImageResult result, Path imageDirectory)
+      throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    for (Path file : result.platformTarballs().values()) {
+      files.put(imageDirectory.relativize(file).toString(), Sha256.of(file));
+    }
+    Path archive = result.layoutArchive();
+    files.put(imageDirectory.relativize(archive).toString(), Sha256.of(archive));
+    return new ImageState(fingerprint, result.index().digest(), files);
+  }
+
+  static Optional<ImageState> read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JSON.readValue(file.toFile(), ImageState.class));
+    } catch (IOException unreadable) {
+      // A state we cannot read only costs a rebuild.
+      return Optional.empty();
+    }
+  }
+
+  void write(Path file) throws IOException {
+    AtomicFiles.write(file, JSON.writeValueAsBytes(this));
+  }
+
+  /**
+   * Whether this state was made from {@code currentFingerprint} and everything it wrote is still
+   * there, unchanged: the layout (every blob checked against its digest) and each archive.
+   */
+  boolean isCurrent(String currentFingerprint, Path imageDirectory) throws IOException {
+    if (!fingerprint.equals(currentFingerprint) || files == null || files.isEmpty()) {
+      return false;
+    }
+    try {
+      LayoutReader.Layout layout =
+          new LayoutReader().read(imageDirectory.resolve(InitImage.LAYOUT_DIRECTORY));
+      if (!layout.index().digest().equals(index)) {
+        return false;
+      }
+    } catch (PackFailure | IOException | RuntimeException damaged) {
+      return false;
+    }
+    for (Map.Entry<String, String> entry : files.entrySet()) {
+      Path file = imageDirectory.resolve(entry.getKey()).normalize();
+      if (!file.startsWith(imageDirectory)
+          || !Files.isRegularFile(file)
+          || !Sha256.of(file).equals(entry.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
