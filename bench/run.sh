@@ -84,7 +84,7 @@ baseline() { # RUN COLD(yes|no)
     for arch in amd64:x86_64-unknown-linux-gnu:strip arm64:aarch64-unknown-linux-gnu:aarch64-linux-gnu-strip; do
         platform=linux/${arch%%:*}; rest=${arch#*:}; triple=${rest%%:*}; strip=${rest#*:}
         # shellcheck disable=SC2086 # $nocache is one optional flag
-        docker build -q $nocache -f bench/baseline.Dockerfile --build-arg "BUILDER_IMAGE=$BUILDER" \
+        docker build $nocache -f bench/baseline.Dockerfile --build-arg "BUILDER_IMAGE=$BUILDER" \
             --build-arg "BASE_IMAGE=$BASE" --build-arg "PLATFORM=$platform" \
             --build-arg "RUST_TARGET=$triple" --build-arg "STRIP=$strip" \
             -t "$repo:${arch%%:*}" . || return 1
@@ -141,6 +141,7 @@ for i in $(seq 1 "$RUNS"); do
     log "run $i/$RUNS: baseline docker build + push + manifest, cold then warm"
     timed baseline_cold "$LOGS/baseline-cold-$i.log" baseline "$i" yes
     sample baseline_cold loopback_bytes "$LO"
+    sample baseline_cold cargo_s "$(cargo_seconds "$LOGS/baseline-cold-$i.log")"
     timed baseline_warm "$LOGS/baseline-warm-$i.log" baseline "$i" no
     baseline_digest "$i" >>"$OUT/baseline-digests"
     sha256sum packs/target/pack-binaries/image/layout/index.json | cut -d' ' -f1 >>"$OUT/plugin-digests"
