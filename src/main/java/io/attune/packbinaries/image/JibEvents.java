@@ -4,6 +4,7 @@ import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.registry.LoopbackHost;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

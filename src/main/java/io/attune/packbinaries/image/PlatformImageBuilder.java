@@ -19,6 +19,7 @@ import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.oci.OciLayout;
 import io.attune.packbinaries.oci.PlatformManifest;
+import io.attune.packbinaries.registry.LoopbackHost;
 import io.attune.packbinaries.target.Platform;
 import io.attune.packbinaries.target.TargetTriple;
 import java.io.IOException;

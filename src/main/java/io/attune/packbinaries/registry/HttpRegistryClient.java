@@ -388,19 +388,14 @@ public final class HttpRegistryClient implements RegistryClient {
   }
 
   private boolean isLoopback() {
-    return isLoopbackHost(URI.create("http://" + registry).getHost());
-  }
-
-  private static boolean isLoopbackHost(String host) {
-    return host != null
-        && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+    return LoopbackHost.is(URI.create("http://" + registry).getHost());
   }
 
   /** A password goes to a token server over HTTPS, or over HTTP only on this machine. */
   static boolean mayReceiveCredentials(URI realm, boolean allowInsecure) {
     return allowInsecure
         || "https".equalsIgnoreCase(realm.getScheme())
-        || isLoopbackHost(realm.getHost());
+        || LoopbackHost.is(realm.getHost());
   }
 
   private URI uploadLocation(HttpResponse<?> response) throws IOException {

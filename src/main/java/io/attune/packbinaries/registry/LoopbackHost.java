@@ -1,4 +1,4 @@
-package io.attune.packbinaries.image;
+package io.attune.packbinaries.registry;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -6,15 +6,18 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Whether a registry host is this machine: localhost, 127.0.0.0/8 or ::1. */
-final class LoopbackHost {
+/**
+ * Whether a registry or token-server host is this machine: localhost, 127.0.0.0/8 or ::1. Plain
+ * HTTP (and, for token servers, sending a password over it) is allowed only there.
+ */
+public final class LoopbackHost {
 
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   private LoopbackHost() {}
 
   /** {@code host} as in a registry name or URL: a name, an IPv4 address or a bracketed IPv6. */
-  static boolean is(String host) {
+  public static boolean is(String host) {
     if (host == null || host.isEmpty()) {
       return false;
     }
@@ -35,7 +38,7 @@ final class LoopbackHost {
   }
 
   /** Whether {@code url}'s host is this machine. */
-  static boolean isUrl(String url) {
+  public static boolean isUrl(String url) {
     try {
       return is(URI.create(url).getHost());
     } catch (IllegalArgumentException notAUrl) {
