@@ -2,6 +2,7 @@ package io.attune.packbinaries.image;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Directories;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.oci.OciLayout;
@@ -53,18 +54,18 @@ public final class InitImage {
     String name = imageDirectory.getFileName().toString();
     Path staging = imageDirectory.resolveSibling("." + name + ".partial");
     Path previous = imageDirectory.resolveSibling("." + name + ".previous");
-    OciLayout.deleteRecursively(staging);
+    Directories.deleteRecursively(staging);
     try {
       InitImageResult staged = buildInto(byTarget, staging, imageDirectory);
-      OciLayout.deleteRecursively(previous);
+      Directories.deleteRecursively(previous);
       if (Files.exists(imageDirectory)) {
         Files.move(imageDirectory, previous, StandardCopyOption.ATOMIC_MOVE);
       }
       Files.move(staging, imageDirectory, StandardCopyOption.ATOMIC_MOVE);
-      OciLayout.deleteRecursively(previous);
+      Directories.deleteRecursively(previous);
       return staged.relocated(staging, imageDirectory);
     } finally {
-      OciLayout.deleteRecursively(staging);
+      Directories.deleteRecursively(staging);
     }
   }
 
@@ -116,7 +117,7 @@ public final class InitImage {
     layout.writeIndex(OciIndex.layoutIndex(index, null, settings.version()));
     Path archive = imageDirectory.resolve(LAYOUT_ARCHIVE);
     OciLayoutArchive.write(layout, archive, settings.creationTime());
-    OciLayout.deleteRecursively(work);
+    Directories.deleteRecursively(work);
     log.info(
         "Image index "
             + index.digest()

@@ -1,5 +1,6 @@
 package io.attune.packbinaries.maven;
 
+import io.attune.packbinaries.io.Directories;
 import io.attune.packbinaries.registry.CredentialResolver;
 import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImagePush;
@@ -8,12 +9,11 @@ import io.attune.packbinaries.registry.IndexBuilder;
 import io.attune.packbinaries.registry.PushReport;
 import io.attune.packbinaries.registry.PushResult;
 import io.attune.packbinaries.registry.Retry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -57,10 +57,12 @@ public class IndexMojo extends AbstractRegistryMojo {
       PushReport.write(layout().pushReport(), result);
       getLog().info("Pushed " + result.pinnedReference());
     } finally {
-      // A failed copy leaves a downloaded blob behind; a non-empty directory must not hide the
-      // failure.
-      try (Stream<Path> files = Files.walk(temp)) {
-        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      // A failed copy leaves a downloaded blob behind; failing to clean it up must not hide
+      // the failure.
+      try {
+        Directories.deleteRecursively(temp);
+      } catch (IOException e) {
+        getLog().debug("Could not delete " + temp + ": " + e);
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.attune.packbinaries.oci;
 
 import io.attune.packbinaries.io.AtomicFiles;
+import io.attune.packbinaries.io.Directories;
 import io.attune.packbinaries.io.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,9 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.stream.Stream;
 
 /**
  * An OCI image layout directory: {@code oci-layout}, {@code index.json} and content-addressed
@@ -34,7 +33,7 @@ public final class OciLayout {
 
   /** An empty layout at {@code directory}, replacing whatever was there. */
   public static OciLayout createEmpty(Path directory) throws IOException {
-    deleteRecursively(directory);
+    Directories.deleteRecursively(directory);
     Files.createDirectories(directory.resolve("blobs").resolve("sha256"));
     AtomicFiles.write(directory.resolve(LAYOUT_FILE), LAYOUT_CONTENT);
     return new OciLayout(directory);
@@ -91,17 +90,5 @@ public final class OciLayout {
 
   public void writeIndex(byte[] indexJson) throws IOException {
     AtomicFiles.write(index(), indexJson);
-  }
-
-  /** Deletes {@code directory} and everything in it; nothing when it does not exist. */
-  public static void deleteRecursively(Path directory) throws IOException {
-    if (!Files.exists(directory)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 }
