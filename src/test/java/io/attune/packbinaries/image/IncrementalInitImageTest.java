@@ -111,7 +111,7 @@ class IncrementalInitImageTest {
 
   @Test
   void aBaseThatCannotBeResolvedIsNotTrustedAndFallsThroughToTheBuild() {
-    BuildLog quiet = collectingLog();
+    BuildLog quiet = new CollectingLog(logLines);
     assertThat(BaseImageDigest.resolve("127.0.0.1:1/library/busybox:1.36", true, Map.of(), quiet))
         .isEmpty();
     String pinned = "127.0.0.1:1/library/busybox@sha256:" + "a".repeat(64);
@@ -123,7 +123,8 @@ class IncrementalInitImageTest {
       throws Exception {
     long start = System.nanoTime();
     IncrementalInitImage.Outcome outcome =
-        new IncrementalInitImage(settings, pluginVersion, System.getenv(), collectingLog())
+        new IncrementalInitImage(
+                settings, pluginVersion, System.getenv(), new CollectingLog(logLines))
             .build(VerifiedBinaries.select(layout), layout.imageDirectory());
     System.out.printf(
         "image goal (%s): %.2f s%n",
@@ -188,24 +189,5 @@ class IncrementalInitImageTest {
                     source,
                     destination));
     assertThat(result.succeeded()).as("skopeo copy %s %s%n%s", source, destination, out).isTrue();
-  }
-
-  private BuildLog collectingLog() {
-    return new BuildLog() {
-      @Override
-      public void info(String message) {
-        logLines.add(message);
-      }
-
-      @Override
-      public void warn(String message) {
-        logLines.add("WARN " + message);
-      }
-
-      @Override
-      public void debug(String message) {
-        logLines.add("DEBUG " + message);
-      }
-    };
   }
 }

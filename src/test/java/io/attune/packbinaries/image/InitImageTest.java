@@ -260,7 +260,7 @@ class InitImageTest {
 
   /** What the push goal does with the layout, to a repository of the test registry. */
   private PushResult push(InitImageResult result, String repository) throws Exception {
-    return new ImagePush(collectingLog())
+    return new ImagePush(new CollectingLog(logLines))
         .run(
             new ImagePush.Request(
                 result.layout(),
@@ -352,7 +352,7 @@ class InitImageTest {
             false,
             false,
             null);
-    BuildLog log = collectingLog();
+    BuildLog log = new CollectingLog(logLines);
     long start = System.nanoTime();
     InitImageResult result =
         new InitImage(settings, log)
@@ -360,26 +360,6 @@ class InitImageTest {
     System.out.printf(
         "image goal core for 2 platforms: %.2f s%n", (System.nanoTime() - start) / 1e9);
     return result;
-  }
-
-  /** Keeps every line, warnings and debug lines marked, as the user would read them. */
-  private BuildLog collectingLog() {
-    return new BuildLog() {
-      @Override
-      public void info(String message) {
-        logLines.add(message);
-      }
-
-      @Override
-      public void warn(String message) {
-        logLines.add("WARN " + message);
-      }
-
-      @Override
-      public void debug(String message) {
-        logLines.add("DEBUG " + message);
-      }
-    };
   }
 
   private static String run(String... command) throws Exception {
