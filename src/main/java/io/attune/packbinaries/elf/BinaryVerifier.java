@@ -2,8 +2,8 @@ package io.attune.packbinaries.elf;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.io.Sha256;
-import io.attune.packbinaries.target.ElfMachine;
-import io.attune.packbinaries.target.TargetTriple;
+import io.attune.packbinaries.platform.ElfMachine;
+import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.attune.packbinaries.elf;
 
 import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.platform.ElfMachine;
 import io.attune.packbinaries.process.ProcessRunner;
-import io.attune.packbinaries.target.ElfMachine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.attune.packbinaries.elf;
 
-import io.attune.packbinaries.target.ElfMachine;
-import io.attune.packbinaries.target.Libc;
-import io.attune.packbinaries.target.TargetTriple;
+import io.attune.packbinaries.platform.ElfMachine;
+import io.attune.packbinaries.platform.Libc;
+import io.attune.packbinaries.platform.TargetTriple;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
-import io.attune.packbinaries.target.TargetTriple;
+import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package io.attune.packbinaries.image;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.platform.Platform;
+import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
-import io.attune.packbinaries.target.Platform;
-import io.attune.packbinaries.target.TargetTriple;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.attune.packbinaries.image;
 
-import io.attune.packbinaries.target.TargetTriple;
+import io.attune.packbinaries.platform.TargetTriple;
 import java.nio.file.Path;
 
 /**

@@ -2,7 +2,7 @@ package io.attune.packbinaries.image;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
-import io.attune.packbinaries.target.Platform;
+import io.attune.packbinaries.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.attune.packbinaries.image;
 
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.PlatformManifest;
-import io.attune.packbinaries.target.Platform;
+import io.attune.packbinaries.platform.Platform;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

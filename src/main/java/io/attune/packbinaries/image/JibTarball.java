@@ -7,7 +7,7 @@ import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.oci.OciLayout;
 import io.attune.packbinaries.oci.PlatformManifest;
-import io.attune.packbinaries.target.TargetTriple;
+import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

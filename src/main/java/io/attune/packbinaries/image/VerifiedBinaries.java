@@ -7,7 +7,7 @@ import io.attune.packbinaries.artifacts.BuiltBinary;
 import io.attune.packbinaries.elf.VerifiedBinary;
 import io.attune.packbinaries.elf.VerifyReport;
 import io.attune.packbinaries.io.Sha256;
-import io.attune.packbinaries.target.TargetTriple;
+import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,9 @@ package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
-import io.attune.packbinaries.target.TargetTriple;
+import io.attune.packbinaries.platform.TargetTriple;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.registry.Credentials;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Component;

@@ -1,13 +1,14 @@
 package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.PackFailure;
-import io.attune.packbinaries.build.BinaryBuilder;
-import io.attune.packbinaries.build.BuildRequest;
-import io.attune.packbinaries.build.CommandTemplate;
-import io.attune.packbinaries.build.ContainerEngine;
-import io.attune.packbinaries.build.ContainerToolchain;
-import io.attune.packbinaries.build.HostToolchain;
-import io.attune.packbinaries.build.Toolchain;
+import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.cargo.BinaryBuilder;
+import io.attune.packbinaries.cargo.BuildRequest;
+import io.attune.packbinaries.cargo.CommandTemplate;
+import io.attune.packbinaries.cargo.ContainerEngine;
+import io.attune.packbinaries.cargo.ContainerToolchain;
+import io.attune.packbinaries.cargo.HostToolchain;
+import io.attune.packbinaries.cargo.Toolchain;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

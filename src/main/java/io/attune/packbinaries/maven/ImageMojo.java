@@ -2,6 +2,7 @@ package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.image.BuildTimestamp;
 import io.attune.packbinaries.image.DockerLoader;
 import io.attune.packbinaries.image.ImageBinary;
@@ -9,7 +10,7 @@ import io.attune.packbinaries.image.IncrementalInitImage;
 import io.attune.packbinaries.image.InitImageSettings;
 import io.attune.packbinaries.image.VerifiedBinaries;
 import io.attune.packbinaries.oci.ManifestFormat;
-import io.attune.packbinaries.target.TargetTriple;
+import io.attune.packbinaries.platform.TargetTriple;
 import java.util.List;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;

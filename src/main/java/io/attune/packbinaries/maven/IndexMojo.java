@@ -1,13 +1,14 @@
 package io.attune.packbinaries.maven;
 
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.io.Directories;
+import io.attune.packbinaries.publish.ImagePush;
+import io.attune.packbinaries.publish.IndexBuilder;
+import io.attune.packbinaries.publish.PushReport;
+import io.attune.packbinaries.publish.PushResult;
 import io.attune.packbinaries.registry.CredentialResolver;
 import io.attune.packbinaries.registry.HttpRegistryClient;
-import io.attune.packbinaries.registry.ImagePush;
 import io.attune.packbinaries.registry.ImageReference;
-import io.attune.packbinaries.registry.IndexBuilder;
-import io.attune.packbinaries.registry.PushReport;
-import io.attune.packbinaries.registry.PushResult;
 import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
 import java.nio.file.Files;

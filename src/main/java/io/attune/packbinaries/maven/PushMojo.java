@@ -1,9 +1,10 @@
 package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.image.InitImage;
-import io.attune.packbinaries.registry.DeployPreflight;
-import io.attune.packbinaries.registry.ImagePush;
+import io.attune.packbinaries.publish.DeployPreflight;
+import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.registry.ImageReference;
 import java.io.File;
 import java.nio.file.Path;

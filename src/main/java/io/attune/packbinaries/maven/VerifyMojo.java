@@ -1,10 +1,11 @@
 package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.elf.Arguments;
 import io.attune.packbinaries.elf.SmokeRun;
 import io.attune.packbinaries.elf.VerifyRun;
-import io.attune.packbinaries.target.TargetTriple;
+import io.attune.packbinaries.platform.TargetTriple;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.io.Sha256;
-import io.attune.packbinaries.target.Platform;
+import io.attune.packbinaries.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.attune.packbinaries.target.Platform;
+import io.attune.packbinaries.platform.Platform;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;

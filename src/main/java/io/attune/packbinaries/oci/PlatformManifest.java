@@ -1,7 +1,7 @@
 package io.attune.packbinaries.oci;
 
-import io.attune.packbinaries.target.Platform;
-import io.attune.packbinaries.target.TargetTriple;
+import io.attune.packbinaries.platform.Platform;
+import io.attune.packbinaries.platform.TargetTriple;
 import java.util.List;
 
 /**

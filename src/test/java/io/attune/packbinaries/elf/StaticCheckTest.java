@@ -2,7 +2,7 @@ package io.attune.packbinaries.elf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.attune.packbinaries.target.TargetTriple;
+import io.attune.packbinaries.platform.TargetTriple;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.publish.DeployPreflight;
+import io.attune.packbinaries.publish.ImagePush;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,223 @@
+package io.attune.packbinaries.cargo;
+
+import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.artifacts.BuiltBinaries;
+import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.io.AtomicFiles;
+import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.platform.TargetTriple;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The build goal's work: for each target, either confirms the last result is current or runs the
+ * toolchain, then puts each binary and its checksum in place atomically, lists them in
+ * binaries.json and stages the host architecture's binaries.
+ */
+public final class BinaryBuilder {
+
+  private final BuildRequest request;
+  private final Toolchain toolchain;
+  private final BuildLog log;
+  private final ArtifactLayout layout;
+  private List<String> binaries;
+  private boolean prepared;
+
+  public BinaryBuilder(BuildRequest request, Toolchain toolchain, BuildLog log) {
+    this.request = request;
+    this.toolchain = toolchain;
+    this.log = log;
+    this.layout = new ArtifactLayout(request.outputDirectory());
+    this.binaries = request.binaries();
+  }
+
+  /** Checks the parts of the request that need no toolchain. */
+  public static void checkManifest(Path manifest) throws PackFailure {
+    if (!Files.isRegularFile(manifest)) {
+      throw new PackFailure(
+          "No Cargo.toml at "
+              + manifest
+              + "; set pack.cargo.manifest (<cargoManifest>) to the Cargo.toml of your crate or"
+              + " workspace");
+    }
+  }
+
+  /** Builds every target of the request; returns what binaries.json lists. */
+  public List<BuiltBinary> run(CommandTemplate template)
+      throws PackFailure, IOException, InterruptedException {
+    checkManifest(request.manifest());
+    long started = System.nanoTime();
+    List<BuiltBinary> built = new ArrayList<>();
+    try (BuildLock lock = BuildLock.acquire(request.lockFile(), log);
+        Toolchain builds = toolchain) {
+      String toolchainIdentity = toolchain.identity();
+      String sources = Fingerprint.sources(request.workspace(), excludedFromSources());
+      for (TargetTriple target : request.targets()) {
+        String fingerprint =
+            Fingerprint.of(
+                sources,
+                toolchainIdentity,
+                template.render(
+                    target, request.profile(), request.binaries(), request.features(), false),
+                request.environment(),
+                request.binaries());
+        Path stateFile = BuildState.file(request.stateDirectory(), target);
+        Optional<BuildState> state = BuildState.read(stateFile);
+        if (state.isPresent() && state.get().isCurrent(fingerprint, layout, target)) {
+          for (BuiltBinary binary : state.get().binaries()) {
+            log.info(
+                binary.name()
+                    + " for "
+                    + target
+                    + " is up to date (sources, Cargo.lock, builder image and parameters"
+                    + " unchanged); "
+                    + toolchain.skippedWork());
+          }
+          built.addAll(state.get().binaries());
+          continue;
+        }
+        List<BuiltBinary> produced = build(target);
+        new BuildState(fingerprint, produced).write(stateFile);
+        built.addAll(produced);
+      }
+      BuiltBinaries.write(layout.builtBinaries(), built);
+      stage(built);
+    }
+    log.info(
+        String.format(Locale.ROOT, "build goal took %.1fs", (System.nanoTime() - started) / 1e9));
+    return built;
+  }
+
+  private List<Path> excludedFromSources() {
+    List<Path> excluded = new ArrayList<>(List.of(request.outputDirectory()));
+    if (request.stageDirectory() != null) {
+      excluded.add(request.stageDirectory());
+    }
+    return excluded;
+  }
+
+  private List<BuiltBinary> build(TargetTriple target)
+      throws PackFailure, IOException, InterruptedException {
+    if (!prepared) {
+      toolchain.prepareBuild();
+      prepared = true;
+    }
+    if (binaries.isEmpty()) {
+      binaries = toolchain.binTargets();
+      log.info("Binaries of " + request.manifest() + ": " + String.join(", ", binaries));
+    }
+    CargoRun run = toolchain.build(target, binaries);
+    long copyStarted = System.nanoTime();
+    List<BuiltBinary> produced = new ArrayList<>();
+    for (String name : binaries) {
+      StripStep.Outcome outcome =
+          run.strip().stream()
+              .filter(o -> o.binary().equals(name))
+              .findFirst()
+              .orElse(new StripStep.Outcome(name, StripStep.Kind.MISSING, null));
+      Path stripped = request.strippedDirectory(target).resolve(name);
+      if (outcome.kind() == StripStep.Kind.MISSING || !Files.isRegularFile(stripped)) {
+        throw new PackFailure(
+            "cargo succeeded for "
+                + target
+                + " but produced no binary "
+                + name
+                + " (expected "
+                + request.cargoOutputDirectory(target).resolve(name)
+                + "); check pack.binaries against the crate's [[bin]] names and that"
+                + " pack.builder.command builds into CARGO_TARGET_DIR for --target {target}");
+      }
+      if (outcome.kind() == StripStep.Kind.UNSTRIPPED) {
+        log.warn(
+            "No strip tool handles "
+                + target.machine().displayName()
+                + " binaries ("
+                + String.join(", ", StripStep.tools(target))
+                + " all missing or unable); keeping "
+                + name
+                + " for "
+                + target
+                + " unstripped: it works, only larger");
+      } else {
+        log.debug("Stripped " + name + " for " + target + " with " + outcome.tool());
+      }
+      Path destination = layout.binary(target, name);
+      AtomicFiles.copy(stripped, destination);
+      String sha256 = Sha256.of(destination);
+      AtomicFiles.writeString(layout.checksum(target, name), BuildState.checksumLine(sha256, name));
+      produced.add(
+          new BuiltBinary(
+              target.name(),
+              name,
+              request.outputDirectory().relativize(destination).toString().replace('\\', '/'),
+              sha256,
+              Files.size(destination),
+              outcome.kind() == StripStep.Kind.STRIPPED));
+      log.info(
+          "Built "
+              + destination
+              + " ("
+              + Files.size(destination)
+              + " bytes, sha256 "
+              + sha256
+              + ")");
+    }
+    double copySeconds = (System.nanoTime() - copyStarted) / 1e9;
+    double total = run.wallSeconds() + copySeconds;
+    log.info(
+        run.cargoSeconds() < 0
+            ? String.format(Locale.ROOT, "%s took %.1fs", target, total)
+            : String.format(
+                Locale.ROOT,
+                "%s took %.1fs: cargo %.1fs, the plugin's own work (container, strip, copy) %.1fs",
+                target,
+                total,
+                run.cargoSeconds(),
+                total - run.cargoSeconds()));
+    return produced;
+  }
+
+  /** Copies the binaries the host's CPU runs into the stage directory, if one is configured. */
+  private void stage(List<BuiltBinary> built) throws IOException {
+    if (request.stageDirectory() == null) {
+      return;
+    }
+    Optional<TargetTriple> host = TargetTriple.host();
+    List<BuiltBinary> forHost =
+        built.stream()
+            .filter(
+                b ->
+                    host.isPresent()
+                        && TargetTriple.of(b.target()).machine() == host.get().machine())
+            // The host's own triple (musl) first, when it was built.
+            .sorted(Comparator.comparing((BuiltBinary b) -> !b.target().equals(host.get().name())))
+            .toList();
+    if (forHost.isEmpty()) {
+      log.info(
+          "Nothing staged to "
+              + request.stageDirectory()
+              + ": no target built for this machine's CPU ("
+              + System.getProperty("os.arch")
+              + ")");
+      return;
+    }
+    List<String> staged = new ArrayList<>();
+    for (BuiltBinary binary : forHost) {
+      if (staged.contains(binary.name())) {
+        continue;
+      }
+      Path destination = request.stageDirectory().resolve(binary.name());
+      AtomicFiles.copy(request.outputDirectory().resolve(binary.path()), destination);
+      staged.add(binary.name());
+      log.info("Staged " + binary.name() + " (" + binary.target() + ") to " + destination);
+    }
+  }
+}

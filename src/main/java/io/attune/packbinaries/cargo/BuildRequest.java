@@ -1,0 +1,76 @@
+package io.attune.packbinaries.cargo;
+
+import io.attune.packbinaries.platform.TargetTriple;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one run of the build goal was asked to do, already validated.
+ *
+ * @param manifest the Cargo.toml of the crate or workspace
+ * @param targets the triples to build for, in order
+ * @param binaries the binaries to take; empty means every bin target of the workspace
+ * @param features cargo features; empty for the default ones
+ * @param profile cargo profile, {@code release} by default
+ * @param command the cargo command template, see {@link CommandTemplate}
+ * @param builderImage the image the container toolchain runs the command in
+ * @param environment variables for cargo; values may be secrets and are never logged
+ * @param offline whether Maven runs offline: cargo gets {@code --offline} and no network
+ * @param outputDirectory {@code target/pack-binaries}
+ * @param stageDirectory where the host architecture's binaries are copied, or null
+ */
+public record BuildRequest(
+    Path manifest,
+    List<TargetTriple> targets,
+    List<String> binaries,
+    List<String> features,
+    String profile,
+    String command,
+    String builderImage,
+    Map<String, String> environment,
+    boolean offline,
+    Path outputDirectory,
+    Path stageDirectory) {
+
+  public static final String DEFAULT_PROFILE = "release";
+
+  public BuildRequest {
+    manifest = manifest.toAbsolutePath().normalize();
+    targets = List.copyOf(targets);
+    binaries = List.copyOf(binaries);
+    features = List.copyOf(features);
+    environment = Map.copyOf(environment);
+    outputDirectory = outputDirectory.toAbsolutePath().normalize();
+    stageDirectory = stageDirectory == null ? null : stageDirectory.toAbsolutePath().normalize();
+  }
+
+  /** The directory of the Cargo.toml, which cargo runs in and the container mounts. */
+  public Path workspace() {
+    return manifest.getParent();
+  }
+
+  /** Cargo's own target directory, kept apart from the workspace's so host builds never mix in. */
+  public Path cargoTargetDirectory() {
+    return outputDirectory.resolve(".cargo-target");
+  }
+
+  /** Where the strip step leaves the finished binaries before they are copied into place. */
+  public Path strippedDirectory(TargetTriple target) {
+    return cargoTargetDirectory().resolve("pack-binaries").resolve(target.name());
+  }
+
+  /** Where cargo leaves the binaries of that target and profile. */
+  public Path cargoOutputDirectory(TargetTriple target) {
+    String directory = profile.equals("dev") || profile.equals("test") ? "debug" : profile;
+    return cargoTargetDirectory().resolve(target.name()).resolve(directory);
+  }
+
+  public Path stateDirectory() {
+    return outputDirectory.resolve(".build-state");
+  }
+
+  public Path lockFile() {
+    return outputDirectory.resolve(".lock");
+  }
+}

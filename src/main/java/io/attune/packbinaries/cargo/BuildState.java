@@ -1,0 +1,75 @@
+package io.attune.packbinaries.cargo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.io.AtomicFiles;
+import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.platform.TargetTriple;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the last successful build of one target produced, and from what: {@code
+ * .build-state/<triple>.json}. Written last, after the binaries, so it never describes files that
+ * are not there.
+ */
+public record BuildState(String fingerprint, List<BuiltBinary> binaries) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public static Path file(Path stateDirectory, TargetTriple target) {
+    return stateDirectory.resolve(target.name() + ".json");
+  }
+
+  public static Optional<BuildState> read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JSON.readValue(file.toFile(), BuildState.class));
+    } catch (IOException unreadable) {
+      // A state we cannot read only costs a rebuild.
+      return Optional.empty();
+    }
+  }
+
+  public void write(Path file) throws IOException {
+    AtomicFiles.write(file, JSON.writeValueAsBytes(this));
+  }
+
+  /**
+   * Whether this state was made from {@code currentFingerprint} and its binaries and their checksum
+   * files are still in place, unchanged.
+   */
+  public boolean isCurrent(String currentFingerprint, ArtifactLayout layout, TargetTriple target)
+      throws IOException {
+    if (!fingerprint.equals(currentFingerprint) || binaries.isEmpty()) {
+      return false;
+    }
+    for (BuiltBinary binary : binaries) {
+      Path file = layout.binary(target, binary.name());
+      Path checksum = layout.checksum(target, binary.name());
+      if (!Files.isRegularFile(file) || !Files.isRegularFile(checksum)) {
+        return false;
+      }
+      if (!Sha256.of(file).equals(binary.sha256())
+          || !Files.readString(checksum, StandardCharsets.UTF_8)
+              .equals(checksumLine(binary.sha256(), binary.name()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The sha256sum form: {@code <hex> <name>\n}. */
+  public static String checksumLine(String sha256, String name) {
+    return sha256 + "  " + name + "\n";
+  }
+}

@@ -1,0 +1,88 @@
+package io.attune.packbinaries.cargo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FingerprintTest {
+
+  @TempDir Path workspace;
+  private Path stage;
+
+  @BeforeEach
+  void workspace() throws Exception {
+    Files.writeString(workspace.resolve("Cargo.toml"), "[workspace]\nmembers = [\"s\"]\n");
+    Files.writeString(workspace.resolve("Cargo.lock"), "version = 3\n");
+    Files.createDirectories(workspace.resolve("s/src"));
+    Files.writeString(workspace.resolve("s/src/main.rs"), "fn main() {}\n");
+    stage = Files.createDirectories(workspace.resolve("sensors"));
+  }
+
+  private String sources() throws Exception {
+    return Fingerprint.sources(workspace, List.of(stage));
+  }
+
+  @Test
+  void changesWithASourceOrTheLockFile() throws Exception {
+    String before = sources();
+    Files.writeString(workspace.resolve("s/src/main.rs"), "fn main() { }\n");
+    String afterSource = sources();
+    Files.writeString(workspace.resolve("Cargo.lock"), "version = 4\n");
+
+    assertThat(afterSource).isNotEqualTo(before);
+    assertThat(sources()).isNotEqualTo(afterSource);
+  }
+
+  @Test
+  void changesWhenAFileIsRenamed() throws Exception {
+    String before = sources();
+    Files.move(workspace.resolve("s/src/main.rs"), workspace.resolve("s/src/lib.rs"));
+
+    assertThat(sources()).isNotEqualTo(before);
+  }
+
+  @Test
+  void ignoresBuildOutputsGitAndTheStagedBinaries() throws Exception {
+    String before = sources();
+    Files.createDirectories(workspace.resolve("target/release"));
+    Files.writeString(workspace.resolve("target/release/s"), "binary");
+    Files.createDirectories(workspace.resolve(".git"));
+    Files.writeString(workspace.resolve(".git/HEAD"), "ref: refs/heads/main\n");
+    Files.writeString(stage.resolve("s"), "staged binary");
+
+    assertThat(sources()).isEqualTo(before);
+  }
+
+  @Test
+  void changesWithTheImageTheCommandTheEnvironmentAndTheBinaries() {
+    List<String> command = List.of("cargo", "build", "--target", "x");
+    String base =
+        Fingerprint.of("src", "image b:1 sha256:aa", command, Map.of("A", "1"), List.of());
+
+    assertThat(Fingerprint.of("src", "image b:1 sha256:aa", command, Map.of("A", "1"), List.of()))
+        .isEqualTo(base);
+    assertThat(Fingerprint.of("src", "image b:1 sha256:bb", command, Map.of("A", "1"), List.of()))
+        .isNotEqualTo(base);
+    assertThat(
+            Fingerprint.of(
+                "src",
+                "image b:1 sha256:aa",
+                List.of("cargo", "build", "--target", "y"),
+                Map.of("A", "1"),
+                List.of()))
+        .isNotEqualTo(base);
+    assertThat(Fingerprint.of("src", "image b:1 sha256:aa", command, Map.of("A", "2"), List.of()))
+        .isNotEqualTo(base);
+    assertThat(
+            Fingerprint.of("src", "image b:1 sha256:aa", command, Map.of("A", "1"), List.of("s")))
+        .isNotEqualTo(base);
+    assertThat(Fingerprint.of("src2", "image b:1 sha256:aa", command, Map.of("A", "1"), List.of()))
+        .isNotEqualTo(base);
+  }
+}
