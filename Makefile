@@ -30,7 +30,7 @@ PACKS_MVN = $(WITH_ENV) $(MVN) -f packs/pom.xml $(BUILDER_ARGS)
 
 .PHONY: help plugin pack-binaries dev-up docker-build-pack-binaries docker-build-pack-binaries-arm64 \
 	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor test-maven39 \
-	bench clean
+	bench fuzz mutation clean
 
 help:
 	@echo "make pack-binaries        build the plugin, then the core pack's sensor for this host"
@@ -99,6 +99,15 @@ test-maven39:
 			-DoutputDirectory="$$($(TEST_ENV) path)" && \
 		tar -xzf "$$($(TEST_ENV) path)/apache-maven-$(MAVEN39)-bin.tar.gz" -C "$$($(TEST_ENV) path)"; }
 	$(MVN) verify -DskipTests -Dinvoker.mavenHome="$(MAVEN39_HOME)" -Dinvoker.test="$(MAVEN39_ITS)"
+
+# The parsers' fuzz properties with many more cases than `make test` runs (pom profile "fuzz").
+fuzz:
+	$(MVN) -Pfuzz test -Dinvoker.skip
+
+# PIT mutation testing, one threshold per package group (pom profile "mutation").
+mutation: test-env
+	$(WITH_ENV) $(MVN) -Pmutation test-compile \
+		org.pitest:pitest-maven:mutationCoverage@elf org.pitest:pitest-maven:mutationCoverage@parsers
 
 bench: test-env plugin
 	$(WITH_ENV) bench/run.sh
