@@ -53,12 +53,13 @@ public class PushMojo extends AbstractRegistryMojo {
             image,
             tagList(),
             allowInsecureRegistries,
-            retries,
+            retries(),
             settingsCredentials(target.registry()),
             compose,
             composeUpdate,
             layout().pushReport(),
-            System.getenv());
+            System.getenv(),
+            retryTimeout());
     new ImagePush(buildLog()).run(request);
   }
 

@@ -2,6 +2,7 @@ package io.attune.packbinaries.publish;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.registry.RegistryException;
+import io.attune.packbinaries.registry.ResponseTooLargeException;
 import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
 import javax.net.ssl.SSLHandshakeException;
@@ -24,6 +25,8 @@ final class RegistryStep {
       throws PackFailure, IOException, InterruptedException {
     try {
       return retry.run(what, step);
+    } catch (ResponseTooLargeException e) {
+      throw new PackFailure(what + " failed: " + e.getMessage(), e);
     } catch (RegistryException e) {
       if (e.isUnauthorized()) {
         throw new PackFailure(what + " was refused (HTTP " + e.status() + "). " + refusalAdvice, e);
