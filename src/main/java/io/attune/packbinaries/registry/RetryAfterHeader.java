@@ -51,7 +51,7 @@ final class RetryAfterHeader {
       }
       return Optional.of(clamp(Duration.ofSeconds(Long.parseLong(text))));
     }
-    return date(text).map(at -> clamp(Duration.between(now, at)));
+    return date(text, now).map(at -> clamp(Duration.between(now, at)));
   }
 
   private static Duration clamp(Duration wait) {
@@ -61,7 +61,7 @@ final class RetryAfterHeader {
     return wait.compareTo(CAP) > 0 ? CAP : wait;
   }
 
-  private static Optional<Instant> date(String text) {
+  private static Optional<Instant> date(String text, Instant now) {
     Matcher m = IMF_FIXDATE.matcher(text);
     if (m.matches()) {
       return instant(
@@ -70,7 +70,7 @@ final class RetryAfterHeader {
     m = RFC_850.matcher(text);
     if (m.matches()) {
       return instant(
-          twoDigitYear(Integer.parseInt(m.group(3)), now().getYear()),
+          twoDigitYear(Integer.parseInt(m.group(3)), now.atOffset(ZoneOffset.UTC).getYear()),
           m.group(2),
           m.group(1),
           m.group(4),
@@ -88,10 +88,6 @@ final class RetryAfterHeader {
           m.group(5));
     }
     return Optional.empty();
-  }
-
-  private static LocalDateTime now() {
-    return LocalDateTime.now(ZoneOffset.UTC);
   }
 
   /** RFC 9110: a two-digit year more than 50 years in the future is in the past century instead. */
