@@ -36,7 +36,7 @@
 # received an ELF file that is not (a prefix of) the host's copy.
 #
 # Plain POSIX sh: runs under dash (python:3.11-slim) and busybox sh, and needs
-# only od, tr, cmp, cp, mv, mkdir, rm and wc (no `file`).
+# only od, tr, cmp, cp, mv, mkdir, rm, wc and id (no `file`).
 set -eu
 
 log() { printf 'init-packs: %s\n' "$*"; }
