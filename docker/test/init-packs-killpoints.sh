@@ -224,12 +224,18 @@ for shell in dash busybox; do
     [ "$(run_script "$shell" count 0)" -eq 0 ] || { cat "$tmp/out"; say "FAIL full run under $shell"; exit 1; }
     ops=$(cat "$KP_STATE/ops")
     opnames=$(awk '{ print $2 }' "$KP_STATE/log" | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }')
-    rm -rf "$VOL"
-    cp -a "$volume0" "$VOL"
-    start=$(now_ms)
-    run_script "$shell" delay 60000 >/dev/null
-    duration=$(($(now_ms) - start))
-    complete_copy >/dev/null || { cat "$tmp/out"; say "FAIL full run under $shell did not copy everything"; exit 1; }
+    # The shortest of three runs, so that most delays land inside a run on a
+    # busy machine too.
+    duration=
+    for i in 1 2 3; do
+        rm -rf "$VOL"
+        cp -a "$volume0" "$VOL"
+        start=$(now_ms)
+        run_script "$shell" delay 60000 >/dev/null
+        took=$(($(now_ms) - start))
+        complete_copy >/dev/null || { cat "$tmp/out"; say "FAIL full run under $shell did not copy everything"; exit 1; }
+        if [ -z "$duration" ] || [ "$took" -lt "$duration" ]; then duration=$took; fi
+    done
 
     points=""
     k=1
