@@ -329,6 +329,7 @@ case_s2_symlinks() {
     mkdir -p "$TGT/core/sensors"
     ln -s "$outside/file" "$TGT/core/sensors/s"
     ln -s "$outside/dir" "$TGT/linked"
+    ln -s "$outside" "$TGT/.init-packs.tmp"
     mktext "$SRC/core/sensors/s" "host s"
     mktext "$SRC/linked/pack.yaml" "host linked"
     mkelf "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
