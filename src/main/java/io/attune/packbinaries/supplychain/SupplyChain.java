@@ -110,15 +110,24 @@ public final class SupplyChain {
     }
     if (key != null) {
       AtomicFiles.writeString(directory.resolve(PUBLIC_KEY_FILE), key.publicKeyPem());
-      boolean signed = new CosignSignature(client, steps).sign(repository, indexDigest, key);
+      // The index and each platform's manifest, as cosign sign --recursive does: a client that
+      // pulls one platform (skopeo copy without --all, docker pull) checks that manifest's.
+      List<String> digests = new ArrayList<>(List.of(indexDigest));
+      layout.images().forEach(i -> digests.add(i.manifest().digest()));
+      int signed = 0;
+      for (String digest : digests) {
+        signed += new CosignSignature(client, steps).sign(repository, digest, key) ? 1 : 0;
+      }
       log.info(
-          (signed ? "Signed " : "Already signed with this key: ")
+          "Signed "
               + repository
               + "@"
               + indexDigest
-              + " ("
+              + " and its "
+              + layout.images().size()
+              + " platform manifests ("
               + CosignSignature.tag(indexDigest)
-              + ")");
+              + (signed == 0 ? "; already signed with this key)" : ")"));
       Map<String, String> platforms = new LinkedHashMap<>();
       layout.images().forEach(i -> platforms.put(i.platform().toString(), i.manifest().digest()));
       byte[] statement =
@@ -160,7 +169,7 @@ public final class SupplyChain {
     for (VerifiedBinary binary : VerifyReport.read(request.artifacts().verifyReport()).binaries()) {
       if (!binary.passed()
           || binary.target() == null
-          || !TargetTriple.of(binary.target()).platform().toString().equals(platform)) {
+          || !samePlatform(TargetTriple.of(binary.target()).platform().toString(), platform)) {
         continue;
       }
       String name = Path.of(binary.path()).getFileName().toString();
@@ -169,6 +178,11 @@ public final class SupplyChain {
               name, binary.target(), binary.sha256(), binary.size(), crates(name, lock)));
     }
     return binaries;
+  }
+
+  /** linux/arm64 and linux/arm64/v8 are one platform: v8 is arm64's default variant. */
+  static boolean samePlatform(String a, String b) {
+    return a.equals(b) || (a + "/v8").equals(b) || a.equals(b + "/v8");
   }
 
   /**
