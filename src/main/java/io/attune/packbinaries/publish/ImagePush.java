@@ -10,6 +10,8 @@ import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.Retry;
+import io.attune.packbinaries.supplychain.SupplyChain;
+import io.attune.packbinaries.supplychain.SupplyChainRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,7 @@ public final class ImagePush {
    * @param retryTimeout how long one registry step may keep retrying
    * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
    * @param composeFile null to skip the check
+   * @param supplyChain the SBOM, signature and provenance to attach; null for none
    */
   public record Request(
       Path layoutDirectory,
@@ -41,6 +44,7 @@ public final class ImagePush {
       boolean composeUpdate,
       Path report,
       Map<String, String> environment,
+      SupplyChainRequest supplyChain,
       Duration retryTimeout) {
 
     /** With the default {@link Retry#DEFAULT_TIMEOUT}. */
@@ -54,7 +58,8 @@ public final class ImagePush {
         Path composeFile,
         boolean composeUpdate,
         Path report,
-        Map<String, String> environment) {
+        Map<String, String> environment,
+        SupplyChainRequest supplyChain) {
       this(
           layoutDirectory,
           image,
@@ -66,6 +71,7 @@ public final class ImagePush {
           composeUpdate,
           report,
           environment,
+          supplyChain,
           Retry.DEFAULT_TIMEOUT);
     }
   }
@@ -108,6 +114,13 @@ public final class ImagePush {
                 Retry.standard(request.attempts(), request.retryTimeout(), log),
                 log,
                 resolution.advice(target.registry()))
+            .beforeTags(
+                (digest, steps) -> {
+                  if (request.supplyChain() != null) {
+                    new SupplyChain(request.supplyChain(), client, steps, log)
+                        .attach(layout, target, digest);
+                  }
+                })
             .push(layout, tags);
     PushReport.write(request.report(), result);
     log.info("Pushed " + result.pinnedReference());

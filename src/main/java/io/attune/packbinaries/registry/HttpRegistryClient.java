@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -95,5 +96,10 @@ public final class HttpRegistryClient implements RegistryClient {
   @Override
   public Manifest manifest(String reference) throws IOException {
     return manifests.get(reference);
+  }
+
+  @Override
+  public Optional<byte[]> referrers(String digest) throws IOException {
+    return manifests.referrers(digest);
   }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.util.Optional;
 
 /**
  * Manifest requests on one repository, as exact bytes (their digest is the digest of these bytes);
@@ -74,5 +75,24 @@ final class ManifestOperations {
     String mediaType =
         response.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
     return new RegistryClient.Manifest(mediaType, content, digest);
+  }
+
+  /**
+   * The referrers API's index for {@code digest}, read like any index (up to 4 MiB); empty when the
+   * registry has no such API (distribution 2.8 answers 404) or answers with anything but an index.
+   */
+  Optional<byte[]> referrers(String digest) throws IOException {
+    HttpResponse<InputStream> response =
+        transport.send(
+            RegistryTransport.Request.of(
+                    "GET", transport.url(repository, "referrers/" + References.digest(digest)))
+                .header("Accept", MediaTypes.OCI_INDEX));
+    String type = response.headers().firstValue("Content-Type").orElse("");
+    if (response.statusCode() != 200 || !type.startsWith(MediaTypes.OCI_INDEX)) {
+      BoundedBody.discard(response);
+      return Optional.empty();
+    }
+    return Optional.of(
+        BoundedBody.read(response, BoundedBody.MANIFEST_LIMIT, "the referrers of " + digest));
   }
 }
