@@ -173,10 +173,8 @@ public final class Retry {
                   + describe(e),
               e);
         }
-        Duration wait = backoff(attempt, e);
-        if (wait.compareTo(left) > 0) {
-          wait = left;
-        }
+        Duration wait =
+            Duration.ofMillis(Math.min(backoff(attempt, e).toMillis(), left.toMillis()));
         log.warn(
             what
                 + ": "

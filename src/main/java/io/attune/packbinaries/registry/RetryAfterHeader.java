@@ -45,20 +45,17 @@ final class RetryAfterHeader {
     }
     String text = value.trim();
     if (SECONDS.matcher(text).matches()) {
-      // More digits than a long holds is still "a long time": the cap.
-      if (text.length() > 18) {
-        return Optional.of(CAP);
+      try {
+        return Optional.of(clamp(Duration.ofSeconds(Long.parseLong(text))));
+      } catch (NumberFormatException moreThanALongHolds) {
+        return Optional.of(CAP); // still "a long time"
       }
-      return Optional.of(clamp(Duration.ofSeconds(Long.parseLong(text))));
     }
     return date(text, now).map(at -> clamp(Duration.between(now, at)));
   }
 
   private static Duration clamp(Duration wait) {
-    if (wait.isNegative()) {
-      return Duration.ZERO;
-    }
-    return wait.compareTo(CAP) > 0 ? CAP : wait;
+    return Duration.ofSeconds(Math.max(0, Math.min(wait.getSeconds(), CAP.getSeconds())));
   }
 
   private static Optional<Instant> date(String text, Instant now) {
@@ -99,10 +96,8 @@ final class RetryAfterHeader {
 
   private static Optional<Instant> instant(
       int year, String month, String day, String hour, String minute, String second) {
+    // An unknown month is 0, which LocalDateTime refuses like the 31st of February.
     int monthNumber = MONTHS.indexOf(month) + 1;
-    if (monthNumber == 0) {
-      return Optional.empty();
-    }
     try {
       return Optional.of(
           LocalDateTime.of(

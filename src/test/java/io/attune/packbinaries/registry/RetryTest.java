@@ -147,6 +147,34 @@ class RetryTest {
   }
 
   @Test
+  void aFailureWithoutAMessageIsNamedByItsType() {
+    assertThatThrownBy(
+            () ->
+                retry(1, Duration.ofHours(1), Duration.ofMillis(1), Duration.ofMillis(1))
+                    .run("step", failing(new AtomicInteger(), new ConnectException())))
+        .hasMessage("step failed after 1 attempt: ConnectException");
+  }
+
+  @Test
+  void theStandardRetryReallyWaits() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    long start = System.nanoTime();
+    String result =
+        Retry.standard(2, BuildLog.SILENT)
+            .run(
+                "step",
+                () -> {
+                  if (calls.incrementAndGet() == 1) {
+                    throw new IOException("reset");
+                  }
+                  return "done";
+                });
+    assertThat(result).isEqualTo("done");
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
   void neverRetriesOther4xxNorAHandshakeNorAnOversizedResponse() {
     for (IOException permanent :
         List.of(
