@@ -77,7 +77,9 @@ class StorageRedirectTest {
   private static void assertCredentialsStayedWithTheRegistry(RecordingFront front, String scheme) {
     List<RecordingFront.Received> storage = front.receivedAtStorage();
     // The second origin really carried the traffic: each blob's upload, and the configs' reads.
-    assertThat(storage).filteredOn(r -> r.method().equals("PUT")).hasSize(4);
+    assertThat(storage)
+        .filteredOn(r -> r.method().equals("PUT") && r.path().contains("/blobs/uploads/"))
+        .hasSize(4);
     assertThat(storage).filteredOn(r -> r.method().equals("GET")).hasSizeGreaterThanOrEqualTo(2);
     assertThat(storage)
         .as("requests the second origin received with an Authorization header")
@@ -112,9 +114,15 @@ class StorageRedirectTest {
             trust,
             RecordingFront.serverTls(
                 ca.resolveSibling("server.crt"), ca.resolveSibling("server.key")))) {
+      front.inject(RecordingFront.Injection.REDIRECT_MANIFEST_PUTS);
+
       PushResult pushed = pushAndIndex(front, credentials, trust, "storage-basic");
 
       assertCredentialsStayedWithTheRegistry(front, "Basic ");
+      // Two platforms' manifests, the index and its tag, then the index goal's index and tag.
+      assertThat(front.receivedAtStorage())
+          .filteredOn(r -> r.method().equals("PUT") && r.path().contains("/manifests/"))
+          .hasSizeGreaterThanOrEqualTo(6);
       RegistryClient direct =
           new HttpRegistryClient(
               secure, pushed.repository().replaceFirst("^[^/]+/", ""), credentials, false, trust);

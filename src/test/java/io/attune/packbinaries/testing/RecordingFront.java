@@ -62,7 +62,9 @@ public final class RecordingFront implements AutoCloseable {
     /** Every manifest GET: 200 with a body streamed without a length, until the client stops. */
     HUGE_MANIFEST_STREAMED,
     /** Every manifest GET: 400 with an error body of {@link #INJECTED_BYTES}. */
-    HUGE_ERROR
+    HUGE_ERROR,
+    /** Every manifest PUT: a 307 to the second origin, as a storage-backed registry may send. */
+    REDIRECT_MANIFEST_PUTS
   }
 
   /** Bigger than any limit of the client, small enough for a test. */
@@ -184,7 +186,17 @@ public final class RecordingFront implements AutoCloseable {
       }
       String path = exchange.getRequestURI().getRawPath();
       String method = received.method();
-      if (method.equals("GET") && path.contains("/manifests/") && injection != Injection.NONE) {
+      if (method.equals("PUT")
+          && path.contains("/manifests/")
+          && injection == Injection.REDIRECT_MANIFEST_PUTS) {
+        exchange.getResponseHeaders().set("Location", storageOrigin() + rawTarget(exchange));
+        exchange.sendResponseHeaders(307, -1);
+        return;
+      }
+      if (method.equals("GET")
+          && path.contains("/manifests/")
+          && injection != Injection.NONE
+          && injection != Injection.REDIRECT_MANIFEST_PUTS) {
         inject(exchange);
         return;
       }
