@@ -178,7 +178,7 @@ public final class ImageAudit {
       ImageDocuments.ImageConfig config =
           ImageDocuments.config(configBytes, "the config of " + where);
       List<String> reasons = new ArrayList<>();
-      Platform platform = indexed != null ? indexed : config.platform();
+      Platform platform = canonical(indexed != null ? indexed : config.platform());
       if (platform == null) {
         throw new PackFailure(
             where + " names no platform, neither in an index nor in its config; push it again.");
@@ -313,6 +313,13 @@ public final class ImageAudit {
     return a.os().equals(b.os())
         && a.architecture().equals(b.architecture())
         && Objects.equals(variant(a), variant(b));
+  }
+
+  /** linux/arm64/v8, as Docker writes arm64 images' configs, reads linux/arm64 in messages. */
+  static Platform canonical(Platform platform) {
+    return platform == null
+        ? null
+        : new Platform(platform.os(), platform.architecture(), variant(platform));
   }
 
   private static String variant(Platform platform) {
