@@ -91,10 +91,10 @@ public final class ImageAudit {
         "Audited "
             + image
             + ": "
-            + binaries
-            + " binaries on "
-            + report.platforms().size()
-            + " platform(s), all static and of their platform's architecture ("
+            + count(binaries, "binary", "binaries")
+            + " on "
+            + count(report.platforms().size(), "platform", "platforms")
+            + ", all static and of their platform's architecture ("
             + millis
             + " ms); report "
             + request.report());
@@ -259,8 +259,8 @@ public final class ImageAudit {
           "Audited "
               + platform
               + ": "
-              + binaries.size()
-              + " binaries, "
+              + count(binaries.size(), "binary", "binaries")
+              + ", "
               + (result.passed() ? "all pass" : "FAILED"));
       return result;
     }
@@ -326,6 +326,10 @@ public final class ImageAudit {
     return platform.architecture().equals("arm64") && "v8".equals(platform.variant())
         ? null
         : platform.variant();
+  }
+
+  private static String count(int n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
   }
 
   private void checkSize(byte[] document, String where) throws PackFailure {
