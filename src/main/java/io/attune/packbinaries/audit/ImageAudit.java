@@ -71,6 +71,8 @@ public final class ImageAudit {
             resolution.credentials(),
             request.allowInsecure());
     Retry retry = Retry.standard(request.attempts(), log);
+    // A report from an earlier audit must not outlive an audit that stops on malformed data.
+    Files.deleteIfExists(request.report());
     long start = System.nanoTime();
     AuditReport report =
         audit(client, image, retry, resolution.advice(image.registry()), request.report());

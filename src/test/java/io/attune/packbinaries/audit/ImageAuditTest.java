@@ -222,8 +222,10 @@ class ImageAuditTest {
   }
 
   @Test
-  void aTagThatDoesNotExistIsAClearFailure() throws Exception {
+  void aTagThatDoesNotExistIsAClearFailureAndLeavesNoEarlierReport() throws Exception {
     String missing = TestEnvironment.registry() + "/" + Fixtures.freshRepository("nothing") + ":9";
+    Files.createDirectories(report().getParent());
+    Files.writeString(report(), "{\"verdict\":\"pass\"}");
     assertThatThrownBy(() -> audit(missing))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("Check the repository and tag");
