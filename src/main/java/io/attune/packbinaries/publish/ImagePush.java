@@ -12,6 +12,8 @@ import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.Retry;
+import io.attune.packbinaries.supplychain.SupplyChain;
+import io.attune.packbinaries.supplychain.SupplyChainRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,7 @@ public final class ImagePush {
   /**
    * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
    * @param composeFile null to skip the check
+   * @param supplyChain the SBOM, signature and provenance to attach; null for none
    * @param audit whether to audit what was pushed, as {@code verify -Dpack.image} does
    */
   public record Request(
@@ -41,6 +44,7 @@ public final class ImagePush {
       boolean composeUpdate,
       Path report,
       Map<String, String> environment,
+      SupplyChainRequest supplyChain,
       boolean audit) {}
 
   private final BuildLog log;
@@ -81,6 +85,13 @@ public final class ImagePush {
                 Retry.standard(request.attempts(), log),
                 log,
                 resolution.advice(target.registry()))
+            .beforeTags(
+                (digest, steps) -> {
+                  if (request.supplyChain() != null) {
+                    new SupplyChain(request.supplyChain(), client, steps, log)
+                        .attach(layout, target, digest);
+                  }
+                })
             .push(layout, tags);
     PushReport.write(request.report(), result);
     log.info("Pushed " + result.pinnedReference());

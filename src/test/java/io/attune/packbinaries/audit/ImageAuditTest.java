@@ -100,6 +100,7 @@ class ImageAuditTest {
                     false,
                     temp.resolve("target/pack-binaries/image.json"),
                     Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
+                    null,
                     true));
 
     // The push's own audit wrote its report beside image.json.

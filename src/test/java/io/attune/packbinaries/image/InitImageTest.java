@@ -273,6 +273,7 @@ class InitImageTest {
                 false,
                 temp.resolve("image.json"),
                 Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
+                null,
                 false));
   }
 
