@@ -2,6 +2,8 @@ package io.attune.packbinaries.publish;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.audit.AuditReport;
+import io.attune.packbinaries.audit.ImageAudit;
 import io.attune.packbinaries.compose.ComposeFile;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.registry.CredentialResolver;
@@ -32,6 +34,7 @@ public final class ImagePush {
    * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
    * @param composeFile null to skip the check
    * @param supplyChain the SBOM, signature and provenance to attach; null for none
+   * @param audit whether to audit what was pushed, as {@code verify -Dpack.image} does
    */
   public record Request(
       Path layoutDirectory,
@@ -45,6 +48,7 @@ public final class ImagePush {
       Path report,
       Map<String, String> environment,
       SupplyChainRequest supplyChain,
+      boolean audit,
       Duration retryTimeout) {
 
     /** With the default {@link Retry#DEFAULT_TIMEOUT}. */
@@ -59,7 +63,8 @@ public final class ImagePush {
         boolean composeUpdate,
         Path report,
         Map<String, String> environment,
-        SupplyChainRequest supplyChain) {
+        SupplyChainRequest supplyChain,
+        boolean audit) {
       this(
           layoutDirectory,
           image,
@@ -72,6 +77,7 @@ public final class ImagePush {
           report,
           environment,
           supplyChain,
+          audit,
           Retry.DEFAULT_TIMEOUT);
     }
   }
@@ -124,6 +130,17 @@ public final class ImagePush {
             .push(layout, tags);
     PushReport.write(request.report(), result);
     log.info("Pushed " + result.pinnedReference());
+    if (request.audit()) {
+      new ImageAudit(log)
+          .run(
+              new ImageAudit.Request(
+                  result.pinnedReference(),
+                  request.allowInsecure(),
+                  request.attempts(),
+                  request.settingsCredentials(),
+                  request.environment(),
+                  request.report().resolveSibling(AuditReport.FILE_NAME)));
+    }
     if (compose != null && request.composeUpdate()) {
       compose.writeImage(result.pinnedReference());
       log.info("Pinned " + compose.path() + " to " + result.pinnedReference());

@@ -78,6 +78,9 @@ class ImageReferenceTest {
     assertThatThrownBy(() -> ImageReference.parse("r.example/a:"))
         .isInstanceOf(PackFailure.class)
         .hasMessage("'r.example/a:': '' is not a valid tag");
+    assertThatThrownBy(() -> ImageReference.parse("r.example/:1.0"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("'' is not a valid repository path");
     assertThatThrownBy(() -> ImageReference.parse("r.example/Attune"))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("'Attune' is not a valid repository path");
