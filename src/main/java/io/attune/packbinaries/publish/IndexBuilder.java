@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.io.Directories;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.Descriptor;
@@ -48,7 +49,7 @@ public final class IndexBuilder {
         try {
           claimed = Platform.parse(parts[1]);
         } catch (IllegalArgumentException e) {
-          throw new PackFailure("pack.index.images: " + e.getMessage());
+          throw new PackFailure(PropertyNames.INDEX_IMAGES + ": " + e.getMessage());
         }
       }
       return new Source(ImageReference.parse(parts[0]), claimed);
@@ -139,8 +140,10 @@ public final class IndexBuilder {
       throws PackFailure, IOException, InterruptedException {
     if (sources.isEmpty()) {
       throw new PackFailure(
-          "pack.index.images is empty; list the per-architecture images, e.g."
-              + " -Dpack.index.images=REGISTRY/attune/pack-binaries-init@sha256:…=linux/arm64,…");
+          PropertyNames.INDEX_IMAGES
+              + " is empty; list the per-architecture images, e.g. -D"
+              + PropertyNames.INDEX_IMAGES
+              + "=REGISTRY/attune/pack-binaries-init@sha256:…=linux/arm64,…");
     }
     // Every source is checked before anything is copied: a wrong claim on the last image must not
     // leave the earlier ones' manifests in the target repository.
@@ -150,7 +153,11 @@ public final class IndexBuilder {
       CheckedImage image = check(source, target, refusalAdvice);
       if (platforms.containsKey(image.platform().toString())) {
         throw new PackFailure(
-            "Two images for " + image.platform() + " in pack.index.images; keep one per platform");
+            "Two images for "
+                + image.platform()
+                + " in "
+                + PropertyNames.INDEX_IMAGES
+                + "; keep one per platform");
       }
       platforms.put(image.platform().toString(), image.manifest().digest());
       checked.add(image);
@@ -231,7 +238,8 @@ public final class IndexBuilder {
               + source.claimed()
               + " but its config says "
               + actual
-              + "; fix pack.index.images");
+              + "; fix "
+              + PropertyNames.INDEX_IMAGES);
     }
     return new CheckedImage(image, from, manifest, parsed, actual);
   }
@@ -301,7 +309,8 @@ public final class IndexBuilder {
             image
                 + " does not exist in "
                 + image.registry()
-                + "; fix pack.index.images"
+                + "; fix "
+                + PropertyNames.INDEX_IMAGES
                 + " (push each architecture's image first)",
             e);
       }

@@ -1,6 +1,7 @@
 package io.attune.packbinaries.publish;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.registry.RegistryException;
 import io.attune.packbinaries.registry.ResponseTooLargeException;
 import io.attune.packbinaries.registry.Retry;
@@ -41,7 +42,9 @@ final class RegistryStep {
               + e.getMessage()
               + "). Add its CA to the JVM trust store (MAVEN_OPTS=\"-Djavax.net.ssl.trustStore=FILE"
               + " -Djavax.net.ssl.trustStorePassword=…\"), or, for a test registry only, set"
-              + " -Dpack.allowInsecureRegistries=true",
+              + " -D"
+              + PropertyNames.ALLOW_INSECURE_REGISTRIES
+              + "=true",
           e);
     }
   }

@@ -2,6 +2,7 @@ package io.attune.packbinaries.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.attune.packbinaries.PropertyNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -137,7 +138,9 @@ final class RegistryAuthenticator {
               + " refusing to send "
               + credentials
               + " unencrypted. Ask for an HTTPS realm, or, for a test"
-              + " registry only, set -Dpack.allowInsecureRegistries=true");
+              + " registry only, set -D"
+              + PropertyNames.ALLOW_INSECURE_REGISTRIES
+              + "=true");
     }
     if (credentials != null) {
       request.header("Authorization", basic());
