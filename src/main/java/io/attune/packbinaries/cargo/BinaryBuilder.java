@@ -8,6 +8,7 @@ import io.attune.packbinaries.artifacts.BuiltBinary;
 import io.attune.packbinaries.io.AtomicFiles;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.TargetTriple;
+import io.attune.packbinaries.supplychain.BuildRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,8 @@ public final class BinaryBuilder {
         built.addAll(produced);
       }
       BuiltBinaries.write(layout.builtBinaries(), built);
+      BuildRecord.write(
+          layout.buildRecord(), request.manifest(), toolchainIdentity, commands(template));
       stage(built);
     }
     return built;
@@ -130,6 +133,20 @@ public final class BinaryBuilder {
       files.addAll(listed.get());
     }
     return Fingerprint.withinWorkspace(request.workspace(), excluded, files);
+  }
+
+  /** Each target's cargo command, for the push goal's provenance. */
+  private java.util.Map<String, String> commands(CommandTemplate template) {
+    java.util.Map<String, String> commands = new java.util.TreeMap<>();
+    for (TargetTriple target : request.targets()) {
+      commands.put(
+          target.name(),
+          String.join(
+              " ",
+              template.render(
+                  target, request.profile(), binaries, request.features(), request.offline())));
+    }
+    return commands;
   }
 
   private List<Path> excludedFromSources() {
