@@ -52,19 +52,19 @@ test-env-down:
 # The main job: the release build of packs/ for the host's architecture.
 pack-binaries: test-env plugin
 	$(PACKS_MVN) package -Dpack.target=$(PACK_BINARIES_RUST_TARGET)
-	@echo "Sensor: packs/core/sensors/attune-core-timer-sensor; all outputs: packs/target/pack-binaries/"
+	@echo "Sensor: packs/core/sensors/attune-core-timer-sensor; all outputs: target/packs/pack-binaries/"
 
 docker-build-pack-binaries: test-env plugin
 	$(PACKS_MVN) package -Dpack.target=$(PACK_BINARIES_RUST_TARGET) -Dpack.image.load=true
-	@echo "Outputs: packs/target/pack-binaries/ (binary, image tarball, OCI layout)"
+	@echo "Outputs: target/packs/pack-binaries/ (binary, image tarball, OCI layout)"
 
 docker-build-pack-binaries-arm64: test-env plugin
 	$(PACKS_MVN) package -Dpack.target=aarch64-unknown-linux-$(LIBC)
-	@echo "Outputs: packs/target/pack-binaries/aarch64-unknown-linux-$(LIBC)/ and packs/target/pack-binaries/image/"
+	@echo "Outputs: target/packs/pack-binaries/aarch64-unknown-linux-$(LIBC)/ and target/packs/pack-binaries/image/"
 
 docker-build-pack-binaries-all: test-env plugin
 	$(PACKS_MVN) package -Dpack.targets=$(ALL_TARGETS)
-	@echo "Outputs: packs/target/pack-binaries/{x86_64,aarch64}-unknown-linux-$(LIBC)/ and the two-platform OCI archive in packs/target/pack-binaries/image/"
+	@echo "Outputs: target/packs/pack-binaries/{x86_64,aarch64}-unknown-linux-$(LIBC)/ and the two-platform OCI archive in target/packs/pack-binaries/image/"
 
 # The development stack on this machine: the init image the build loads into Docker, then
 # docker/docker-compose.yaml. With the local builder its public images (python, busybox) are
@@ -114,4 +114,4 @@ bench: test-env plugin
 
 clean:
 	$(MVN) -q clean
-	rm -rf packs/target
+	rm -rf target/packs

@@ -108,12 +108,12 @@ for i in $(seq 1 "$RUNS"); do
 
     log "run $i/$RUNS: cold mvn package (no cargo cache, no target/)"
     for volume in $(cargo_cache_volumes); do docker volume rm -f "$volume" >/dev/null; done
-    rm -rf packs/target
+    rm -rf target/packs
     timed package_cold "$LOGS/cold-$i.log" packs_mvn package
     sample package_cold cargo_s "$(cargo_seconds "$LOGS/cold-$i.log")"
 
     log "run $i/$RUNS: warm mvn package (cargo cache kept, target/ removed)"
-    rm -rf packs/target
+    rm -rf target/packs
     timed package_warm "$LOGS/warm-$i.log" packs_mvn package
     sample package_warm cargo_s "$(cargo_seconds "$LOGS/warm-$i.log")"
 
@@ -124,7 +124,7 @@ for i in $(seq 1 "$RUNS"); do
 
     log "run $i/$RUNS: image goal alone"
     timed image_goal "$LOGS/image-$i.log" packs_mvn "$PLUGIN:image"
-    sample image_goal output_bytes "$(du -sb packs/target/pack-binaries/image | cut -f1)"
+    sample image_goal output_bytes "$(du -sb target/packs/pack-binaries/image | cut -f1)"
 
     log "run $i/$RUNS: push, first and second"
     # A new repository each run, so the first push finds nothing there. The distributable compose
@@ -136,7 +136,7 @@ for i in $(seq 1 "$RUNS"); do
     sample push_first loopback_bytes "$LO"
     timed push_second "$LOGS/push2-$i.log" packs_mvn "$PLUGIN:push" "-Dpack.image=$image"
     sample push_second loopback_bytes "$LO"
-    sample image_bytes bytes "$(du -sb packs/target/pack-binaries/image/layout/blobs | cut -f1)"
+    sample image_bytes bytes "$(du -sb target/packs/pack-binaries/image/layout/blobs | cut -f1)"
 
     log "run $i/$RUNS: baseline docker build + push + manifest, cold then warm"
     timed baseline_cold "$LOGS/baseline-cold-$i.log" baseline "$i" yes
@@ -144,7 +144,7 @@ for i in $(seq 1 "$RUNS"); do
     sample baseline_cold cargo_s "$(cargo_seconds "$LOGS/baseline-cold-$i.log")"
     timed baseline_warm "$LOGS/baseline-warm-$i.log" baseline "$i" no
     baseline_digest "$i" >>"$OUT/baseline-digests"
-    sha256sum packs/target/pack-binaries/image/layout/index.json | cut -d' ' -f1 >>"$OUT/plugin-digests"
+    sha256sum target/packs/pack-binaries/image/layout/index.json | cut -d' ' -f1 >>"$OUT/plugin-digests"
 done
 
 bench/report.sh "$OUT"
