@@ -1,0 +1,171 @@
+#!/bin/sh
+# Acceptance: the release as README writes it, from a fresh copy of the repository.
+#
+#   1. README's install command, then its deploy command (the variant README gives for machines
+#      where the public builder and busybox images can't be pulled);
+#   2. README's distributable compose command with only ATTUNE_REGISTRY set, as an amd64 host
+#      (the default) and as an arm64 host (DOCKER_DEFAULT_PLATFORM=linux/arm64, under qemu);
+#   3. the sensor, from the packs volume.
+#
+# The commands are read from README.md's code blocks and run as written; only what README says
+# may differ is substituted: the registry host (registry.example.com -> PACK_TEST_REGISTRY), and
+# INIT_PACKS_IMAGE / SENSOR_IMAGE stand in for python and busybox, which can't be pulled here.
+# Each host must get its own architecture's sensor (ELF e_machine 62 or 183), the volume must
+# hold exactly the files of packs/ plus the static sensor (no build output), and the sensor
+# must run.
+#
+# Needs: the test environment (scripts/test-env.sh env), Docker, docker-compose, skopeo, Maven.
+# Usage: docker/test/readme-release.sh   (prints "N passed, N failed" last)
+set -eu
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+: "${PACK_TEST_REGISTRY:?load the test environment: set -a; . \"\$(scripts/test-env.sh path)/env\"; set +a}"
+: "${PACK_TEST_BASE_IMAGE:?load the test environment first}"
+registry=$PACK_TEST_REGISTRY
+work=$(mktemp -d)
+clone=$work/attune
+project=attune-readme-$$
+# The stand-in for python:3.11-slim and busybox:1.36: the test environment's two-platform busybox,
+# under a name of this test's own, so removing it to play a fresh host touches nobody else's.
+standin=$registry/attune-readme-test/busybox:1.36
+init_image=$registry/attune/pack-binaries-init:latest
+passed=0
+failed=0
+
+say() { printf 'readme-release: %s\n' "$*"; }
+pass() { passed=$((passed + 1)); say "PASS $*"; }
+fail() { failed=$((failed + 1)); say "FAIL $*"; }
+finish() {
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+forget_images() {
+    docker rmi -f "$init_image" "$standin" >/dev/null 2>&1 || true
+}
+cleanup() {
+    (cd "$clone" 2>/dev/null && COMPOSE_PROJECT_NAME=$project ATTUNE_REGISTRY=$registry \
+        docker-compose -f docker/distributable/docker-compose.yaml down -v >/dev/null 2>&1) || true
+    forget_images
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# readme_command PATTERN: the first command in README's ```sh blocks (continuation lines joined,
+# trailing comment dropped) that matches the extended regular expression PATTERN.
+readme_command() {
+    awk -v pattern="$1" '
+        /^```sh$/ { inside = 1; next }
+        /^```/ { inside = 0; next }
+        !inside { next }
+        {
+            line = $0
+            if (line ~ /\\$/) { sub(/\\$/, "", line); joined = joined line; next }
+            joined = joined line
+            cmd = joined; joined = ""
+            sub(/[ \t]+# .*$/, "", cmd)
+            gsub(/[ \t]+/, " ", cmd)
+            if (cmd ~ pattern) { print cmd; exit }
+        }
+    ' "$repo/README.md"
+}
+substitute() {
+    printf '%s' "$1" | sed "s/registry\.example\.com/$registry/g"
+}
+
+install=$(readme_command '^mvn install')
+deploy=$(readme_command '^mvn -f packs/pom.xml deploy .*-Dpack\.builder\.image=')
+up=$(readme_command '^ATTUNE_REGISTRY=registry\.example\.com docker-compose .*distributable.* up$')
+for c in install deploy up; do
+    eval "value=\$$c"
+    # shellcheck disable=SC2154 # set by the eval above
+    [ -n "$value" ] || { fail "README has no $c command"; finish; exit 1; }
+    say "README's $c command: $value"
+done
+
+"$repo/scripts/test/fresh-copy.sh" "$clone"
+# What a fresh clone's packs/ holds: with the static sensor, all the packs volume may hold.
+(cd "$clone/packs" && { find . -type f; echo ./core/sensors/attune-core-timer-sensor; } \
+    | sed 's|^\./||' | LC_ALL=C sort -u) >"$work/expected"
+skopeo copy --all --src-tls-verify=false --dest-tls-verify=false -q \
+    "docker://$PACK_TEST_BASE_IMAGE" "docker://$standin"
+
+cd "$clone"
+started=$(date +%s)
+if sh -c "$install" >"$work/install.log" 2>&1; then
+    pass "install, as README writes it ($(($(date +%s) - started))s)"
+else
+    tail -40 "$work/install.log"; fail "install: $install"; finish; exit 1
+fi
+started=$(date +%s)
+if sh -c "$(substitute "$deploy")" >"$work/deploy.log" 2>&1; then
+    pass "deploy, as README writes it ($(($(date +%s) - started))s)"
+else
+    tail -60 "$work/deploy.log"; fail "deploy: $(substitute "$deploy")"; finish; exit 1
+fi
+grep -E 'Tags to write|Pushed ' "$work/deploy.log" || true
+if grep -q -- '--- maven-deploy-plugin.*---' "$work/deploy.log" \
+    && grep -q 'Skipping artifact deployment' "$work/deploy.log"; then
+    pass "maven-deploy-plugin deployed nothing (maven.deploy.skip in the packs POM)"
+else
+    fail "maven-deploy-plugin did not report skipping"
+fi
+
+# AUDIT (issue 11, deliverable 7, the audit engineer's): once `pack-binaries:verify
+# -Dpack.image=…` lands on main, run it here on what was pushed and on the two bad images.
+
+# run_host NAME PLATFORM-OR-EMPTY TRIPLE E_MACHINE: one host runs README's compose command.
+run_host() {
+    name=$1 platform=$2 triple=$3 machine=$4
+    forget_images
+    log=$work/up-$(printf '%s' "$name" | tr -c 'a-z0-9' '-').log
+    (
+        [ -z "$platform" ] || export DOCKER_DEFAULT_PLATFORM="$platform"
+        export COMPOSE_PROJECT_NAME="$project" INIT_PACKS_IMAGE="$standin" SENSOR_IMAGE="$standin"
+        sh -c "$(substitute "$up")"
+    ) >"$log" 2>&1 || true
+    cat "$log"
+    volume=${project}_packs
+    in_volume() {
+        if [ -n "$platform" ]; then
+            docker run --rm --platform "$platform" -v "$volume:/v:ro" "$standin" "$@"
+        else
+            docker run --rm -v "$volume:/v:ro" "$standin" "$@"
+        fi
+    }
+    if grep -q 'sensor_1 *| {"trigger":"tick"' "$log"; then
+        pass "$name host: the sensor ran from the volume"
+    else
+        fail "$name host: the sensor printed no tick event"
+    fi
+    sensor=/v/core/sensors/attune-core-timer-sensor
+    got=$(in_volume od -An -tu2 -j18 -N2 "$sensor" | tr -d ' \n')
+    if [ "$got" = "$machine" ]; then
+        pass "$name host: the sensor in the volume has e_machine $got ($triple)"
+    else
+        fail "$name host: the sensor in the volume has e_machine '$got', not $machine"
+    fi
+    sum=$(in_volume sha256sum "$sensor" | cut -d' ' -f1)
+    built=$(cut -d' ' -f1 "target/packs/pack-binaries/$triple/attune-core-timer-sensor.sha256")
+    if [ "$sum" = "$built" ]; then
+        pass "$name host: it is the binary this deploy built for $triple"
+    else
+        fail "$name host: sha256 $sum in the volume, $built built for $triple"
+    fi
+    in_volume find /v -type f | sed 's|^/v/||' | LC_ALL=C sort >"$log.volume"
+    if cmp -s "$work/expected" "$log.volume"; then
+        pass "$name host: the volume holds packs/ and the static sensor only ($(wc -l <"$work/expected") files)"
+    else
+        diff "$work/expected" "$log.volume" || true
+        fail "$name host: the volume holds other files than packs/ and the static sensor"
+    fi
+    COMPOSE_PROJECT_NAME=$project ATTUNE_REGISTRY=$registry \
+        docker-compose -f docker/distributable/docker-compose.yaml down -v >/dev/null 2>&1 || true
+}
+
+# This machine as it is (no platform named anywhere), then an arm64 host played under qemu.
+case $(uname -m) in
+    aarch64 | arm64) run_host "this (arm64)" "" aarch64-unknown-linux-gnu 183 ;;
+    *) run_host "this (amd64)" "" x86_64-unknown-linux-gnu 62 ;;
+esac
+run_host arm64 linux/arm64 aarch64-unknown-linux-gnu 183
+finish
