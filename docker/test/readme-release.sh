@@ -68,6 +68,10 @@ readme_command() {
         }
     ' "$repo/README.md"
 }
+# Maven and docker-compose colour their output even into a file; the checks read plain text.
+plain() {
+    sed "s/$(printf '\033')\[[0-9;]*m//g" "$1"
+}
 substitute() {
     printf '%s' "$1" | sed "s/registry\.example\.com/$registry/g"
 }
@@ -102,9 +106,10 @@ if sh -c "$(substitute "$deploy")" >"$work/deploy.log" 2>&1; then
 else
     tail -60 "$work/deploy.log"; fail "deploy: $(substitute "$deploy")"; finish; exit 1
 fi
-grep -E 'Tags to write|Pushed ' "$work/deploy.log" || true
-if grep -q -- '--- maven-deploy-plugin.*---' "$work/deploy.log" \
-    && grep -q 'Skipping artifact deployment' "$work/deploy.log"; then
+plain "$work/deploy.log" >"$work/deploy.txt"
+grep -E 'Tags to write|Pushed ' "$work/deploy.txt" || true
+if grep -q -- '--- maven-deploy-plugin.*---' "$work/deploy.txt" \
+    && grep -q 'Skipping artifact deployment' "$work/deploy.txt"; then
     pass "maven-deploy-plugin deployed nothing (maven.deploy.skip in the packs POM)"
 else
     fail "maven-deploy-plugin did not report skipping"
@@ -123,7 +128,8 @@ run_host() {
         export COMPOSE_PROJECT_NAME="$project" INIT_PACKS_IMAGE="$standin" SENSOR_IMAGE="$standin"
         sh -c "$(substitute "$up")"
     ) >"$log" 2>&1 || true
-    cat "$log"
+    plain "$log" >"$log.txt"
+    cat "$log.txt"
     volume=${project}_packs
     in_volume() {
         if [ -n "$platform" ]; then
@@ -132,7 +138,7 @@ run_host() {
             docker run --rm -v "$volume:/v:ro" "$standin" "$@"
         fi
     }
-    if grep -q 'sensor_1 *| {"trigger":"tick"' "$log"; then
+    if grep -q 'sensor_1 *| {"trigger":"tick"' "$log.txt"; then
         pass "$name host: the sensor ran from the volume"
     else
         fail "$name host: the sensor printed no tick event"
