@@ -54,7 +54,8 @@ class ImagePushTest {
                 compose,
                 false,
                 temp.resolve("image.json"),
-                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString())));
+                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
+                null));
   }
 
   private boolean tagExists(String tag) throws Exception {
