@@ -2,7 +2,8 @@
 # Acceptance: the release as README writes it, from a fresh copy of the repository.
 #
 #   1. README's install command, then its deploy command (the variant README gives for machines
-#      where the public builder and busybox images can't be pulled);
+#      where the public builder and busybox images can't be pulled), its package command for
+#      such machines and its verify command;
 #   2. README's distributable compose command with only ATTUNE_REGISTRY set, as an amd64 host
 #      (the default) and as an arm64 host (DOCKER_DEFAULT_PLATFORM=linux/arm64, under qemu);
 #   3. the sensor, from the packs volume.
@@ -79,11 +80,11 @@ substitute() {
 install=$(readme_command '^mvn install')
 deploy=$(readme_command '^mvn -f packs/pom.xml deploy .*-Dpack\.builder\.image=')
 up=$(readme_command '^ATTUNE_REGISTRY=registry\.example\.com docker-compose .*distributable.* up$')
-for c in install deploy up; do
-    eval "value=\$$c"
-    # shellcheck disable=SC2154 # set by the eval above
-    [ -n "$value" ] || { fail "README has no $c command"; finish; exit 1; }
-    say "README's $c command: $value"
+package=$(readme_command '^mvn -f packs/pom.xml package .*-Dpack\.builder\.image=')
+verify=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify ')
+for c in "install:$install" "deploy:$deploy" "up:$up" "package:$package" "verify:$verify"; do
+    [ -n "${c#*:}" ] || { fail "README has no ${c%%:*} command"; finish; exit 1; }
+    say "README's ${c%%:*} command: ${c#*:}"
 done
 
 "$repo/scripts/test/fresh-copy.sh" "$clone"
@@ -114,6 +115,18 @@ if grep -q -- '--- maven-deploy-plugin.*---' "$work/deploy.txt" \
 else
     fail "maven-deploy-plugin did not report skipping"
 fi
+
+# README's other Building and Verifying commands that run on this machine, after the deploy
+# (which staged this machine's sensor in packs/core/sensors for the verify command).
+run_as_written() {
+    if sh -c "$2" >"$work/$1.log" 2>&1 && plain "$work/$1.log" | grep -q 'BUILD SUCCESS'; then
+        pass "$1, as README writes it"
+    else
+        tail -30 "$work/$1.log"; fail "$1: $2"
+    fi
+}
+run_as_written package "$package"
+run_as_written verify "$verify"
 
 # AUDIT (issue 11, deliverable 7, the audit engineer's): once `pack-binaries:verify
 # -Dpack.image=…` lands on main, run it here on what was pushed and on the two bad images.

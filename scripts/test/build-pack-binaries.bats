@@ -42,7 +42,8 @@ e_machine() {
 
 @test "RUST_TARGET=aarch64-unknown-linux-gnu builds a static aarch64 sensor and prints the verdict" {
     needs mvn
-    run env RUST_TARGET=aarch64-unknown-linux-gnu "$SCRIPT" -o
+    # As README writes it.
+    run env RUST_TARGET=aarch64-unknown-linux-gnu "$SCRIPT"
     echo "$output"
     [ "$status" -eq 0 ]
     binary="$REPO/target/packs/pack-binaries/aarch64-unknown-linux-gnu/attune-core-timer-sensor"
