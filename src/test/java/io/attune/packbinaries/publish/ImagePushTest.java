@@ -55,7 +55,8 @@ class ImagePushTest {
                 false,
                 temp.resolve("image.json"),
                 Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
-                null));
+                null,
+                false));
   }
 
   private boolean tagExists(String tag) throws Exception {
