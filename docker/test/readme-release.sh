@@ -6,7 +6,10 @@
 #      such machines and its verify command;
 #   2. README's distributable compose command with only ATTUNE_REGISTRY set, as an amd64 host
 #      (the default) and as an arm64 host (DOCKER_DEFAULT_PLATFORM=linux/arm64, under qemu);
-#   3. the sensor, from the packs volume.
+#   3. the sensor, from the packs volume;
+#   4. README's audit command on what was pushed (passes) and on the seed's two faults, built with
+#      `docker build --platform` from the local busybox and pushed with `docker push`: an image
+#      labelled linux/arm64 carrying the x86-64 sensor, and an amd64 image with a dynamic one.
 #
 # The commands are read from README.md's code blocks and run as written; only what README says
 # may differ is substituted: the registry host (registry.example.com -> PACK_TEST_REGISTRY), and
@@ -50,6 +53,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+bad_arch=$registry/attune-readme-test/wrong-arch:$$
+bad_dynamic=$registry/attune-readme-test/dynamic:$$
 
 # readme_command PATTERN: the first command in README's ```sh blocks (continuation lines joined,
 # trailing comment dropped) that matches the extended regular expression PATTERN.
@@ -81,8 +86,10 @@ install=$(readme_command '^mvn install')
 deploy=$(readme_command '^mvn -f packs/pom.xml deploy .*-Dpack\.builder\.image=')
 up=$(readme_command '^ATTUNE_REGISTRY=registry\.example\.com docker-compose .*distributable.* up$')
 package=$(readme_command '^mvn -f packs/pom.xml package .*-Dpack\.builder\.image=')
-verify=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify ')
-for c in "install:$install" "deploy:$deploy" "up:$up" "package:$package" "verify:$verify"; do
+verify=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.binary=')
+audit=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.image=')
+for c in "install:$install" "deploy:$deploy" "up:$up" "package:$package" "verify:$verify" \
+    "audit:$audit"; do
     [ -n "${c#*:}" ] || { fail "README has no ${c%%:*} command"; finish; exit 1; }
     say "README's ${c%%:*} command: ${c#*:}"
 done
@@ -128,8 +135,61 @@ run_as_written() {
 run_as_written package "$package"
 run_as_written verify "$verify"
 
-# AUDIT (issue 11, deliverable 7, the audit engineer's): once `pack-binaries:verify
-# -Dpack.image=…` lands on main, run it here on what was pushed and on the two bad images.
+if grep -qE "Audited $registry/attune/pack-binaries-init@sha256:[0-9a-f]+: 2 binaries on 2 platforms, all static" "$work/deploy.txt"; then
+    pass "the push ended with the audit of what it pushed, and it passed"
+else
+    fail "the push did not end with a passing audit of what it pushed"
+fi
+
+# audit_image NAME REFERENCE: README's audit command, with its example image replaced by REFERENCE.
+audit_image() {
+    command=$(printf '%s' "$audit" \
+        | sed "s|registry\.example\.com/attune/pack-binaries-init:1\.2\.0|$2|")
+    [ "$command" != "$audit" ] || { fail "README's audit command names another example image"; return 1; }
+    sh -c "$command" >"$work/audit-$1.log" 2>&1 || true
+    plain "$work/audit-$1.log" >"$work/audit-$1.txt"
+}
+# bad_image NAME PLATFORM BINARY: BINARY as the sensor in an image built for PLATFORM from the
+# local busybox (by that platform's digest: the classic builder reuses whichever platform of a tag
+# it pulled last), pushed with docker push.
+bad_image() {
+    context=$work/context-$1
+    mkdir -p "$context"
+    cp "$3" "$context/sensor"
+    digest=$(skopeo inspect --raw --tls-verify=false "docker://$PACK_TEST_BASE_IMAGE" | tr -d ' \n' \
+        | grep -o "\"digest\":\"sha256:[0-9a-f]*\"[^}]*\"architecture\":\"${2#linux/}\"" \
+        | grep -o 'sha256:[0-9a-f]*' | head -1)
+    printf 'FROM %s@%s\nCOPY sensor /pack-binaries/core/sensors/attune-core-timer-sensor\n' \
+        "${PACK_TEST_BASE_IMAGE%:*}" "$digest" >"$context/Dockerfile"
+    docker build -q --platform "$2" -t "$4" "$context" >/dev/null
+    docker push -q "$4" >/dev/null
+    docker rmi -f "$4" >/dev/null
+}
+
+audit_image published "$registry/attune/pack-binaries-init:0.1.0"
+if grep -q 'BUILD SUCCESS' "$work/audit-published.txt" \
+    && grep -q 'all static and of their platform' "$work/audit-published.txt"; then
+    pass "audit, as README writes it, passes on what was pushed"
+else
+    tail -30 "$work/audit-published.txt"; fail "audit of what was pushed"
+fi
+bad_image wrong-arch linux/arm64 target/packs/pack-binaries/x86_64-unknown-linux-gnu/attune-core-timer-sensor "$bad_arch"
+audit_image wrong-arch "$bad_arch"
+if grep -q 'BUILD FAILURE' "$work/audit-wrong-arch.txt" \
+    && grep -q 'linux/arm64: /pack-binaries/core/sensors/attune-core-timer-sensor is an x86-64 binary' "$work/audit-wrong-arch.txt"; then
+    pass "audit fails on an arm64 image carrying the x86-64 sensor, naming platform and file"
+else
+    tail -30 "$work/audit-wrong-arch.txt"; fail "audit of the arm64 image with the x86-64 sensor"
+fi
+# /bin/true of this amd64 machine: dynamically linked against glibc.
+bad_image dynamic linux/amd64 /bin/true "$bad_dynamic"
+audit_image dynamic "$bad_dynamic"
+if grep -q 'BUILD FAILURE' "$work/audit-dynamic.txt" \
+    && grep -q 'linux/amd64: /pack-binaries/core/sensors/attune-core-timer-sensor.*dynamically linked' "$work/audit-dynamic.txt"; then
+    pass "audit fails on an image whose sensor is dynamic, naming platform and file"
+else
+    tail -30 "$work/audit-dynamic.txt"; fail "audit of the image with a dynamic sensor"
+fi
 
 # run_host NAME PLATFORM-OR-EMPTY TRIPLE E_MACHINE: one host runs README's compose command.
 run_host() {
