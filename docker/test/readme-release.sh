@@ -115,7 +115,7 @@ else
     tail -60 "$work/deploy.log"; fail "deploy: $(substitute "$deploy")"; finish; exit 1
 fi
 plain "$work/deploy.log" >"$work/deploy.txt"
-grep -E 'Tags to write|Pushed ' "$work/deploy.txt" || true
+grep -E 'Tags to write|Pushed |Audited [^ ]*@' "$work/deploy.txt" || true
 if grep -q -- '--- maven-deploy-plugin.*---' "$work/deploy.txt" \
     && grep -q 'Skipping artifact deployment' "$work/deploy.txt"; then
     pass "maven-deploy-plugin deployed nothing (maven.deploy.skip in the packs POM)"
@@ -148,6 +148,8 @@ audit_image() {
     [ "$command" != "$audit" ] || { fail "README's audit command names another example image"; return 1; }
     sh -c "$command" >"$work/audit-$1.log" 2>&1 || true
     plain "$work/audit-$1.log" >"$work/audit-$1.txt"
+    # What the user reads: the verdict line, or the failure's first reason.
+    grep -E -m2 'Audited [^ ]*:|^  linux/' "$work/audit-$1.txt" || true
 }
 # bad_image NAME PLATFORM BINARY: BINARY as the sensor in an image built for PLATFORM from the
 # local busybox (by that platform's digest: the classic builder reuses whichever platform of a tag
