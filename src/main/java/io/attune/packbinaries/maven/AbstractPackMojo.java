@@ -17,6 +17,7 @@ import org.apache.maven.model.DistributionManagement;
 import org.apache.maven.model.Plugin;
 import org.apache.maven.model.PluginExecution;
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -31,6 +32,9 @@ public abstract class AbstractPackMojo extends AbstractMojo {
 
   @Parameter(defaultValue = "${session}", readonly = true, required = true)
   protected MavenSession session;
+
+  @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
+  protected MojoExecution mojoExecution;
 
   /** Skips this goal. */
   @Parameter(property = PropertyNames.SKIP, defaultValue = "false")
@@ -59,8 +63,16 @@ public abstract class AbstractPackMojo extends AbstractMojo {
       getLog().info("Skipping (" + PropertyNames.SKIP + " is true)");
       return;
     }
+    long started = System.nanoTime();
     try {
       run();
+      // One line per goal in a fixed form, which make bench collects.
+      getLog()
+          .info(
+              (mojoExecution == null ? "goal" : mojoExecution.getGoal())
+                  + " took "
+                  + (System.nanoTime() - started) / 1_000_000
+                  + " ms");
     } catch (PackFailure e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (TargetTriple.UnknownTargetException e) {
