@@ -74,6 +74,16 @@ public final class ImagePush {
             target.repository(),
             resolution.credentials(),
             request.allowInsecure());
+    // The supply chain's documents are made while the image uploads; only their upload waits.
+    SupplyChain supplyChain =
+        request.supplyChain() == null
+            ? null
+            : SupplyChain.start(
+                request.supplyChain(),
+                layout,
+                target,
+                Retry.standard(request.attempts(), log)::run,
+                log);
     PushResult result =
         new Publisher(
                 client,
@@ -83,9 +93,8 @@ public final class ImagePush {
                 resolution.advice(target.registry()))
             .beforeTags(
                 (digest, steps) -> {
-                  if (request.supplyChain() != null) {
-                    new SupplyChain(request.supplyChain(), client, steps, log)
-                        .attach(layout, target, digest);
+                  if (supplyChain != null) {
+                    supplyChain.attach(client, steps, digest);
                   }
                 })
             .push(layout, tags);

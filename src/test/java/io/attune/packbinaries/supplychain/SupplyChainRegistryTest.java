@@ -14,6 +14,7 @@ import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.publish.PushResult;
 import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.RegistryClient;
+import io.attune.packbinaries.testing.FaultProxy;
 import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -323,6 +325,34 @@ class SupplyChainRegistryTest {
             JSON.readTree(client.manifest(Referrers.fallbackTag(first.indexDigest())).content())
                 .path("manifests"))
         .hasSize(1);
+  }
+
+  @Test
+  void theAttachmentsSpendNoRequestTwice() throws Exception {
+    List<FaultProxy.Request> requests = Collections.synchronizedList(new ArrayList<>());
+    PushResult result;
+    String repository;
+    try (FaultProxy proxy =
+        new FaultProxy(
+            TestEnvironment.registry(),
+            request -> {
+              requests.add(request);
+              return FaultProxy.Action.FORWARD;
+            })) {
+      repository = Fixtures.freshRepository("requests");
+      result = push(proxy.address() + "/" + repository, privateKey);
+    }
+    // The supply chain's requests: after the index is put, before the tag is.
+    List<String> lines = requests.stream().map(r -> r.method() + " " + r.path()).toList();
+    int index = lines.indexOf("PUT /v2/" + repository + "/manifests/" + result.indexDigest());
+    int tag = lines.indexOf("PUT /v2/" + repository + "/manifests/" + VERSION);
+    assertThat(index).isNotNegative();
+    List<String> attachments = lines.subList(index + 1, tag);
+    // Two SBOMs, three signatures and the provenance on a registry without the referrers API:
+    // 2 (the empty config) + 2 x 5 + 1 (the one referrers probe) + 3 x 6 + 5.
+    assertThat(attachments).hasSizeLessThanOrEqualTo(36);
+    assertThat(attachments).noneMatch(line -> line.startsWith("HEAD "));
+    assertThat(attachments).filteredOn(line -> line.contains("/referrers/")).hasSize(1);
   }
 
   @Test
