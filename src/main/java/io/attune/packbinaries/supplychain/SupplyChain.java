@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.elf.VerifiedBinary;
 import io.attune.packbinaries.elf.VerifyReport;
 import io.attune.packbinaries.io.AtomicFiles;
@@ -149,7 +150,9 @@ public final class SupplyChain {
       log.info("Attached the SLSA provenance of " + repository + "@" + indexDigest);
     } else {
       log.info(
-          "Not signed and no provenance: set pack.sign.key to a PEM PKCS#8 EC P-256 key to sign");
+          "Not signed and no provenance: set "
+              + PropertyNames.SIGN_KEY
+              + " to a PEM PKCS#8 EC P-256 key to sign");
     }
     // One line in this form per push: the benchmark reads the supply chain's in-JVM time from it.
     log.info(
