@@ -66,7 +66,9 @@ assert verified.size() == 1 : "no signature of ${digest} verifies with expected.
 // The provenance's DSSE envelope verifies with the same key, over its pre-authentication encoding.
 def envelope = json.parse(new File(basedir, 'target/pack-binaries/supply-chain/provenance.dsse.json'))
 def statement = envelope.payload.decodeBase64()
-def pae = "DSSEv1 ${envelope.payloadType.length()} ${envelope.payloadType} ${statement.length} ".getBytes('UTF-8') + statement
-assert opensslVerifies(publicKey, pae, envelope.signatures[0].sig.decodeBase64())
+def pae = new ByteArrayOutputStream()
+pae.write("DSSEv1 ${envelope.payloadType.length()} ${envelope.payloadType} ${statement.length} ".getBytes('UTF-8'))
+pae.write(statement)
+assert opensslVerifies(publicKey, pae.toByteArray(), envelope.signatures[0].sig.decodeBase64())
 assert json.parse(statement).subject*.digest*.sha256.contains(digest.substring(7))
 true
