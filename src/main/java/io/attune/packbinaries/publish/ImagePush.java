@@ -78,7 +78,7 @@ public final class ImagePush {
             target.repository(),
             resolution.credentials(),
             request.allowInsecure());
-    // The supply chain's documents are made while the image uploads; only their upload waits.
+    // The supply chain's documents are made, and their blobs sent, while the image uploads.
     SupplyChain supplyChain =
         request.supplyChain() == null
             ? null
@@ -86,6 +86,11 @@ public final class ImagePush {
                 request.supplyChain(),
                 layout,
                 target,
+                new HttpRegistryClient(
+                    target.registry(),
+                    target.repository(),
+                    resolution.credentials(),
+                    request.allowInsecure()),
                 Retry.standard(request.attempts(), log)::run,
                 log);
     PushResult result =

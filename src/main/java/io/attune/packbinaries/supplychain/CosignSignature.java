@@ -8,7 +8,10 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.MediaTypes;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -77,7 +80,9 @@ public final class CosignSignature {
     ObjectNode layer =
         Referrers.descriptor(layers.addObject(), PAYLOAD_MEDIA_TYPE, payloadDigest, payload.length);
     layer.putObject("annotations").put(SIGNATURE_ANNOTATION, signature);
-    byte[] config = config(layers);
+    List<String> diffIds = new ArrayList<>();
+    layers.forEach(l -> diffIds.add(l.path("digest").asText()));
+    byte[] config = config(diffIds);
     String configDigest = "sha256:" + Sha256.of(config);
     uploads.blob(configDigest, config);
     ObjectNode manifest = JSON.createObjectNode();
@@ -100,8 +105,20 @@ public final class CosignSignature {
     }
   }
 
+  /**
+   * The blobs of the first signature of {@code digest}, by digest: its payload and the config that
+   * lists it alone. They do not depend on the key, so they can be sent before the index is.
+   */
+  static Map<String, byte[]> firstSignatureBlobs(String repository, String digest)
+      throws IOException {
+    byte[] payload = payload(repository, digest);
+    String payloadDigest = "sha256:" + Sha256.of(payload);
+    byte[] config = config(List.of(payloadDigest));
+    return Map.of(payloadDigest, payload, "sha256:" + Sha256.of(config), config);
+  }
+
   /** A config as cosign writes one: the layers' digests as the rootfs, no platform. */
-  private static byte[] config(ArrayNode layers) throws IOException {
+  private static byte[] config(List<String> layerDigests) throws IOException {
     ObjectNode config = JSON.createObjectNode();
     config.put("architecture", "");
     config.put("os", "");
@@ -109,7 +126,7 @@ public final class CosignSignature {
     ObjectNode rootfs = config.putObject("rootfs");
     rootfs.put("type", "layers");
     ArrayNode diffIds = rootfs.putArray("diff_ids");
-    layers.forEach(l -> diffIds.add(l.path("digest").asText()));
+    layerDigests.forEach(diffIds::add);
     return JSON.writeValueAsBytes(config);
   }
 }

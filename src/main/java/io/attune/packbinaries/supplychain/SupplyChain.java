@@ -44,13 +44,23 @@ public final class SupplyChain {
   private final SupplyChainRequest request;
   private final LayoutReader.Layout layout;
   private final ImageReference target;
-  private final RegistrySteps baseSteps;
+  private final RegistryClient earlyClient;
+  private final RegistrySteps earlySteps;
   private final BuildLog log;
   private final FutureTask<Documents> documents = new FutureTask<>(this::documents);
 
-  /** What {@link #attach} sends, made from the local layout alone. */
+  /**
+   * What {@link #attach} sends, made from the local layout alone.
+   *
+   * @param sentBlobs the documents' blobs already sent while the image uploaded
+   */
   private record Documents(
-      List<PlatformSbom> sboms, SigningKey key, byte[] statement, byte[] envelope, long millis) {}
+      List<PlatformSbom> sboms,
+      SigningKey key,
+      byte[] statement,
+      byte[] envelope,
+      Set<String> sentBlobs,
+      long millis) {}
 
   private record PlatformSbom(String platform, Descriptor manifest, byte[] document) {}
 
@@ -58,29 +68,35 @@ public final class SupplyChain {
       SupplyChainRequest request,
       LayoutReader.Layout layout,
       ImageReference target,
-      RegistrySteps baseSteps,
+      RegistryClient earlyClient,
+      RegistrySteps earlySteps,
       BuildLog log) {
     this.request = request;
     this.layout = layout;
     this.target = target;
-    this.baseSteps = baseSteps;
+    this.earlyClient = earlyClient;
+    this.earlySteps = earlySteps;
     this.log = log;
   }
 
   /**
    * Starts making the documents on a thread of their own. They need only the local layout (whose
-   * digests are the ones the push sends), so they are made while the image uploads, and only their
-   * upload is left for {@link #attach}.
+   * digests are the ones the push sends), so they are made while the image uploads; on a first push
+   * their blobs go up then too, and only the manifests and tags that name the index are left for
+   * {@link #attach}.
    *
-   * @param baseSteps runs the read of the base image's manifest, retried
+   * @param earlyClient a client of the target repository for this thread alone
+   * @param earlySteps runs this thread's registry requests, retried
    */
   public static SupplyChain start(
       SupplyChainRequest request,
       LayoutReader.Layout layout,
       ImageReference target,
-      RegistrySteps baseSteps,
+      RegistryClient earlyClient,
+      RegistrySteps earlySteps,
       BuildLog log) {
-    SupplyChain supplyChain = new SupplyChain(request, layout, target, baseSteps, log);
+    SupplyChain supplyChain =
+        new SupplyChain(request, layout, target, earlyClient, earlySteps, log);
     if (request.attachesAnything()) {
       Thread thread = new Thread(supplyChain.documents, "pack-binaries-supply-chain");
       // The plugin's class loader, for the libraries that look up their parts through it.
@@ -110,7 +126,7 @@ public final class SupplyChain {
     Documents made = awaitDocuments();
     long waited = (System.nanoTime() - started) / 1_000_000;
     String repository = target.repositoryName();
-    Uploads uploads = new Uploads(client, steps);
+    Uploads uploads = new Uploads(client, steps, made.sentBlobs());
     Referrers referrers = new Referrers(uploads, log);
     for (PlatformSbom sbom : made.sboms()) {
       referrers.attach(
@@ -254,8 +270,39 @@ public final class SupplyChain {
       AtomicFiles.write(directory.resolve(PROVENANCE_FILE), statement);
       AtomicFiles.write(directory.resolve(ENVELOPE_FILE), envelope);
     }
+    Set<String> sent = sendBlobsEarly(sboms, key, envelope);
     return new Documents(
-        sboms, key, statement, envelope, (System.nanoTime() - started) / 1_000_000);
+        sboms, key, statement, envelope, sent, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * Sends the documents' blobs (and a first signature's) while the image uploads: they name no
+   * digest the registry must have, so they need not wait for the index. Only on a first push: an
+   * index already in the registry means a rerun, which finds its documents attached already.
+   */
+  private Set<String> sendBlobsEarly(List<PlatformSbom> sboms, SigningKey key, byte[] envelope)
+      throws PackFailure, IOException, InterruptedException {
+    String index = layout.index().digest();
+    if (earlySteps.run("Checking the index " + index, () -> earlyClient.hasManifest(index))) {
+      return Set.of();
+    }
+    Map<String, byte[]> blobs = new LinkedHashMap<>();
+    blobs.put("sha256:" + Sha256.of(Referrers.EMPTY), Referrers.EMPTY);
+    sboms.forEach(sbom -> blobs.put("sha256:" + Sha256.of(sbom.document()), sbom.document()));
+    if (key != null) {
+      blobs.put("sha256:" + Sha256.of(envelope), envelope);
+      blobs.putAll(CosignSignature.firstSignatureBlobs(target.repositoryName(), index));
+      for (LayoutReader.Image image : layout.images()) {
+        blobs.putAll(
+            CosignSignature.firstSignatureBlobs(
+                target.repositoryName(), image.manifest().digest()));
+      }
+    }
+    Uploads early = new Uploads(earlyClient, earlySteps, Set.of());
+    for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
+      early.blob(blob.getKey(), blob.getValue());
+    }
+    return early.sent();
   }
 
   /** The platform's binaries as verify passed them, each with the crates built into it. */
@@ -356,7 +403,7 @@ public final class SupplyChain {
               credentials.credentials(),
               request.allowInsecure());
       return Optional.of(
-          baseSteps.run(
+          earlySteps.run(
               "Reading the base image " + baseName,
               () -> baseClient.manifest(base.manifestReference())));
     } catch (PackFailure | IOException e) {

@@ -19,9 +19,18 @@ final class Uploads {
   private final Set<String> sentBlobs = new HashSet<>();
   private boolean noReferrersApi;
 
-  Uploads(RegistryClient client, RegistrySteps steps) {
+  /**
+   * @param sent blobs already sent to this repository in this push
+   */
+  Uploads(RegistryClient client, RegistrySteps steps, Set<String> sent) {
     this.client = client;
     this.steps = steps;
+    this.sentBlobs.addAll(sent);
+  }
+
+  /** The blobs sent so far. */
+  Set<String> sent() {
+    return Set.copyOf(sentBlobs);
   }
 
   /**
