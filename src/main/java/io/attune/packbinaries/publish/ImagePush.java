@@ -126,7 +126,7 @@ public final class ImagePush {
                     target.repository(),
                     resolution.credentials(),
                     request.allowInsecure()),
-                Retry.standard(request.attempts(), log)::run,
+                Retry.standard(request.attempts(), request.retryTimeout(), log)::run,
                 log);
     PushResult result =
         new Publisher(
