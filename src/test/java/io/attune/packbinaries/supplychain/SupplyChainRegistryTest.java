@@ -333,7 +333,7 @@ class SupplyChainRegistryTest {
   }
 
   @Test
-  void theAttachmentsSpendNoRequestTwiceAndSendTheirBlobsBeforeTheIndex() throws Exception {
+  void aFirstPushsAttachmentsSpendNoRequestTwice() throws Exception {
     List<String> plain = requestsOfAFirstPush(false);
     List<String> signed = requestsOfAFirstPush(true);
     // Two SBOMs, three signatures and the provenance on a registry without the referrers API:
