@@ -126,6 +126,21 @@ public final class ImagePush {
             target.repository(),
             resolution.credentials(),
             request.allowInsecure());
+    // The supply chain's documents are made, and their blobs sent, while the image uploads.
+    SupplyChain supplyChain =
+        request.supplyChain() == null
+            ? null
+            : SupplyChain.start(
+                request.supplyChain(),
+                layout,
+                target,
+                new HttpRegistryClient(
+                    target.registry(),
+                    target.repository(),
+                    resolution.credentials(),
+                    request.allowInsecure()),
+                Retry.standard(request.attempts(), request.retryTimeout(), log)::run,
+                log);
     PushResult result =
         new Publisher(
                 client,
@@ -135,9 +150,8 @@ public final class ImagePush {
                 resolution.advice(target.registry()))
             .beforeTags(
                 (digest, steps) -> {
-                  if (request.supplyChain() != null) {
-                    new SupplyChain(request.supplyChain(), client, steps, log)
-                        .attach(layout, target, digest);
+                  if (supplyChain != null) {
+                    supplyChain.attach(client, steps, digest);
                   }
                 })
             .push(layout, tags);
