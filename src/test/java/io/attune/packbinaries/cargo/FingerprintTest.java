@@ -85,4 +85,31 @@ class FingerprintTest {
     assertThat(Fingerprint.of("src2", "image b:1 sha256:aa", command, Map.of("A", "1"), List.of()))
         .isNotEqualTo(base);
   }
+
+  /**
+   * The separators keep file boundaries: without the NUL after each path (or with another byte
+   * there), a file named {@code x<sha of x's content>\ny} would hash like the two files x and y. A
+   * name that holds a newline and the byte 0x01 is legal on Linux, so this is not hypothetical.
+   */
+  @Test
+  void aFileNameThatSpellsOutTwoEntriesDoesNotCollideWithThem() throws Exception {
+    Path twoFiles = Files.createDirectories(workspace.resolve("two"));
+    Files.writeString(twoFiles.resolve("x"), "content of x");
+    Files.writeString(twoFiles.resolve("y"), "content of y");
+    String xSha = io.attune.packbinaries.io.Sha256.of(twoFiles.resolve("x"));
+    String both = Fingerprint.sources(twoFiles, List.of());
+
+    for (String separator : List.of("", "\u0001")) {
+      Path oneFile = Files.createDirectories(workspace.resolve("one" + separator.length()));
+      Files.writeString(oneFile.resolve("x" + separator + xSha + "\ny"), "content of y");
+
+      assertThat(Fingerprint.sources(oneFile, List.of())).isNotEqualTo(both);
+    }
+  }
+
+  @Test
+  void theCommandsWordsKeepTheirBoundaries() {
+    assertThat(Fingerprint.of("s", "t", List.of("cargo", "build"), Map.of(), List.of()))
+        .isNotEqualTo(Fingerprint.of("s", "t", List.of("cargobuild"), Map.of(), List.of()));
+  }
 }

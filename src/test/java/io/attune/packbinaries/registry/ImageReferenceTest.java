@@ -49,4 +49,73 @@ class ImageReferenceTest {
     DeployPreflight.check(List.of("deploy"), false, null);
     DeployPreflight.check(List.of("deploy"), true, "registry.example.com/attune/x");
   }
+
+  @Test
+  void aNameWithNeitherSlashNorColonNamesNoRegistry() {
+    for (String text : List.of("busybox", "localhost", "registry.example.com", "host:5000")) {
+      assertThatThrownBy(() -> ImageReference.parse(text))
+          .isInstanceOf(PackFailure.class)
+          .hasMessage(
+              "'"
+                  + text
+                  + "' names no registry host; write it as REGISTRY/PATH, e.g."
+                  + " registry.example.com/attune/pack-binaries-init");
+    }
+  }
+
+  @Test
+  void aHostIsADottedNameAPortOrLocalhost() throws Exception {
+    assertThat(ImageReference.parse("localhost/a").registry()).isEqualTo("localhost");
+    assertThat(ImageReference.parse("r.example/a").registry()).isEqualTo("r.example");
+    assertThat(ImageReference.parse("r:5000/a").registry()).isEqualTo("r:5000");
+    assertThat(ImageReference.parse("  r.example/a/b  ").repository()).isEqualTo("a/b");
+    assertThatThrownBy(() -> ImageReference.parse("library/busybox:1"))
+        .hasMessageContaining("names no registry host");
+    assertThatThrownBy(() -> ImageReference.parse("localhostx/a"))
+        .hasMessageContaining("names no registry host");
+  }
+
+  @Test
+  void tagsRepositoriesAndDigestsAreChecked() throws Exception {
+    assertThatThrownBy(() -> ImageReference.parse("r.example/a:-bad"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessage("'r.example/a:-bad': '-bad' is not a valid tag");
+    assertThatThrownBy(() -> ImageReference.parse("r.example/a:"))
+        .hasMessage("'r.example/a:': '' is not a valid tag");
+    assertThatThrownBy(() -> ImageReference.parse("r.example/A/b"))
+        .hasMessageContaining("'A/b' is not a valid repository path");
+    assertThatThrownBy(() -> ImageReference.parse("r.example/"))
+        .hasMessageContaining("'' is not a valid repository path");
+    assertThatThrownBy(() -> ImageReference.parse("r.example/a@sha256:../../x"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageStartingWith("'r.example/a@sha256:../../x': the digest after @ is not valid: ");
+    assertThatThrownBy(() -> ImageReference.parse("r.example/a@nocolon"))
+        .hasMessageContaining("'nocolon' is not algorithm:encoded");
+    String sha512 = "sha512:" + "ab".repeat(64);
+    assertThat(ImageReference.parse("r.example/a@" + sha512).digest()).isEqualTo(sha512);
+    assertThat(ImageReference.parse("r.example/a:" + "t".repeat(128)).tag()).hasSize(128);
+    assertThatThrownBy(() -> ImageReference.parse("r.example/a:" + "t".repeat(129)))
+        .hasMessageContaining("is not a valid tag");
+  }
+
+  @Test
+  void tagAndDigestVariantsAndTheirText() throws Exception {
+    String digest = "sha256:" + "1".repeat(64);
+    ImageReference plain = ImageReference.parse("r.example:5000/a/b");
+
+    assertThat(plain.tag()).isNull();
+    assertThat(plain.digest()).isNull();
+    assertThat(plain.manifestReference()).isEqualTo("latest");
+    assertThat(plain).hasToString("r.example:5000/a/b");
+    ImageReference tagged = plain.withTag("1.0");
+    assertThat(tagged.manifestReference()).isEqualTo("1.0");
+    assertThat(tagged).hasToString("r.example:5000/a/b:1.0");
+    ImageReference pinned = tagged.withDigest(digest);
+    assertThat(pinned.tag()).isNull();
+    assertThat(pinned.manifestReference()).isEqualTo(digest);
+    assertThat(pinned).hasToString("r.example:5000/a/b@" + digest);
+    assertThat(pinned.withTag("2").digest()).isNull();
+    assertThat(ImageReference.parse("r.example/a:1@" + digest))
+        .hasToString("r.example/a:1@" + digest);
+  }
 }
