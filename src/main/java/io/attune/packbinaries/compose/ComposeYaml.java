@@ -3,6 +3,7 @@ package io.attune.packbinaries.compose;
 import io.attune.packbinaries.PackFailure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -47,6 +49,9 @@ final class ComposeYaml {
 
   /** Real compose files nest about 6 deep; the bound keeps every walk off the stack's limit. */
   static final int MAX_DEPTH = 64;
+
+  /** Merge keys that reach further merge keys; real files chain one or two. */
+  static final int MAX_MERGES = 16;
 
   private static final String MERGE_KEY = "<<";
 
@@ -80,11 +85,12 @@ final class ComposeYaml {
       return new ComposeYaml(path, text, root);
     } catch (MarkedYamlEngineException e) {
       Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
+      String context = Objects.toString(e.getContext(), "");
       throw new PackFailure(
           path
               + mark.map(m -> ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1)).orElse("")
               + ": not valid YAML: "
-              + (e.getContext() == null ? "" : e.getContext() + ", ")
+              + (context.isEmpty() ? "" : context + ", ")
               + e.getProblem()
               + "; fix the file",
           e);
@@ -99,6 +105,8 @@ final class ComposeYaml {
         .setCodePointLimit(MAX_BYTES)
         .setMaxAliasesForCollections(50)
         .setAllowRecursiveKeys(false)
+        // Compose keys are strings; with this, every key below is a ScalarNode.
+        .setAllowNonScalarKeys(false)
         .build();
   }
 
@@ -112,10 +120,12 @@ final class ComposeYaml {
           .toString();
     } catch (CharacterCodingException e) {
       int offset = firstInvalidByte(bytes);
-      int line = 1;
-      for (int i = 0; i < offset; i++) {
-        line += bytes[i] == '\n' ? 1 : 0;
-      }
+      long line =
+          1
+              + new String(bytes, 0, offset, StandardCharsets.UTF_8)
+                  .chars()
+                  .filter(c -> c == '\n')
+                  .count();
       throw new PackFailure(
           path
               + ":"
@@ -126,16 +136,15 @@ final class ComposeYaml {
     }
   }
 
-  /** The offset of the first byte that does not decode, found by decoding ever longer prefixes. */
+  /** The offset of the first byte that does not decode: where a reporting decoder stops. */
   private static int firstInvalidByte(byte[] bytes) {
-    var decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    var result = decoder.decode(in, java.nio.CharBuffer.allocate(bytes.length), true);
-    return result.isError() ? in.position() : bytes.length;
+    StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(in, CharBuffer.allocate(bytes.length), true);
+    return in.position();
   }
 
   /** Refuses nesting deeper than MAX_DEPTH while the parser streams, before any recursion. */
@@ -170,21 +179,19 @@ final class ComposeYaml {
       if (node instanceof MappingNode mapping) {
         Map<String, Node> keys = new HashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
-          if (tuple.getKeyNode() instanceof ScalarNode key) {
-            Node first = keys.putIfAbsent(key.getValue(), key);
-            if (first != null) {
-              throw new PackFailure(
-                  path
-                      + ":"
-                      + line(key)
-                      + ": mapping key \""
-                      + shown(key.getValue())
-                      + "\" already defined at line "
-                      + line(first)
-                      + "; remove one of them");
-            }
+          ScalarNode key = (ScalarNode) tuple.getKeyNode();
+          Node first = keys.putIfAbsent(key.getValue(), key);
+          if (first != null) {
+            throw new PackFailure(
+                path
+                    + ":"
+                    + line(key)
+                    + ": mapping key \""
+                    + shown(key.getValue())
+                    + "\" already defined at line "
+                    + line(first)
+                    + "; remove one of them");
           }
-          pending.push(tuple.getKeyNode());
           pending.push(tuple.getValueNode());
         }
       } else if (node instanceof SequenceNode sequence) {
@@ -225,7 +232,7 @@ final class ComposeYaml {
     if (!(node instanceof MappingNode mapping)) {
       return null;
     }
-    if (merges > MAX_DEPTH) {
+    if (merges > MAX_MERGES) {
       throw new PackFailure(
           path
               + ":"
@@ -234,12 +241,11 @@ final class ComposeYaml {
     }
     List<Node> merged = new ArrayList<>();
     for (NodeTuple tuple : mapping.getValue()) {
-      if (tuple.getKeyNode() instanceof ScalarNode k) {
-        if (isMergeKey(k)) {
-          merged.addAll(mergeSources(tuple.getValueNode()));
-        } else if (k.getValue().equals(key)) {
-          return tuple.getValueNode();
-        }
+      ScalarNode k = (ScalarNode) tuple.getKeyNode();
+      if (isMergeKey(k)) {
+        merged.addAll(mergeSources(tuple.getValueNode()));
+      } else if (k.getValue().equals(key)) {
+        return tuple.getValueNode();
       }
     }
     for (Node source : merged) {

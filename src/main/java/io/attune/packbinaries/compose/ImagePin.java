@@ -62,12 +62,8 @@ final class ImagePin {
       ScalarToken token = scalarToken(settings, text, end(scalar));
       return replace(text, start(token), end(token), styled(reference, scalar, text, token));
     }
-    if (target.image != null) {
-      throw new PackFailure(where + ".image is not a string; write image: REFERENCE");
-    }
-    if (!(target.service instanceof MappingStartEvent mapping)
-        || mapping.isFlow()
-        || target.firstKey == null) {
+    // Otherwise the image comes from a merge key (the reader refuses any other non-scalar image).
+    if (!(target.service instanceof MappingStartEvent mapping) || mapping.isFlow()) {
       throw new PackFailure(
           where
               + " gets its image from elsewhere (an alias or a flow mapping); give the service"
@@ -76,7 +72,7 @@ final class ImagePin {
     // The image comes from a merge key: the service's own key overrides it, on a line of its own.
     int keyStart = offset(text, start(target.firstKey));
     int column = target.firstKey.getStartMark().orElseThrow().getColumn();
-    int lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
+    int lineStart = text.lastIndexOf('\n', keyStart) + 1;
     return text.substring(0, lineStart)
         + " ".repeat(column)
         + "image: "
@@ -104,7 +100,7 @@ final class ImagePin {
         path = List.of();
       } else if (parent.mapping && parent.expectKey) {
         parent.expectKey = false;
-        parent.key = event instanceof ScalarEvent scalar ? scalar.getValue() : null;
+        parent.key = ((ScalarEvent) event).getValue(); // keys are scalars: see ComposeYaml
         if (servicePath.equals(parent.path) && target.firstKey == null) {
           target.firstKey = event;
         }
@@ -113,7 +109,7 @@ final class ImagePin {
         if (parent.mapping) {
           parent.expectKey = true;
         }
-        path = parent.mapping && parent.path != null && parent.key != null ? with(parent) : null;
+        path = parent.mapping && parent.path != null ? with(parent) : null;
       }
       if (servicePath.equals(path)) {
         target.service = node;
@@ -156,10 +152,8 @@ final class ImagePin {
       return reference;
     }
     String quoted = "\"" + reference.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    if (style == ScalarStyle.DOUBLE_QUOTED) {
-      return quoted;
-    }
-    // A block scalar's token runs to the end of its lines: keep its line break after the value.
+    // A block scalar's token runs to the end of its lines: keep its line break after the value
+    // (a double-quoted token ends at its quote, so nothing is kept).
     String old = text.substring(offset(text, start(token)), offset(text, end(token)));
     return quoted + old.substring(old.stripTrailing().length());
   }

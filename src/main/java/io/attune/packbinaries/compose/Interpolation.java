@@ -15,6 +15,10 @@ final class Interpolation {
   /** Deeper nesting than any real default; a bound, so hostile input cannot exhaust the stack. */
   static final int MAX_NESTING = 32;
 
+  // ASCII only, as Compose's [_a-z][_a-z0-9]* (case-insensitive).
+  private static final String NAME_START = "_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  private static final String NAME_PART = NAME_START + "0123456789";
+
   private final Map<String, String> environment;
   private final String file;
   private final String key;
@@ -53,7 +57,7 @@ final class Interpolation {
         i += 2;
       } else if (i + 1 < text.length() && text.charAt(i + 1) == '{') {
         int close = closingBrace(text, i);
-        if (close < 0) {
+        if (close == -1) {
           throw invalid();
         }
         out.append(braced(text.substring(i + 2, close), nesting));
@@ -98,11 +102,11 @@ final class Interpolation {
   }
 
   private static boolean isNameStart(char c) {
-    return c == '_' || (c < 128 && Character.isLetter(c));
+    return NAME_START.indexOf(c) >= 0;
   }
 
   private static boolean isNamePart(char c) {
-    return c < 128 && (Character.isLetterOrDigit(c) || c == '_');
+    return NAME_PART.indexOf(c) >= 0;
   }
 
   private String braced(String body, int nesting) throws PackFailure {

@@ -64,11 +64,11 @@ final class JibTarball {
     try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(tarball))) {
       InputStream entryContent = tarReads(tar);
       for (TarArchiveEntry entry; (entry = nextEntry(tar)) != null; ) {
-        if (!entry.isFile()) {
+        String name = entry.getName();
+        if (!entry.isFile() || name.equals(OciLayout.LAYOUT_FILE)) {
           continue;
         }
-        String name = entry.getName();
-        if (name.endsWith(".json") || name.equals(OciLayout.LAYOUT_FILE)) {
+        if (name.endsWith(".json")) {
           if (entry.getSize() > MAX_JSON_BYTES) {
             throw fail(shown(name) + " is larger than " + MAX_JSON_BYTES + " bytes");
           }

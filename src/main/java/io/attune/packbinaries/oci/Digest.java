@@ -3,8 +3,10 @@ package io.attune.packbinaries.oci;
 import io.attune.packbinaries.PackFailure;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -148,11 +150,9 @@ public record Digest(Algorithm algorithm, String encoded) {
   /** True when the file's bytes hash to this digest; streams, so a blob of any size fits. */
   public boolean matches(Path file) throws IOException {
     MessageDigest digest = algorithm.newMessageDigest();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[64 * 1024];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
+    try (InputStream in = Files.newInputStream(file);
+        OutputStream hashed = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
+      in.transferTo(hashed);
     }
     return HexFormat.of().formatHex(digest.digest()).equals(encoded);
   }

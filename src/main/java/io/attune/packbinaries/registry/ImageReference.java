@@ -19,7 +19,7 @@ public record ImageReference(String registry, String repository, String tag, Str
     String rest = text.trim();
     String digest = null;
     int at = rest.indexOf('@');
-    if (at >= 0) {
+    if (at != -1) {
       digest = rest.substring(at + 1);
       rest = rest.substring(0, at);
       String problem = Digest.problem(digest);
@@ -28,7 +28,7 @@ public record ImageReference(String registry, String repository, String tag, Str
       }
     }
     int slash = rest.indexOf('/');
-    if (slash < 0 || !looksLikeHost(rest.substring(0, slash))) {
+    if (slash == -1 || !looksLikeHost(rest.substring(0, slash))) {
       throw new PackFailure(
           "'"
               + text

@@ -112,4 +112,23 @@ class FingerprintTest {
     assertThat(Fingerprint.of("s", "t", List.of("cargo", "build"), Map.of(), List.of()))
         .isNotEqualTo(Fingerprint.of("s", "t", List.of("cargobuild"), Map.of(), List.of()));
   }
+
+  @Test
+  void allBinariesIsNotTheSameAsAnEmptyName() {
+    assertThat(Fingerprint.of("s", "t", List.of("c"), Map.of(), List.of()))
+        .isNotEqualTo(Fingerprint.of("s", "t", List.of("c"), Map.of(), List.of("")));
+  }
+
+  @Test
+  void aWorkspaceCalledTargetIsStillFingerprintedAndLinksAreNotFollowed() throws Exception {
+    Path named = Files.createDirectories(workspace.resolve("x/target"));
+    Files.writeString(named.resolve("main.rs"), "fn main() {}\n");
+    String before = Fingerprint.sources(named, List.of());
+    Files.writeString(named.resolve("main.rs"), "fn main() { }\n");
+    assertThat(Fingerprint.sources(named, List.of())).isNotEqualTo(before);
+
+    String withoutLink = Fingerprint.sources(named, List.of());
+    Files.createSymbolicLink(named.resolve("dangling"), named.resolve("nowhere"));
+    assertThat(Fingerprint.sources(named, List.of())).isEqualTo(withoutLink);
+  }
 }

@@ -114,18 +114,21 @@ class ComposeFileFuzzTest {
         (r, i) -> {
           Path file = temp.resolve("case-" + i + ".yaml");
           Files.write(file, mutate(r));
-          try {
-            ComposeFile compose = ComposeFile.read(file, ComposeFile.INIT_SERVICE);
-            compose.image(ENV);
-            compose.writeImage(PINNED);
-            assertThat(ComposeFile.read(file, ComposeFile.INIT_SERVICE).rawImage())
-                .isEqualTo(PINNED);
-            template(r);
-          } catch (PackFailure e) {
-            ParserFuzz.requireNamed(e, file.toString());
-          } finally {
-            Files.delete(file);
-          }
+          long templateSeed = r.nextLong();
+          return () -> {
+            try {
+              ComposeFile compose = ComposeFile.read(file, ComposeFile.INIT_SERVICE);
+              compose.image(ENV);
+              compose.writeImage(PINNED);
+              assertThat(ComposeFile.read(file, ComposeFile.INIT_SERVICE).rawImage())
+                  .isEqualTo(PINNED);
+              template(new Random(templateSeed));
+            } catch (PackFailure e) {
+              ParserFuzz.requireNamed(e, file.toString());
+            } finally {
+              Files.delete(file);
+            }
+          };
         });
   }
 

@@ -310,4 +310,142 @@ class ComposeFileTest {
         .hasMessageStartingWith(file.toString());
     assertThat(file).content().isEqualTo(before);
   }
+
+  // --- Boundaries and shapes the mutation run asked about. ---
+
+  private static String nested(int depth) {
+    return "[".repeat(depth) + "]".repeat(depth);
+  }
+
+  @Test
+  void nestingUpToTheLimitAndManySiblingsAreRead() throws Exception {
+    String image = "services:\n  init-pack-binaries:\n    image: REPO:1\n";
+    // The root mapping is one level: 63 more make exactly MAX_DEPTH.
+    assertThat(read(file(image + "x: " + nested(ComposeYaml.MAX_DEPTH - 1) + "\n")).rawImage())
+        .isEqualTo("REPO:1");
+    assertRefused(file(image + "x: " + nested(ComposeYaml.MAX_DEPTH) + "\n"))
+        .hasMessageContaining("nested more than 64 levels deep");
+    assertThat(read(file(image + "x: [" + "[[a]], ".repeat(200) + "b]\n")).rawImage())
+        .isEqualTo("REPO:1");
+  }
+
+  @Test
+  void aFileOfExactlyTheSizeLimitIsRead() throws Exception {
+    String image = "services:\n  init-pack-binaries:\n    image: REPO:1\n";
+    String padding = "#" + "x".repeat(ComposeYaml.MAX_BYTES - image.length() - 2) + "\n";
+    Path file = file(padding + image);
+    assertThat(Files.size(file)).isEqualTo(ComposeYaml.MAX_BYTES);
+    assertThat(read(file).rawImage()).isEqualTo("REPO:1");
+  }
+
+  @Test
+  void yamlErrorsGiveTheParsersContextWhenItHasOne() throws Exception {
+    Path quoted = file("services:\n  init-pack-binaries:\n    image: \"unterminated\n");
+    assertRefused(quoted)
+        .hasMessage(
+            quoted
+                + ":4:1: not valid YAML: while scanning a quoted scalar, found unexpected end of"
+                + " stream; fix the file");
+    Path alias = file("services:\n  init-pack-binaries:\n    image: *nowhere\n");
+    assertRefused(alias)
+        .hasMessage(alias + ":3:12: not valid YAML: found undefined alias nowhere; fix the file");
+  }
+
+  @Test
+  void duplicateKeysAreFoundInsideSequencesAndComplexKeys() throws Exception {
+    String image = "services:\n  init-pack-binaries:\n    image: REPO:1\n";
+    assertRefused(file(image + "x:\n  - {a: 1, a: 2}\n"))
+        .hasMessageContaining(":5: mapping key \"a\" already defined at line 5");
+    String longKey = "k".repeat(81);
+    assertRefused(file(image + longKey + ": 1\n" + longKey + ": 2\n"))
+        .hasMessageContaining("mapping key \"" + "k".repeat(80) + "…\" already defined");
+    String key80 = "k".repeat(80);
+    assertRefused(file(image + key80 + ": 1\n" + key80 + ": 2\n"))
+        .hasMessageContaining("mapping key \"" + key80 + "\" already defined");
+  }
+
+  @Test
+  void complexKeysAreRefusedAndMappingsInSequencesKeptWhenPinning() throws Exception {
+    assertRefused(file("? [top]\n: 1\nservices:\n  init-pack-binaries:\n    image: REPO:1\n"))
+        .hasMessageContaining("Non scalar key");
+    Path file =
+        file(
+            "services:\n  init-pack-binaries:\n    ports: [{target: 80}, [1, {a: b}]]\n"
+                + "    image: REPO:1\n  image: {x: [1]}\n");
+    assertThat(read(file).rawImage()).isEqualTo("REPO:1");
+    String before = Files.readString(file);
+
+    read(file).writeImage(PINNED);
+
+    assertThat(file).content().isEqualTo(before.replace("REPO:1", PINNED));
+  }
+
+  @Test
+  void mergeSourcesAreSearchedInOrderAndOnlyPlainLtLtMerges() throws Exception {
+    Path file =
+        file(
+            "x-none: &none\n  restart: 'no'\nx-base: &base\n  image: base/image:1\n"
+                + "services:\n  init-pack-binaries:\n    <<: [*none, *base]\n"
+                + "  quoted:\n    \"<<\": *base\n  scalar:\n    <<: just-text\n");
+    assertThat(read(file).rawImage()).isEqualTo("base/image:1");
+    assertThatThrownBy(() -> ComposeFile.read(file, "quoted"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("has no services.quoted.image");
+    assertThatThrownBy(() -> ComposeFile.read(file, "scalar"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining(":11: map merge requires map or sequence of maps as the value");
+  }
+
+  @Test
+  void mergeChainsUpToTheLimit() throws Exception {
+    StringBuilder yaml = new StringBuilder("x-m0: &m0\n  image: chained:1\n");
+    for (int i = 1; i <= ComposeYaml.MAX_MERGES + 1; i++) {
+      yaml.append("x-m").append(i).append(": &m").append(i).append("\n  <<: *m").append(i - 1);
+      yaml.append("\n");
+    }
+    String chains = yaml.toString();
+    int last = ComposeYaml.MAX_MERGES;
+    Path atLimit =
+        file(chains + "services:\n  init-pack-binaries:\n    <<: *m" + (last - 1) + "\n");
+    assertThat(read(atLimit).rawImage()).isEqualTo("chained:1");
+    Path beyond = file(chains + "services:\n  init-pack-binaries:\n    <<: *m" + last + "\n");
+    assertRefused(beyond).hasMessageContaining("merge keys nested too deep");
+  }
+
+  @Test
+  void invalidUtf8OnTheFirstLine() throws Exception {
+    Path file = temp.resolve("first.yaml");
+    Files.write(file, new byte[] {'a', ':', ' ', (byte) 0xff, '\n', 'b', ':', ' ', '1', '\n'});
+    assertRefused(file)
+        .hasMessage(file + ":1: not UTF-8 text (invalid byte at offset 3); save the file as UTF-8");
+  }
+
+  @Test
+  void aRepositoryWithoutSlashOrColonIsItself() {
+    assertThat(ComposeFile.repositoryOf("busybox")).isEqualTo("busybox");
+    assertThat(ComposeFile.repositoryOf("busybox:1")).isEqualTo("busybox");
+  }
+
+  @Test
+  void aReferenceThatReadsBackDifferentlyIsNotWritten() throws Exception {
+    String before = "services:\n  init-pack-binaries:\n    image: REPO:1\n";
+    Path file = file(before);
+    assertThatThrownBy(() -> read(file).writeImage("REPO:2 #comment"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessage(
+            file
+                + ": pinning services.init-pack-binaries.image in place did not give REPO:2"
+                + " #comment; write that image: line by hand");
+    assertThat(file).content().isEqualTo(before);
+  }
+
+  @Test
+  void aFlowStyleServiceWithAMergedImageIsNotEditedBlindly() throws Exception {
+    String before = "x-b: &b {image: R:1}\nservices: {init-pack-binaries: {<<: *b}}\n";
+    Path file = file(before);
+    assertThatThrownBy(() -> read(file).writeImage(PINNED))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("gets its image from elsewhere");
+    assertThat(file).content().isEqualTo(before);
+  }
 }

@@ -60,6 +60,10 @@ class InterpolationTest {
         "${REG}/attune/init:${VERSION:-latest}|r.example:5000/attune/init:latest",
         "}|}",
         "{$SET}|{x}",
+        "${_X:-d}|d",
+        "$_|",
+        "$SET\u00e9|x\u00e9",
+        "${U:-a}${U:-b}|ab",
       })
   void resolvesAsCompose(String template, String expected) throws Exception {
     assertThat(resolve(template)).isEqualTo(expected == null ? "" : expected);
@@ -130,5 +134,15 @@ class InterpolationTest {
     Map<String, String> env = new HashMap<>();
     env.put("V", "");
     assertThat(Interpolation.resolve("${V-unset}${W-unset}", env, "f", "k")).isEqualTo("unset");
+  }
+
+  @Test
+  void aTemplateOfExactly200CharactersIsShownWhole() {
+    String template = "${" + "x".repeat(198);
+    assertThatThrownBy(() -> resolve(template))
+        .hasMessage(
+            "c.yaml: invalid interpolation format for services.s.image: \""
+                + template
+                + "\". You may need to escape any $ with another $.");
   }
 }

@@ -115,14 +115,16 @@ class JibTarballFuzzTest {
           Path tarball = temp.resolve("case-" + i + ".tar");
           Path layoutRoot = temp.resolve("layout-" + i);
           Files.write(tarball, mutate(r, format));
-          try {
-            JibTarball.importInto(tarball, OciLayout.createEmpty(layoutRoot), format, TARGET);
-          } catch (PackFailure e) {
-            ParserFuzz.requireNamed(e, tarball.toString());
-          } finally {
-            Files.delete(tarball);
-            Directories.deleteRecursively(layoutRoot);
-          }
+          return () -> {
+            try {
+              JibTarball.importInto(tarball, OciLayout.createEmpty(layoutRoot), format, TARGET);
+            } catch (PackFailure e) {
+              ParserFuzz.requireNamed(e, tarball.toString());
+            } finally {
+              Files.delete(tarball);
+              Directories.deleteRecursively(layoutRoot);
+            }
+          };
         });
   }
 

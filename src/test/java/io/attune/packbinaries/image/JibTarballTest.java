@@ -319,4 +319,58 @@ class JibTarballTest {
     Files.write(tarball, garbage);
     assertRefused(ManifestFormat.OCI);
   }
+
+  @Test
+  void directoriesAndTheLayoutMarkerAreNotBlobs() throws Exception {
+    Map<String, byte[]> entries = goodOci();
+    write(entries);
+    try (OutputStream file = Files.newOutputStream(tarball);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(file)) {
+      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+        TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
+        entry.setSize(e.getValue().length);
+        tar.putArchiveEntry(entry);
+        tar.write(e.getValue());
+        tar.closeArchiveEntry();
+      }
+      tar.putArchiveEntry(new TarArchiveEntry("index.json", TarArchiveEntry.LF_DIR));
+      tar.closeArchiveEntry();
+    }
+
+    importOci();
+
+    try (var blobs = Files.list(layout.root().resolve("blobs/sha256"))) {
+      assertThat(blobs.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder(
+              Digest.sha256(CONFIG).encoded(),
+              Digest.sha256(LAYER).encoded(),
+              Digest.sha256(MANIFEST).encoded());
+    }
+  }
+
+  @Test
+  void aDigestThatIsNotAString() throws Exception {
+    write(oci(MANIFEST, "{\"manifests\":[{\"digest\":12,\"size\":1}]}"));
+    assertRefused(ManifestFormat.OCI).hasMessageContaining("index.json: the digest is missing");
+  }
+
+  @Test
+  void aJsonEntryOfExactlyTheLimitIsRead() throws Exception {
+    String index = new String(goodOci().get("index.json"), StandardCharsets.UTF_8);
+    String padded =
+        index.substring(0, index.length() - 1)
+            + " ".repeat(JibTarball.MAX_JSON_BYTES - index.length())
+            + "}";
+    write(oci(MANIFEST, padded));
+    assertThat(importOci().manifest().digest()).isEqualTo(Digest.sha256(MANIFEST).toString());
+  }
+
+  @Test
+  void longLayerNamesAreShownShortened() throws Exception {
+    String name80 = "l".repeat(80);
+    write(docker("[{\"Config\":\"config.json\",\"Layers\":[\"" + name80 + "\"]}]"));
+    assertRefused(ManifestFormat.DOCKER).hasMessageContaining("lacks the layer '" + name80 + "'");
+    write(docker("[{\"Config\":\"config.json\",\"Layers\":[\"" + name80 + "x\"]}]"));
+    assertRefused(ManifestFormat.DOCKER).hasMessageContaining("lacks the layer '" + name80 + "…'");
+  }
 }

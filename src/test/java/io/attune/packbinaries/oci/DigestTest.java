@@ -115,4 +115,11 @@ class DigestTest {
     assertThatThrownBy(() -> new Digest(Digest.Algorithm.SHA256, "../x"))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void eightyCharactersAreShownWhole() {
+    String text = "x".repeat(80);
+    assertThat(Digest.problem(text)).startsWith("'" + text + "' is not");
+    assertThat(Digest.problem(text + "y")).startsWith("'" + text + "…' is not");
+  }
 }

@@ -94,13 +94,15 @@ class LayoutReaderFuzzTest {
         (r, i) -> {
           Path root = temp.resolve("case-" + i);
           write(root, mutate(r));
-          try {
-            new LayoutReader().read(root);
-          } catch (PackFailure e) {
-            ParserFuzz.requireNamed(e, root.toString());
-          } finally {
-            Directories.deleteRecursively(root);
-          }
+          return () -> {
+            try {
+              new LayoutReader().read(root);
+            } catch (PackFailure e) {
+              ParserFuzz.requireNamed(e, root.toString());
+            } finally {
+              Directories.deleteRecursively(root);
+            }
+          };
         });
   }
 

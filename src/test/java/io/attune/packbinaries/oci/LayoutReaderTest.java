@@ -395,4 +395,46 @@ class LayoutReaderTest {
     Files.writeString(digest.blobPath(root), "[]");
     assertRefused(digest.blobPath(root)).hasMessageContaining("does not match its descriptor");
   }
+
+  @Test
+  void boundariesAndOptionalFields() throws Exception {
+    Descriptor config = blob(MediaTypes.OCI_CONFIG, "{}");
+    Descriptor empty = blob(MediaTypes.OCI_LAYER, "");
+    Descriptor manifest =
+        manifestOf("\"config\":" + descriptor(config) + ",\"layers\":[" + descriptor(empty) + "]");
+    indexOf(
+        entry(
+            manifest,
+            ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\",\"variant\":null}"));
+
+    LayoutReader.Image image = new LayoutReader().read(root).images().get(0);
+
+    assertThat(image.layers()).extracting(Descriptor::size).containsExactly(0L);
+    assertThat(image.platform().variant()).isNull();
+    assertThat(image.baseName()).isNull();
+  }
+
+  @Test
+  void anEmptyMediaType() throws Exception {
+    Descriptor manifest = manifest();
+    Path indexBlob = indexOf(descriptor("", manifest.digest(), manifest.size()));
+    assertRefused(indexBlob).hasMessageContaining("a descriptor has no mediaType");
+  }
+
+  @Test
+  void jsonFilesOfExactlyTheLimitAreRead() throws Exception {
+    Descriptor manifest = manifest();
+    String entries = entry(manifest, AMD64);
+    String body = "{\"manifests\":[" + entries + "]";
+    Descriptor index =
+        blob(
+            MediaTypes.OCI_INDEX,
+            body + " ".repeat(LayoutReader.MAX_JSON_BYTES - body.length() - 1) + "}");
+    assertThat(index.size()).isEqualTo(LayoutReader.MAX_JSON_BYTES);
+    String top = "{\"manifests\":[" + descriptor(index) + "]";
+    indexJson(top + " ".repeat(LayoutReader.MAX_JSON_BYTES - top.length() - 1) + "}");
+    assertThat(Files.size(root.resolve("index.json"))).isEqualTo(LayoutReader.MAX_JSON_BYTES);
+
+    assertThat(new LayoutReader().read(root).images()).hasSize(1);
+  }
 }

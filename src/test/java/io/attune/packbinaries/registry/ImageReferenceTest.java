@@ -118,4 +118,12 @@ class ImageReferenceTest {
     assertThat(ImageReference.parse("r.example/a:1@" + digest))
         .hasToString("r.example/a:1@" + digest);
   }
+
+  @Test
+  void aTagWithoutRepositoryIsAnEmptyRepository() {
+    assertThatThrownBy(() -> ImageReference.parse("r.example/:1.0"))
+        .hasMessage(
+            "'r.example/:1.0': '' is not a valid repository path (lowercase letters, digits,"
+                + " '.', '_', '-', separated by '/')");
+  }
 }

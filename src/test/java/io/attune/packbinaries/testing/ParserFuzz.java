@@ -19,9 +19,14 @@ public final class ParserFuzz {
   /** No verdict may take longer than this, whatever the input. */
   public static final Duration CASE_LIMIT = Duration.ofSeconds(1);
 
-  /** One case: build a hostile input from {@code random}, run the parser on it. */
+  /** One case: build a hostile input from {@code random}; the verdict it returns is timed. */
   public interface Case {
-    void run(Random random, int index) throws Exception;
+    Verdict prepare(Random random, int index) throws Exception;
+  }
+
+  /** The parser's run on one prepared input. */
+  public interface Verdict {
+    void run() throws Exception;
   }
 
   private ParserFuzz() {}
@@ -35,10 +40,11 @@ public final class ParserFuzz {
     int refused = 0;
     warmUp(body);
     for (int i = 0; i < cases; i++) {
+      Verdict verdict = body.prepare(random, i);
       long start = System.nanoTime();
       String outcome = null;
       try {
-        body.run(random, i);
+        verdict.run();
       } catch (PackFailure e) {
         refused++;
         outcome = e.getMessage() == null ? "a PackFailure without message" : null;
@@ -75,7 +81,7 @@ public final class ParserFuzz {
     Random random = new Random(1);
     for (int i = 0; i < 5; i++) {
       try {
-        body.run(random, -1 - i);
+        body.prepare(random, -1 - i).run();
       } catch (Exception | AssertionError e) {
         // Judged in the timed cases; here only the classes matter.
       }
