@@ -12,9 +12,12 @@ import java.nio.file.Path;
  *   &lt;triple&gt;/&lt;binary&gt;          a built binary        (build)
  *   &lt;triple&gt;/&lt;binary&gt;.sha256   its digest, sha256sum form
  *   binaries.json               what the last build produced
+ *   build-record.json           builder, cargo commands, Cargo.lock's crates
  *   verify-report.json          the ELF verdict on each  (verify)
  *   image/                      images, index, archives  (image)
  *   image.json                  what was pushed          (push)
+ *   audit-report.json           the ELF gate on a published image (push, verify -Dpack.image)
+ *   supply-chain/               SBOMs, provenance, public key (push)
  * </pre>
  */
 public record ArtifactLayout(Path root) {
@@ -31,6 +34,14 @@ public record ArtifactLayout(Path root) {
     return root.resolve("binaries.json");
   }
 
+  public Path buildRecord() {
+    return root.resolve("build-record.json");
+  }
+
+  public Path supplyChainDirectory() {
+    return root.resolve("supply-chain");
+  }
+
   public Path verifyReport() {
     return root.resolve("verify-report.json");
   }
@@ -41,5 +52,10 @@ public record ArtifactLayout(Path root) {
 
   public Path pushReport() {
     return root.resolve("image.json");
+  }
+
+  /** Beside image.json, where the push goal's own audit also writes it. */
+  public Path auditReport() {
+    return root.resolve("audit-report.json");
   }
 }

@@ -2,6 +2,8 @@ package io.attune.packbinaries.publish;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.audit.AuditReport;
+import io.attune.packbinaries.audit.ImageAudit;
 import io.attune.packbinaries.compose.ComposeFile;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.registry.CredentialResolver;
@@ -10,6 +12,8 @@ import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.Retry;
+import io.attune.packbinaries.supplychain.SupplyChain;
+import io.attune.packbinaries.supplychain.SupplyChainRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +30,8 @@ public final class ImagePush {
   /**
    * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
    * @param composeFile null to skip the check
+   * @param supplyChain the SBOM, signature and provenance to attach; null for none
+   * @param audit whether to audit what was pushed, as {@code verify -Dpack.image} does
    */
   public record Request(
       Path layoutDirectory,
@@ -37,7 +43,9 @@ public final class ImagePush {
       Path composeFile,
       boolean composeUpdate,
       Path report,
-      Map<String, String> environment) {}
+      Map<String, String> environment,
+      SupplyChainRequest supplyChain,
+      boolean audit) {}
 
   private final BuildLog log;
 
@@ -77,9 +85,27 @@ public final class ImagePush {
                 Retry.standard(request.attempts(), log),
                 log,
                 resolution.advice(target.registry()))
+            .beforeTags(
+                (digest, steps) -> {
+                  if (request.supplyChain() != null) {
+                    new SupplyChain(request.supplyChain(), client, steps, log)
+                        .attach(layout, target, digest);
+                  }
+                })
             .push(layout, tags);
     PushReport.write(request.report(), result);
     log.info("Pushed " + result.pinnedReference());
+    if (request.audit()) {
+      new ImageAudit(log)
+          .run(
+              new ImageAudit.Request(
+                  result.pinnedReference(),
+                  request.allowInsecure(),
+                  request.attempts(),
+                  request.settingsCredentials(),
+                  request.environment(),
+                  request.report().resolveSibling(AuditReport.FILE_NAME)));
+    }
     if (compose != null && request.composeUpdate()) {
       compose.writeImage(result.pinnedReference());
       log.info("Pinned " + compose.path() + " to " + result.pinnedReference());
