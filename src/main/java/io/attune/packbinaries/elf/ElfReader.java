@@ -45,10 +45,10 @@ public final class ElfReader {
    * One table (notes, dynamic section, section headers) larger than this means a corrupt size
    * field: real executables' tables take a few KiB.
    */
-  static final long MAX_TABLE = 4L << 20;
+  static final long MAX_TABLE = 1L << 20;
 
   /** All reads of one file together; many tables over the same bytes count each time. */
-  static final long READ_BUDGET = 16L << 20;
+  static final long READ_BUDGET = 4L << 20;
 
   /** What is read of one library name or soname; longer ones are cut, as no loader takes them. */
   private static final int MAX_NAME = 4096;
