@@ -38,6 +38,7 @@ final class ElfBuilder {
   private boolean sectionHeaders = true;
   private boolean symbolTable;
   private boolean unterminatedDynamic;
+  private int loadType = 1;
 
   static ElfBuilder executable(int machine, int elfClass, ByteOrder order) {
     ElfBuilder b = new ElfBuilder();
@@ -132,6 +133,12 @@ final class ElfBuilder {
     return this;
   }
 
+  /** The segment over the whole file becomes PT_PHDR: nothing is left for the kernel to map. */
+  ElfBuilder withoutLoadableSegment() {
+    loadType = 6;
+    return this;
+  }
+
   Path writeTo(Path directory, String name) throws IOException {
     Path file = directory.resolve(name);
     Files.write(file, build());
@@ -214,7 +221,7 @@ final class ElfBuilder {
     out.putShort(is64 ? 60 : 48, (short) shnum);
 
     int ph = ehsize;
-    programHeader(out, ph, 1, 0, total, 0x1000);
+    programHeader(out, ph, loadType, 0, total, 0x1000);
     ph += phentsize;
     if (interp != null) {
       programHeader(out, ph, 3, interpAt, interp.length, 1);

@@ -192,4 +192,32 @@ class StaticCheckTest {
             "without glibc. Link it statically: RUSTFLAGS='-C target-feature=+crt-static' cargo"
                 + " build --release --target s390x-unknown-linux-gnu.");
   }
+
+  @Test
+  void suggestsTheTripleOfTheBinarysMachineWithTheTargetsCLibrary() throws Exception {
+    ElfBuilder aarch64 = ElfBuilder.executable(183, 64, ByteOrder.LITTLE_ENDIAN);
+
+    assertThat(check(aarch64, X86_64_GNU).reasons())
+        .singleElement()
+        .asString()
+        .endsWith(
+            "or verify it against an aarch64 target (-Dpack.target=aarch64-unknown-linux-gnu).");
+    assertThat(check(aarch64, X86_64_MUSL).reasons())
+        .singleElement()
+        .asString()
+        .endsWith(
+            "or verify it against an aarch64 target (-Dpack.target=aarch64-unknown-linux-musl).");
+  }
+
+  @Test
+  void failsAnExecutableWithoutLoadableSegments() throws Exception {
+    ElfBuilder binary = ElfBuilder.x86_64().withoutLoadableSegment();
+    String unloadable =
+        "attune-core-timer-sensor has no loadable segment (PT_LOAD), so Linux cannot run it; it"
+            + " is damaged or not a linked program. Rebuild it.";
+
+    assertThat(check(binary, X86_64_MUSL).reasons()).containsExactly(unloadable);
+    assertThat(check(ElfBuilder.x86_64().pie().withoutLoadableSegment(), X86_64_MUSL).reasons())
+        .containsExactly(unloadable);
+  }
 }
