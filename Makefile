@@ -24,12 +24,10 @@ BUILDER_ARGS = -Dpack.builder.image="$$PACK_TEST_BUILDER_IMAGE" \
 endif
 PACK_BINARIES_RUST_TARGET ?= $(HOST_ARCH)-unknown-linux-$(LIBC)
 ALL_TARGETS := x86_64-unknown-linux-$(LIBC),aarch64-unknown-linux-$(LIBC)
-# The ITs that also run under Maven 3.9.
-MAVEN39_ITS ?= help,verify-standalone-*,push-no-registry
 PACKS_MVN = $(WITH_ENV) $(MVN) -f packs/pom.xml $(BUILDER_ARGS)
 
 .PHONY: help plugin pack-binaries dev-up docker-build-pack-binaries docker-build-pack-binaries-arm64 \
-	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor test-maven39 \
+	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor test-maven-versions \
 	bench fuzz mutation clean
 
 help:
@@ -76,7 +74,7 @@ dev-up: docker-build-pack-binaries
 		docker-compose up --no-build
 
 test: test-env
-	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-java test-maven39
+	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-java test-maven-versions
 
 test-java:
 	$(MVN) verify
@@ -90,15 +88,18 @@ test-sensor:
 		-e CARGO_HOME=/tmp/cargo -e CARGO_TARGET_DIR=/tmp/target -e RUSTFLAGS= \
 		--user "$$(id -u):$$(id -g)" "$$PACK_TEST_BUILDER_IMAGE" cargo test --offline
 
-# The ITs again under Maven 3.9 (the plugin is built by the Maven on PATH, 3.8 here).
-MAVEN39 := 3.9.9
-MAVEN39_HOME = $$($(TEST_ENV) path)/apache-maven-$(MAVEN39)
-test-maven39:
-	@[ -x "$(MAVEN39_HOME)/bin/mvn" ] || { \
-		$(MVN) -q dependency:copy -Dartifact=org.apache.maven:apache-maven:$(MAVEN39):tar.gz:bin \
-			-DoutputDirectory="$$($(TEST_ENV) path)" && \
-		tar -xzf "$$($(TEST_ENV) path)/apache-maven-$(MAVEN39)-bin.tar.gz" -C "$$($(TEST_ENV) path)"; }
-	$(MVN) verify -DskipTests -Dinvoker.mavenHome="$(MAVEN39_HOME)" -Dinvoker.test="$(MAVEN39_ITS)"
+# Every IT again under the newest Maven 3.9 and Maven 4 (the plugin is built by the Maven on
+# PATH, 3.8 here); the Maven distributions come from Maven Central into the test environment.
+MAVEN_VERSIONS ?= 3.9.16 4.0.0-rc-5
+test-maven-versions:
+	@set -e; dir="$$($(TEST_ENV) path)"; for version in $(MAVEN_VERSIONS); do \
+		home="$$dir/apache-maven-$$version"; \
+		[ -x "$$home/bin/mvn" ] || { \
+			$(MVN) -q dependency:copy -Dartifact=org.apache.maven:apache-maven:$$version:tar.gz:bin \
+				-DoutputDirectory="$$dir" && tar -xzf "$$dir/apache-maven-$$version-bin.tar.gz" -C "$$dir"; }; \
+		echo "ITs under Maven $$version"; \
+		$(MVN) verify -DskipTests -Dinvoker.mavenHome="$$home" $(if $(IT),-Dinvoker.test='$(IT)'); \
+	done
 
 # The parsers' long fuzz runs (tag "fuzz", see testing/FuzzBudget): 100 x the cases `make test`
 # runs, with a fresh seed each run that the summary lines print; PACK_FUZZ_SEED=N replays one.

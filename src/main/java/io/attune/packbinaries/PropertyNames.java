@@ -49,4 +49,12 @@ public final class PropertyNames {
   public static final String COMPOSE_FILE = "pack.compose.file";
   public static final String COMPOSE_UPDATE = "pack.compose.update";
   public static final String PUSH_RETRIES = "pack.push.retries";
+
+  // push: supply chain
+  public static final String SBOM = "pack.sbom";
+  public static final String SIGN_KEY = "pack.sign.key";
+  public static final String SIGN_PASSPHRASE_ENV = "pack.sign.passphraseEnv";
+
+  /** The settings.xml {@code <server>} id whose password is the signing key's passphrase. */
+  public static final String SIGNING_SERVER_ID = "pack-binaries-signing";
 }

@@ -12,9 +12,11 @@ import java.nio.file.Path;
  *   &lt;triple&gt;/&lt;binary&gt;          a built binary        (build)
  *   &lt;triple&gt;/&lt;binary&gt;.sha256   its digest, sha256sum form
  *   binaries.json               what the last build produced
+ *   build-record.json           builder, cargo commands, Cargo.lock's crates
  *   verify-report.json          the ELF verdict on each  (verify)
  *   image/                      images, index, archives  (image)
  *   image.json                  what was pushed          (push)
+ *   supply-chain/               SBOMs, provenance, public key (push)
  * </pre>
  */
 public record ArtifactLayout(Path root) {
@@ -29,6 +31,14 @@ public record ArtifactLayout(Path root) {
 
   public Path builtBinaries() {
     return root.resolve("binaries.json");
+  }
+
+  public Path buildRecord() {
+    return root.resolve("build-record.json");
+  }
+
+  public Path supplyChainDirectory() {
+    return root.resolve("supply-chain");
   }
 
   public Path verifyReport() {

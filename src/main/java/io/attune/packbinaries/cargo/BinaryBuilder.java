@@ -8,6 +8,7 @@ import io.attune.packbinaries.artifacts.BuiltBinary;
 import io.attune.packbinaries.io.AtomicFiles;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.TargetTriple;
+import io.attune.packbinaries.supplychain.BuildRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,11 +90,27 @@ public final class BinaryBuilder {
         built.addAll(produced);
       }
       BuiltBinaries.write(layout.builtBinaries(), built);
+      BuildRecord.write(
+          layout.buildRecord(), request.manifest(), toolchainIdentity, commands(template));
       stage(built);
     }
     log.info(
         String.format(Locale.ROOT, "build goal took %.1fs", (System.nanoTime() - started) / 1e9));
     return built;
+  }
+
+  /** Each target's cargo command, for the push goal's provenance. */
+  private java.util.Map<String, String> commands(CommandTemplate template) {
+    java.util.Map<String, String> commands = new java.util.TreeMap<>();
+    for (TargetTriple target : request.targets()) {
+      commands.put(
+          target.name(),
+          String.join(
+              " ",
+              template.render(
+                  target, request.profile(), binaries, request.features(), request.offline())));
+    }
+    return commands;
   }
 
   private List<Path> excludedFromSources() {

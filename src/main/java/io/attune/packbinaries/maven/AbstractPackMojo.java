@@ -4,14 +4,11 @@ import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.platform.TargetSelection;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.io.File;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -96,42 +93,14 @@ public abstract class AbstractPackMojo extends AbstractMojo {
     return outputDirectory.toPath();
   }
 
-  /**
-   * The targets this run is for. A command-line {@code -Dpack.target} or {@code -Dpack.targets}
-   * wins over the POM (as in jib), so one project can be built for any target on demand.
-   */
+  /** The targets this run is for: see {@link TargetSelection} for who wins. */
   protected List<TargetTriple> selectedTargets() throws PackFailure {
-    String single = userProperty(PropertyNames.TARGET);
-    String several = userProperty(PropertyNames.TARGETS);
-    List<String> configured = new ArrayList<>();
-    if (targets != null) {
-      targets.stream().flatMap(t -> splitList(t).stream()).forEach(configured::add);
-    }
-    configured.remove("all");
-    List<String> names;
-    if (single != null) {
-      names = List.of(single);
-    } else if (several != null) {
-      names = several.trim().equals("all") ? configured : splitList(several);
-      if (names.isEmpty()) {
-        throw new PackFailure(
-            "-Dpack.targets=all, but the project configures no <targets>; list them in the"
-                + " plugin's configuration, or name them: -Dpack.targets="
-                + TargetTriple.DEFAULT.name()
-                + ",aarch64-unknown-linux-musl");
-      }
-    } else if (!configured.isEmpty()) {
-      names = configured;
-    } else if (target != null && !target.isBlank()) {
-      names = List.of(target);
-    } else {
-      names = List.of(TargetTriple.DEFAULT.name());
-    }
-    Set<TargetTriple> triples = new LinkedHashSet<>();
-    for (String name : names) {
-      triples.add(TargetTriple.of(name));
-    }
-    return List.copyOf(triples);
+    return new TargetSelection(
+            userProperty(PropertyNames.TARGET),
+            userProperty(PropertyNames.TARGETS),
+            targets,
+            target)
+        .targets();
   }
 
   /** A property given on the command line (or in MAVEN_OPTS), or null. */
@@ -144,9 +113,6 @@ public abstract class AbstractPackMojo extends AbstractMojo {
   }
 
   protected static List<String> splitList(String text) {
-    if (text == null) {
-      return List.of();
-    }
-    return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return TargetSelection.split(text);
   }
 }

@@ -4,6 +4,7 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.cargo.BinaryBuilder;
 import io.attune.packbinaries.cargo.BuildRequest;
+import io.attune.packbinaries.cargo.BuilderEnvironment;
 import io.attune.packbinaries.cargo.CommandTemplate;
 import io.attune.packbinaries.cargo.ContainerEngine;
 import io.attune.packbinaries.cargo.ContainerToolchain;
@@ -11,7 +12,6 @@ import io.attune.packbinaries.cargo.HostToolchain;
 import io.attune.packbinaries.cargo.Toolchain;
 import java.io.File;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,19 +119,7 @@ public class BuildMojo extends AbstractPackMojo {
   }
 
   private Map<String, String> environment() throws PackFailure {
-    Map<String, String> environment = new LinkedHashMap<>();
-    environment.put("SQLX_OFFLINE", "true");
-    for (String entry : list(builderEnvironment)) {
-      int equals = entry.indexOf('=');
-      if (equals <= 0) {
-        throw new PackFailure(
-            "pack.builder.environment entry '"
-                + entry.replaceAll("=.*", "=…")
-                + "' is not NAME=value; write e.g. SQLX_OFFLINE=true");
-      }
-      environment.put(entry.substring(0, equals).trim(), entry.substring(equals + 1));
-    }
-    return environment;
+    return BuilderEnvironment.parse(list(builderEnvironment));
   }
 
   private static List<String> list(List<String> values) {

@@ -5,9 +5,17 @@ import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.image.InitImage;
 import io.attune.packbinaries.publish.DeployPreflight;
 import io.attune.packbinaries.publish.ImagePush;
+import io.attune.packbinaries.registry.Credentials;
 import io.attune.packbinaries.registry.ImageReference;
+import io.attune.packbinaries.supplychain.ReproducibleTime;
+import io.attune.packbinaries.supplychain.Secret;
+import io.attune.packbinaries.supplychain.SupplyChainRequest;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.model.Plugin;
 import org.apache.maven.model.PluginExecution;
@@ -39,6 +47,31 @@ public class PushMojo extends AbstractRegistryMojo {
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   protected MavenProject project;
 
+  /** Attaches a CycloneDX SBOM to each platform's manifest. */
+  @Parameter(property = PropertyNames.SBOM, defaultValue = "true")
+  protected boolean sbom;
+
+  /**
+   * A PEM PKCS#8 EC P-256 key: signs the index (cosign format, tag {@code sha256-<hex>.sig}) and
+   * the SLSA provenance. An encrypted key's passphrase comes from the settings.xml {@code <server>}
+   * {@code pack-binaries-signing}, or from the environment variable {@link #passphraseEnv} names.
+   */
+  @Parameter(property = PropertyNames.SIGN_KEY)
+  protected File signKey;
+
+  /** The name (not the value) of an environment variable holding the key's passphrase. */
+  @Parameter(property = PropertyNames.SIGN_PASSPHRASE_ENV)
+  protected String passphraseEnv;
+
+  @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
+  protected String outputTimestamp;
+
+  @Parameter(defaultValue = "${plugin.version}", readonly = true)
+  protected String pluginVersion;
+
+  @Parameter(defaultValue = "${session}", readonly = true)
+  protected MavenSession session;
+
   @Override
   protected void run() throws Exception {
     ImageReference target = ImagePush.target(image);
@@ -58,8 +91,50 @@ public class PushMojo extends AbstractRegistryMojo {
             compose,
             composeUpdate,
             layout().pushReport(),
-            System.getenv());
+            System.getenv(),
+            supplyChain());
     new ImagePush(buildLog()).run(request);
+  }
+
+  private SupplyChainRequest supplyChain() throws PackFailure {
+    Map<String, String> properties = new TreeMap<>();
+    for (Properties source : List.of(project.getProperties(), session.getUserProperties())) {
+      source.stringPropertyNames().stream()
+          .filter(name -> name.startsWith("pack."))
+          .forEach(name -> properties.put(name, source.getProperty(name)));
+    }
+    return new SupplyChainRequest(
+        sbom,
+        signKey == null ? null : signKey.toPath(),
+        signKey == null ? null : passphrase(),
+        layout(),
+        project.getBasedir().toPath(),
+        pluginVersion,
+        project.getGroupId() + ":" + project.getArtifactId() + ":" + project.getVersion(),
+        properties,
+        ReproducibleTime.resolve(System.getenv(), outputTimestamp),
+        allowInsecureRegistries,
+        System.getenv());
+  }
+
+  /** From settings.xml first, then the named environment variable; never from a property. */
+  private Secret passphrase() throws PackFailure {
+    Credentials server = settingsCredentials(PropertyNames.SIGNING_SERVER_ID);
+    if (server != null && server.password() != null) {
+      return Secret.of(server.password());
+    }
+    if (passphraseEnv == null || passphraseEnv.isBlank()) {
+      return null;
+    }
+    String value = System.getenv(passphraseEnv);
+    if (value == null) {
+      throw new PackFailure(
+          PropertyNames.SIGN_PASSPHRASE_ENV
+              + " names the environment variable "
+              + passphraseEnv
+              + ", which is not set; export it, or drop the property for an unencrypted key");
+    }
+    return Secret.of(value);
   }
 
   /**

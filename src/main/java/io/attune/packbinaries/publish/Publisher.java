@@ -7,6 +7,7 @@ import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.Retry;
+import io.attune.packbinaries.supplychain.RegistrySteps;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,20 @@ public final class Publisher {
   private int mountedBlobs;
   private int skippedBlobs;
   private int skippedManifests;
+  private BeforeTags beforeTags = (indexDigest, steps) -> {};
+
+  /** Work that needs the index in the registry and must finish before any tag names it. */
+  @FunctionalInterface
+  public interface BeforeTags {
+    void run(String indexDigest, RegistrySteps steps)
+        throws PackFailure, IOException, InterruptedException;
+  }
+
+  /** Runs {@code work} after the index is pushed and before the tags; returns this. */
+  public Publisher beforeTags(BeforeTags work) {
+    this.beforeTags = work;
+    return this;
+  }
 
   /**
    * @param refusalAdvice what to say on a 401/403: which credentials were tried and how to add them
@@ -164,6 +179,7 @@ public final class Publisher {
       String mediaType, byte[] indexBytes, String indexDigest, List<String> tags)
       throws PackFailure, IOException, InterruptedException {
     putManifestOnce(indexDigest, mediaType, indexBytes, "image index");
+    beforeTags.run(indexDigest, this::step);
     for (String tag : tags) {
       step(
           "Tagging " + target.repositoryName() + ":" + tag + " as the image index " + indexDigest,

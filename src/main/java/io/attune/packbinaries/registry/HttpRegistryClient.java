@@ -217,6 +217,20 @@ public final class HttpRegistryClient implements RegistryClient {
     return new Manifest(mediaType, response.body(), digest);
   }
 
+  @Override
+  public java.util.Optional<byte[]> referrers(String digest) throws IOException {
+    HttpResponse<byte[]> response =
+        send(
+            request("referrers/" + digest).header("Accept", MediaTypes.OCI_INDEX).GET(),
+            BodyHandlers.ofByteArray());
+    String type = response.headers().firstValue("Content-Type").orElse("");
+    // A registry without the API answers 404 (distribution 2.8) or another error, never an index.
+    if (response.statusCode() == 200 && type.startsWith(MediaTypes.OCI_INDEX)) {
+      return java.util.Optional.of(response.body());
+    }
+    return java.util.Optional.empty();
+  }
+
   // ---- requests, authentication, transport
 
   private HttpRequest.Builder request(String path) throws IOException {

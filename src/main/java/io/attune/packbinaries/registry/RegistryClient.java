@@ -32,4 +32,11 @@ public interface RegistryClient {
   void putManifest(String reference, String mediaType, byte[] content) throws IOException;
 
   Manifest manifest(String reference) throws IOException;
+
+  /**
+   * The referrers API's index of the manifests whose {@code subject} is {@code digest} (OCI
+   * distribution 1.1); empty when the registry has no referrers API, so the caller uses the tag
+   * schema ({@code sha256-<hex>}) instead.
+   */
+  java.util.Optional<byte[]> referrers(String digest) throws IOException;
 }

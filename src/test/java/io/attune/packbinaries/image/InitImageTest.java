@@ -272,7 +272,8 @@ class InitImageTest {
                 null,
                 false,
                 temp.resolve("image.json"),
-                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString())));
+                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
+                null));
   }
 
   @Test

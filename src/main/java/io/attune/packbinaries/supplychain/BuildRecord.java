@@ -1,0 +1,72 @@
+package io.attune.packbinaries.supplychain;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * {@code build-record.json}: what the build goal built from, for the push goal's SBOM and
+ * provenance, which may run in another Maven invocation: the builder, the cargo command per target
+ * and the packages Cargo.lock resolved.
+ *
+ * @param builder the toolchain's identity: {@code image <name> <image id>} for a builder container
+ * @param commands the cargo command line per target triple
+ * @param crates Cargo.lock's packages; empty when the workspace has no lock
+ */
+public record BuildRecord(String builder, Map<String, String> commands, List<Crate> crates) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public BuildRecord {
+    commands = new TreeMap<>(commands);
+    crates = List.copyOf(crates);
+  }
+
+  /**
+   * Records a build of the workspace whose Cargo.toml is {@code manifest}; a workspace without
+   * Cargo.lock records no crates (the push goal then says so).
+   */
+  public static void write(Path file, Path manifest, String builder, Map<String, String> commands)
+      throws PackFailure, IOException {
+    Path lock = manifest.toAbsolutePath().getParent().resolve("Cargo.lock");
+    List<Crate> crates = Files.isRegularFile(lock) ? CargoLock.read(lock).crates() : List.of();
+    AtomicFiles.write(file, JSON.writeValueAsBytes(new BuildRecord(builder, commands, crates)));
+  }
+
+  /** The record in {@code file}, or empty when no build ran in this output directory. */
+  public static Optional<BuildRecord> read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    return Optional.of(JSON.readValue(file.toFile(), BuildRecord.class));
+  }
+
+  public CargoLock lock() {
+    return new CargoLock(crates);
+  }
+
+  /** The builder image's name, when the build ran in one. */
+  public Optional<String> builderImage() {
+    String[] parts = builder == null ? new String[0] : builder.split(" ");
+    return parts.length >= 3 && parts[0].equals("image") ? Optional.of(parts[1]) : Optional.empty();
+  }
+
+  /** The builder image's id ({@code sha256:…}, the digest of its config), when it ran in one. */
+  public Optional<String> builderImageId() {
+    String[] parts = builder == null ? new String[0] : builder.split(" ");
+    return parts.length >= 3 && parts[0].equals("image") ? Optional.of(parts[2]) : Optional.empty();
+  }
+}

@@ -1,0 +1,158 @@
+package io.attune.packbinaries.supplychain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.oci.MediaTypes;
+import io.attune.packbinaries.registry.RegistryClient;
+import io.attune.packbinaries.registry.RegistryException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * A key-based signature stored as cosign stores it: an OCI manifest tagged {@code sha256-<hex>.sig}
+ * whose layers are simple-signing payloads naming the signed digest, each with its ECDSA signature
+ * in the {@code dev.cosignproject.cosign/signature} annotation. cosign verify, and skopeo or podman
+ * with a {@code sigstoreSigned} policy and {@code use-sigstore-attachments}, read it there. A new
+ * signature is added beside any already present, as cosign does; the same key signing the same
+ * payload again adds nothing.
+ */
+public final class CosignSignature {
+
+  public static final String PAYLOAD_MEDIA_TYPE =
+      "application/vnd.dev.cosign.simplesigning.v1+json";
+  public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RegistryClient client;
+  private final RegistrySteps steps;
+
+  public CosignSignature(RegistryClient client, RegistrySteps steps) {
+    this.client = client;
+    this.steps = steps;
+  }
+
+  /** The tag cosign reads the signatures of {@code digest} from. */
+  public static String tag(String digest) {
+    return digest.replace(':', '-') + ".sig";
+  }
+
+  /**
+   * The simple-signing payload: the image's repository and the manifest digest it vouches for.
+   * Keyless signing would add the Fulcio certificate and Rekor bundle as annotations of the layer.
+   */
+  public static byte[] payload(String repository, String digest) {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode critical = root.putObject("critical");
+    critical.putObject("identity").put("docker-reference", repository);
+    critical.putObject("image").put("docker-manifest-digest", digest);
+    critical.put("type", "cosign container image signature");
+    root.putNull("optional");
+    try {
+      return JSON.writeValueAsBytes(root);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Signs {@code digest} of {@code repository}; returns whether a new signature was written. */
+  public boolean sign(String repository, String digest, SigningKey key)
+      throws PackFailure, IOException, InterruptedException {
+    byte[] payload = payload(repository, digest);
+    String payloadDigest = "sha256:" + Sha256.of(payload);
+    String tag = tag(digest);
+    Optional<JsonNode> existing = existing(tag);
+    ArrayNode layers = JSON.createArrayNode();
+    if (existing.isPresent()) {
+      for (JsonNode layer : existing.get().path("layers")) {
+        if (layer.path("digest").asText().equals(payloadDigest) && signedBy(layer, payload, key)) {
+          return false;
+        }
+        layers.add(layer);
+      }
+    }
+    String signature = Base64.getEncoder().encodeToString(key.sign(payload));
+    pushBlobOnce(payloadDigest, payload);
+    ObjectNode layer =
+        Referrers.descriptor(layers.addObject(), PAYLOAD_MEDIA_TYPE, payloadDigest, payload.length);
+    layer.putObject("annotations").put(SIGNATURE_ANNOTATION, signature);
+    byte[] config = config(layers);
+    String configDigest = "sha256:" + Sha256.of(config);
+    pushBlobOnce(configDigest, config);
+    ObjectNode manifest = JSON.createObjectNode();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
+    Referrers.descriptor(
+        manifest.putObject("config"), MediaTypes.OCI_CONFIG, configDigest, config.length);
+    manifest.set("layers", layers);
+    byte[] bytes = JSON.writeValueAsBytes(manifest);
+    steps.run(
+        "Pushing the signature " + tag,
+        () -> {
+          client.putManifest(tag, MediaTypes.OCI_MANIFEST, bytes);
+          return null;
+        });
+    return true;
+  }
+
+  private static boolean signedBy(JsonNode layer, byte[] payload, SigningKey key) {
+    String signature = layer.path("annotations").path(SIGNATURE_ANNOTATION).asText("");
+    try {
+      return key.verifies(payload, Base64.getDecoder().decode(signature));
+    } catch (IllegalArgumentException notBase64) {
+      return false;
+    }
+  }
+
+  /** A config as cosign writes one: the layers' digests as the rootfs, no platform. */
+  private static byte[] config(ArrayNode layers) throws IOException {
+    ObjectNode config = JSON.createObjectNode();
+    config.put("architecture", "");
+    config.put("os", "");
+    config.putObject("config");
+    ObjectNode rootfs = config.putObject("rootfs");
+    rootfs.put("type", "layers");
+    ArrayNode diffIds = rootfs.putArray("diff_ids");
+    layers.forEach(l -> diffIds.add(l.path("digest").asText()));
+    return JSON.writeValueAsBytes(config);
+  }
+
+  private Optional<JsonNode> existing(String tag)
+      throws PackFailure, IOException, InterruptedException {
+    return steps.run(
+        "Reading the signatures " + tag,
+        () -> {
+          try {
+            return Optional.of(JSON.readTree(client.manifest(tag).content()));
+          } catch (RegistryException e) {
+            if (e.status() == 404) {
+              return Optional.<JsonNode>empty();
+            }
+            throw e;
+          }
+        });
+  }
+
+  private void pushBlobOnce(String digest, byte[] content)
+      throws PackFailure, IOException, InterruptedException {
+    boolean present = steps.run("Checking blob " + digest, () -> client.hasBlob(digest));
+    if (!present) {
+      steps.run(
+          "Pushing blob " + digest,
+          () -> {
+            client.pushBlob(digest, content);
+            return null;
+          });
+    }
+  }
+
+  static String text(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}

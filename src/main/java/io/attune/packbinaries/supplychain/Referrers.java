@@ -1,0 +1,174 @@
+package io.attune.packbinaries.supplychain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.oci.Descriptor;
+import io.attune.packbinaries.oci.MediaTypes;
+import io.attune.packbinaries.registry.RegistryClient;
+import io.attune.packbinaries.registry.RegistryException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Attaches a document to a manifest as an OCI 1.1 artifact: an image manifest with {@code
+ * artifactType}, the empty config, the document as its one layer and the manifest as its {@code
+ * subject}. A registry with the referrers API indexes it from the subject; for one without (as
+ * distribution 2.8), the artifact is also added to the referrers tag schema's index, tagged {@code
+ * sha256-<hex>} of the subject, which is what clients look up there.
+ */
+public final class Referrers {
+
+  /** The empty JSON object OCI 1.1 uses as an artifact's config. */
+  static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
+
+  static final String EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
+
+  /** Marks an artifact by the content it carries, so a rerun replaces its own entry. */
+  static final String CONTENT_ANNOTATION = "io.attune.pack-binaries.content.sha256";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RegistryClient client;
+  private final RegistrySteps steps;
+  private final BuildLog log;
+
+  public Referrers(RegistryClient client, RegistrySteps steps, BuildLog log) {
+    this.client = client;
+    this.steps = steps;
+    this.log = log;
+  }
+
+  /**
+   * @param identity what makes this document the same one on a rerun (for a signed document, the
+   *     digest of what was signed, since a new signature differs each time)
+   * @return the artifact manifest's descriptor
+   */
+  public Descriptor attach(
+      Descriptor subject,
+      String artifactType,
+      byte[] document,
+      String identity,
+      Map<String, String> annotations)
+      throws PackFailure, IOException, InterruptedException {
+    String emptyDigest = "sha256:" + Sha256.of(EMPTY);
+    String documentDigest = "sha256:" + Sha256.of(document);
+    pushBlobOnce(emptyDigest, EMPTY);
+    pushBlobOnce(documentDigest, document);
+    Map<String, String> all = new TreeMap<>(annotations);
+    all.put(CONTENT_ANNOTATION, identity);
+    ObjectNode manifest = JSON.createObjectNode();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
+    manifest.put("artifactType", artifactType);
+    descriptor(manifest.putObject("config"), EMPTY_MEDIA_TYPE, emptyDigest, EMPTY.length)
+        .put("data", "e30=");
+    descriptor(
+        manifest.putArray("layers").addObject(), artifactType, documentDigest, document.length);
+    descriptor(
+        manifest.putObject("subject"), subject.mediaType(), subject.digest(), subject.size());
+    ObjectNode manifestAnnotations = manifest.putObject("annotations");
+    all.forEach(manifestAnnotations::put);
+    byte[] bytes = JSON.writeValueAsBytes(manifest);
+    Descriptor artifact =
+        new Descriptor(MediaTypes.OCI_MANIFEST, "sha256:" + Sha256.of(bytes), bytes.length);
+    steps.run(
+        "Pushing " + artifactType + " for " + subject.digest(),
+        () -> {
+          client.putManifest(artifact.digest(), MediaTypes.OCI_MANIFEST, bytes);
+          return null;
+        });
+    boolean indexed =
+        steps.run(
+            "Asking the referrers API for " + subject.digest(),
+            () -> client.referrers(subject.digest()).isPresent());
+    if (indexed) {
+      log.debug("The registry indexes referrers of " + subject.digest() + " itself");
+    } else {
+      addToFallbackTag(subject, artifact, artifactType, all);
+    }
+    return artifact;
+  }
+
+  /** The tag schema's tag for referrers of {@code digest}. */
+  public static String fallbackTag(String digest) {
+    return digest.replace(':', '-');
+  }
+
+  private void addToFallbackTag(
+      Descriptor subject, Descriptor artifact, String artifactType, Map<String, String> annotations)
+      throws PackFailure, IOException, InterruptedException {
+    String tag = fallbackTag(subject.digest());
+    Optional<byte[]> existing =
+        steps.run(
+            "Reading the referrers tag " + tag,
+            () -> {
+              try {
+                return Optional.of(client.manifest(tag).content());
+              } catch (RegistryException e) {
+                if (e.status() == 404) {
+                  return Optional.<byte[]>empty();
+                }
+                throw e;
+              }
+            });
+    ObjectNode index = JSON.createObjectNode();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", MediaTypes.OCI_INDEX);
+    ArrayNode manifests = index.putArray("manifests");
+    if (existing.isPresent()) {
+      for (JsonNode entry : JSON.readTree(existing.get()).path("manifests")) {
+        boolean same = entry.path("digest").asText().equals(artifact.digest());
+        boolean replaced =
+            entry.path("artifactType").asText().equals(artifactType)
+                && entry
+                    .path("annotations")
+                    .path(CONTENT_ANNOTATION)
+                    .asText()
+                    .equals(annotations.get(CONTENT_ANNOTATION));
+        if (!same && !replaced) {
+          manifests.add(entry);
+        }
+      }
+    }
+    ObjectNode entry =
+        descriptor(manifests.addObject(), artifact.mediaType(), artifact.digest(), artifact.size());
+    entry.put("artifactType", artifactType);
+    ObjectNode entryAnnotations = entry.putObject("annotations");
+    annotations.forEach(entryAnnotations::put);
+    byte[] bytes = JSON.writeValueAsBytes(index);
+    steps.run(
+        "Tagging the referrers of " + subject.digest() + " as " + tag,
+        () -> {
+          client.putManifest(tag, MediaTypes.OCI_INDEX, bytes);
+          return null;
+        });
+  }
+
+  private void pushBlobOnce(String digest, byte[] content)
+      throws PackFailure, IOException, InterruptedException {
+    boolean present = steps.run("Checking blob " + digest, () -> client.hasBlob(digest));
+    if (!present) {
+      steps.run(
+          "Pushing blob " + digest,
+          () -> {
+            client.pushBlob(digest, content);
+            return null;
+          });
+    }
+  }
+
+  static ObjectNode descriptor(ObjectNode node, String mediaType, String digest, long size) {
+    node.put("mediaType", mediaType);
+    node.put("digest", digest);
+    node.put("size", size);
+    return node;
+  }
+}

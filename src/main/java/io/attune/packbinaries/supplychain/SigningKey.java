@@ -1,0 +1,202 @@
+package io.attune.packbinaries.supplychain;
+
+import io.attune.packbinaries.PackFailure;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * An ECDSA P-256 signing key from a PEM file holding a PKCS#8 key ({@code BEGIN PRIVATE KEY}, or
+ * {@code BEGIN ENCRYPTED PRIVATE KEY} with a passphrase), as {@code openssl genpkey} and {@code
+ * openssl pkcs8 -topk8} write them. Signatures are DER-encoded ECDSA over SHA-256, the form cosign,
+ * DSSE and {@code openssl dgst -verify} use.
+ */
+public final class SigningKey {
+
+  private static final String PLAIN = "PRIVATE KEY";
+  private static final String ENCRYPTED = "ENCRYPTED PRIVATE KEY";
+
+  /** The order of P-256's base point, which tells the curve apart from any other. */
+  private static final BigInteger P256_ORDER =
+      new BigInteger("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
+
+  private final ECPrivateKey privateKey;
+  private final PublicKey publicKey;
+
+  private SigningKey(ECPrivateKey privateKey, PublicKey publicKey) {
+    this.privateKey = privateKey;
+    this.publicKey = publicKey;
+  }
+
+  /**
+   * @param passphrase for an encrypted key; null when none was configured
+   */
+  public static SigningKey read(Path file, Secret passphrase) throws PackFailure, IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new PackFailure(
+          "pack.sign.key="
+              + file
+              + " does not exist; point it at a PEM PKCS#8 EC P-256 key (openssl genpkey"
+              + " -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out cosign.key)");
+    }
+    String pem = Files.readString(file, StandardCharsets.US_ASCII);
+    try {
+      if (pem.contains("-----BEGIN " + ENCRYPTED + "-----")) {
+        return fromPkcs8(decrypt(pemBody(pem, ENCRYPTED, file), passphrase, file), file);
+      }
+      if (pem.contains("-----BEGIN " + PLAIN + "-----")) {
+        return fromPkcs8(pemBody(pem, PLAIN, file), file);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new PackFailure(
+          "pack.sign.key=" + file + " is not a usable PKCS#8 EC key (" + e.getMessage() + ")", e);
+    }
+    throw new PackFailure(
+        "pack.sign.key="
+            + file
+            + " holds no PKCS#8 key (BEGIN PRIVATE KEY or BEGIN ENCRYPTED PRIVATE KEY); convert it"
+            + " with openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out cosign.key");
+  }
+
+  /** DER-encoded ECDSA P-256 over SHA-256 of {@code content}. */
+  public byte[] sign(byte[] content) {
+    try {
+      Signature signature = Signature.getInstance("SHA256withECDSA");
+      signature.initSign(privateKey);
+      signature.update(content);
+      return signature.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every JVM signs with ECDSA P-256", e);
+    }
+  }
+
+  /** Whether {@code signature} is this key's over {@code content}. */
+  public boolean verifies(byte[] content, byte[] signature) {
+    try {
+      Signature verifier = Signature.getInstance("SHA256withECDSA");
+      verifier.initVerify(publicKey);
+      verifier.update(content);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException malformed) {
+      return false;
+    }
+  }
+
+  /** The public key as PEM ({@code BEGIN PUBLIC KEY}), for cosign, skopeo and openssl. */
+  public String publicKeyPem() {
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(publicKey.getEncoded());
+    return "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n";
+  }
+
+  private static byte[] pemBody(String pem, String label, Path file) throws PackFailure {
+    int start = pem.indexOf("-----BEGIN " + label + "-----");
+    int end = pem.indexOf("-----END " + label + "-----", start);
+    if (end < 0) {
+      throw new PackFailure("pack.sign.key=" + file + " has no END " + label + " line");
+    }
+    String base64 = pem.substring(start + label.length() + 16, end).replaceAll("\\s", "");
+    try {
+      return Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      throw new PackFailure("pack.sign.key=" + file + " is not valid PEM (" + e.getMessage() + ")");
+    }
+  }
+
+  private static byte[] decrypt(byte[] der, Secret passphrase, Path file)
+      throws PackFailure, IOException {
+    if (passphrase == null) {
+      throw new PackFailure(
+          "pack.sign.key="
+              + file
+              + " is encrypted and no passphrase was given; put it in a settings.xml <server> with"
+              + " id pack-binaries-signing (<password>, encrypted with mvn --encrypt-password), or"
+              + " in an environment variable named by pack.sign.passphraseEnv");
+    }
+    char[] chars = passphrase.chars();
+    try {
+      EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
+      // For PBES2 keys the parameters name the real scheme, e.g. PBEWithHmacSHA256AndAES_256.
+      String algorithm =
+          info.getAlgParameters() != null ? info.getAlgParameters().toString() : info.getAlgName();
+      SecretKeyFactory factory = SecretKeyFactory.getInstance(algorithm);
+      Cipher cipher = Cipher.getInstance(algorithm);
+      cipher.init(
+          Cipher.DECRYPT_MODE,
+          factory.generateSecret(new PBEKeySpec(chars)),
+          info.getAlgParameters());
+      return info.getKeySpec(cipher).getEncoded();
+    } catch (GeneralSecurityException e) {
+      throw new PackFailure(
+          "Could not decrypt pack.sign.key="
+              + file
+              + ": wrong passphrase, or an encryption this JVM lacks (write it with openssl pkcs8"
+              + " -topk8 -v2 aes-256-cbc)");
+    } finally {
+      Arrays.fill(chars, '\0');
+    }
+  }
+
+  private static SigningKey fromPkcs8(byte[] der, Path file)
+      throws PackFailure, GeneralSecurityException {
+    PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+    if (!(key instanceof ECPrivateKey ec) || !ec.getParams().getOrder().equals(P256_ORDER)) {
+      throw new PackFailure(
+          "pack.sign.key="
+              + file
+              + " is not an ECDSA P-256 key; cosign signatures need one (openssl genpkey"
+              + " -algorithm EC -pkeyopt ec_paramgen_curve:P-256)");
+    }
+    ECParameterSpec params = ec.getParams();
+    // Computing the point from the secret would need curve arithmetic of our own; openssl keeps it.
+    ECPoint point =
+        publicPoint(der)
+            .orElseThrow(
+                () ->
+                    new PackFailure(
+                        "pack.sign.key="
+                            + file
+                            + " does not carry its public key; rewrite it with openssl pkey -in"
+                            + " KEY -out cosign.key (add -aes-256-cbc to encrypt it)"));
+    PublicKey publicKey =
+        KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, params));
+    return new SigningKey(ec, publicKey);
+  }
+
+  /**
+   * The uncompressed public point a PKCS#8 EC key usually carries at its end ({@code [1] BIT STRING
+   * 04 || X || Y}), so it need not be computed.
+   */
+  static Optional<ECPoint> publicPoint(byte[] der) {
+    byte[] marker = {(byte) 0xa1, 0x44, 0x03, 0x42, 0x00, 0x04};
+    int at = der.length - 64 - marker.length;
+    if (at < 0 || !Arrays.equals(der, at, at + marker.length, marker, 0, marker.length)) {
+      return Optional.empty();
+    }
+    int x = at + marker.length;
+    return Optional.of(
+        new ECPoint(
+            new BigInteger(1, Arrays.copyOfRange(der, x, x + 32)),
+            new BigInteger(1, Arrays.copyOfRange(der, x + 32, x + 64))));
+  }
+}

@@ -1,0 +1,463 @@
+package io.attune.packbinaries.supplychain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.elf.VerifiedBinary;
+import io.attune.packbinaries.elf.VerifyReport;
+import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.publish.ImagePush;
+import io.attune.packbinaries.publish.PushResult;
+import io.attune.packbinaries.registry.HttpRegistryClient;
+import io.attune.packbinaries.registry.RegistryClient;
+import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.TestEnvironment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pushes a real two-platform image with its SBOM, signature and provenance to the real local
+ * registry, then checks them with tools we did not write: skopeo's sigstoreSigned policy, openssl,
+ * and the CycloneDX schema validator.
+ */
+class SupplyChainRegistryTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PASSPHRASE = "correct horse battery staple";
+  private static final String VERSION = "1.0";
+  private static final Path TIMER_MANIFEST = Path.of("packs/core/Cargo.toml").toAbsolutePath();
+
+  @TempDir Path temp;
+  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private Path layoutDirectory;
+  private ArtifactLayout artifacts;
+  private Path source;
+  private Path privateKey;
+  private Path publicKey;
+  private String builderId;
+
+  @BeforeEach
+  void release() throws Exception {
+    TestEnvironment.requireTool("openssl");
+    TestEnvironment.requireTool("git");
+    layoutDirectory =
+        Fixtures.withBase(
+            Fixtures.busyboxLayout(temp.resolve("layout")), TestEnvironment.baseImage());
+    artifacts = new ArtifactLayout(temp.resolve("project/target/pack-binaries"));
+    // The timer sensor, as verify reported it for both platforms, and its Cargo.lock.
+    List<VerifiedBinary> binaries = new ArrayList<>();
+    for (String target : List.of("x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu")) {
+      binaries.add(
+          new VerifiedBinary(
+              artifacts.root().resolve(target + "/attune-core-timer-sensor").toString(),
+              target,
+              "ab".repeat(32),
+              1234,
+              VerifiedBinary.PASS,
+              List.of(),
+              List.of(),
+              "EXEC",
+              "x",
+              false,
+              null,
+              List.of(),
+              true,
+              null));
+    }
+    new VerifyReport(binaries).write(artifacts.verifyReport());
+    TestEnvironment.requireDocker();
+    builderId =
+        Fixtures.run(
+                "docker", "image", "inspect", "--format", "{{.Id}}", TestEnvironment.builderImage())
+            .trim();
+    BuildRecord.write(
+        artifacts.buildRecord(),
+        TIMER_MANIFEST,
+        "image " + TestEnvironment.builderImage() + " " + builderId,
+        Map.of(
+            "x86_64-unknown-linux-gnu", "cargo build --release --target x86_64-unknown-linux-gnu"));
+    source = temp.resolve("project");
+    Files.writeString(source.resolve("pom.xml"), "<project/>");
+    Fixtures.run("git", "-C", source.toString(), "init", "-q");
+    Fixtures.run(
+        "git",
+        "-C",
+        source.toString(),
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "add",
+        "pom.xml");
+    Fixtures.run(
+        "git",
+        "-C",
+        source.toString(),
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-qm",
+        "sources");
+    Path plainKey = temp.resolve("keys/plain.pem");
+    Files.createDirectories(plainKey.getParent());
+    Fixtures.run(
+        "openssl",
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        plainKey.toString());
+    privateKey = temp.resolve("keys/cosign.key");
+    Fixtures.run(
+        "openssl",
+        "pkcs8",
+        "-topk8",
+        "-v2",
+        "aes-256-cbc",
+        "-in",
+        plainKey.toString(),
+        "-out",
+        privateKey.toString(),
+        "-passout",
+        "pass:" + PASSPHRASE);
+    publicKey = temp.resolve("keys/cosign.pub");
+    Fixtures.run(
+        "openssl", "pkey", "-in", plainKey.toString(), "-pubout", "-out", publicKey.toString());
+  }
+
+  private PushResult push(String repository, Path key) throws Exception {
+    SupplyChainRequest supplyChain =
+        new SupplyChainRequest(
+            true,
+            key,
+            Secret.of(PASSPHRASE),
+            artifacts,
+            source,
+            "0.1.0-TEST",
+            "io.attune.packs:core:" + VERSION,
+            Map.of("pack.image", repository, "pack.sign.passphraseEnv", "SECRET_NAME"),
+            Instant.parse("2026-11-28T00:00:00Z"),
+            false,
+            Map.of());
+    return new ImagePush(log)
+        .run(
+            new ImagePush.Request(
+                layoutDirectory,
+                repository,
+                List.of(VERSION),
+                false,
+                3,
+                null,
+                null,
+                false,
+                artifacts.pushReport(),
+                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
+                supplyChain));
+  }
+
+  private String repository(String purpose) {
+    return TestEnvironment.registry() + "/" + Fixtures.freshRepository(purpose);
+  }
+
+  @Test
+  void aSignedPushVerifiesWithSkopeoAndOpenssl() throws Exception {
+    TestEnvironment.requireTool("skopeo");
+    String repository = repository("signed");
+    PushResult result = push(repository, privateKey);
+
+    // Debian's skopeo 1.9.3 finds and parses the signature, then refuses every sigstore signature
+    // by a Debian patch ("sigstore disabled"); for an unsigned image it finds none. So it proves
+    // the attachment is where and what cosign's format says; openssl checks the signature itself.
+    assertThat(skopeoCopy(repository + ":" + VERSION)).isNotZero();
+    assertThat(skopeoOutput).contains(DEBIAN_SIGSTORE_DISABLED);
+    assertThat(skopeoCopy("--all", repository + ":" + VERSION)).isNotZero();
+    assertThat(skopeoOutput).contains(DEBIAN_SIGSTORE_DISABLED);
+    assertThat(opensslAccepts(repository, VERSION)).isTrue();
+
+    RegistryClient client = client(repository);
+    JsonNode signature =
+        JSON.readTree(client.manifest(CosignSignature.tag(result.indexDigest())).content());
+    assertThat(signature.path("layers")).hasSize(1);
+    JsonNode layer = signature.path("layers").path(0);
+    byte[] payload = client.blob(layer.path("digest").asText());
+    assertThat(
+            JSON.readTree(payload)
+                .path("critical")
+                .path("image")
+                .path("docker-manifest-digest")
+                .asText())
+        .isEqualTo(result.indexDigest());
+    byte[] sig =
+        Base64.getDecoder()
+            .decode(layer.path("annotations").path(CosignSignature.SIGNATURE_ANNOTATION).asText());
+    assertThat(opensslVerifies(payload, sig)).isTrue();
+
+    // The provenance: a DSSE envelope on the index, found through the referrers tag.
+    byte[] envelope = referrer(client, result.indexDigest(), Dsse.MEDIA_TYPE);
+    JsonNode dsse = JSON.readTree(envelope);
+    byte[] statement = Base64.getDecoder().decode(dsse.path("payload").asText());
+    byte[] dsseSig =
+        Base64.getDecoder().decode(dsse.path("signatures").path(0).path("sig").asText());
+    assertThat(
+            opensslVerifies(
+                Dsse.preAuthenticationEncoding(dsse.path("payloadType").asText(), statement),
+                dsseSig))
+        .isTrue();
+    String text = new String(statement, StandardCharsets.UTF_8);
+    String commit = Fixtures.run("git", "-C", source.toString(), "rev-parse", "HEAD").trim();
+    assertThat(text)
+        .contains(builderId.substring("sha256:".length()))
+        .contains("\"gitCommit\":\"" + commit + "\"")
+        .contains(result.indexDigest().substring(7))
+        .contains("https://slsa.dev/provenance/v1")
+        .doesNotContain("passphraseEnv")
+        .doesNotContain(PASSPHRASE);
+
+    // The SBOM of each platform, found through the referrers tag of its manifest.
+    for (String platformDigest : result.platforms().values()) {
+      byte[] sbom = referrer(client, platformDigest, SbomDocument.MEDIA_TYPE);
+      SbomDocument.validate(sbom);
+      JsonNode bom = JSON.readTree(sbom);
+      assertThat(bom.path("components").findValuesAsText("purl"))
+          .contains("pkg:cargo/attune-core-timer-sensor@0.1.0");
+      assertThat(
+              bom.path("metadata")
+                  .path("component")
+                  .path("hashes")
+                  .path(0)
+                  .path("content")
+                  .asText())
+          .isEqualTo(platformDigest.substring(7));
+      assertThat(bom.path("components").findValuesAsText("purl"))
+          .anyMatch(p -> p.startsWith("pkg:oci/busybox@sha256%3A"));
+    }
+    assertThat(log.text()).doesNotContain(PASSPHRASE);
+    try (Stream<Path> files = Files.walk(artifacts.root())) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).doesNotContain(PASSPHRASE);
+      }
+    }
+  }
+
+  @Test
+  void anUnsignedAndATamperedIndexAreRefused() throws Exception {
+    TestEnvironment.requireTool("skopeo");
+    String unsigned = repository("unsigned");
+    push(unsigned, null);
+    assertThat(skopeoCopy(unsigned + ":" + VERSION)).as(skopeoOutput).isNotZero();
+    assertThat(skopeoOutput).contains("A signature was required, but no signature exists");
+    assertThat(opensslAccepts(unsigned, VERSION)).isFalse();
+
+    String repository = repository("tampered");
+    PushResult result = push(repository, privateKey);
+    RegistryClient client = client(repository);
+    RegistryClient.Manifest index = client.manifest(result.indexDigest());
+    // The amd64 image with one annotation more, an index pointing at it tagged in place of the
+    // signed one, and the signed index's signature copied beside it: the signature names the
+    // other digest, and the changed image has none.
+    ObjectMapper json = new ObjectMapper();
+    var tampered = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(index.content());
+    var entry = (com.fasterxml.jackson.databind.node.ObjectNode) tampered.path("manifests").path(0);
+    RegistryClient.Manifest image = client.manifest(entry.path("digest").asText());
+    var changed = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(image.content());
+    changed.putObject("annotations").put("tampered", "yes");
+    byte[] changedBytes = json.writeValueAsBytes(changed);
+    String changedDigest = "sha256:" + Sha256.of(changedBytes);
+    client.putManifest(changedDigest, image.mediaType(), changedBytes);
+    entry.put("digest", changedDigest).put("size", changedBytes.length);
+    byte[] tamperedBytes = json.writeValueAsBytes(tampered);
+    String tamperedDigest = "sha256:" + Sha256.of(tamperedBytes);
+    RegistryClient.Manifest signature = client.manifest(CosignSignature.tag(result.indexDigest()));
+    client.putManifest(
+        CosignSignature.tag(tamperedDigest), signature.mediaType(), signature.content());
+
+    assertThat(opensslAccepts(repository, VERSION)).isTrue();
+    client.putManifest(VERSION, index.mediaType(), tamperedBytes);
+    assertThat(opensslAccepts(repository, VERSION)).isFalse();
+    // skopeo, pulling this machine's platform (the changed amd64 image), finds no signature.
+    assertThat(skopeoCopy(repository + ":" + VERSION)).isNotZero();
+    assertThat(skopeoOutput).contains("no signature exists");
+  }
+
+  @Test
+  void aRerunAddsNothingAndRewritesTheSameDocuments() throws Exception {
+    String repository = repository("rerun");
+    PushResult first = push(repository, privateKey);
+    Path supplyChain = artifacts.supplyChainDirectory();
+    byte[] statement = Files.readAllBytes(supplyChain.resolve(SupplyChain.PROVENANCE_FILE));
+    String arm64 =
+        first.platforms().keySet().stream()
+            .filter(p -> p.contains("arm64"))
+            .findFirst()
+            .orElseThrow();
+    byte[] sbom = Files.readAllBytes(supplyChain.resolve(SupplyChain.sbomFile(arm64)));
+    PushResult second = push(repository, privateKey);
+
+    assertThat(second.indexDigest()).isEqualTo(first.indexDigest());
+    assertThat(supplyChain.resolve(SupplyChain.PROVENANCE_FILE)).hasBinaryContent(statement);
+    assertThat(supplyChain.resolve(SupplyChain.sbomFile(arm64))).hasBinaryContent(sbom);
+    RegistryClient client = client(repository);
+    assertThat(
+            JSON.readTree(client.manifest(CosignSignature.tag(first.indexDigest())).content())
+                .path("layers"))
+        .hasSize(1);
+    assertThat(
+            JSON.readTree(client.manifest(Referrers.fallbackTag(first.indexDigest())).content())
+                .path("manifests"))
+        .hasSize(1);
+  }
+
+  @Test
+  void aWrongPassphraseFailsBeforeAnyTagIsWritten() throws Exception {
+    String repository = repository("wrong-passphrase");
+    Path key = temp.resolve("keys/other.key");
+    Fixtures.run(
+        "openssl",
+        "pkcs8",
+        "-topk8",
+        "-v2",
+        "aes-256-cbc",
+        "-in",
+        privateKey.toString(),
+        "-passin",
+        "pass:" + PASSPHRASE,
+        "-out",
+        key.toString(),
+        "-passout",
+        "pass:another one");
+    assertThatThrownBy(() -> push(repository, key))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("Could not decrypt pack.sign.key")
+        .hasMessageNotContaining(PASSPHRASE);
+    assertThat(
+            Fixtures.exitCode(
+                "skopeo",
+                "inspect",
+                "--raw",
+                "--tls-verify=false",
+                "docker://" + repository + ":" + VERSION))
+        .isNotZero();
+  }
+
+  private RegistryClient client(String repository) throws Exception {
+    var reference = io.attune.packbinaries.registry.ImageReference.parse(repository);
+    return new HttpRegistryClient(reference.registry(), reference.repository(), null, false);
+  }
+
+  /** The one layer of the referrer of {@code subject} with that artifact type, via the tag. */
+  private static byte[] referrer(RegistryClient client, String subject, String artifactType)
+      throws Exception {
+    JsonNode index = JSON.readTree(client.manifest(Referrers.fallbackTag(subject)).content());
+    for (JsonNode entry : index.path("manifests")) {
+      if (entry.path("artifactType").asText().equals(artifactType)) {
+        JsonNode manifest = JSON.readTree(client.manifest(entry.path("digest").asText()).content());
+        assertThat(manifest.path("subject").path("digest").asText()).isEqualTo(subject);
+        return client.blob(manifest.path("layers").path(0).path("digest").asText());
+      }
+    }
+    throw new AssertionError("no " + artifactType + " among the referrers of " + subject);
+  }
+
+  private boolean opensslVerifies(byte[] content, byte[] signature) throws Exception {
+    Path data = Files.write(Files.createTempFile(temp, "data", ""), content);
+    Path sig = Files.write(Files.createTempFile(temp, "sig", ""), signature);
+    return Fixtures.exitCode(
+            "openssl",
+            "dgst",
+            "-sha256",
+            "-verify",
+            publicKey.toString(),
+            "-signature",
+            sig.toString(),
+            data.toString())
+        == 0;
+  }
+
+  private static final String DEBIAN_SIGSTORE_DISABLED = "Debian-local change: sigstore disabled";
+
+  /**
+   * The check skopeo's sigstoreSigned policy would make, with openssl: the tag's manifest digest
+   * has a cosign signature whose payload names that digest and this repository and which openssl
+   * verifies with the public key.
+   */
+  private boolean opensslAccepts(String repository, String tag) throws Exception {
+    RegistryClient client = client(repository);
+    String digest = client.manifest(tag).digest();
+    RegistryClient.Manifest signatures;
+    try {
+      signatures = client.manifest(CosignSignature.tag(digest));
+    } catch (io.attune.packbinaries.registry.RegistryException e) {
+      return false;
+    }
+    for (JsonNode layer : JSON.readTree(signatures.content()).path("layers")) {
+      byte[] payload = client.blob(layer.path("digest").asText());
+      JsonNode critical = JSON.readTree(payload).path("critical");
+      byte[] sig =
+          Base64.getDecoder()
+              .decode(
+                  layer.path("annotations").path(CosignSignature.SIGNATURE_ANNOTATION).asText());
+      if (critical.path("image").path("docker-manifest-digest").asText().equals(digest)
+          && critical.path("identity").path("docker-reference").asText().equals(repository)
+          && opensslVerifies(payload, sig)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private String skopeoOutput = "";
+
+  /** skopeo copy under a policy that accepts only images signed by the test key. */
+  private int skopeoCopy(String... options) throws Exception {
+    List<String> copyOptions = new ArrayList<>(List.of(options));
+    String reference = copyOptions.remove(copyOptions.size() - 1);
+    Path registriesD = Files.createDirectories(temp.resolve("registries.d"));
+    Files.writeString(
+        registriesD.resolve("local.yaml"),
+        "docker:\n  " + TestEnvironment.registry() + ":\n    use-sigstore-attachments: true\n");
+    Path policy = temp.resolve("policy.json");
+    Files.writeString(
+        policy,
+        "{\"default\":[{\"type\":\"reject\"}],\"transports\":{"
+            + "\"docker\":{\""
+            + TestEnvironment.registry()
+            + "\":[{\"type\":\"sigstoreSigned\",\"keyPath\":\""
+            + publicKey
+            + "\",\"signedIdentity\":{\"type\":\"matchRepository\"}}]},"
+            + "\"dir\":{\"\":[{\"type\":\"insecureAcceptAnything\"}]}}}");
+    Path out = Files.createTempDirectory(temp, "copy");
+    Process process =
+        new ProcessBuilder(
+                "skopeo",
+                "--policy",
+                policy.toString(),
+                "--registries.d",
+                registriesD.toString(),
+                "copy",
+                "--src-tls-verify=false",
+                "docker://" + reference,
+                "dir:" + out)
+            .redirectErrorStream(true)
+            .start();
+    skopeoOutput = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return process.waitFor();
+  }
+}
