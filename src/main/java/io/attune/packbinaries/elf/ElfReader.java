@@ -412,12 +412,12 @@ public final class ElfReader {
     }
   }
 
-  /** a + b for sizes in the file, or an explanation instead of a wrapped-around sum. */
-  private long sum(long a, long b, String what) throws ElfFormatException {
-    if (a < 0 || b < 0 || a + b < 0) {
+  /** offset + length (offset in the file, length unsigned), or why it overflows. */
+  private long sum(long offset, long length, String what) throws ElfFormatException {
+    if (length < 0 || offset + length < 0) {
       throw new ElfFormatException(name + " is corrupt: the size of its " + what + " overflows.");
     }
-    return a + b;
+    return offset + length;
   }
 
   /** count × entrySize, or an explanation instead of a wrapped-around product. */

@@ -146,6 +146,63 @@ class HostileElfTest {
                 + " entries are 56; Linux refuses to load it.");
   }
 
+  @Test
+  void tablesThatTakeExactlyTheFileBudgetAreReadAndOneByteMoreIsNot() throws Exception {
+    long at = 64L << 10;
+    long mib = 1L << 20;
+    // The ELF header (64 bytes) and five program headers (280) count too: 344 + 4 notes = 4 MiB.
+    long last = mib - 344;
+    Path exact = RawElf.write(dir.resolve("exact"), at + mib, budgetNotes(at, mib, last));
+    Path over = RawElf.write(dir.resolve("over"), at + mib, budgetNotes(at, mib, last + 1));
+
+    assertThat(ElfReader.read(exact).loadable()).isTrue();
+    assertThatThrownBy(() -> ElfReader.read(over))
+        .hasMessageStartingWith("over is corrupt: its headers point at more than 4 MiB");
+  }
+
+  private static List<RawElf.Segment> budgetNotes(long at, long mib, long last) {
+    return List.of(
+        new RawElf.Segment(RawElf.PT_LOAD, 0, at + mib),
+        new RawElf.Segment(RawElf.PT_NOTE, at, mib),
+        new RawElf.Segment(RawElf.PT_NOTE, at, mib),
+        new RawElf.Segment(RawElf.PT_NOTE, at, mib),
+        new RawElf.Segment(RawElf.PT_NOTE, at, last));
+  }
+
+  @Test
+  void exactlySixtyFourKibOfProgramHeadersAreReadAndOneEntryMoreIsNot() throws Exception {
+    // 2,048 ELF32 entries of 32 bytes make exactly 64 KiB; ELF64's 56 never do.
+    assertThat(ElfReader.read(elf32WithProgramHeaders(2048, "fits")).loadable()).isTrue();
+    assertThatThrownBy(() -> ElfReader.read(elf32WithProgramHeaders(2049, "too-many")))
+        .hasMessage(
+            "too-many is corrupt: it has 2049 program headers (65568 bytes), more than the 64 KiB"
+                + " Linux loads.");
+  }
+
+  /** An ELF32 executable whose program header table holds its PT_LOAD, then PT_NULL entries. */
+  private Path elf32WithProgramHeaders(int count, String name) throws IOException {
+    byte[] original =
+        ElfBuilder.executable(40, 32, ByteOrder.LITTLE_ENDIAN).withoutSectionHeaders().build();
+    int tableAt = (original.length + 7) & -8;
+    ByteBuffer out = ByteBuffer.allocate(tableAt + count * 32).order(ByteOrder.LITTLE_ENDIAN);
+    out.put(original);
+    out.put(tableAt, original, 52, 32); // the builder's first entry, its PT_LOAD
+    out.putInt(28, tableAt);
+    out.putShort(44, (short) count);
+    return Files.write(dir.resolve(name), out.array());
+  }
+
+  @Test
+  void aSectionCountWithItsHighBitSetIsCorrupt() throws Exception {
+    byte[] bytes = ElfBuilder.x86_64().build();
+    ByteBuffer elf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    elf.putShort(60, (short) 0);
+    elf.putLong((int) elf.getLong(40) + 32, -1);
+
+    assertThatThrownBy(() -> ElfReader.read(Files.write(dir.resolve("neg"), bytes)))
+        .hasMessage("neg is corrupt: it claims 18446744073709551615 section headers.");
+  }
+
   /**
    * The program headers of {@code binary} copied to the end of the file with entries of {@code
    * entrySize} bytes (each padded with zeros), and the ELF header pointed at them.
