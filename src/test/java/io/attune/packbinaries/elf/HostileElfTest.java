@@ -7,6 +7,7 @@ import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -26,7 +27,10 @@ class HostileElfTest {
 
   private static final TargetTriple X86_64_MUSL = TargetTriple.of("x86_64-unknown-linux-musl");
 
-  /** The acceptance limit for a verdict on any file; they take tens of ms on a warm JVM. */
+  /**
+   * The acceptance limit for a verdict on any file, on the thread's CPU time (wall time on a shared
+   * machine counts other processes too); these take tens of ms.
+   */
   private static final Duration VERDICT_LIMIT = Duration.ofSeconds(1);
 
   @TempDir Path dir;
@@ -87,12 +91,12 @@ class HostileElfTest {
     }
     Path file = RawElf.write(dir.resolve("e2-sparse"), eightGib, notes);
 
-    long started = System.nanoTime();
+    long started = cpuNanos();
     assertThatThrownBy(() -> ElfReader.read(file))
         .hasMessage(
             "e2-sparse is corrupt: its note segment (PT_NOTE) claims 67108864 bytes, more than the"
                 + " 1 MiB any real table takes.");
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(VERDICT_LIMIT);
+    assertThat(Duration.ofNanos(cpuNanos() - started)).isLessThan(VERDICT_LIMIT);
     // The verifier does not hash 8 GiB either: it says what is wrong at once.
     VerifiedBinary result = verdictWithinLimit(file);
     assertThat(result.sha256()).isNull();
@@ -113,10 +117,10 @@ class HostileElfTest {
                 new RawElf.Segment(RawElf.PT_LOAD, 0, 4096),
                 new RawElf.Segment(RawElf.PT_DYNAMIC, 1L << 30, 64L << 20)));
 
-    long started = System.nanoTime();
+    long started = cpuNanos();
     assertThatThrownBy(() -> ElfReader.read(file))
         .hasMessageStartingWith("e2-dynamic is corrupt: its dynamic segment (PT_DYNAMIC) claims");
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(VERDICT_LIMIT);
+    assertThat(Duration.ofNanos(cpuNanos() - started)).isLessThan(VERDICT_LIMIT);
   }
 
   @Test
@@ -226,11 +230,15 @@ class HostileElfTest {
   }
 
   private static VerifiedBinary verdictWithinLimit(Path file) throws Exception {
-    long started = System.nanoTime();
+    long started = cpuNanos();
     VerifiedBinary result = BinaryVerifier.verify(file, X86_64_MUSL);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(VERDICT_LIMIT);
+    assertThat(Duration.ofNanos(cpuNanos() - started)).isLessThan(VERDICT_LIMIT);
     assertThat(result.passed()).isFalse();
     return result;
+  }
+
+  private static long cpuNanos() {
+    return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
 
   private static ProcessRunner.Result run(String... command) throws Exception {

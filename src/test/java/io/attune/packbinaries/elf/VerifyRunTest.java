@@ -41,7 +41,8 @@ class VerifyRunTest {
                     + " stripped, \\d+ bytes, checked in (\\d+) ms")
             .matcher(log.text());
     assertThat(line.find()).as(log.text()).isTrue();
-    assertThat(Long.parseLong(line.group(1))).isLessThan(1000);
+    // Wall time, so generous for a loaded machine; a wrong unit would be off by 10^6.
+    assertThat(Long.parseLong(line.group(1))).isLessThan(10_000);
   }
 
   @Test
