@@ -117,17 +117,14 @@ class BinaryVerifierTest {
   }
 
   @Test
-  void aFileOfExactlyTheLimitIsRead() throws Exception {
-    Path file = sparse("limit", BinaryVerifier.MAX_SIZE);
-    Files.write(file.resolveSibling("elf"), ElfBuilder.x86_64().build());
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      raf.write(Files.readAllBytes(file.resolveSibling("elf")));
-    }
+  void aFileOfExactlyTheLimitIsReadAndOneByteLessOfLimitIsNot() throws Exception {
+    Path file = ElfBuilder.x86_64().writeTo(dir, "limit");
+    long size = Files.size(file);
 
-    VerifiedBinary result = BinaryVerifier.verify(file, X86_64_MUSL);
-
-    assertThat(result.sha256()).hasSize(64);
-    assertThat(result.elfType()).isEqualTo("EXEC");
+    assertThat(BinaryVerifier.verify(file, X86_64_MUSL, size).passed()).isTrue();
+    VerifiedBinary tooLarge = BinaryVerifier.verify(file, X86_64_MUSL, size - 1);
+    assertThat(tooLarge.passed()).isFalse();
+    assertThat(tooLarge.sha256()).isNull();
   }
 
   @Test
