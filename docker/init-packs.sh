@@ -1,21 +1,46 @@
 #!/bin/sh
-# Copy the host's packs into the packs volume without clobbering the static
-# sensor binaries that the init-pack-binaries container put there first.
+# Copy the host's packs into the packs volume without ever losing one of the
+# static sensor binaries that the init-pack-binaries container put there first.
 #
 # Usage: init-packs.sh [SOURCE_DIR] [TARGET_DIR]
 #   SOURCE_DIR  default: $PACKS_SOURCE, else /source/packs
 #   TARGET_DIR  default: $PACKS_TARGET, else /opt/attune/packs
 #
-# Why: a plain `cp -rf` from the host replaced the fresh static binary with a
-# stale, dynamically linked one from the host's packs/ directory. ELF files in
-# TARGET/<pack>/sensors/ are therefore moved aside before the copy and moved
-# back afterwards, so the volume's binaries always win over host files.
+# What wins: a static binary is a regular file TARGET/<pack>/sensors/<name>
+# that starts with the ELF magic. It is never written, moved or deleted, and
+# the host's file of that name is ignored (a plain `cp -rf` once replaced the
+# fresh static binary with a stale, dynamically linked one from the host).
+# Every other host file replaces the volume's.
+#
+# Crash safety: the container may be killed at any instant and rerun.
+#   1. SOURCE is copied whole into the work directory TARGET/.init-packs.tmp,
+#      which is on the volume's filesystem, so moving out of it is a rename.
+#   2. Each staged entry is renamed into place. A rename replaces a file
+#      atomically. A symlink in the volume is removed, never written through,
+#      so nothing outside TARGET is written. A new directory moves as a whole.
+#   3. The work directory is removed.
+# A killed run leaves only the work directory, which holds nothing but copies
+# of host files; the next run deletes it and starts over. The volume's binaries
+# are not touched at any step, so there is no instant at which one is missing.
+# Volume directories and new files keep what a rename gives them; existing
+# directories keep their mode. Run one init-packs.sh per volume at a time.
+#
+# When the script cannot tell whether a volume file is a static binary (a
+# regular file in <pack>/sensors/ that it cannot read, e.g. mode 0311 when not
+# running as root, or whose read fails), it keeps the file as if it were one
+# and prints a WARNING naming it: keeping a stale file costs a manual fix,
+# replacing a binary loses it.
+#
+# Backups left in TARGET/.init-packs-backup.* by a killed run of the earlier
+# version of this script are put back first, unless the volume has since
+# received an ELF file that is not (a prefix of) the host's copy.
 #
 # Plain POSIX sh: runs under dash (python:3.11-slim) and busybox sh, and needs
-# only od, tr, cmp, cp, mv, mkdir, mktemp and rm (no `file`).
+# only od, tr, cmp, cp, mv, mkdir, rm, wc and id (no `file`).
 set -eu
 
 log() { printf 'init-packs: %s\n' "$*"; }
+warn() { printf 'init-packs: WARNING: %s\n' "$*" >&2; }
 err() { printf 'init-packs: ERROR: %s\n' "$*" >&2; }
 
 if [ "$#" -gt 2 ]; then
@@ -24,86 +49,228 @@ if [ "$#" -gt 2 ]; then
 fi
 SOURCE=${1:-${PACKS_SOURCE:-/source/packs}}
 TARGET=${2:-${PACKS_TARGET:-/opt/attune/packs}}
-# Relative paths printed in the log are computed by stripping "$TARGET/".
-SOURCE=${SOURCE%/}
-TARGET=${TARGET%/}
-if [ -z "$SOURCE" ] || [ -z "$TARGET" ]; then
-    err "refusing to use / as source or target"
+
+# Physical absolute path of directory $1. A "./" prefix keeps a relative name
+# that starts with "-" from being read as an option, and CDPATH out of play.
+resolve() {
+    case $1 in
+        /*) set -- "$1" ;;
+        *) set -- "./$1" ;;
+    esac
+    (cd -P -- "$1" 2>/dev/null && pwd -P)
+}
+
+if [ ! -d "$SOURCE" ]; then
+    err "source directory not found: $SOURCE"
+    exit 1
+fi
+SOURCE=$(resolve "$SOURCE")
+case $TARGET in
+    /*) made=$TARGET ;;
+    *) made=./$TARGET ;;
+esac
+if ! mkdir -p -- "$made"; then
+    err "cannot create target directory $TARGET; give the packs volume's mount point"
+    exit 1
+fi
+GIVEN_TARGET=$TARGET
+TARGET=$(resolve "$TARGET") || TARGET=
+# Every spelling of / (//, /., /.., a path through ..) resolves to "/".
+if [ -z "$TARGET" ] || [ "$TARGET" = / ]; then
+    err "refusing to use '$GIVEN_TARGET' as target: it is / (or cannot be resolved); give the packs volume's mount point"
     exit 2
 fi
+if [ "$SOURCE" = / ]; then
+    err "refusing to use / as source; give the host's packs directory"
+    exit 2
+fi
+case $TARGET/ in
+    "$SOURCE"/*)
+        err "target $TARGET is inside source $SOURCE; give two separate directories"
+        exit 2
+        ;;
+esac
+case $SOURCE/ in
+    "$TARGET"/*)
+        err "source $SOURCE is inside target $TARGET; give two separate directories"
+        exit 2
+        ;;
+esac
 
-# Backups live inside TARGET so that moving a binary there is a rename on the
-# same filesystem. The leading dot keeps the directory out of the */ globs.
-BACKUP_PREFIX=.init-packs-backup.
-BACKUP=
-KEEP_BACKUP=0
+WORK=$TARGET/.init-packs.tmp
+STAGE=$WORK/stage
+LEGACY_PREFIX=.init-packs-backup.
 
-# True if $1 is a readable regular file starting with the ELF magic 7f 45 4c 46.
-is_elf() {
-    [ -f "$1" ] && [ -r "$1" ] || return 1
-    magic=$(od -An -tx1 -N4 "$1" 2>/dev/null | tr -d ' \t\n') || return 1
-    [ "$magic" = 7f454c46 ]
-}
-
-# Move backed-up file $1 to $2, replacing whatever the copy put there.
-put_back() {
-    mkdir -p "${2%/*}" || return 1
-    # mv onto a directory (or a symlink to one) would move *into* it.
-    if [ -L "$2" ] || [ -d "$2" ]; then
-        rm -rf "$2" || return 1
+# Prints elf, other or unknown (cannot be read) for file $1.
+elf_kind() {
+    if [ ! -r "$1" ]; then
+        echo unknown
+        return 0
     fi
-    mv -f "$1" "$2"
+    if ! magic=$(od -An -tx1 -N4 "$1" 2>/dev/null); then
+        echo unknown
+        return 0
+    fi
+    if [ "$(printf '%s' "$magic" | tr -d ' \t\n')" = 7f454c46 ]; then
+        echo elf
+    else
+        echo other
+    fi
 }
 
-# Describe the host file that a preserved binary takes precedence over.
+# Prints keep if volume path $2 (relative path $1) is a static binary, or
+# cannot be told apart from one; else replace.
+verdict() {
+    case $1 in
+        */*/*/*) echo replace; return 0 ;;
+        */sensors/*) ;;
+        *) echo replace; return 0 ;;
+    esac
+    if [ -L "$2" ] || [ ! -f "$2" ]; then
+        echo replace
+        return 0
+    fi
+    case $(elf_kind "$2") in
+        other) echo replace ;;
+        *) echo keep ;;
+    esac
+}
+
+# True if volume directory $2 (relative path $1) holds a file to keep.
+holds_kept_file() {
+    case $1 in
+        */*) set -- "$2"/* "$2"/.[!.]* "$2"/..?* ;;
+        *) set -- "$2"/sensors/* "$2"/sensors/.[!.]* "$2"/sensors/..?* ;;
+    esac
+    for f; do
+        [ -e "$f" ] || continue
+        [ "$(verdict "${f#"$TARGET"/}" "$f")" = keep ] && return 0
+    done
+    return 1
+}
+
+# Describe the host file that a kept binary takes precedence over.
 host_note() {
-    if is_elf "$SOURCE/$1"; then
+    if [ -L "$SOURCE/$1" ]; then
+        printf ' (host copy ignored: symlink in source)'
+    elif [ -f "$SOURCE/$1" ] && [ "$(elf_kind "$SOURCE/$1")" = elf ]; then
         printf ' (host copy ignored: ELF file in source)'
-    elif [ -e "$SOURCE/$1" ] || [ -L "$SOURCE/$1" ]; then
+    elif [ -e "$SOURCE/$1" ]; then
         printf ' (host copy ignored: non-ELF file in source)'
     fi
 }
 
-# Move every file of backup directory $1 back into TARGET. Returns non-zero if
-# any file could not be moved back; such files stay in the backup.
-restore_all() {
-    failed=0
-    for saved in "$1"/*/sensors/*; do
-        [ -e "$saved" ] || [ -L "$saved" ] || continue
-        rel=${saved#"$1"/}
-        if put_back "$saved" "$TARGET/$rel"; then
-            log "preserved static binary $rel$(host_note "$rel")"
-        else
-            err "could not move $rel back from $1"
-            failed=1
-        fi
-    done
-    return "$failed"
+# Make $1 (inside TARGET, its parent already a real directory) a real
+# directory: a symlink or a file there is removed first.
+real_dir() {
+    if [ -L "$1" ] || { [ -e "$1" ] && [ ! -d "$1" ]; }; then
+        rm -f -- "$1"
+    fi
+    if [ ! -d "$1" ]; then
+        mkdir -- "$1"
+    fi
 }
 
-# A backup left by a run that was killed (no trap runs on SIGKILL) holds the
-# volume's binaries from before that run. Put them back unless the volume has
-# since received a different ELF file that is not simply the host's copy
-# (i.e. init-pack-binaries installed a newer build).
-recover_leftovers() {
-    for old in "$TARGET"/"$BACKUP_PREFIX"*; do
-        [ -d "$old" ] || continue
+# Put back the binaries that the earlier version of this script had moved into
+# TARGET/.init-packs-backup.* when it was killed. The volume file of the same
+# name is whatever that run's `cp` left: nothing, a part of the host's file,
+# all of it, or, if init-pack-binaries ran since, a newer binary. Only the
+# last one is kept.
+recover_legacy_backups() {
+    for old in "$TARGET/$LEGACY_PREFIX"*; do
+        if [ -L "$old" ] || [ ! -d "$old" ]; then continue; fi
         log "found backup left by an interrupted run: $old"
-        for saved in "$old"/*/sensors/*; do
-            [ -e "$saved" ] || [ -L "$saved" ] || continue
+        for saved in "$old"/*/sensors/* "$old"/*/sensors/.[!.]* "$old"/*/sensors/..?*; do
+            if [ -L "$saved" ] || [ ! -f "$saved" ]; then continue; fi
             rel=${saved#"$old"/}
             dest=$TARGET/$rel
-            if is_elf "$dest" && ! cmp -s "$dest" "$SOURCE/$rel" 2>/dev/null; then
+            if [ -f "$dest" ] && [ ! -L "$dest" ] && [ "$(elf_kind "$dest")" = elf ] &&
+                ! is_part_of "$dest" "$SOURCE/$rel"; then
                 log "kept newer binary $rel; discarding its old backup"
-                rm -f "$saved"
-            elif put_back "$saved" "$dest"; then
-                log "recovered $rel from $old"
-            else
-                err "could not recover $rel; backup kept at $old"
-                exit 1
+                rm -f -- "$saved"
+                continue
             fi
+            pack=${rel%%/*}
+            real_dir "$TARGET/$pack"
+            real_dir "$TARGET/$pack/sensors"
+            if [ -d "$dest" ] && [ ! -L "$dest" ]; then
+                rm -rf -- "$dest"
+            fi
+            mv -f -- "$saved" "$dest"
+            log "recovered $rel from $old"
         done
-        rm -rf "$old"
+        rm -rf -- "$old"
+    done
+}
+
+# True if file $1 is all or the start of file $2 (what a killed cp leaves).
+is_part_of() {
+    [ -f "$2" ] || return 1
+    size=$(wc -c <"$1") || return 1
+    size=$((size + 0))
+    [ "$size" -eq 0 ] && return 0
+    cmp -s -n "$size" -- "$1" "$2"
+}
+
+# Log every static binary of the volume (these are never touched).
+list_kept() {
+    kept=0
+    for f in "$TARGET"/*/sensors/* "$TARGET"/*/sensors/.[!.]* "$TARGET"/*/sensors/..?*; do
+        [ -e "$f" ] || continue
+        rel=${f#"$TARGET"/}
+        [ "$(verdict "$rel" "$f")" = keep ] || continue
+        kept=$((kept + 1))
+        if [ "$(elf_kind "$f")" = elf ]; then
+            log "preserved static binary $rel$(host_note "$rel")"
+        else
+            warn "kept $rel: cannot read it (as uid $(id -u)) to tell whether it is a static binary, so it is treated as one$(host_note "$rel")"
+        fi
+    done
+}
+
+# Rename the entries of staged directory $1 into TARGET/$2 ($2 is "" or ends
+# in "/"). Runs in a subshell per directory, so its variables stay its own.
+merge_dir() {
+    for s in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+        [ -e "$s" ] || [ -L "$s" ] || continue
+        rel=$2${s##*/}
+        dest=$TARGET/$rel
+        case $rel in
+            .init-packs*)
+                warn "skipped $rel from the source: the name is reserved for init-packs.sh"
+                continue
+                ;;
+        esac
+        if [ -d "$s" ] && [ ! -L "$s" ]; then
+            if [ -L "$dest" ]; then
+                rm -f -- "$dest"
+            elif [ -e "$dest" ] && [ ! -d "$dest" ]; then
+                if [ "$(verdict "$rel" "$dest")" = keep ]; then
+                    warn "kept static binary $rel; the host has a directory of that name"
+                    continue
+                fi
+                rm -f -- "$dest"
+            fi
+            if [ -d "$dest" ]; then
+                (merge_dir "$s" "$rel/")
+            else
+                mv -f -- "$s" "$dest"
+            fi
+            continue
+        fi
+        if [ "$(verdict "$rel" "$dest")" = keep ]; then
+            continue
+        fi
+        if [ -L "$dest" ]; then
+            rm -f -- "$dest"
+        elif [ -d "$dest" ]; then
+            if holds_kept_file "$rel" "$dest"; then
+                warn "kept directory $rel, which holds static binaries; the host has a file of that name"
+                continue
+            fi
+            rm -rf -- "$dest"
+        fi
+        mv -f -- "$s" "$dest"
     done
 }
 
@@ -111,57 +278,33 @@ on_exit() {
     status=$?
     set +e
     trap - EXIT
-    if [ -n "$BACKUP" ] && [ -d "$BACKUP" ] && [ "$KEEP_BACKUP" -eq 0 ]; then
-        log "restoring preserved binaries after failure (exit status $status)"
-        if restore_all "$BACKUP"; then
-            rm -rf "$BACKUP"
-            err "the copy did not complete; preserved binaries were restored"
-        else
-            err "backup kept at $BACKUP: move its files back into $TARGET by hand, or rerun init-packs.sh"
-        fi
-    fi
+    rm -rf -- "$WORK"
     [ "$status" -ne 0 ] || status=1
+    err "the copy did not complete (exit status $status); the volume's static binaries were not touched; fix the error above and rerun init-packs.sh"
     exit "$status"
 }
 
-if [ ! -d "$SOURCE" ]; then
-    err "source directory not found: $SOURCE"
-    exit 1
+recover_legacy_backups
+if [ -e "$WORK" ] || [ -L "$WORK" ]; then
+    log "removing the work directory of an interrupted run: $WORK"
+    rm -rf -- "$WORK"
 fi
-mkdir -p "$TARGET"
-recover_leftovers
+list_kept
 
-BACKUP=$(mktemp -d "$TARGET/${BACKUP_PREFIX}XXXXXX")
 trap on_exit EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-preserved=0
-for f in "$TARGET"/*/sensors/*; do
-    # Symlinks are not binaries of the volume; let the copy handle them.
-    if [ -L "$f" ] || ! is_elf "$f"; then
-        continue
-    fi
-    rel=${f#"$TARGET"/}
-    mkdir -p "$BACKUP/${rel%/*}"
-    mv -f "$f" "$BACKUP/$rel"
-    preserved=$((preserved + 1))
-done
-
 log "copying $SOURCE into $TARGET"
+mkdir -p -- "$STAGE"
 # -p keeps mode bits (sensors stay executable) and timestamps, so a rerun
 # produces the same tree. "$SOURCE/." also copies hidden files.
-if ! cp -R -p -f "$SOURCE/." "$TARGET/"; then
+if ! cp -R -p -- "$SOURCE/." "$STAGE/"; then
     err "copy from $SOURCE to $TARGET failed"
     exit 1
 fi
-
-if ! restore_all "$BACKUP"; then
-    KEEP_BACKUP=1
-    err "backup kept at $BACKUP: move its files back into $TARGET by hand, or rerun init-packs.sh"
-    exit 1
-fi
-rm -rf "$BACKUP"
+merge_dir "$STAGE" ""
+rm -rf -- "$WORK"
 trap - EXIT HUP INT TERM
-log "done: $preserved static binaries preserved"
+log "done: $kept static binaries preserved"

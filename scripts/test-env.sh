@@ -349,7 +349,8 @@ base_image() {
 # --- Tools the tests call ---------------------------------------------------------------------
 # Command, then the Debian package that brings it.
 TEST_TOOLS="bats:bats shellcheck:shellcheck docker-compose:docker-compose skopeo:skopeo umoci:umoci
-musl-gcc:musl-tools busybox:busybox-static gcc:gcc curl:curl openssl:openssl cargo:cargo-web"
+musl-gcc:musl-tools busybox:busybox-static gcc:gcc curl:curl openssl:openssl cargo:cargo-web
+dash:dash setpriv:util-linux timeout:coreutils"
 
 test_tools() {
     missing=""

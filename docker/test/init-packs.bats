@@ -31,7 +31,47 @@ setup() {
     SRC="$BATS_TEST_TMPDIR/host packs"
     TGT="$BATS_TEST_TMPDIR/volume"
     EXTRA_PATH=
+    RUNNER=()
+    UNPRIV_DIR=
     mkdir -p "$SRC"
+}
+
+teardown() {
+    if [ -n "$UNPRIV_DIR" ]; then
+        chmod -R u+rwX "$UNPRIV_DIR" 2>/dev/null || true
+        rm -rf "$UNPRIV_DIR"
+    fi
+}
+
+# as_unprivileged: run the script as a user other than root from here on,
+# with SRC, TGT and the script in a directory that user can reach. As root
+# that is nobody (uid 65534, through setpriv); otherwise the current user.
+as_unprivileged() {
+    if [ "$(id -u)" -eq 0 ]; then
+        if ! command -v setpriv >/dev/null 2>&1; then
+            if [ "${CI:-}" = true ]; then
+                echo "setpriv is required when CI=true" >&2
+                return 1
+            fi
+            skip "setpriv not installed"
+        fi
+        RUNNER=("$(command -v setpriv)" --reuid=65534 --regid=65534 --clear-groups --)
+    fi
+    UNPRIV_DIR=$(mktemp -d /tmp/init-packs-unprivileged.XXXXXX)
+    chmod 755 "$UNPRIV_DIR"
+    cp "$SCRIPT" "$UNPRIV_DIR/init-packs.sh"
+    chmod 644 "$UNPRIV_DIR/init-packs.sh"
+    SCRIPT="$UNPRIV_DIR/init-packs.sh"
+    SRC="$UNPRIV_DIR/host packs"
+    TGT="$UNPRIV_DIR/volume"
+    mkdir -p "$SRC"
+}
+
+# unprivileged_owns DIR...: hand the trees to the unprivileged user.
+unprivileged_owns() {
+    if [ "${#RUNNER[@]}" -gt 0 ]; then
+        chown -R 65534:65534 "$@"
+    fi
 }
 
 # run_in KIND SCRIPT ARGS...: run a script under dash or busybox sh.
@@ -40,7 +80,7 @@ run_in() {
     shift 2
     case $kind in
         dash)
-            PATH="$EXTRA_PATH$PATH" run "$DASH" "$script" "$@"
+            PATH="$EXTRA_PATH$PATH" run "${RUNNER[@]}" "$DASH" "$script" "$@"
             ;;
         busybox)
             if [ -z "$BUSYBOX" ]; then
@@ -50,7 +90,7 @@ run_in() {
                 fi
                 skip "busybox not installed"
             fi
-            PATH="$EXTRA_PATH$BB_BIN:$PATH" run "$BUSYBOX" sh "$script" "$@"
+            PATH="$EXTRA_PATH$BB_BIN:$PATH" run "${RUNNER[@]}" "$BUSYBOX" sh "$script" "$@"
             ;;
         *)
             echo "unknown shell kind: $kind" >&2
@@ -87,7 +127,7 @@ content_is() {
 
 no_backup_left() {
     local left
-    left=$(find "$TGT" -maxdepth 1 -name '.init-packs-backup.*')
+    left=$(find "$TGT" -maxdepth 1 -name '.init-packs*')
     [ -z "$left" ] || { echo "backup left behind: $left" >&2; return 1; }
 }
 
@@ -203,61 +243,228 @@ case_modes() {
 @test "mode bits are preserved [dash]" { case_modes dash; }
 @test "mode bits are preserved [busybox]" { case_modes busybox; }
 
-# Works as root too: the volume has a regular file where the host has a
-# directory, so cp cannot create the directory and fails mid-copy.
+# A copy that fails (a host file the script may not read) exits non-zero,
+# names the failure, leaves no work directory and no binary touched.
 case_copy_fails() {
+    as_unprivileged
     mkelf "$TGT/core/sensors/attune-core-timer-sensor" vol-timer 750
     mkelf "$SRC/core/sensors/attune-core-timer-sensor" host-timer
-    mktext "$SRC/broken/sensors/x.py" "x"
-    mktext "$TGT/broken" "a file, not a directory"
+    mktext "$SRC/core/secret.yaml" "s" 600
+    unprivileged_owns "$TGT" "$SRC"
+    chown 0:0 "$SRC/core/secret.yaml" 2>/dev/null || chmod 000 "$SRC/core/secret.yaml"
 
     run_init "$1" "$SRC" "$TGT"
     [ "$status" -ne 0 ]
     [[ $output == *"init-packs: ERROR: copy from $SRC to $TGT failed"* ]]
-    [[ $output == *"preserved binaries were restored"* ]]
+    [[ $output == *"the volume's static binaries were not touched"* ]]
     content_is "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
     [ "$(stat -c %a "$TGT/core/sensors/attune-core-timer-sensor")" = 750 ]
     no_backup_left
 }
-@test "failed copy restores the backup and exits non-zero [dash]" { case_copy_fails dash; }
-@test "failed copy restores the backup and exits non-zero [busybox]" { case_copy_fails busybox; }
+@test "failed copy exits non-zero and leaves the binaries alone [dash]" { case_copy_fails dash; }
+@test "failed copy exits non-zero and leaves the binaries alone [busybox]" { case_copy_fails busybox; }
 
-# Restoring itself fails (a stand-in mv refuses moves out of the backup): the
-# backup must be kept and named; a later normal run recovers it.
-# Debian's busybox runs its own applets even when PATH has a stand-in, so the
-# failing run always uses dash; the recovering run uses the shell under test.
-case_restore_fails() {
-    local fake="$BATS_TEST_TMPDIR/fake-bin" real_mv backup
-    real_mv=$(command -v mv)
-    mkdir -p "$fake"
-    cat >"$fake/mv" <<EOF
-#!/bin/sh
-for a; do prev=\${last-}; last=\$a; done
-case \${prev-} in
-*/.init-packs-backup.*) echo "mv: injected failure" >&2; exit 1 ;;
-esac
-exec "$real_mv" "\$@"
-EOF
-    chmod 755 "$fake/mv"
+# S1: a run killed while copying the host's file of a binary's name left a
+# partial host copy in the work directory. The rerun discards it.
+case_s1_killed_copy() {
     mkelf "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
-    mkelf "$SRC/core/sensors/attune-core-timer-sensor" host-timer
+    mkelf "$SRC/core/sensors/attune-core-timer-sensor" host-timer-with-a-longer-tail
+    mktext "$SRC/core/pack.yaml" "name: core"
+    mkdir -p "$TGT/.init-packs.tmp/stage/core/sensors"
+    head -c 9 "$SRC/core/sensors/attune-core-timer-sensor" \
+        >"$TGT/.init-packs.tmp/stage/core/sensors/attune-core-timer-sensor"
 
-    EXTRA_PATH="$fake:" run_init dash "$SRC" "$TGT"
-    [ "$status" -ne 0 ]
-    [[ $output == *"mv: injected failure"* ]]
-    [[ $output == *"init-packs: ERROR: backup kept at $TGT/.init-packs-backup."* ]]
-    backup=$(find "$TGT" -maxdepth 1 -name '.init-packs-backup.*')
-    content_is "$backup/core/sensors/attune-core-timer-sensor" vol-timer
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    [[ $output == *"removing the work directory of an interrupted run"* ]]
+    content_is "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+    [ -x "$TGT/core/sensors/attune-core-timer-sensor" ]
+    [ -f "$TGT/core/pack.yaml" ]
+    no_backup_left
+}
+@test "S1: the partial host copy of a killed run is discarded, the binary kept [dash]" { case_s1_killed_copy dash; }
+@test "S1: the partial host copy of a killed run is discarded, the binary kept [busybox]" { case_s1_killed_copy busybox; }
+
+# S1 with a backup of the earlier script version: its binary had been moved
+# aside and the killed cp left the start of the host's ELF in its place. The
+# rerun must put the backup back, not keep the truncated host copy.
+case_s1_legacy_backup() {
+    local backup="$TGT/.init-packs-backup.AbC123"
+    mkelf "$backup/core/sensors/attune-core-timer-sensor" vol-timer 750
+    mkelf "$SRC/core/sensors/attune-core-timer-sensor" host-timer-with-a-longer-tail
+    mkdir -p "$TGT/core/sensors"
+    head -c 12 "$SRC/core/sensors/attune-core-timer-sensor" >"$TGT/core/sensors/attune-core-timer-sensor"
 
     run_init "$1" "$SRC" "$TGT"
     [ "$status" -eq 0 ]
     [[ $output == *"found backup left by an interrupted run: $backup"* ]]
     [[ $output == *"recovered core/sensors/attune-core-timer-sensor"* ]]
     content_is "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+    [ "$(stat -c %a "$TGT/core/sensors/attune-core-timer-sensor")" = 750 ]
     no_backup_left
 }
-@test "failed restore keeps the backup and a rerun recovers it [dash]" { case_restore_fails dash; }
-@test "failed restore keeps the backup and a rerun recovers it [busybox]" { case_restore_fails busybox; }
+@test "S1: a legacy backup wins over the truncated host copy a killed run left [dash]" { case_s1_legacy_backup dash; }
+@test "S1: a legacy backup wins over the truncated host copy a killed run left [busybox]" { case_s1_legacy_backup busybox; }
+
+# A legacy backup with nothing in the binary's place (killed before cp).
+case_legacy_backup_missing_dest() {
+    mkelf "$TGT/.init-packs-backup.x1/net/sensors/attune-net-sensor" vol-net
+    mktext "$SRC/net/pack.yaml" "name: net"
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    content_is "$TGT/net/sensors/attune-net-sensor" vol-net
+    [ -f "$TGT/net/pack.yaml" ]
+    no_backup_left
+}
+@test "a legacy backup is put back where the binary is missing [dash]" { case_legacy_backup_missing_dest dash; }
+@test "a legacy backup is put back where the binary is missing [busybox]" { case_legacy_backup_missing_dest busybox; }
+
+# S2: symlinks in the volume are replaced, never written through.
+case_s2_symlinks() {
+    local outside="$BATS_TEST_TMPDIR/outside" before
+    mktext "$outside/file" "outside file"
+    mktext "$outside/dir/pack.yaml" "outside pack"
+    before=$(snapshot "$outside")
+    mkdir -p "$TGT/core/sensors"
+    ln -s "$outside/file" "$TGT/core/sensors/s"
+    ln -s "$outside/dir" "$TGT/linked"
+    ln -s "$outside" "$TGT/.init-packs.tmp"
+    mktext "$SRC/core/sensors/s" "host s"
+    mktext "$SRC/linked/pack.yaml" "host linked"
+    mkelf "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    [ "$(snapshot "$outside")" = "$before" ]
+    [ ! -L "$TGT/core/sensors/s" ]
+    [ "$(cat "$TGT/core/sensors/s")" = "host s" ]
+    [ ! -L "$TGT/linked" ]
+    [ "$(cat "$TGT/linked/pack.yaml")" = "host linked" ]
+    content_is "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+    no_backup_left
+}
+@test "S2: a volume symlink to a file outside is replaced, not written through [dash]" { case_s2_symlinks dash; }
+@test "S2: a volume symlink to a file outside is replaced, not written through [busybox]" { case_s2_symlinks busybox; }
+
+# S3: dangling symlinks in the volume do not fail the run.
+case_s3_dangling() {
+    mkdir -p "$TGT/core" "$TGT/net"
+    ln -s v2 "$TGT/core/current"
+    ln -s v9 "$TGT/core/stale"
+    ln -s gone "$TGT/net/only-in-volume"
+    mktext "$SRC/core/current" "host current"
+    mkdir -p "$SRC/core/v3" "$SRC/net"
+    ln -s v3 "$SRC/core/stale"
+    mkelf "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    [ ! -L "$TGT/core/current" ]
+    [ "$(cat "$TGT/core/current")" = "host current" ]
+    [ "$(readlink "$TGT/core/stale")" = v3 ]
+    [ "$(readlink "$TGT/net/only-in-volume")" = gone ]
+    content_is "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+    no_backup_left
+}
+@test "S3: dangling symlinks in the volume do not fail the run [dash]" { case_s3_dangling dash; }
+@test "S3: dangling symlinks in the volume do not fail the run [busybox]" { case_s3_dangling busybox; }
+
+# S4: a binary the script cannot read (mode 0311, not root) is kept.
+case_s4_unreadable() {
+    as_unprivileged
+    mkelf "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+    mkelf "$SRC/core/sensors/attune-core-timer-sensor" stale-dynamic
+    mktext "$SRC/core/pack.yaml" "name: core"
+    unprivileged_owns "$TGT" "$SRC"
+    # Root's binary (as init-pack-binaries installs it) or, without root,
+    # the user's own: either way mode 0311 hides it from the script.
+    chown 0:0 "$TGT/core/sensors/attune-core-timer-sensor" 2>/dev/null || true
+    chmod 0311 "$TGT/core/sensors/attune-core-timer-sensor"
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    [[ $output == *"WARNING: kept core/sensors/attune-core-timer-sensor: cannot read it"*"treated as one (host copy ignored: ELF file in source)"* ]]
+    [[ $output == *"done: 1 static binaries preserved"* ]]
+    chmod 0755 "$TGT/core/sensors/attune-core-timer-sensor"
+    content_is "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+    [ -f "$TGT/core/pack.yaml" ]
+    no_backup_left
+}
+@test "S4: an unreadable 0311 binary is kept when not running as root [dash]" { case_s4_unreadable dash; }
+@test "S4: an unreadable 0311 binary is kept when not running as root [busybox]" { case_s4_unreadable busybox; }
+
+# S5: every spelling of / is refused as the target, before anything is
+# written. Unprivileged, so that a broken guard could not write to /.
+case_s5_root() {
+    as_unprivileged
+    unprivileged_owns "$SRC"
+    local spelling
+    cd "$SRC" || return 1
+    for spelling in / // /. /.. /./ //.. /tmp/.. "$SRC/../../../../../../../.." ../../../../../../../..; do
+        run_init "$1" "$SRC" "$spelling"
+        [ "$status" -eq 2 ] || { echo "target '$spelling': status $status: $output" >&2; return 1; }
+        [[ $output == *"init-packs: ERROR: refusing to use '$spelling' as target"* ]]
+    done
+    [ ! -e /.init-packs.tmp ]
+}
+@test "S5: every spelling of / is refused as target [dash]" { case_s5_root dash; }
+@test "S5: every spelling of / is refused as target [busybox]" { case_s5_root busybox; }
+
+case_overlap() {
+    run_init "$1" "$SRC" "$SRC/inner"
+    [ "$status" -eq 2 ]
+    [[ $output == *"is inside source"* ]]
+    [ ! -e "$SRC/inner/.init-packs.tmp" ]
+    mkdir -p "$TGT/host"
+    run_init "$1" "$TGT/host" "$TGT"
+    [ "$status" -eq 2 ]
+    [[ $output == *"is inside target"* ]]
+}
+@test "a target inside the source, or the reverse, is refused [dash]" { case_overlap dash; }
+@test "a target inside the source, or the reverse, is refused [busybox]" { case_overlap busybox; }
+
+# Relative names that begin with "-" are names, not options.
+case_dash_names() {
+    mktext "$BATS_TEST_TMPDIR/-packs/core/pack.yaml" "name: core"
+    mkelf "$BATS_TEST_TMPDIR/-volume/core/sensors/attune-core-timer-sensor" vol-timer
+    cd "$BATS_TEST_TMPDIR" || return 1
+
+    run_init "$1" -packs -volume
+    [ "$status" -eq 0 ]
+    [ "$(cat "$BATS_TEST_TMPDIR/-volume/core/pack.yaml")" = "name: core" ]
+    content_is "$BATS_TEST_TMPDIR/-volume/core/sensors/attune-core-timer-sensor" vol-timer
+    run_init "$1" -R -volume
+    [ "$status" -eq 1 ]
+    [[ $output == *"source directory not found: -R"* ]]
+}
+@test "relative source and target beginning with '-' [dash]" { case_dash_names dash; }
+@test "relative source and target beginning with '-' [busybox]" { case_dash_names busybox; }
+
+# Type clashes: the binary wins over a host directory; a volume directory
+# holding a binary wins over a host file; other clashes take the host's side.
+case_type_clash() {
+    mkelf "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+    mktext "$SRC/core/sensors/attune-core-timer-sensor/nested" "host dir"
+    mkelf "$TGT/net/sensors/attune-net-sensor" vol-net
+    mktext "$SRC/net/sensors" "host file where the volume has sensors/"
+    mktext "$TGT/extra/docs" "volume file"
+    mktext "$SRC/extra/docs/index.md" "host dir"
+    mktext "$TGT/extra/old/readme" "volume dir"
+    mktext "$SRC/extra/old" "host file"
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    content_is "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+    content_is "$TGT/net/sensors/attune-net-sensor" vol-net
+    [[ $output == *"WARNING: kept static binary core/sensors/attune-core-timer-sensor; the host has a directory of that name"* ]]
+    [[ $output == *"WARNING: kept directory net/sensors, which holds static binaries"* ]]
+    [ "$(cat "$TGT/extra/docs/index.md")" = "host dir" ]
+    [ "$(cat "$TGT/extra/old")" = "host file" ]
+    no_backup_left
+}
+@test "type clashes between host and volume [dash]" { case_type_clash dash; }
+@test "type clashes between host and volume [busybox]" { case_type_clash busybox; }
 
 # A backup left by a killed run must not downgrade a binary that
 # init-pack-binaries installed since.

@@ -1,13 +1,14 @@
 #!/bin/sh
 # Run every check of docker/: shellcheck, compose file validation, a Dockerfile
-# check, then the bats tests. Exits non-zero if anything fails.
+# check, the kill-point test of init-packs.sh, then the bats tests. Exits
+# non-zero if anything fails.
 #
 # The last line is always "N passed, N failed" for CI. It counts the bats
 # tests (from their TAP output) plus each static check above; skipped bats
 # tests count as neither and are reported on the line before.
 #
-# With CI=true a missing tool (shellcheck, bats, docker-compose, busybox) is a
-# failure; otherwise it is reported and skipped.
+# With CI=true a missing tool (shellcheck, bats, docker-compose, busybox, dash,
+# setpriv) is a failure; otherwise it is reported and skipped.
 #
 # What the Dockerfile check covers: always a structural check done here
 # (known instruction keywords, FROM first, COPY --from naming an earlier
@@ -170,6 +171,17 @@ if [ -n "${SMOKE_BASE_IMAGE:-}" ]; then
 else
     say "SKIP compose smoke run (set SMOKE_BASE_IMAGE to a local busybox image)"
 fi
+
+# --- kill points of init-packs.sh --------------------------------------------
+# Exit status 77: a tool is missing (the script itself fails under CI=true).
+docker/test/init-packs-killpoints.sh >"$tmp/killpoints" 2>&1
+killpoints_status=$?
+cat "$tmp/killpoints"
+case $killpoints_status in
+    0) pass "init-packs.sh kill points: $(tail -n 1 "$tmp/killpoints" | sed 's/^init-packs-killpoints: //')" ;;
+    77) say "SKIP init-packs.sh kill points (a tool is missing)" ;;
+    *) fail "init-packs.sh kill points: $(tail -n 1 "$tmp/killpoints" | sed 's/^init-packs-killpoints: //')" ;;
+esac
 
 # --- bats -------------------------------------------------------------------
 bats_passed=0

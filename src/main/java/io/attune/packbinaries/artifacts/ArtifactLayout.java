@@ -16,6 +16,7 @@ import java.nio.file.Path;
  *   verify-report.json          the ELF verdict on each  (verify)
  *   image/                      images, index, archives  (image)
  *   image.json                  what was pushed          (push)
+ *   audit-report.json           the ELF gate on a published image (push, verify -Dpack.image)
  *   supply-chain/               SBOMs, provenance, public key (push)
  * </pre>
  */
@@ -51,5 +52,10 @@ public record ArtifactLayout(Path root) {
 
   public Path pushReport() {
     return root.resolve("image.json");
+  }
+
+  /** Beside image.json, where the push goal's own audit also writes it. */
+  public Path auditReport() {
+    return root.resolve("audit-report.json");
   }
 }

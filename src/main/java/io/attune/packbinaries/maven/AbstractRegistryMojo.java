@@ -6,11 +6,8 @@ import io.attune.packbinaries.registry.Credentials;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
-import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
-import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
 /**
  * What the goals that write to a registry (push, index) share: the repository and its tags, and how
@@ -51,22 +48,6 @@ public abstract class AbstractRegistryMojo extends AbstractPackMojo {
 
   /** The settings.xml server whose id is the registry host, decrypted; null when there is none. */
   protected Credentials settingsCredentials(String host) throws PackFailure {
-    Server server = settings == null ? null : settings.getServer(host);
-    if (server == null) {
-      return null;
-    }
-    SettingsDecryptionResult result =
-        settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
-    if (!result.getProblems().isEmpty()) {
-      throw new PackFailure(
-          "Could not decrypt the password of <server> '"
-              + host
-              + "' in settings.xml: "
-              + result.getProblems().get(0).getMessage()
-              + ". Check settings-security.xml (mvn --encrypt-master-password)");
-    }
-    Server decrypted = result.getServer();
-    return new Credentials(
-        decrypted.getUsername(), decrypted.getPassword(), "settings.xml <server> '" + host + "'");
+    return ServerCredentials.lookup(settings, settingsDecrypter, host);
   }
 }

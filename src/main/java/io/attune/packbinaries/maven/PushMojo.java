@@ -44,6 +44,14 @@ public class PushMojo extends AbstractRegistryMojo {
   @Parameter(property = PropertyNames.COMPOSE_UPDATE, defaultValue = "false")
   protected boolean composeUpdate;
 
+  /**
+   * Audits what was pushed, as {@code verify -Dpack.image} does: every platform's binaries read
+   * back from the registry must be static and of that platform's architecture. Writes {@code
+   * audit-report.json}.
+   */
+  @Parameter(property = PropertyNames.PUSH_AUDIT, defaultValue = "true")
+  protected boolean audit;
+
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   protected MavenProject project;
 
@@ -92,7 +100,8 @@ public class PushMojo extends AbstractRegistryMojo {
             composeUpdate,
             layout().pushReport(),
             System.getenv(),
-            supplyChain());
+            supplyChain(),
+            audit);
     new ImagePush(buildLog()).run(request);
   }
 

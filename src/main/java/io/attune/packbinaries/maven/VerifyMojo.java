@@ -2,23 +2,33 @@ package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.audit.ImageAudit;
 import io.attune.packbinaries.elf.Arguments;
 import io.attune.packbinaries.elf.SmokeRun;
 import io.attune.packbinaries.elf.VerifyRun;
 import io.attune.packbinaries.platform.TargetTriple;
+import io.attune.packbinaries.registry.ImageReference;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.apache.maven.plugin.MojoExecution;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.Settings;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
  * Proves each binary static and of its target's architecture from its ELF headers: no dynamic
  * linker, no shared library, the right machine, class and byte order. Without a project it checks
  * one file: {@code -Dpack.binary=FILE -Dpack.target=TRIPLE}. Writes {@code verify-report.json},
  * also when a binary fails.
+ *
+ * <p>Run on its own with {@code -Dpack.image=REGISTRY/REPOSITORY[:TAG|@DIGEST]}, it audits a
+ * published image instead: every platform's binaries under {@code /pack-binaries/}, read back from
+ * the registry, into {@code audit-report.json}.
  */
 @Mojo(
     name = "verify",
@@ -30,6 +40,33 @@ public class VerifyMojo extends AbstractPackMojo {
   /** One file to verify instead of what the build goal listed in binaries.json. */
   @Parameter(property = PropertyNames.BINARY)
   private File binary;
+
+  /**
+   * A published image to audit, {@code registry.example.com/attune/pack-binaries-init:1.2.0}: when
+   * this goal is run on its own (not bound to a phase), it checks every platform's binaries in the
+   * registry instead of the ones the build goal wrote.
+   */
+  @Parameter(property = PropertyNames.IMAGE)
+  private String image;
+
+  /**
+   * Allows plain HTTP and unverified TLS when auditing an image (for test registries); loopback
+   * hosts may use HTTP anyway.
+   */
+  @Parameter(property = PropertyNames.ALLOW_INSECURE_REGISTRIES, defaultValue = "false")
+  private boolean allowInsecureRegistries;
+
+  /** Attempts per registry request of the audit on lost connections, 429 and 5xx. */
+  @Parameter(property = PropertyNames.PUSH_RETRIES, defaultValue = "5")
+  private int retries;
+
+  @Parameter(defaultValue = "${settings}", readonly = true, required = true)
+  private Settings settings;
+
+  @Component private SettingsDecrypter settingsDecrypter;
+
+  @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
+  private MojoExecution mojoExecution;
 
   /** Also run each passing binary once (natively, or through qemu-user for another machine). */
   @Parameter(property = PropertyNames.VERIFY_RUN, defaultValue = "false")
@@ -45,6 +82,10 @@ public class VerifyMojo extends AbstractPackMojo {
 
   @Override
   protected void run() throws Exception {
+    if (auditsImage()) {
+      auditImage();
+      return;
+    }
     List<String> arguments;
     try {
       arguments = Arguments.split(runArguments);
@@ -62,6 +103,36 @@ public class VerifyMojo extends AbstractPackMojo {
     } else {
       verify.verifyBuilt(selectedTargets());
     }
+  }
+
+  /**
+   * Only a run from the command line audits: in a build, {@code pack.image} names where the push
+   * goal will publish, and the verify goal bound to {@code package} checks the binaries built.
+   */
+  private boolean auditsImage() {
+    boolean fromCommandLine =
+        mojoExecution == null || mojoExecution.getExecutionId().startsWith("default-cli");
+    return fromCommandLine && image != null && !image.isBlank();
+  }
+
+  private void auditImage() throws Exception {
+    if (binary != null) {
+      throw new PackFailure(
+          PropertyNames.BINARY
+              + " and "
+              + PropertyNames.IMAGE
+              + " are both set; verify checks a file or audits an image: give one of them.");
+    }
+    ImageReference reference = ImageReference.parse(image);
+    new ImageAudit(buildLog())
+        .run(
+            new ImageAudit.Request(
+                image,
+                allowInsecureRegistries,
+                retries,
+                ServerCredentials.lookup(settings, settingsDecrypter, reference.registry()),
+                System.getenv(),
+                layout().auditReport()));
   }
 
   private TargetTriple singleTarget() throws PackFailure {

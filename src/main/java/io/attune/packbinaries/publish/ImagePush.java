@@ -2,6 +2,8 @@ package io.attune.packbinaries.publish;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.audit.AuditReport;
+import io.attune.packbinaries.audit.ImageAudit;
 import io.attune.packbinaries.compose.ComposeFile;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.registry.CredentialResolver;
@@ -29,6 +31,7 @@ public final class ImagePush {
    * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
    * @param composeFile null to skip the check
    * @param supplyChain the SBOM, signature and provenance to attach; null for none
+   * @param audit whether to audit what was pushed, as {@code verify -Dpack.image} does
    */
   public record Request(
       Path layoutDirectory,
@@ -41,7 +44,8 @@ public final class ImagePush {
       boolean composeUpdate,
       Path report,
       Map<String, String> environment,
-      SupplyChainRequest supplyChain) {}
+      SupplyChainRequest supplyChain,
+      boolean audit) {}
 
   private final BuildLog log;
 
@@ -91,6 +95,17 @@ public final class ImagePush {
             .push(layout, tags);
     PushReport.write(request.report(), result);
     log.info("Pushed " + result.pinnedReference());
+    if (request.audit()) {
+      new ImageAudit(log)
+          .run(
+              new ImageAudit.Request(
+                  result.pinnedReference(),
+                  request.allowInsecure(),
+                  request.attempts(),
+                  request.settingsCredentials(),
+                  request.environment(),
+                  request.report().resolveSibling(AuditReport.FILE_NAME)));
+    }
     if (compose != null && request.composeUpdate()) {
       compose.writeImage(result.pinnedReference());
       log.info("Pinned " + compose.path() + " to " + result.pinnedReference());

@@ -273,7 +273,8 @@ class InitImageTest {
                 false,
                 temp.resolve("image.json"),
                 Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
-                null));
+                null,
+                false));
   }
 
   @Test

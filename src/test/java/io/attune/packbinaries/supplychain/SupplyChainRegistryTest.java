@@ -170,7 +170,8 @@ class SupplyChainRegistryTest {
                 false,
                 artifacts.pushReport(),
                 Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
-                supplyChain));
+                supplyChain,
+                false));
   }
 
   private String repository(String purpose) {

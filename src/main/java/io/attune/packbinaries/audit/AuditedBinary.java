@@ -1,0 +1,82 @@
+package io.attune.packbinaries.audit;
+
+import java.util.List;
+
+/**
+ * One file under {@code /pack-binaries/} of one platform's image, and the ELF gate's verdict on it.
+ * ELF fields are null when the file could not be read as ELF.
+ *
+ * @param path its path in the image, e.g. {@code
+ *     /pack-binaries/core/sensors/attune-core-timer-sensor}
+ * @param layer the digest of the layer that put it there
+ * @param labelSha256 the image label's digest for its name, or null when the image has none
+ * @param target the triple the platform's binaries were checked against, or null when none fits
+ * @param verdict {@code pass} or {@code fail}
+ */
+public record AuditedBinary(
+    String path,
+    String layer,
+    long size,
+    String sha256,
+    String labelSha256,
+    String target,
+    String machine,
+    String elfType,
+    boolean staticPie,
+    String interpreter,
+    List<String> needed,
+    String verdict,
+    List<String> reasons,
+    List<String> warnings) {
+
+  public static final String PASS = "pass";
+  public static final String FAIL = "fail";
+
+  public AuditedBinary {
+    needed = needed == null ? List.of() : List.copyOf(needed);
+    reasons = reasons == null ? List.of() : List.copyOf(reasons);
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
+  }
+
+  public boolean passed() {
+    return PASS.equals(verdict);
+  }
+
+  /** The same content found at another path (a hard link). */
+  AuditedBinary at(String otherPath) {
+    return new AuditedBinary(
+        otherPath,
+        layer,
+        size,
+        sha256,
+        labelSha256,
+        target,
+        machine,
+        elfType,
+        staticPie,
+        interpreter,
+        needed,
+        verdict,
+        reasons,
+        warnings);
+  }
+
+  /** A file the gate could not look at, failing for {@code reason}. */
+  static AuditedBinary unreadable(String path, String layer, long size, String reason) {
+    return new AuditedBinary(
+        path,
+        layer,
+        size,
+        null,
+        null,
+        null,
+        null,
+        null,
+        false,
+        null,
+        List.of(),
+        FAIL,
+        List.of(reason),
+        List.of());
+  }
+}

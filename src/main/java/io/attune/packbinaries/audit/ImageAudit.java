@@ -1,0 +1,361 @@
+package io.attune.packbinaries.audit;
+
+import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.image.InitImage;
+import io.attune.packbinaries.io.Directories;
+import io.attune.packbinaries.oci.Descriptor;
+import io.attune.packbinaries.oci.OciIndex;
+import io.attune.packbinaries.platform.Platform;
+import io.attune.packbinaries.platform.TargetTriple;
+import io.attune.packbinaries.registry.CredentialResolver;
+import io.attune.packbinaries.registry.Credentials;
+import io.attune.packbinaries.registry.HttpRegistryClient;
+import io.attune.packbinaries.registry.ImageReference;
+import io.attune.packbinaries.registry.RegistryClient;
+import io.attune.packbinaries.registry.RegistryException;
+import io.attune.packbinaries.registry.Retry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * Audits a published image as a host would pull it: the index (OCI image index or Docker manifest
+ * list), then every platform's manifest by digest, then each layer streamed once, running the
+ * verify goal's ELF gate on every regular ELF file under {@code /pack-binaries/}. Writes {@code
+ * audit-report.json} and fails naming each platform and file that would not run.
+ */
+public final class ImageAudit {
+
+  /**
+   * @param reference {@code host/repository[:tag][@digest]}; without either, {@code latest}
+   * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
+   * @param report where {@code audit-report.json} goes
+   */
+  public record Request(
+      String reference,
+      boolean allowInsecure,
+      int attempts,
+      Credentials settingsCredentials,
+      Map<String, String> environment,
+      Path report) {}
+
+  private final BuildLog log;
+  private final AuditLimits limits;
+
+  public ImageAudit(BuildLog log) {
+    this(log, AuditLimits.DEFAULT);
+  }
+
+  ImageAudit(BuildLog log, AuditLimits limits) {
+    this.log = log;
+    this.limits = limits;
+  }
+
+  /** Audits, writes the report, and throws a {@link PackFailure} listing every failure. */
+  public AuditReport run(Request request) throws PackFailure, IOException, InterruptedException {
+    ImageReference image = ImageReference.parse(request.reference());
+    CredentialResolver.Resolution resolution =
+        new CredentialResolver(request.environment(), log)
+            .resolve(image, request.settingsCredentials());
+    RegistryClient client =
+        new HttpRegistryClient(
+            image.registry(),
+            image.repository(),
+            resolution.credentials(),
+            request.allowInsecure());
+    Retry retry = Retry.standard(request.attempts(), log);
+    // A report from an earlier audit must not outlive an audit that stops on malformed data.
+    Files.deleteIfExists(request.report());
+    long start = System.nanoTime();
+    AuditReport report =
+        audit(client, image, retry, resolution.advice(image.registry()), request.report());
+    report.write(request.report());
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    if (!report.passed()) {
+      throw new PackFailure(
+          "The image "
+              + image
+              + " failed the audit; what it ships would not run on every platform:\n  "
+              + String.join("\n  ", report.failures())
+              + "\nThe report is "
+              + request.report()
+              + ".");
+    }
+    int binaries = report.platforms().stream().mapToInt(p -> p.binaries().size()).sum();
+    log.info(
+        "Audited "
+            + image
+            + ": "
+            + count(binaries, "binary", "binaries")
+            + " on "
+            + count(report.platforms().size(), "platform", "platforms")
+            + ", all static and of their platform's architecture ("
+            + millis
+            + " ms); report "
+            + request.report());
+    return report;
+  }
+
+  /** The audit against {@code client}, without writing the report. */
+  AuditReport audit(
+      RegistryClient client, ImageReference image, Retry retry, String advice, Path reportFile)
+      throws PackFailure, IOException, InterruptedException {
+    Path parent = reportFile.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path scratch = Files.createTempDirectory(parent, ".audit-");
+    try {
+      return new Run(client, image, retry, advice, scratch).audit();
+    } finally {
+      Directories.deleteRecursively(scratch);
+    }
+  }
+
+  /** One audit's state: the registry, its retry policy, and a scratch directory. */
+  private final class Run {
+    private final RegistryClient client;
+    private final ImageReference image;
+    private final Retry retry;
+    private final String advice;
+    private final Path scratch;
+
+    Run(RegistryClient client, ImageReference image, Retry retry, String advice, Path scratch) {
+      this.client = client;
+      this.image = image;
+      this.retry = retry;
+      this.advice = advice;
+      this.scratch = scratch;
+    }
+
+    AuditReport audit() throws PackFailure, IOException, InterruptedException {
+      String reference = image.manifestReference();
+      RegistryClient.Manifest top = step("Reading " + image, () -> client.manifest(reference));
+      checkSize(top.content(), image.toString());
+      List<AuditedPlatform> platforms = new ArrayList<>();
+      if (ImageDocuments.isIndex(top.mediaType(), top.content(), image.toString())) {
+        String where = "the index of " + image;
+        for (ImageDocuments.IndexEntry entry : ImageDocuments.index(top.content(), where, limits)) {
+          if (entry.platform() != null && entry.platform().os().equals("unknown")) {
+            // buildx's attestation manifests: no filesystem to audit.
+            log.debug("Skipping " + entry.manifest().digest() + " (platform unknown/unknown)");
+            continue;
+          }
+          platforms.add(platform(entry.manifest(), entry.platform()));
+        }
+      } else {
+        platforms.add(image(top.digest(), top.content(), null, "the image " + image));
+      }
+      return AuditReport.of(image.toString(), top.digest(), platforms);
+    }
+
+    private AuditedPlatform platform(Descriptor descriptor, Platform indexed)
+        throws PackFailure, IOException, InterruptedException {
+      String where =
+          "the manifest " + descriptor.digest() + (indexed == null ? "" : " of " + indexed);
+      checkDeclaredSize(descriptor, limits.maxDocumentBytes(), where);
+      RegistryClient.Manifest manifest =
+          step("Reading " + where, () -> client.manifest(descriptor.digest()));
+      checkSize(manifest.content(), where);
+      if (ImageDocuments.isIndex(manifest.mediaType(), manifest.content(), where)) {
+        throw new PackFailure(
+            where + " is itself an index; the audit reads one level of index only.");
+      }
+      return image(descriptor.digest(), manifest.content(), indexed, where);
+    }
+
+    private AuditedPlatform image(
+        String manifestDigest, byte[] document, Platform indexed, String where)
+        throws PackFailure, IOException, InterruptedException {
+      ImageDocuments.ImageManifest manifest = ImageDocuments.manifest(document, where, limits);
+      Descriptor configDescriptor = manifest.config();
+      checkDeclaredSize(configDescriptor, limits.maxDocumentBytes(), "the config of " + where);
+      byte[] configBytes =
+          step("Reading the config of " + where, () -> client.blob(configDescriptor.digest()));
+      ImageDocuments.ImageConfig config =
+          ImageDocuments.config(configBytes, "the config of " + where);
+      List<String> reasons = new ArrayList<>();
+      Platform platform = canonical(indexed != null ? indexed : config.platform());
+      if (platform == null) {
+        throw new PackFailure(
+            where + " names no platform, neither in an index nor in its config; push it again.");
+      }
+      if (config.platform() != null && !samePlatform(platform, config.platform())) {
+        reasons.add(
+            "the index lists this image as "
+                + platform
+                + ", but its config says "
+                + config.platform()
+                + "; a host pulls it as "
+                + platform
+                + ".");
+      }
+      Optional<TargetTriple> target = target(platform, config.labels());
+      BinaryInspector inspector =
+          new BinaryInspector(platform, target.orElse(null), config.labels());
+      LayerScanner scanner = new LayerScanner(limits, scratch);
+      PlatformFiles files = new PlatformFiles();
+      for (int i = 0; i < manifest.layers().size(); i++) {
+        Descriptor layer = manifest.layers().get(i);
+        String layerWhere = "layer " + (i + 1) + " (" + layer.digest() + ") of " + platform;
+        checkDeclaredSize(layer, limits.maxLayerBytes(), layerWhere);
+        Path blob = scratch.resolve("layer");
+        step(
+            "Downloading " + layerWhere,
+            () -> {
+              client.downloadBlob(layer.digest(), blob);
+              return null;
+            });
+        try {
+          if (Files.size(blob) != layer.size()) {
+            throw new PackFailure(
+                layerWhere
+                    + " is "
+                    + Files.size(blob)
+                    + " bytes, but its manifest says "
+                    + layer.size()
+                    + "; push the image again.");
+          }
+          files.apply(scanner.scan(blob, layer.digest(), layerWhere, inspector), layer.digest());
+        } finally {
+          Files.deleteIfExists(blob);
+        }
+      }
+      List<AuditedBinary> binaries = files.binaries();
+      if (binaries.isEmpty()) {
+        reasons.add(
+            "no ELF file under "
+                + LayerScanner.ROOT
+                + "/: this is not an init image the image goal built, or its binaries are"
+                + " missing.");
+      }
+      for (Map.Entry<String, String> label : config.labels().entrySet()) {
+        if (label.getKey().startsWith(InitImage.SHA256_LABEL_PREFIX)) {
+          String name = label.getKey().substring(InitImage.SHA256_LABEL_PREFIX.length());
+          if (binaries.stream().noneMatch(b -> BinaryInspector.fileName(b.path()).equals(name))) {
+            reasons.add(
+                "the label "
+                    + label.getKey()
+                    + " records a binary "
+                    + name
+                    + " that is not under "
+                    + LayerScanner.ROOT
+                    + "/.");
+          }
+        }
+      }
+      AuditedPlatform result =
+          new AuditedPlatform(
+              platform.toString(),
+              manifestDigest,
+              target.map(TargetTriple::name).orElse(null),
+              binaries,
+              files.skipped(),
+              reasons);
+      log.info(
+          "Audited "
+              + platform
+              + ": "
+              + count(binaries.size(), "binary", "binaries")
+              + ", "
+              + (result.passed() ? "all pass" : "FAILED"));
+      return result;
+    }
+
+    private <T> T step(String what, Retry.Step<T> step)
+        throws PackFailure, IOException, InterruptedException {
+      log.debug(what);
+      try {
+        return retry.run(what, step);
+      } catch (RegistryException e) {
+        if (e.isUnauthorized()) {
+          throw new PackFailure(what + " was refused (HTTP " + e.status() + "). " + advice, e);
+        }
+        if (e.status() == 404) {
+          throw new PackFailure(
+              what + " failed: " + e.getMessage() + ". Check the repository and tag.", e);
+        }
+        throw new IOException(what + " failed: " + e.getMessage(), e);
+      } catch (SSLHandshakeException e) {
+        throw new PackFailure(
+            what
+                + " failed: the TLS certificate of "
+                + image.registry()
+                + " is not trusted ("
+                + e.getMessage()
+                + "). Add its CA to the JVM trust store, or, for a test registry only, set"
+                + " -Dpack.allowInsecureRegistries=true",
+            e);
+      }
+    }
+  }
+
+  /**
+   * The triple the platform's binaries are checked against: the one the image's label names when it
+   * is for this platform, else the first of the plugin's table for the platform.
+   */
+  static Optional<TargetTriple> target(Platform platform, Map<String, String> labels) {
+    Optional<TargetTriple> labelled =
+        TargetTriple.find(labels.getOrDefault(OciIndex.TARGET_ANNOTATION, ""));
+    if (labelled.isPresent() && samePlatform(labelled.get().platform(), platform)) {
+      return labelled;
+    }
+    return TargetTriple.KNOWN.stream()
+        .filter(t -> samePlatform(t.platform(), platform))
+        .findFirst();
+  }
+
+  /** linux/arm64 and linux/arm64/v8 are one platform; otherwise os, architecture and variant. */
+  static boolean samePlatform(Platform a, Platform b) {
+    return a.os().equals(b.os())
+        && a.architecture().equals(b.architecture())
+        && Objects.equals(variant(a), variant(b));
+  }
+
+  /** linux/arm64/v8, as Docker writes arm64 images' configs, reads linux/arm64 in messages. */
+  static Platform canonical(Platform platform) {
+    return platform == null
+        ? null
+        : new Platform(platform.os(), platform.architecture(), variant(platform));
+  }
+
+  private static String variant(Platform platform) {
+    return platform.architecture().equals("arm64") && "v8".equals(platform.variant())
+        ? null
+        : platform.variant();
+  }
+
+  private static String count(int n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
+  }
+
+  private void checkSize(byte[] document, String where) throws PackFailure {
+    if (document.length > limits.maxDocumentBytes()) {
+      throw new PackFailure(
+          where
+              + " is "
+              + document.length
+              + " bytes, more than the audit reads ("
+              + limits.maxDocumentBytes()
+              + ").");
+    }
+  }
+
+  private static void checkDeclaredSize(Descriptor descriptor, long limit, String where)
+      throws PackFailure {
+    if (descriptor.size() > limit) {
+      throw new PackFailure(
+          where
+              + " is "
+              + descriptor.size()
+              + " bytes, more than the audit reads ("
+              + limit
+              + ").");
+    }
+  }
+}

@@ -1,0 +1,304 @@
+package io.attune.packbinaries.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.oci.MediaTypes;
+import io.attune.packbinaries.registry.HttpRegistryClient;
+import io.attune.packbinaries.registry.ImageReference;
+import io.attune.packbinaries.registry.RegistryClient;
+import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.TestEnvironment;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Images made byte by byte and pushed to the real local registry: malformed layers, compression
+ * bombs, too many entries, lying descriptors. Each ends in one clear {@link PackFailure}, within a
+ * budget, with nothing left behind.
+ */
+class HostileImageTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AuditLimits SMALL =
+      new AuditLimits(64 * 1024, 8, 8, 4L << 20, 8L << 20, 100, 1L << 20);
+
+  @TempDir Path temp;
+  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private String repository;
+  private RegistryClient client;
+
+  @BeforeEach
+  void registry() {
+    TestEnvironment.requireRegistry();
+    repository = Fixtures.freshRepository("hostile");
+    client = new HttpRegistryClient(TestEnvironment.registry(), repository, null, false);
+  }
+
+  private AuditReport audit(String tag) throws Exception {
+    return new ImageAudit(log, SMALL)
+        .audit(
+            client,
+            ImageReference.parse(TestEnvironment.registry() + "/" + repository + ":" + tag),
+            Fixtures.fastRetry(2, log),
+            "no credentials",
+            temp.resolve("out/" + AuditReport.FILE_NAME));
+  }
+
+  /** Pushes an amd64 image of these layers under {@code tag}. */
+  private void push(String tag, byte[]... layers) throws IOException {
+    ObjectNode config = JSON.createObjectNode().put("os", "linux").put("architecture", "amd64");
+    config.putObject("rootfs").put("type", "layers");
+    byte[] configBytes = JSON.writeValueAsBytes(config);
+    client.pushBlob(digest(configBytes), configBytes);
+    ObjectNode manifest =
+        JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_MANIFEST);
+    manifest
+        .putObject("config")
+        .put("mediaType", MediaTypes.OCI_CONFIG)
+        .put("digest", digest(configBytes))
+        .put("size", configBytes.length);
+    var array = manifest.putArray("layers");
+    for (byte[] layer : layers) {
+      client.pushBlob(digest(layer), layer);
+      array
+          .addObject()
+          .put("mediaType", MediaTypes.OCI_LAYER)
+          .put("digest", digest(layer))
+          .put("size", layer.length);
+    }
+    client.putManifest(tag, MediaTypes.OCI_MANIFEST, JSON.writeValueAsBytes(manifest));
+  }
+
+  private static String digest(byte[] content) {
+    return "sha256:" + Sha256.of(content);
+  }
+
+  private static byte[] tarGz(Consumer<TarArchiveOutputStream> entries) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar =
+        new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      entries.accept(tar);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void file(TarArchiveOutputStream tar, String name, byte[] content) {
+    try {
+      TarArchiveEntry entry = new TarArchiveEntry(name);
+      entry.setSize(content.length);
+      tar.putArchiveEntry(entry);
+      tar.write(content);
+      tar.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void assertNothingLeftBehind() throws IOException {
+    try (Stream<Path> left = Files.list(temp.resolve("out"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".audit-"));
+    }
+  }
+
+  @Test
+  void aLayerOfGarbageAfterTheGzipMagicIsAClearFailure() throws Exception {
+    byte[] garbage = new byte[4096];
+    new java.util.Random(7).nextBytes(garbage);
+    garbage[0] = 0x1f;
+    garbage[1] = (byte) 0x8b;
+    push("garbage", garbage);
+
+    assertThatThrownBy(() -> audit("garbage"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("layer 1 (sha256:")
+        .hasMessageContaining("of linux/amd64 is not a readable tar layer");
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void aTruncatedLayerIsAClearFailure() throws Exception {
+    byte[] whole = tarGz(tar -> file(tar, "pack-binaries/core/sensors/s", new byte[200_000]));
+    push("truncated", java.util.Arrays.copyOf(whole, whole.length / 2));
+
+    assertThatThrownBy(() -> audit("truncated"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("is not a readable tar layer");
+  }
+
+  @Test
+  void aCompressionBombStopsAtTheUnpackBudget() throws Exception {
+    // 64 MiB of zeros gzip to about 64 KiB; the budget is 8 MiB.
+    byte[] bomb =
+        tarGz(
+            tar -> {
+              try {
+                TarArchiveEntry entry = new TarArchiveEntry("pack-binaries/core/sensors/zero");
+                entry.setSize(64L << 20);
+                tar.putArchiveEntry(entry);
+                byte[] zeros = new byte[1 << 20];
+                for (int i = 0; i < 64; i++) {
+                  tar.write(zeros);
+                }
+                tar.closeArchiveEntry();
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    assertThat(bomb.length).isLessThan(1 << 20);
+    push("bomb", bomb);
+
+    assertThatThrownBy(() -> audit("bomb"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("unpacks to more than " + (8L << 20) + " bytes");
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void tooManyEntriesStopAtTheEntryBudget() throws Exception {
+    byte[] many =
+        tarGz(
+            tar -> {
+              for (int i = 0; i < 500; i++) {
+                file(tar, "etc/f" + i, new byte[0]);
+              }
+            });
+    push("many", many);
+
+    assertThatThrownBy(() -> audit("many"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("more than 100 entries");
+  }
+
+  @Test
+  void aBinaryOverTheSizeBudgetFailsWithoutBeingCopied() throws Exception {
+    byte[] big = new byte[2 << 20];
+    big[0] = 0x7f;
+    big[1] = 'E';
+    big[2] = 'L';
+    big[3] = 'F';
+    push("big", tarGz(tar -> file(tar, "pack-binaries/core/sensors/big", big)));
+
+    assertThat(audit("big").failures())
+        .containsExactly(
+            "linux/amd64: /pack-binaries/core/sensors/big is 2097152 bytes, more than the audit"
+                + " reads (1048576).");
+  }
+
+  @Test
+  void aTruncatedElfFileFailsWithTheReadersMessageAndOtherFilesAreSkipped() throws Exception {
+    byte[] elf = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0};
+    push(
+        "elf",
+        tarGz(
+            tar -> {
+              file(tar, "./pack-binaries/core/sensors/short", elf);
+              file(
+                  tar,
+                  "pack-binaries/core/pack.yaml",
+                  "ref: core\n".getBytes(StandardCharsets.UTF_8));
+            }));
+
+    AuditReport report = audit("elf");
+    assertThat(report.failures())
+        .singleElement()
+        .asString()
+        .startsWith("linux/amd64: /pack-binaries/core/sensors/short: short is truncated");
+    assertThat(report.platforms().get(0).skipped())
+        .containsEntry("/pack-binaries/core/pack.yaml", "not ELF");
+  }
+
+  @Test
+  void aDigestThatIsNotSha256HexIsRefusedBeforeItBecomesAUrl() throws Exception {
+    ObjectNode manifest =
+        JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_MANIFEST);
+    manifest
+        .putObject("config")
+        .put("mediaType", MediaTypes.OCI_CONFIG)
+        .put("digest", "sha256:../../../v2/_catalog")
+        .put("size", 10);
+    manifest.putArray("layers");
+    // The registry itself refuses such a manifest; the audit's check is for one that does not.
+    assertThatThrownBy(
+            () ->
+                ImageDocuments.manifest(
+                    JSON.writeValueAsBytes(manifest), "the image x", AuditLimits.DEFAULT))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("the image x, config has the digest 'sha256:../../../v2/_catalog'");
+  }
+
+  @Test
+  void aLayerLargerThanTheBudgetIsNotDownloaded() throws Exception {
+    byte[] layer = tarGz(tar -> file(tar, "etc/x", new byte[10]));
+    push("declared", layer);
+    AuditLimits tiny = new AuditLimits(64 * 1024, 8, 8, 16, 8L << 20, 100, 1L << 20);
+
+    assertThatThrownBy(
+            () ->
+                new ImageAudit(log, tiny)
+                    .audit(
+                        client,
+                        ImageReference.parse(
+                            TestEnvironment.registry() + "/" + repository + ":declared"),
+                        Fixtures.fastRetry(2, log),
+                        "no credentials",
+                        temp.resolve("out/" + AuditReport.FILE_NAME)))
+        .hasMessageContaining("bytes, more than the audit reads (16)");
+    assertThat(log.lines).noneMatch(l -> l.contains("Downloading layer"));
+  }
+
+  @Test
+  void aSymbolicLinkUnderPackBinariesIsListedAsSkippedNotFollowed() throws Exception {
+    push(
+        "symlink",
+        tarGz(
+            tar -> {
+              try {
+                TarArchiveEntry link =
+                    new TarArchiveEntry("pack-binaries/core/sensors/s", TarArchiveEntry.LF_SYMLINK);
+                link.setLinkName("/bin/busybox");
+                tar.putArchiveEntry(link);
+                tar.closeArchiveEntry();
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            }));
+
+    AuditReport report = audit("symlink");
+    assertThat(report.passed()).isFalse();
+    assertThat(report.platforms().get(0).skipped())
+        .containsEntry(
+            "/pack-binaries/core/sensors/s", "symbolic link to /bin/busybox, not followed");
+    assertThat(report.failures())
+        .containsExactly(
+            "linux/amd64: no ELF file under /pack-binaries/: this is not an init image the image goal"
+                + " built, or its binaries are missing.");
+  }
+
+  @Test
+  void pathsAreNormalisedAndNeverClimbAboveTheRoot() {
+    assertThat(LayerScanner.normalize("./pack-binaries//core/./x"))
+        .isEqualTo("/pack-binaries/core/x");
+    assertThat(LayerScanner.normalize("../../pack-binaries/x")).isEqualTo("/pack-binaries/x");
+    assertThat(LayerScanner.normalize("/")).isEqualTo("/");
+    assertThat(List.of(LayerScanner.normalize("a/../../b"))).containsExactly("/b");
+  }
+}
