@@ -220,4 +220,35 @@ class StaticCheckTest {
     assertThat(check(ElfBuilder.x86_64().pie().withoutLoadableSegment(), X86_64_MUSL).reasons())
         .containsExactly(unloadable);
   }
+
+  @Test
+  void namesTheMissingRuntimeByLoaderOrLibrary() throws Exception {
+    assertThat(
+            check(ElfBuilder.x86_64().interpreter("/lib/ld-musl-x86_64.so.1"), X86_64_MUSL)
+                .reasons())
+        .singleElement()
+        .asString()
+        .contains("without musl's loader.");
+    assertThat(check(ElfBuilder.x86_64().interpreter("/lib64/ld64.so.2"), X86_64_MUSL).reasons())
+        .singleElement()
+        .asString()
+        .contains("without glibc.");
+    assertThat(check(ElfBuilder.x86_64().needs("libc.so.6"), X86_64_MUSL).reasons())
+        .singleElement()
+        .asString()
+        .contains("without glibc.");
+  }
+
+  @Test
+  void aSharedLibraryWithoutSonameAndAnS390xBinaryReadRight() throws Exception {
+    ElfBuilder library = ElfBuilder.x86_64().type(ElfBuilder.ET_DYN);
+    assertThat(check(library, X86_64_MUSL).reasons())
+        .singleElement()
+        .asString()
+        .startsWith("attune-core-timer-sensor is a shared library (ET_DYN without DF_1_PIE), not");
+    assertThat(check(ElfBuilder.executable(22, 64, ByteOrder.BIG_ENDIAN), X86_64_MUSL).reasons())
+        .singleElement()
+        .asString()
+        .startsWith("attune-core-timer-sensor is an s390x binary");
+  }
 }
