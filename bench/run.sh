@@ -3,8 +3,9 @@
 # same Debian builder image and the same local registry, side by side in one run. Each scenario
 # runs BENCH_RUNS times (default 3); the table gives min / median / max, and ratios of medians.
 #
-# Needs the test environment (make test-env) and the plugin installed (make plugin).
-# Writes target/bench/results.md and target/bench/results.json.
+# Needs the test environment (make test-env) and the plugin installed (make plugin). MVN is the
+# Maven command line, as in the Makefile (e.g. with -Dmaven.repo.local=… for a separate local
+# repository). Writes target/bench/results.md and target/bench/results.json.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -17,9 +18,11 @@ OUT=target/bench
 LOGS=$OUT/logs
 PLUGIN_VERSION=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -n 1)
 PLUGIN=io.attune:pack-binaries-maven-plugin:$PLUGIN_VERSION
+MVN=${MVN:-mvn -B -ntp}
 # The product's release build with the Debian builder, for both targets.
 packs_mvn() {
-    mvn -B -ntp -f packs/pom.xml "-Dpack.builder.image=$BUILDER" "-Dpack.image.base=$BASE" \
+    # shellcheck disable=SC2086 # MVN is a command line, split on purpose
+    $MVN -f packs/pom.xml "-Dpack.builder.image=$BUILDER" "-Dpack.image.base=$BASE" \
         "-Dpack.builder.command=cargo build --release --target {target}" "-Dpack.targets=$TARGETS" "$@"
 }
 rm -rf "$OUT"; mkdir -p "$LOGS"
@@ -54,6 +57,13 @@ cargo_seconds() {
         END { printf "%.2f", total + 0 }'
 }
 
+# In-JVM seconds of each goal, from the "<goal> took N ms" line it logs: samples GOAL_s.
+goal_times() { # SCENARIO LOG
+    sed -n 's/^\[INFO\] \([a-z]*\) took \([0-9]*\) ms$/\1 \2/p' "$2" | while read -r goal ms; do
+        sample "$1" "${goal}_s" "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
+    done
+}
+
 # Build containers (the plugin names them pack-binaries-build-*) started since a time.
 containers_started_since() {
     docker events --since "$1" --until "$(date +%s)" --filter type=container --filter event=start \
@@ -61,6 +71,13 @@ containers_started_since() {
 }
 
 cargo_cache_volumes() { docker volume ls -q | grep '^pack-binaries-cargo' || true; }
+# A volume another build on this machine is using stays (the sensor is std-only: the cache holds
+# no crates it needs, so cargo's time does not depend on it).
+drop_cargo_caches() {
+    for volume in $(cargo_cache_volumes); do
+        docker volume rm -f "$volume" >/dev/null 2>&1 || log "cargo cache $volume is in use; kept"
+    done
+}
 
 # Loopback throughput to the registry: one 256 MiB blob upload, the floor for any push.
 measure_loopback() {
@@ -107,10 +124,11 @@ for i in $(seq 1 "$RUNS"); do
     timed maven_startup "$LOGS/startup-$i.log" packs_mvn -q validate
 
     log "run $i/$RUNS: cold mvn package (no cargo cache, no target/)"
-    for volume in $(cargo_cache_volumes); do docker volume rm -f "$volume" >/dev/null; done
+    drop_cargo_caches
     rm -rf packs/target
     timed package_cold "$LOGS/cold-$i.log" packs_mvn package
     sample package_cold cargo_s "$(cargo_seconds "$LOGS/cold-$i.log")"
+    goal_times package_cold "$LOGS/cold-$i.log"
 
     log "run $i/$RUNS: warm mvn package (cargo cache kept, target/ removed)"
     rm -rf packs/target
@@ -121,10 +139,12 @@ for i in $(seq 1 "$RUNS"); do
     since=$(date +%s)
     timed package_noop "$LOGS/noop-$i.log" packs_mvn package
     sample package_noop containers_started "$(containers_started_since "$since")"
+    goal_times package_noop "$LOGS/noop-$i.log"
 
     log "run $i/$RUNS: image goal alone"
     timed image_goal "$LOGS/image-$i.log" packs_mvn "$PLUGIN:image"
     sample image_goal output_bytes "$(du -sb packs/target/pack-binaries/image | cut -f1)"
+    goal_times image_goal "$LOGS/image-$i.log"
 
     log "run $i/$RUNS: push, first and second"
     # A new repository each run, so the first push finds nothing there. The distributable compose
@@ -134,9 +154,24 @@ for i in $(seq 1 "$RUNS"); do
     image="$ATTUNE_REGISTRY/attune/pack-binaries-init"
     timed push_first "$LOGS/push1-$i.log" packs_mvn "$PLUGIN:push" "-Dpack.image=$image"
     sample push_first loopback_bytes "$LO"
+    goal_times push_first "$LOGS/push1-$i.log"
     timed push_second "$LOGS/push2-$i.log" packs_mvn "$PLUGIN:push" "-Dpack.image=$image"
     sample push_second loopback_bytes "$LO"
     sample image_bytes bytes "$(du -sb packs/target/pack-binaries/image/layout/blobs | cut -f1)"
+
+    log "run $i/$RUNS: the release as users run it: one mvn deploy from scratch, then again unchanged"
+    drop_cargo_caches
+    rm -rf packs/target
+    ATTUNE_REGISTRY="$REGISTRY/bench/release-$i-$(date +%s)"
+    image="$ATTUNE_REGISTRY/attune/pack-binaries-init"
+    timed release "$LOGS/release-$i.log" packs_mvn deploy "-Dpack.image=$image"
+    sample release cargo_s "$(cargo_seconds "$LOGS/release-$i.log")"
+    sample release loopback_bytes "$LO"
+    goal_times release "$LOGS/release-$i.log"
+    since=$(date +%s)
+    timed release_noop "$LOGS/release-noop-$i.log" packs_mvn deploy "-Dpack.image=$image"
+    sample release_noop containers_started "$(containers_started_since "$since")"
+    goal_times release_noop "$LOGS/release-noop-$i.log"
 
     log "run $i/$RUNS: baseline docker build + push + manifest, cold then warm"
     timed baseline_cold "$LOGS/baseline-cold-$i.log" baseline "$i" yes

@@ -49,6 +49,7 @@ public final class PropertyNames {
   public static final String COMPOSE_FILE = "pack.compose.file";
   public static final String COMPOSE_UPDATE = "pack.compose.update";
   public static final String PUSH_RETRIES = "pack.push.retries";
+  public static final String PUSH_RETRY_TIMEOUT = "pack.push.retryTimeout";
   public static final String PUSH_AUDIT = "pack.push.audit";
 
   // push: supply chain

@@ -55,24 +55,23 @@ public final class BinaryBuilder {
   public List<BuiltBinary> run(CommandTemplate template)
       throws PackFailure, IOException, InterruptedException {
     checkManifest(request.manifest());
-    long started = System.nanoTime();
     List<BuiltBinary> built = new ArrayList<>();
     try (BuildLock lock = BuildLock.acquire(request.lockFile(), log);
         Toolchain builds = toolchain) {
       String toolchainIdentity = toolchain.identity();
-      String sources = Fingerprint.sources(request.workspace(), excludedFromSources());
       for (TargetTriple target : request.targets()) {
-        String fingerprint =
-            Fingerprint.of(
-                sources,
-                toolchainIdentity,
-                template.render(
-                    target, request.profile(), request.binaries(), request.features(), false),
-                request.environment(),
-                request.binaries());
+        List<String> command =
+            template.render(
+                target, request.profile(), request.binaries(), request.features(), false);
         Path stateFile = BuildState.file(request.stateDirectory(), target);
         Optional<BuildState> state = BuildState.read(stateFile);
-        if (state.isPresent() && state.get().isCurrent(fingerprint, layout, target)) {
+        if (state.isPresent()
+            && state
+                .get()
+                .isCurrent(
+                    fingerprint(state.get().inputs(), toolchainIdentity, command),
+                    layout,
+                    target)) {
           for (BuiltBinary binary : state.get().binaries()) {
             log.info(
                 binary.name()
@@ -86,7 +85,11 @@ public final class BinaryBuilder {
           continue;
         }
         List<BuiltBinary> produced = build(target);
-        new BuildState(fingerprint, produced).write(stateFile);
+        // Taken after the build: cargo may have written Cargo.lock, and its dep-info now names
+        // exactly the files these binaries came from.
+        List<String> inputs = inputsOf(target, produced);
+        new BuildState(fingerprint(inputs, toolchainIdentity, command), inputs, produced)
+            .write(stateFile);
         built.addAll(produced);
       }
       BuiltBinaries.write(layout.builtBinaries(), built);
@@ -94,9 +97,42 @@ public final class BinaryBuilder {
           layout.buildRecord(), request.manifest(), toolchainIdentity, commands(template));
       stage(built);
     }
-    log.info(
-        String.format(Locale.ROOT, "build goal took %.1fs", (System.nanoTime() - started) / 1e9));
     return built;
+  }
+
+  /** The fingerprint over {@code inputs} (null: the whole workspace) as they are now. */
+  private String fingerprint(List<String> inputs, String toolchainIdentity, List<String> command)
+      throws IOException {
+    String sources =
+        inputs == null
+            ? Fingerprint.sources(request.workspace(), excludedFromSources())
+            : Fingerprint.inputs(request.workspace(), excludedFromSources(), inputs);
+    return Fingerprint.of(
+        sources, toolchainIdentity, command, request.environment(), request.binaries());
+  }
+
+  /**
+   * The workspace files cargo's dep-info lists for {@code produced}, or null (the whole workspace)
+   * when a binary has no dep-info or a build script may read files it does not list.
+   */
+  private List<String> inputsOf(TargetTriple target, List<BuiltBinary> produced)
+      throws IOException {
+    List<Path> excluded = excludedFromSources();
+    if (Fingerprint.hasBuildScript(request.workspace(), excluded)) {
+      log.debug("A build script in the workspace: every file counts for the next build's check");
+      return null;
+    }
+    List<Path> files = new ArrayList<>();
+    for (BuiltBinary binary : produced) {
+      Path depInfo = request.cargoOutputDirectory(target).resolve(binary.name() + ".d");
+      Optional<List<Path>> listed = DepInfo.read(depInfo, request.workspace());
+      if (listed.isEmpty()) {
+        log.debug("No dep-info at " + depInfo + ": every file counts for the next build's check");
+        return null;
+      }
+      files.addAll(listed.get());
+    }
+    return Fingerprint.withinWorkspace(request.workspace(), excluded, files);
   }
 
   /** Each target's cargo command, for the push goal's provenance. */

@@ -18,8 +18,11 @@ import java.util.Optional;
  * What the last successful build of one target produced, and from what: {@code
  * .build-state/<triple>.json}. Written last, after the binaries, so it never describes files that
  * are not there.
+ *
+ * @param inputs the workspace-relative files the fingerprint covers besides cargo's own files (from
+ *     cargo's dep-info), or null when it covers the whole workspace
  */
-public record BuildState(String fingerprint, List<BuiltBinary> binaries) {
+public record BuildState(String fingerprint, List<String> inputs, List<BuiltBinary> binaries) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

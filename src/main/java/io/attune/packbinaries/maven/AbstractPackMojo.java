@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -23,6 +24,9 @@ public abstract class AbstractPackMojo extends AbstractMojo {
 
   @Parameter(defaultValue = "${session}", readonly = true, required = true)
   protected MavenSession session;
+
+  @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
+  protected MojoExecution mojoExecution;
 
   /** Skips this goal. */
   @Parameter(property = PropertyNames.SKIP, defaultValue = "false")
@@ -51,8 +55,16 @@ public abstract class AbstractPackMojo extends AbstractMojo {
       getLog().info("Skipping (" + PropertyNames.SKIP + " is true)");
       return;
     }
+    long started = System.nanoTime();
     try {
       run();
+      // One line per goal in a fixed form, which make bench collects.
+      getLog()
+          .info(
+              (mojoExecution == null ? "goal" : mojoExecution.getGoal())
+                  + " took "
+                  + (System.nanoTime() - started) / 1_000_000
+                  + " ms");
     } catch (PackFailure e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (TargetTriple.UnknownTargetException e) {

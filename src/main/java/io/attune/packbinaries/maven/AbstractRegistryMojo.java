@@ -3,6 +3,8 @@ package io.attune.packbinaries.maven;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.registry.Credentials;
+import io.attune.packbinaries.registry.Retry;
+import java.time.Duration;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -32,14 +34,40 @@ public abstract class AbstractRegistryMojo extends AbstractPackMojo {
   @Parameter(property = PropertyNames.ALLOW_INSECURE_REGISTRIES, defaultValue = "false")
   protected boolean allowInsecureRegistries;
 
-  /** Attempts per registry request on lost connections, 429 and 5xx. */
-  @Parameter(property = PropertyNames.PUSH_RETRIES, defaultValue = "5")
+  /**
+   * At most this many attempts per registry step on lost connections, 429 and 5xx; 0 (the default)
+   * sets no limit but {@code pack.push.retryTimeout}.
+   */
+  @Parameter(property = PropertyNames.PUSH_RETRIES, defaultValue = "0")
   protected int retries;
+
+  /**
+   * How long one registry step (a request, or one blob's upload) keeps retrying lost connections,
+   * 429 and 5xx, with backoff, before the push fails: {@code 2m}, {@code 90s}, {@code PT5M}.
+   */
+  @Parameter(property = PropertyNames.PUSH_RETRY_TIMEOUT, defaultValue = "2m")
+  protected String retryTimeout;
 
   @Parameter(defaultValue = "${settings}", readonly = true, required = true)
   protected Settings settings;
 
   @Component protected SettingsDecrypter settingsDecrypter;
+
+  protected int retries() throws PackFailure {
+    if (retries < 0) {
+      throw new PackFailure(
+          PropertyNames.PUSH_RETRIES
+              + "="
+              + retries
+              + " is negative; give the most attempts per step, or 0 for no limit but "
+              + PropertyNames.PUSH_RETRY_TIMEOUT);
+    }
+    return retries;
+  }
+
+  protected Duration retryTimeout() throws PackFailure {
+    return Retry.parseTimeout(retryTimeout);
+  }
 
   /** The tags, each list entry split at commas. */
   protected List<String> tagList() {

@@ -1,18 +1,9 @@
 package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.PropertyNames;
-import io.attune.packbinaries.io.Directories;
 import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.publish.IndexBuilder;
-import io.attune.packbinaries.publish.PushReport;
-import io.attune.packbinaries.publish.PushResult;
-import io.attune.packbinaries.registry.CredentialResolver;
-import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
-import io.attune.packbinaries.registry.Retry;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -35,36 +26,21 @@ public class IndexMojo extends AbstractRegistryMojo {
   @Override
   protected void run() throws Exception {
     ImageReference target = ImagePush.target(image);
-    List<IndexBuilder.Source> sources = new ArrayList<>();
+    List<String> sources = new ArrayList<>();
     for (String text : images == null ? List.<String>of() : images) {
-      for (String one : splitList(text)) {
-        sources.add(IndexBuilder.Source.parse(one));
-      }
+      sources.addAll(splitList(text));
     }
-    CredentialResolver.Resolution resolution =
-        new CredentialResolver(System.getenv(), buildLog())
-            .resolve(target, settingsCredentials(target.registry()));
-    IndexBuilder builder =
-        new IndexBuilder(
-            (registry, repository) ->
-                new HttpRegistryClient(
-                    registry, repository, resolution.credentials(), allowInsecureRegistries),
-            Retry.standard(retries, buildLog()),
-            buildLog());
-    Path temp = Files.createTempDirectory("pack-binaries-index");
-    try {
-      PushResult result =
-          builder.build(sources, target, tagList(), resolution.advice(target.registry()), temp);
-      PushReport.write(layout().pushReport(), result);
-      getLog().info("Pushed " + result.pinnedReference());
-    } finally {
-      // A failed copy leaves a downloaded blob behind; failing to clean it up must not hide
-      // the failure.
-      try {
-        Directories.deleteRecursively(temp);
-      } catch (IOException e) {
-        getLog().debug("Could not delete " + temp + ": " + e);
-      }
-    }
+    IndexBuilder.Request request =
+        new IndexBuilder.Request(
+            image,
+            sources,
+            tagList(),
+            allowInsecureRegistries,
+            retries(),
+            retryTimeout(),
+            settingsCredentials(target.registry()),
+            layout().pushReport(),
+            System.getenv());
+    IndexBuilder.run(request, buildLog());
   }
 }

@@ -94,14 +94,15 @@ public class PushMojo extends AbstractRegistryMojo {
             image,
             tagList(),
             allowInsecureRegistries,
-            retries,
+            retries(),
             settingsCredentials(target.registry()),
             compose,
             composeUpdate,
             layout().pushReport(),
             System.getenv(),
             supplyChain(),
-            audit);
+            audit,
+            retryTimeout());
     new ImagePush(buildLog()).run(request);
   }
 

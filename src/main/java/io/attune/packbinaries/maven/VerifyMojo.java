@@ -12,7 +12,6 @@ import java.io.File;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -64,9 +63,6 @@ public class VerifyMojo extends AbstractPackMojo {
   private Settings settings;
 
   @Component private SettingsDecrypter settingsDecrypter;
-
-  @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
-  private MojoExecution mojoExecution;
 
   /** Also run each passing binary once (natively, or through qemu-user for another machine). */
   @Parameter(property = PropertyNames.VERIFY_RUN, defaultValue = "false")

@@ -17,6 +17,7 @@ import io.attune.packbinaries.supplychain.SupplyChainRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ import java.util.Map;
 public final class ImagePush {
 
   /**
+   * @param attempts attempts per registry step, 0 for no limit but {@code retryTimeout}
+   * @param retryTimeout how long one registry step may keep retrying
    * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
    * @param composeFile null to skip the check
    * @param supplyChain the SBOM, signature and provenance to attach; null for none
@@ -45,7 +48,39 @@ public final class ImagePush {
       Path report,
       Map<String, String> environment,
       SupplyChainRequest supplyChain,
-      boolean audit) {}
+      boolean audit,
+      Duration retryTimeout) {
+
+    /** With the default {@link Retry#DEFAULT_TIMEOUT}. */
+    public Request(
+        Path layoutDirectory,
+        String image,
+        List<String> tags,
+        boolean allowInsecure,
+        int attempts,
+        Credentials settingsCredentials,
+        Path composeFile,
+        boolean composeUpdate,
+        Path report,
+        Map<String, String> environment,
+        SupplyChainRequest supplyChain,
+        boolean audit) {
+      this(
+          layoutDirectory,
+          image,
+          tags,
+          allowInsecure,
+          attempts,
+          settingsCredentials,
+          composeFile,
+          composeUpdate,
+          report,
+          environment,
+          supplyChain,
+          audit,
+          Retry.DEFAULT_TIMEOUT);
+    }
+  }
 
   private final BuildLog log;
 
@@ -82,7 +117,7 @@ public final class ImagePush {
         new Publisher(
                 client,
                 target,
-                Retry.standard(request.attempts(), log),
+                Retry.standard(request.attempts(), request.retryTimeout(), log),
                 log,
                 resolution.advice(target.registry()))
             .beforeTags(

@@ -4,12 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.io.Directories;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.oci.MediaTypes;
 import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.platform.Platform;
+import io.attune.packbinaries.registry.CredentialResolver;
+import io.attune.packbinaries.registry.Credentials;
+import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
@@ -17,6 +22,7 @@ import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,10 +49,69 @@ public final class IndexBuilder {
         try {
           claimed = Platform.parse(parts[1]);
         } catch (IllegalArgumentException e) {
-          throw new PackFailure("pack.index.images: " + e.getMessage());
+          throw new PackFailure(PropertyNames.INDEX_IMAGES + ": " + e.getMessage());
         }
       }
       return new Source(ImageReference.parse(parts[0]), claimed);
+    }
+  }
+
+  /**
+   * The index goal's inputs, free of Maven, as {@link ImagePush.Request} is the push goal's.
+   *
+   * @param image the target repository ({@code pack.image})
+   * @param sources {@code pack.index.images}, one image each
+   * @param attempts attempts per registry step, 0 for no limit but {@code retryTimeout}
+   * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
+   */
+  public record Request(
+      String image,
+      List<String> sources,
+      List<String> tags,
+      boolean allowInsecure,
+      int attempts,
+      Duration retryTimeout,
+      Credentials settingsCredentials,
+      Path report,
+      Map<String, String> environment) {}
+
+  /**
+   * The index goal: resolves credentials, checks and copies every source, pushes the index and its
+   * tags, and writes {@code image.json}.
+   */
+  public static PushResult run(Request request, BuildLog log)
+      throws PackFailure, IOException, InterruptedException {
+    ImageReference target = ImagePush.target(request.image());
+    List<String> tags = ImagePush.tags(request.tags());
+    List<Source> sources = new ArrayList<>();
+    for (String source : request.sources()) {
+      sources.add(Source.parse(source));
+    }
+    CredentialResolver.Resolution resolution =
+        new CredentialResolver(request.environment(), log)
+            .resolve(target, request.settingsCredentials());
+    IndexBuilder builder =
+        new IndexBuilder(
+            (registry, repository) ->
+                new HttpRegistryClient(
+                    registry, repository, resolution.credentials(), request.allowInsecure()),
+            Retry.standard(request.attempts(), request.retryTimeout(), log),
+            log);
+    Path temp = Files.createTempDirectory("pack-binaries-index");
+    try {
+      PushResult result =
+          builder.build(sources, target, tags, resolution.advice(target.registry()), temp);
+      PushReport.write(request.report(), result);
+      log.info("Pushed " + result.pinnedReference());
+      return result;
+    } finally {
+      // A failed copy leaves a downloaded blob behind; failing to clean it up must not hide
+      // the failure.
+      try {
+        Directories.deleteRecursively(temp);
+      } catch (IOException e) {
+        log.debug("Could not delete " + temp + ": " + e);
+      }
     }
   }
 
@@ -75,8 +140,10 @@ public final class IndexBuilder {
       throws PackFailure, IOException, InterruptedException {
     if (sources.isEmpty()) {
       throw new PackFailure(
-          "pack.index.images is empty; list the per-architecture images, e.g."
-              + " -Dpack.index.images=REGISTRY/attune/pack-binaries-init@sha256:…=linux/arm64,…");
+          PropertyNames.INDEX_IMAGES
+              + " is empty; list the per-architecture images, e.g. -D"
+              + PropertyNames.INDEX_IMAGES
+              + "=REGISTRY/attune/pack-binaries-init@sha256:…=linux/arm64,…");
     }
     // Every source is checked before anything is copied: a wrong claim on the last image must not
     // leave the earlier ones' manifests in the target repository.
@@ -86,7 +153,11 @@ public final class IndexBuilder {
       CheckedImage image = check(source, target, refusalAdvice);
       if (platforms.containsKey(image.platform().toString())) {
         throw new PackFailure(
-            "Two images for " + image.platform() + " in pack.index.images; keep one per platform");
+            "Two images for "
+                + image.platform()
+                + " in "
+                + PropertyNames.INDEX_IMAGES
+                + "; keep one per platform");
       }
       platforms.put(image.platform().toString(), image.manifest().digest());
       checked.add(image);
@@ -167,7 +238,8 @@ public final class IndexBuilder {
               + source.claimed()
               + " but its config says "
               + actual
-              + "; fix pack.index.images");
+              + "; fix "
+              + PropertyNames.INDEX_IMAGES);
     }
     return new CheckedImage(image, from, manifest, parsed, actual);
   }
@@ -237,7 +309,8 @@ public final class IndexBuilder {
             image
                 + " does not exist in "
                 + image.registry()
-                + "; fix pack.index.images"
+                + "; fix "
+                + PropertyNames.INDEX_IMAGES
                 + " (push each architecture's image first)",
             e);
       }

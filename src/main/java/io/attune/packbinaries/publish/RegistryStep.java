@@ -1,7 +1,9 @@
 package io.attune.packbinaries.publish;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.registry.RegistryException;
+import io.attune.packbinaries.registry.ResponseTooLargeException;
 import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
 import javax.net.ssl.SSLHandshakeException;
@@ -24,6 +26,8 @@ final class RegistryStep {
       throws PackFailure, IOException, InterruptedException {
     try {
       return retry.run(what, step);
+    } catch (ResponseTooLargeException e) {
+      throw new PackFailure(what + " failed: " + e.getMessage(), e);
     } catch (RegistryException e) {
       if (e.isUnauthorized()) {
         throw new PackFailure(what + " was refused (HTTP " + e.status() + "). " + refusalAdvice, e);
@@ -38,7 +42,9 @@ final class RegistryStep {
               + e.getMessage()
               + "). Add its CA to the JVM trust store (MAVEN_OPTS=\"-Djavax.net.ssl.trustStore=FILE"
               + " -Djavax.net.ssl.trustStorePassword=…\"), or, for a test registry only, set"
-              + " -Dpack.allowInsecureRegistries=true",
+              + " -D"
+              + PropertyNames.ALLOW_INSECURE_REGISTRIES
+              + "=true",
           e);
     }
   }

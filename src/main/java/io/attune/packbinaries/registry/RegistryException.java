@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 
 /** A registry answered with an unexpected HTTP status. */
-public class RegistryException extends IOException implements Retry.RetryAfter {
+public class RegistryException extends IOException implements Retryable {
 
   private final int status;
   private final Duration retryAfter;
@@ -29,6 +29,7 @@ public class RegistryException extends IOException implements Retry.RetryAfter {
   }
 
   /** 429 and 5xx may pass; every other status will come back the same. */
+  @Override
   public boolean isTransient() {
     return status == 429 || status >= 500;
   }

@@ -29,7 +29,8 @@ class BuildStateTest {
     Files.writeString(binary, "binary");
     String sha = Sha256.of(binary);
     Files.writeString(layout.checksum(ARM, "s"), BuildState.checksumLine(sha, "s"));
-    state = new BuildState("fp", List.of(new BuiltBinary(ARM.name(), "s", "x/s", sha, 6, true)));
+    state =
+        new BuildState("fp", null, List.of(new BuiltBinary(ARM.name(), "s", "x/s", sha, 6, true)));
     state.write(BuildState.file(root.resolve(".build-state"), ARM));
   }
 

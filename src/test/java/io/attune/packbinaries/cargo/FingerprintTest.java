@@ -85,4 +85,57 @@ class FingerprintTest {
     assertThat(Fingerprint.of("src2", "image b:1 sha256:aa", command, Map.of("A", "1"), List.of()))
         .isNotEqualTo(base);
   }
+
+  private String inputs(List<String> listed) throws Exception {
+    return Fingerprint.inputs(workspace, List.of(stage), listed);
+  }
+
+  @Test
+  void withDepInfoAFileNoSourceIncludesChangesNothing() throws Exception {
+    List<String> listed = List.of("s/src/main.rs");
+    String before = inputs(listed);
+    Files.writeString(workspace.resolve("build.log"), "cargo said things\n");
+    Files.writeString(workspace.resolve("s/src/main.rs~"), "an editor's backup\n");
+
+    assertThat(inputs(listed)).isEqualTo(before);
+  }
+
+  @Test
+  void withDepInfoAListedFileTheManifestsAndTheLockFileCount() throws Exception {
+    List<String> listed = List.of("s/src/main.rs");
+    String before = inputs(listed);
+    Files.writeString(workspace.resolve("s/src/main.rs"), "fn main() { }\n");
+    String afterSource = inputs(listed);
+    Files.writeString(workspace.resolve("Cargo.lock"), "version = 4\n");
+    String afterLock = inputs(listed);
+    Files.writeString(workspace.resolve("s/Cargo.toml"), "[package]\n");
+    String afterMember = inputs(listed);
+    Files.delete(workspace.resolve("s/src/main.rs"));
+
+    assertThat(List.of(before, afterSource, afterLock, afterMember, inputs(listed)))
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void onlyFilesInsideTheWorkspaceAndOutsideTheOutputsAreKept() {
+    List<String> kept =
+        Fingerprint.withinWorkspace(
+            workspace,
+            List.of(stage),
+            List.of(
+                workspace.resolve("s/src/main.rs"),
+                workspace.resolve("s/src/../src/cron.rs"),
+                stage.resolve("s"),
+                Path.of("/cargo-home/registry/src/libc/src/lib.rs")));
+
+    assertThat(kept).containsExactly("s/src/cron.rs", "s/src/main.rs");
+  }
+
+  @Test
+  void findsABuildScript() throws Exception {
+    assertThat(Fingerprint.hasBuildScript(workspace, List.of(stage))).isFalse();
+    Files.writeString(workspace.resolve("s/build.rs"), "fn main() {}\n");
+
+    assertThat(Fingerprint.hasBuildScript(workspace, List.of(stage))).isTrue();
+  }
 }

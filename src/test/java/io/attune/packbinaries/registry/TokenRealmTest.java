@@ -11,15 +11,16 @@ class TokenRealmTest {
   @Test
   void anHttpsRealmOrAnHttpRealmOnThisMachineGetsCredentials() {
     assertThat(
-            HttpRegistryClient.mayReceiveCredentials(
+            RegistryAuthenticator.mayReceiveCredentials(
                 URI.create("https://auth.example.com/token"), false))
         .isTrue();
     assertThat(
-            HttpRegistryClient.mayReceiveCredentials(
+            RegistryAuthenticator.mayReceiveCredentials(
                 URI.create("http://127.0.0.1:5003/token"), false))
         .isTrue();
     assertThat(
-            HttpRegistryClient.mayReceiveCredentials(URI.create("http://localhost/token"), false))
+            RegistryAuthenticator.mayReceiveCredentials(
+                URI.create("http://localhost/token"), false))
         .isTrue();
   }
 
@@ -27,7 +28,7 @@ class TokenRealmTest {
   void aPlainHttpRealmElsewhereGetsThemOnlyWhenInsecureRegistriesAreAllowed() {
     URI plain = URI.create("http://auth.example.com/token");
 
-    assertThat(HttpRegistryClient.mayReceiveCredentials(plain, false)).isFalse();
-    assertThat(HttpRegistryClient.mayReceiveCredentials(plain, true)).isTrue();
+    assertThat(RegistryAuthenticator.mayReceiveCredentials(plain, false)).isFalse();
+    assertThat(RegistryAuthenticator.mayReceiveCredentials(plain, true)).isTrue();
   }
 }

@@ -27,4 +27,17 @@ class TokenScopesTest {
     assertThat(scopes.asList())
         .containsExactly("repository:registry.example.com:5000/attune/init:push");
   }
+
+  @Test
+  void skipsScopesWithoutAResourceAndBlankActions() {
+    TokenScopes scopes = new TokenScopes();
+
+    scopes.add(":pull");
+    scopes.add("pull");
+    assertThat(scopes.isEmpty()).isTrue();
+
+    scopes.add("  repository:a:pull,,push  ");
+    assertThat(scopes.isEmpty()).isFalse();
+    assertThat(scopes.asList()).containsExactly("repository:a:pull,push");
+  }
 }

@@ -1,0 +1,141 @@
+package io.attune.packbinaries.registry;
+
+import io.attune.packbinaries.io.AtomicFiles;
+import io.attune.packbinaries.io.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Blob requests on one repository: check, upload (one session: POST, then PUT of the whole blob to
+ * the Location the registry gave), cross-repository mount, download. A failed upload is repeated as
+ * a new session by the caller's {@link Retry}: distribution forgets a session whose PUT broke off,
+ * and a new one is what the distribution spec allows in every case.
+ */
+final class BlobOperations {
+
+  private final RegistryTransport transport;
+  private final RegistryErrors errors;
+  private final String registry;
+  private final String repository;
+
+  BlobOperations(
+      RegistryTransport transport, RegistryErrors errors, String registry, String repository) {
+    this.transport = transport;
+    this.errors = errors;
+    this.registry = registry;
+    this.repository = repository;
+  }
+
+  boolean has(String digest) throws IOException {
+    HttpResponse<InputStream> response =
+        transport.send(RegistryTransport.Request.of("HEAD", blobUrl(digest)));
+    return errors.exists(response, "checking blob " + digest);
+  }
+
+  void push(String digest, BodyPublisher content) throws IOException {
+    References.digest(digest);
+    HttpResponse<InputStream> started =
+        transport.send(
+            RegistryTransport.Request.of("POST", transport.url(repository, "blobs/uploads/")));
+    errors.expect(started, 202, "starting the upload of blob " + digest);
+    BoundedBody.discard(started);
+    URI location = uploadLocation(started);
+    String separator = location.getRawQuery() == null ? "?" : "&";
+    URI put =
+        URI.create(
+            location + separator + "digest=" + URLEncoder.encode(digest, StandardCharsets.UTF_8));
+    HttpResponse<InputStream> finished =
+        transport.send(
+            RegistryTransport.Request.of("PUT", put)
+                .header("Content-Type", "application/octet-stream")
+                .body(content)
+                .timeout(RegistryTransport.BLOB_TIMEOUT));
+    errors.expect(finished, 201, "uploading blob " + digest);
+    BoundedBody.discard(finished);
+  }
+
+  boolean mount(String digest, String fromRepository) throws IOException {
+    String query =
+        "?mount="
+            + URLEncoder.encode(References.digest(digest), StandardCharsets.UTF_8)
+            + "&from="
+            + URLEncoder.encode(References.repository(fromRepository), StandardCharsets.UTF_8);
+    HttpResponse<InputStream> response =
+        transport.send(
+            RegistryTransport.Request.of(
+                "POST", transport.url(repository, "blobs/uploads/" + query)));
+    if (response.statusCode() == 201) {
+      BoundedBody.discard(response);
+      return true;
+    }
+    // 202: the registry opened an ordinary upload instead; it expires unused.
+    errors.expect(response, 202, "mounting blob " + digest + " from " + fromRepository);
+    BoundedBody.discard(response);
+    return false;
+  }
+
+  byte[] read(String digest) throws IOException {
+    HttpResponse<InputStream> response =
+        transport.send(RegistryTransport.Request.of("GET", blobUrl(digest)));
+    errors.expect(response, 200, "downloading blob " + digest);
+    byte[] content = BoundedBody.read(response, BoundedBody.SMALL_BLOB_LIMIT, "blob " + digest);
+    checkDigest(digest, "sha256:" + Sha256.of(content));
+    return content;
+  }
+
+  void download(String digest, Path destination) throws IOException {
+    Path temporary =
+        Files.createTempFile(destination.toAbsolutePath().getParent(), ".blob", ".partial");
+    try {
+      HttpResponse<InputStream> response =
+          transport.send(
+              RegistryTransport.Request.of("GET", blobUrl(digest))
+                  .timeout(RegistryTransport.BLOB_TIMEOUT));
+      errors.expect(response, 200, "downloading blob " + digest);
+      try (InputStream in = response.body();
+          OutputStream out = Files.newOutputStream(temporary)) {
+        in.transferTo(out);
+      }
+      checkDigest(digest, "sha256:" + Sha256.of(temporary));
+      AtomicFiles.copy(temporary, destination);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+
+  private URI blobUrl(String digest) throws IOException {
+    return transport.url(repository, "blobs/" + References.digest(digest));
+  }
+
+  /** Resolved against the POST's URL (RFC 3986): it may be relative, or another origin. */
+  private URI uploadLocation(HttpResponse<?> response) throws IOException {
+    String location =
+        response
+            .headers()
+            .firstValue("Location")
+            .orElseThrow(
+                () -> new IOException(registry + " started an upload but sent no Location"));
+    return Locations.resolve(response.uri(), location);
+  }
+
+  private void checkDigest(String expected, String actual) throws IOException {
+    if (!actual.equals(expected)) {
+      throw new IOException(
+          registry
+              + "/"
+              + repository
+              + " returned content with digest "
+              + actual
+              + " for "
+              + expected);
+    }
+  }
+}

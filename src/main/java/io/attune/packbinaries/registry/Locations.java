@@ -1,0 +1,106 @@
+package io.attune.packbinaries.registry;
+
+import java.net.URI;
+
+/**
+ * Resolves a {@code Location} header against the URL that sent it, per RFC 3986 section 5.2. {@link
+ * URI#resolve} follows the older RFC 2396 and gets some references wrong (a query-only {@code ?x}
+ * drops the last path segment), which would send an upload to the wrong place.
+ */
+final class Locations {
+
+  private Locations() {}
+
+  static URI resolve(URI base, String reference) {
+    URI ref = URI.create(reference.trim());
+    if (ref.getScheme() != null) {
+      return withPath(
+          ref.getScheme(), ref.getRawAuthority(), removeDotSegments(ref.getRawPath()), ref);
+    }
+    if (ref.getRawAuthority() != null) {
+      return withPath(
+          base.getScheme(), ref.getRawAuthority(), removeDotSegments(ref.getRawPath()), ref);
+    }
+    String path = ref.getRawPath() == null ? "" : ref.getRawPath();
+    String query = ref.getRawQuery();
+    if (path.isEmpty()) {
+      path = base.getRawPath() == null ? "" : base.getRawPath();
+      if (query == null) {
+        query = base.getRawQuery();
+      }
+    } else if (path.startsWith("/")) {
+      path = removeDotSegments(path);
+    } else {
+      path = removeDotSegments(merge(base, path));
+    }
+    return build(base.getScheme(), base.getRawAuthority(), path, query, ref.getRawFragment());
+  }
+
+  private static URI withPath(String scheme, String authority, String path, URI ref) {
+    return build(scheme, authority, path, ref.getRawQuery(), ref.getRawFragment());
+  }
+
+  /** Section 5.2.3. */
+  private static String merge(URI base, String path) {
+    String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+    if (base.getRawAuthority() != null && basePath.isEmpty()) {
+      return "/" + path;
+    }
+    return basePath.substring(0, basePath.lastIndexOf('/') + 1) + path;
+  }
+
+  /** Section 5.2.4. */
+  static String removeDotSegments(String path) {
+    if (path == null) {
+      return "";
+    }
+    String input = path;
+    StringBuilder output = new StringBuilder();
+    while (!input.isEmpty()) {
+      if (input.startsWith("../")) {
+        input = input.substring(3);
+      } else if (input.startsWith("./")) {
+        input = input.substring(2);
+      } else if (input.startsWith("/./")) {
+        input = input.substring(2);
+      } else if (input.equals("/.")) {
+        input = "/";
+      } else if (input.startsWith("/../")) {
+        input = input.substring(3);
+        removeLastSegment(output);
+      } else if (input.equals("/..")) {
+        input = "/";
+        removeLastSegment(output);
+      } else if (input.equals(".") || input.equals("..")) {
+        input = "";
+      } else {
+        int next = input.indexOf('/', input.startsWith("/") ? 1 : 0);
+        int end = next < 0 ? input.length() : next;
+        output.append(input, 0, end);
+        input = input.substring(end);
+      }
+    }
+    return output.toString();
+  }
+
+  private static void removeLastSegment(StringBuilder output) {
+    int slash = output.lastIndexOf("/");
+    output.setLength(Math.max(slash, 0));
+  }
+
+  private static URI build(
+      String scheme, String authority, String path, String query, String fragment) {
+    StringBuilder text = new StringBuilder(scheme).append(':');
+    if (authority != null) {
+      text.append("//").append(authority);
+    }
+    text.append(path);
+    if (query != null) {
+      text.append('?').append(query);
+    }
+    if (fragment != null) {
+      text.append('#').append(fragment);
+    }
+    return URI.create(text.toString());
+  }
+}

@@ -1,0 +1,170 @@
+package io.attune.packbinaries.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.attune.packbinaries.PropertyNames;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Answers a registry's {@code WWW-Authenticate} challenge (Basic, or Bearer with a token from the
+ * realm it names) and decides where the resulting {@code Authorization} header may go: only to the
+ * registry's own origin (scheme, host, port). An upload location or redirect to storage elsewhere,
+ * or to plain HTTP on the same host, never sees it; the user's password goes only to the registry
+ * and to the token realm that registry named, and a token only to the registry it was issued for.
+ */
+final class RegistryAuthenticator {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String registry;
+  private final String repository;
+  private final Credentials credentials;
+  private final boolean allowInsecure;
+  private final HttpClient http;
+  private final TokenScopes scopes = new TokenScopes();
+  private volatile Origin registryOrigin;
+  private volatile String authorization;
+
+  RegistryAuthenticator(
+      String registry,
+      String repository,
+      Credentials credentials,
+      boolean allowInsecure,
+      HttpClient http) {
+    this.registry = registry;
+    this.repository = repository;
+    this.credentials = credentials;
+    this.allowInsecure = allowInsecure;
+    this.http = http;
+  }
+
+  /** The registry's base URL, once the transport has settled on https or http. */
+  void registryIs(URI base) {
+    registryOrigin = Origin.of(base);
+  }
+
+  /** Whether {@code url} is the registry itself, which alone may be asked to authenticate us. */
+  boolean isRegistry(URI url) {
+    Origin origin = registryOrigin;
+    return origin != null && origin.equals(Origin.of(url));
+  }
+
+  /** The header for a request to {@code url}: empty for every origin but the registry's. */
+  Optional<String> headerFor(URI url) {
+    String current = authorization;
+    return current != null && isRegistry(url) ? Optional.of(current) : Optional.empty();
+  }
+
+  /** Sets the Authorization header the challenge asks for; false when there is nothing to try. */
+  boolean answer(String header) throws IOException {
+    Challenge challenge = Challenge.parse(header);
+    if (challenge.is("Basic")) {
+      if (credentials == null) {
+        return false;
+      }
+      return replace(basic());
+    }
+    if (challenge.is("Bearer")) {
+      scopes.add(challenge.parameter("scope"));
+      if (scopes.isEmpty()) {
+        scopes.add("repository:" + repository + ":pull,push");
+      }
+      return replace("Bearer " + token(challenge));
+    }
+    return false;
+  }
+
+  private synchronized boolean replace(String header) {
+    boolean changed = !header.equals(authorization);
+    authorization = header;
+    return changed;
+  }
+
+  private String basic() {
+    String pair = credentials.username() + ":" + credentials.password();
+    return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A token for the challenge's service, covering every scope this client has needed so far. */
+  private String token(Challenge challenge) throws IOException {
+    String realm = challenge.parameter("realm");
+    if (realm == null) {
+      throw new RegistryException(401, registry + " asked for a token but named no realm");
+    }
+    URI realmUri;
+    try {
+      realmUri = URI.create(realm);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(401, registry + " named a token realm that is no URL: " + realm);
+    }
+    if (!"https".equalsIgnoreCase(realmUri.getScheme())
+        && !"http".equalsIgnoreCase(realmUri.getScheme())) {
+      throw new RegistryException(401, registry + " named a token realm that is no URL: " + realm);
+    }
+    StringBuilder uri = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
+    String service = challenge.parameter("service");
+    if (service != null) {
+      uri.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)).append('&');
+    }
+    // One scope parameter per resource, as the token spec asks for a GET.
+    String separator = "";
+    for (String scope : scopes.asList()) {
+      uri.append(separator)
+          .append("scope=")
+          .append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+      separator = "&";
+    }
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(uri.toString()))
+            .timeout(RegistryTransport.SMALL_REQUEST_TIMEOUT)
+            .GET();
+    if (credentials != null && !mayReceiveCredentials(realmUri, allowInsecure)) {
+      // Not retried: the same realm comes back every time.
+      throw new RegistryException(
+          0,
+          registry
+              + " sends clients to the token server "
+              + realm
+              + " over plain HTTP;"
+              + " refusing to send "
+              + credentials
+              + " unencrypted. Ask for an HTTPS realm, or, for a test"
+              + " registry only, set -D"
+              + PropertyNames.ALLOW_INSECURE_REGISTRIES
+              + "=true");
+    }
+    if (credentials != null) {
+      request.header("Authorization", basic());
+    }
+    HttpResponse<InputStream> response = RegistryTransport.exchange(http, request.build());
+    if (response.statusCode() != 200) {
+      throw new RegistryErrors(registry, repository)
+          .error(response, "getting a token from " + realm);
+    }
+    JsonNode body = JSON.readTree(BoundedBody.read(response, BoundedBody.ERROR_LIMIT, "a token"));
+    String token =
+        body.hasNonNull("token")
+            ? body.get("token").asText()
+            : body.path("access_token").asText(null);
+    if (token == null || token.isEmpty()) {
+      throw new RegistryException(401, "the token server " + realm + " returned no token");
+    }
+    return token;
+  }
+
+  /** A password goes to a token server over HTTPS, or over HTTP only on this machine. */
+  static boolean mayReceiveCredentials(URI realm, boolean allowInsecure) {
+    return allowInsecure
+        || "https".equalsIgnoreCase(realm.getScheme())
+        || LoopbackHost.is(realm.getHost());
+  }
+}

@@ -1,0 +1,189 @@
+package io.attune.packbinaries.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * How every registry request is sent: to the registry's base URL (https, or http for a loopback or
+ * explicitly insecure registry), with the {@code Authorization} header only where {@link
+ * RegistryAuthenticator} allows it, and redirects followed here rather than by the JDK ({@code
+ * Redirect.NEVER}): the JDK would copy the header to whatever host a redirect names. Bodies come
+ * back as streams, so each caller reads only as much as its kind of response may hold.
+ */
+final class RegistryTransport {
+
+  static final Duration SMALL_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration BLOB_TIMEOUT = Duration.ofMinutes(10);
+  private static final int MAX_REDIRECTS = 10;
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+  /** One request as an operation describes it; the transport adds authorization. */
+  record Request(
+      String method, URI url, Map<String, String> headers, BodyPublisher body, Duration timeout) {
+
+    static Request of(String method, URI url) {
+      return new Request(method, url, Map.of(), BodyPublishers.noBody(), SMALL_REQUEST_TIMEOUT);
+    }
+
+    Request header(String name, String value) {
+      Map<String, String> more = new LinkedHashMap<>(headers);
+      more.put(name, value);
+      return new Request(method, url, more, body, timeout);
+    }
+
+    Request body(BodyPublisher content) {
+      return new Request(method, url, headers, content, timeout);
+    }
+
+    Request timeout(Duration limit) {
+      return new Request(method, url, headers, body, limit);
+    }
+  }
+
+  private final String registry;
+  private final boolean allowInsecure;
+  private final HttpClient http;
+  private final RegistryAuthenticator authenticator;
+  private volatile URI base;
+
+  RegistryTransport(
+      String registry,
+      boolean allowInsecure,
+      HttpClient http,
+      RegistryAuthenticator authenticator) {
+    this.registry = registry;
+    this.allowInsecure = allowInsecure;
+    this.http = http;
+    this.authenticator = authenticator;
+  }
+
+  /** HTTP/1.1, no redirects followed by the JDK, and the trust the caller chose. */
+  static HttpClient newClient(boolean allowInsecure, SSLContext trust) {
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(20))
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (allowInsecure) {
+      builder.sslContext(TrustEverything.context());
+    } else if (trust != null) {
+      builder.sslContext(trust);
+    }
+    return builder.build();
+  }
+
+  /** {@code /v2/REPOSITORY/PATH} on the registry. */
+  URI url(String repository, String path) throws IOException {
+    return base().resolve("/v2/" + repository + "/" + path);
+  }
+
+  /** Sends, following redirects; on a 401 from the registry answers the challenge and resends. */
+  HttpResponse<InputStream> send(Request request) throws IOException {
+    HttpResponse<InputStream> response = follow(request);
+    if (response.statusCode() == 401 && authenticator.isRegistry(response.uri())) {
+      String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+      if (authenticator.answer(challenge)) {
+        BoundedBody.discard(response);
+        response = follow(request);
+      }
+    }
+    return response;
+  }
+
+  private HttpResponse<InputStream> follow(Request request) throws IOException {
+    URI url = request.url();
+    String method = request.method();
+    BodyPublisher body = request.body();
+    for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      HttpRequest.Builder builder =
+          HttpRequest.newBuilder(url).timeout(request.timeout()).method(method, body);
+      request.headers().forEach(builder::header);
+      // Asked afresh at every hop: a redirect to another origin drops the header.
+      authenticator.headerFor(url).ifPresent(value -> builder.header("Authorization", value));
+      HttpResponse<InputStream> response = exchange(http, builder.build());
+      String location = response.headers().firstValue("Location").orElse(null);
+      if (!REDIRECTS.contains(response.statusCode()) || location == null) {
+        return response;
+      }
+      BoundedBody.discard(response);
+      url = Locations.resolve(url, location);
+      if (response.statusCode() == 303 && !method.equals("HEAD")) {
+        method = "GET";
+        body = BodyPublishers.noBody();
+      }
+    }
+    throw new RegistryException(
+        0, "More than " + MAX_REDIRECTS + " redirects from " + request.url() + "; giving up");
+  }
+
+  static HttpResponse<InputStream> exchange(HttpClient http, HttpRequest request)
+      throws IOException {
+    try {
+      return http.send(request, BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  /**
+   * HTTPS, except for a loopback registry (or any with {@code allowInsecure}) that speaks plain
+   * HTTP. Decided once, on the first request; a lost connection decides nothing.
+   */
+  private URI base() throws IOException {
+    URI known = base;
+    if (known != null) {
+      return known;
+    }
+    URI https = URI.create("https://" + registry);
+    if (!allowInsecure && !LoopbackHost.is(URI.create("http://" + registry).getHost())) {
+      return settle(https);
+    }
+    try {
+      BoundedBody.discard(
+          exchange(
+              http,
+              HttpRequest.newBuilder(https.resolve("/v2/"))
+                  .timeout(SMALL_REQUEST_TIMEOUT)
+                  .GET()
+                  .build()));
+      return settle(https);
+    } catch (SSLHandshakeException e) {
+      if (!allowInsecure && isCertificateProblem(e)) {
+        throw e;
+      }
+      return settle(URI.create("http://" + registry));
+    } catch (SSLException e) {
+      return settle(URI.create("http://" + registry));
+    }
+  }
+
+  private URI settle(URI chosen) {
+    authenticator.registryIs(chosen);
+    base = chosen;
+    return chosen;
+  }
+
+  private static boolean isCertificateProblem(SSLHandshakeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.security.cert.CertificateException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

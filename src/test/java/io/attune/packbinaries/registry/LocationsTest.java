@@ -1,0 +1,75 @@
+package io.attune.packbinaries.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** RFC 3986 section 5.4's examples, and the Location headers registries really send. */
+class LocationsTest {
+
+  private static final URI BASE = URI.create("http://a/b/c/d;p?q");
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "g|http://a/b/c/g",
+        "./g|http://a/b/c/g",
+        "g/|http://a/b/c/g/",
+        "/g|http://a/g",
+        "//g|http://g",
+        "?y|http://a/b/c/d;p?y",
+        "g?y|http://a/b/c/g?y",
+        "#s|http://a/b/c/d;p?q#s",
+        "g#s|http://a/b/c/g#s",
+        "g?y#s|http://a/b/c/g?y#s",
+        ";x|http://a/b/c/;x",
+        "g;x|http://a/b/c/g;x",
+        "g;x?y#s|http://a/b/c/g;x?y#s",
+        "''|http://a/b/c/d;p?q",
+        ".|http://a/b/c/",
+        "./|http://a/b/c/",
+        "..|http://a/b/",
+        "../|http://a/b/",
+        "../g|http://a/b/g",
+        "../..|http://a/",
+        "../../|http://a/",
+        "../../g|http://a/g",
+        "../../../g|http://a/g",
+        "../../../../g|http://a/g",
+        "/./g|http://a/g",
+        "/../g|http://a/g",
+        "g.|http://a/b/c/g.",
+        ".g|http://a/b/c/.g",
+        "g..|http://a/b/c/g..",
+        "..g|http://a/b/c/..g",
+        "./../g|http://a/b/g",
+        "./g/.|http://a/b/c/g/",
+        "g/./h|http://a/b/c/g/h",
+        "g/../h|http://a/b/c/h",
+        "g;x=1/./y|http://a/b/c/g;x=1/y",
+        "g;x=1/../y|http://a/b/c/y",
+        "g?y/./x|http://a/b/c/g?y/./x",
+        "g#s/../x|http://a/b/c/g#s/../x",
+        "http://g/a/./b/../c|http://g/a/c",
+      })
+  void resolvesAsRfc3986Says(String reference, String expected) {
+    assertThat(Locations.resolve(BASE, reference)).hasToString(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "/v2/x/blobs/uploads/1?_state=a%2Bb|https://r:5443/v2/x/blobs/uploads/1?_state=a%2Bb",
+        "http://storage:9000/up/1?sig=x|http://storage:9000/up/1?sig=x",
+        "//cdn.example/v2/x|https://cdn.example/v2/x",
+        "1?_state=s|https://r:5443/v2/x/blobs/uploads/1?_state=s",
+      })
+  void resolvesUploadLocationsAgainstThePost(String location, String expected) {
+    assertThat(Locations.resolve(URI.create("https://r:5443/v2/x/blobs/uploads/"), location))
+        .hasToString(expected);
+  }
+}
