@@ -36,10 +36,10 @@ public final class StaticCheck {
 
   private static Optional<String> notExecutable(String name, ElfFile elf) {
     return switch (elf.type()) {
-      case EXEC -> Optional.empty();
+      case EXEC -> unloadable(name, elf);
       case DYN ->
           elf.pie()
-              ? Optional.empty()
+              ? unloadable(name, elf)
               : Optional.of(
                   name
                       + " is a shared library (ET_DYN without DF_1_PIE"
@@ -55,6 +55,16 @@ public final class StaticCheck {
       case NONE, OTHER ->
           Optional.of(name + " has no executable ELF type (e_type " + elf.type() + ").");
     };
+  }
+
+  private static Optional<String> unloadable(String name, ElfFile elf) {
+    if (elf.loadable()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        name
+            + " has no loadable segment (PT_LOAD), so Linux cannot run it; it is damaged or not"
+            + " a linked program. Rebuild it.");
   }
 
   private static Optional<String> wrongArchitecture(String name, ElfFile elf, TargetTriple target) {

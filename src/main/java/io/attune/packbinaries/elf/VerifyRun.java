@@ -79,9 +79,13 @@ public final class VerifyRun {
 
   private VerifiedBinary check(Path file, TargetTriple target, String expectedSha256)
       throws IOException, InterruptedException, PackFailure {
+    long started = System.nanoTime();
     VerifiedBinary result = BinaryVerifier.verify(file, target);
+    long millis = (System.nanoTime() - started) / 1_000_000;
     String name = file.getFileName().toString();
-    if (expectedSha256 != null && !expectedSha256.equals(result.sha256())) {
+    if (expectedSha256 != null
+        && result.sha256() != null
+        && !expectedSha256.equals(result.sha256())) {
       result =
           result.failedBecause(
               name
@@ -97,7 +101,8 @@ public final class VerifyRun {
         result = result.failedBecause(ran.get().failureReason(name));
       }
     }
-    log.info(summary(name, result));
+    // The time covers hashing and reading the headers, not the smoke run.
+    log.info(summary(name, result) + ", checked in " + millis + " ms");
     result.warnings().forEach(log::warn);
     return result;
   }

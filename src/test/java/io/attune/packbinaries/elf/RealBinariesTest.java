@@ -49,7 +49,7 @@ class RealBinariesTest {
   @TempDir Path dir;
 
   /** The hello crate built once for both targets, inside the builder image, without network. */
-  private static synchronized Path cargoBuilt(TargetTriple target) throws Exception {
+  static synchronized Path cargoBuilt(TargetTriple target) throws Exception {
     TestEnvironment.requireDocker();
     if (crate == null) {
       Path workspace = Files.createTempDirectory("verify-hello");
@@ -99,11 +99,12 @@ class RealBinariesTest {
   }
 
   @AfterAll
-  static void removeCrate() throws IOException {
+  static synchronized void removeCrate() throws IOException {
     if (crate != null) {
       try (var files = Files.walk(crate)) {
         files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
       }
+      crate = null;
     }
   }
 
