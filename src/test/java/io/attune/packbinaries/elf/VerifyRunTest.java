@@ -9,7 +9,7 @@ import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.TargetTriple;
-import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ class VerifyRunTest {
 
   @Test
   void logsEachVerdictWithTheTimeItTookHashingIncluded() throws Exception {
-    Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+    RecordingLog log = new RecordingLog();
     ArtifactLayout layout = new ArtifactLayout(dir.resolve("out"));
     Path binary = ElfBuilder.x86_64().writeTo(dir, "sensor");
 
@@ -66,7 +66,7 @@ class VerifyRunTest {
 
     assertThatThrownBy(
             () ->
-                new VerifyRun(new Fixtures.CollectingLog(), layout, Optional.empty(), List.of())
+                new VerifyRun(new RecordingLog(), layout, Optional.empty(), List.of())
                     .verifyBuilt(List.of(X86_64_MUSL)))
         .isInstanceOf(PackFailure.class)
         .hasMessageStartingWith("huge is 256.0 MiB, more than the 256 MiB a sensor binary may take")
