@@ -331,7 +331,9 @@ public final class ImageAudit {
                 + " is not trusted ("
                 + e.getMessage()
                 + "). Add its CA to the JVM trust store, or, for a test registry only, set"
-                + " -Dpack.allowInsecureRegistries=true",
+                + " -D"
+                + PropertyNames.ALLOW_INSECURE_REGISTRIES
+                + "=true",
             e);
       }
     }
