@@ -256,7 +256,9 @@ public final class BinaryBuilder {
             .filter(
                 b ->
                     host.isPresent()
-                        && TargetTriple.of(b.target()).machine() == host.get().machine())
+                        && TargetTriple.find(b.target())
+                            .map(t -> t.machine() == host.get().machine())
+                            .orElse(false))
             // The host's own triple (musl) first, when it was built.
             .sorted(Comparator.comparing((BuiltBinary b) -> !b.target().equals(host.get().name())))
             .toList();

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The verify goal's work on files the tests write, without Docker. */
 class VerifyRunTest {
 
-  private static final TargetTriple X86_64_MUSL = TargetTriple.of("x86_64-unknown-linux-musl");
+  private static final TargetTriple X86_64_MUSL =
+      TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow();
 
   @TempDir Path dir;
 
