@@ -5,6 +5,7 @@ import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.registry.RegistryException;
 import io.attune.packbinaries.registry.ResponseTooLargeException;
 import io.attune.packbinaries.registry.Retry;
+import io.attune.packbinaries.registry.UnknownHostFailure;
 import java.io.IOException;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -26,7 +27,7 @@ final class RegistryStep {
       throws PackFailure, IOException, InterruptedException {
     try {
       return retry.run(what, step);
-    } catch (ResponseTooLargeException e) {
+    } catch (ResponseTooLargeException | UnknownHostFailure e) {
       throw new PackFailure(what + " failed: " + e.getMessage(), e);
     } catch (RegistryException e) {
       if (e.isUnauthorized()) {

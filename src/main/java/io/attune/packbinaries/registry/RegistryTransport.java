@@ -2,13 +2,16 @@ package io.attune.packbinaries.registry;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -134,10 +137,25 @@ final class RegistryTransport {
       throws IOException {
     try {
       return http.send(request, BodyHandlers.ofInputStream());
+    } catch (ConnectException e) {
+      if (isUnresolved(e)) {
+        throw new UnknownHostFailure(request.uri(), e);
+      }
+      throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
+  }
+
+  /** The JDK client reports a name that does not resolve as a ConnectException around this. */
+  private static boolean isUnresolved(ConnectException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
