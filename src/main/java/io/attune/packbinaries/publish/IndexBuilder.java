@@ -18,6 +18,7 @@ import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
+import io.attune.packbinaries.registry.RegistryStep;
 import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
 import java.nio.file.Files;
