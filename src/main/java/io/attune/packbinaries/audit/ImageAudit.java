@@ -207,19 +207,11 @@ public final class ImageAudit {
         step(
             "Downloading " + layerWhere,
             () -> {
-              client.downloadBlob(layer.digest(), blob);
+              client.downloadBlob(layer.digest(), layer.size(), blob);
               return null;
             });
         try {
-          if (Files.size(blob) != layer.size()) {
-            throw new PackFailure(
-                layerWhere
-                    + " is "
-                    + Files.size(blob)
-                    + " bytes, but its manifest says "
-                    + layer.size()
-                    + "; push the image again.");
-          }
+          // downloadBlob wrote exactly layer.size() bytes of layer.digest(), or nothing.
           files.apply(scanner.scan(blob, layer.digest(), layerWhere, inspector), layer.digest());
         } finally {
           Files.deleteIfExists(blob);

@@ -262,6 +262,7 @@ public final class IndexBuilder {
             image.client(),
             destination,
             blob.path("digest").asText(),
+            blob.path("size").asLong(-1),
             image.reference(),
             temp,
             refusalAdvice);
@@ -329,6 +330,7 @@ public final class IndexBuilder {
       RegistryClient from,
       RegistryClient to,
       String digest,
+      long size,
       ImageReference image,
       Path temp,
       String refusalAdvice)
@@ -350,7 +352,7 @@ public final class IndexBuilder {
         image.registry(),
         refusalAdvice,
         () -> {
-          from.downloadBlob(digest, file);
+          from.downloadBlob(digest, size, file);
           return null;
         });
     step(

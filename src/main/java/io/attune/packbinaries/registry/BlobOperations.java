@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
 /**
  * Blob requests on one repository: check, upload (one session: POST, then PUT of the whole blob to
@@ -91,24 +93,59 @@ final class BlobOperations {
     return content;
   }
 
-  void download(String digest, Path destination) throws IOException {
-    Path temporary =
-        Files.createTempFile(destination.toAbsolutePath().getParent(), ".blob", ".partial");
-    try {
-      HttpResponse<InputStream> response =
-          transport.send(
-              RegistryTransport.Request.of("GET", blobUrl(digest))
-                  .timeout(RegistryTransport.BLOB_TIMEOUT));
-      errors.expect(response, 200, "downloading blob " + digest);
-      try (InputStream in = response.body();
-          OutputStream out = Files.newOutputStream(temporary)) {
-        in.transferTo(out);
-      }
-      checkDigest(digest, "sha256:" + Sha256.of(temporary));
-      AtomicFiles.copy(temporary, destination);
-    } finally {
-      Files.deleteIfExists(temporary);
+  /**
+   * Streams the blob to a temporary file beside {@code destination}, hashing as it goes, and
+   * renames it into place only when it is exactly {@code size} bytes of {@code digest}. A registry
+   * that sends more is cut off at size + 1 bytes, so it cannot fill the disk.
+   */
+  void download(String digest, long size, Path destination) throws IOException {
+    References.digest(digest);
+    if (size < 0) {
+      throw new RegistryException(
+          0, "blob " + digest + " has the size " + size + " in its descriptor; nothing to read");
     }
+    HttpResponse<InputStream> response =
+        transport.send(
+            RegistryTransport.Request.of("GET", blobUrl(digest))
+                .timeout(RegistryTransport.BLOB_TIMEOUT));
+    errors.expect(response, 200, "downloading blob " + digest);
+    try (InputStream in = response.body()) {
+      long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (declared > size) {
+        throw ResponseTooLargeException.overDescriptor(response.uri(), digest, size);
+      }
+      AtomicFiles.write(destination, temporary -> stream(in, size, temporary, response, digest));
+    }
+  }
+
+  private void stream(
+      InputStream in, long size, Path temporary, HttpResponse<?> response, String digest)
+      throws IOException {
+    MessageDigest sha256 = Sha256.newDigest();
+    long received = 0;
+    byte[] buffer = new byte[64 * 1024];
+    try (OutputStream out = Files.newOutputStream(temporary)) {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        received += n;
+        if (received > size) {
+          throw ResponseTooLargeException.overDescriptor(response.uri(), digest, size);
+        }
+        sha256.update(buffer, 0, n);
+        out.write(buffer, 0, n);
+      }
+    }
+    if (received != size) {
+      throw new IOException(
+          response.uri()
+              + " ended blob "
+              + digest
+              + " after "
+              + received
+              + " of the "
+              + size
+              + " bytes its descriptor declares");
+    }
+    checkDigest(digest, "sha256:" + HexFormat.of().formatHex(sha256.digest()));
   }
 
   private URI blobUrl(String digest) throws IOException {
