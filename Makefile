@@ -7,27 +7,20 @@ TEST_ENV := scripts/test-env.sh
 # The variables the test environment exports (registry, builder image, base image).
 WITH_ENV = set -a && . "$$($(TEST_ENV) path)/env" && set +a &&
 
-# Which builder compiles the sensors:
+# Which builder compiles the sensors (scripts/build-pack-binaries.sh holds the options):
 #   local    (default) the Debian-based builder image the test environment makes offline,
 #            `cargo build` with +crt-static, *-unknown-linux-gnu triples
 #   zigbuild the plugin's default: the public cargo-zigbuild image, *-unknown-linux-musl
 PACK_BUILDER ?= local
 HOST_ARCH := $(shell uname -m | sed 's/arm64/aarch64/')
-ifeq ($(PACK_BUILDER),zigbuild)
-LIBC := musl
-BUILDER_ARGS :=
-else
-LIBC := gnu
-BUILDER_ARGS = -Dpack.builder.image="$$PACK_TEST_BUILDER_IMAGE" \
-	-Dpack.builder.command='cargo build --release --target {target}' \
-	-Dpack.image.base="$$PACK_TEST_BASE_IMAGE"
-endif
+LIBC := $(if $(filter zigbuild,$(PACK_BUILDER)),musl,gnu)
 PACK_BINARIES_RUST_TARGET ?= $(HOST_ARCH)-unknown-linux-$(LIBC)
 ALL_TARGETS := x86_64-unknown-linux-$(LIBC),aarch64-unknown-linux-$(LIBC)
-PACKS_MVN = $(WITH_ENV) $(MVN) -f packs/pom.xml $(BUILDER_ARGS)
+BUILD_PACK = PACK_BUILDER=$(PACK_BUILDER) MVN="$(MVN)" scripts/build-pack-binaries.sh
 
 .PHONY: help plugin pack-binaries dev-up docker-build-pack-binaries docker-build-pack-binaries-arm64 \
 	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor test-maven-versions \
+	test-scripts test-release \
 	bench fuzz mutation clean
 
 help:
@@ -49,20 +42,20 @@ test-env-down:
 
 # The main job: the release build of packs/ for the host's architecture.
 pack-binaries: test-env plugin
-	$(PACKS_MVN) package -Dpack.target=$(PACK_BINARIES_RUST_TARGET)
-	@echo "Sensor: packs/core/sensors/attune-core-timer-sensor; all outputs: packs/target/pack-binaries/"
+	RUST_TARGET=$(PACK_BINARIES_RUST_TARGET) $(BUILD_PACK)
+	@echo "Sensor: packs/core/sensors/attune-core-timer-sensor; all outputs: target/packs/pack-binaries/"
 
 docker-build-pack-binaries: test-env plugin
-	$(PACKS_MVN) package -Dpack.target=$(PACK_BINARIES_RUST_TARGET) -Dpack.image.load=true
-	@echo "Outputs: packs/target/pack-binaries/ (binary, image tarball, OCI layout)"
+	RUST_TARGET=$(PACK_BINARIES_RUST_TARGET) $(BUILD_PACK) -Dpack.image.load=true
+	@echo "Outputs: target/packs/pack-binaries/ (binary, image tarball, OCI layout)"
 
 docker-build-pack-binaries-arm64: test-env plugin
-	$(PACKS_MVN) package -Dpack.target=aarch64-unknown-linux-$(LIBC)
-	@echo "Outputs: packs/target/pack-binaries/aarch64-unknown-linux-$(LIBC)/ and packs/target/pack-binaries/image/"
+	RUST_TARGET=aarch64-unknown-linux-$(LIBC) $(BUILD_PACK)
+	@echo "Outputs: target/packs/pack-binaries/aarch64-unknown-linux-$(LIBC)/ and target/packs/pack-binaries/image/"
 
 docker-build-pack-binaries-all: test-env plugin
-	$(PACKS_MVN) package -Dpack.targets=$(ALL_TARGETS)
-	@echo "Outputs: packs/target/pack-binaries/{x86_64,aarch64}-unknown-linux-$(LIBC)/ and the two-platform OCI archive in packs/target/pack-binaries/image/"
+	RUST_TARGET=$(ALL_TARGETS) $(BUILD_PACK)
+	@echo "Outputs: target/packs/pack-binaries/{x86_64,aarch64}-unknown-linux-$(LIBC)/ and the two-platform OCI archive in target/packs/pack-binaries/image/"
 
 # The development stack on this machine: the init image the build loads into Docker, then
 # docker/docker-compose.yaml. With the local builder its public images (python, busybox) are
@@ -74,7 +67,18 @@ dev-up: docker-build-pack-binaries
 		docker-compose up --no-build
 
 test: test-env
-	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-java test-maven-versions
+	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-scripts test-release \
+		test-java test-maven-versions
+
+# scripts/: shellcheck and the build script's tests (it builds with the installed plugin).
+test-scripts: plugin
+	shellcheck scripts/build-pack-binaries.sh scripts/test/fresh-copy.sh docker/test/readme-release.sh
+	bats scripts/test/build-pack-binaries.bats
+
+# The release as README writes it, from a fresh copy: install, deploy, the distributable stack
+# as an amd64 and as an arm64 host (docker/test/readme-release.sh).
+test-release:
+	docker/test/readme-release.sh
 
 test-java:
 	$(MVN) verify
@@ -115,4 +119,4 @@ bench: test-env plugin
 
 clean:
 	$(MVN) -q clean
-	rm -rf packs/target
+	rm -rf target/packs

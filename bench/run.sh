@@ -125,13 +125,13 @@ for i in $(seq 1 "$RUNS"); do
 
     log "run $i/$RUNS: cold mvn package (no cargo cache, no target/)"
     drop_cargo_caches
-    rm -rf packs/target
+    rm -rf target/packs
     timed package_cold "$LOGS/cold-$i.log" packs_mvn package
     sample package_cold cargo_s "$(cargo_seconds "$LOGS/cold-$i.log")"
     goal_times package_cold "$LOGS/cold-$i.log"
 
     log "run $i/$RUNS: warm mvn package (cargo cache kept, target/ removed)"
-    rm -rf packs/target
+    rm -rf target/packs
     timed package_warm "$LOGS/warm-$i.log" packs_mvn package
     sample package_warm cargo_s "$(cargo_seconds "$LOGS/warm-$i.log")"
 
@@ -143,7 +143,7 @@ for i in $(seq 1 "$RUNS"); do
 
     log "run $i/$RUNS: image goal alone"
     timed image_goal "$LOGS/image-$i.log" packs_mvn "$PLUGIN:image"
-    sample image_goal output_bytes "$(du -sb packs/target/pack-binaries/image | cut -f1)"
+    sample image_goal output_bytes "$(du -sb target/packs/pack-binaries/image | cut -f1)"
     goal_times image_goal "$LOGS/image-$i.log"
 
     log "run $i/$RUNS: push, first and second"
@@ -157,11 +157,11 @@ for i in $(seq 1 "$RUNS"); do
     goal_times push_first "$LOGS/push1-$i.log"
     timed push_second "$LOGS/push2-$i.log" packs_mvn "$PLUGIN:push" "-Dpack.image=$image"
     sample push_second loopback_bytes "$LO"
-    sample image_bytes bytes "$(du -sb packs/target/pack-binaries/image/layout/blobs | cut -f1)"
+    sample image_bytes bytes "$(du -sb target/packs/pack-binaries/image/layout/blobs | cut -f1)"
 
     log "run $i/$RUNS: the release as users run it: one mvn deploy from scratch, then again unchanged"
     drop_cargo_caches
-    rm -rf packs/target
+    rm -rf target/packs
     ATTUNE_REGISTRY="$REGISTRY/bench/release-$i-$(date +%s)"
     image="$ATTUNE_REGISTRY/attune/pack-binaries-init"
     timed release "$LOGS/release-$i.log" packs_mvn deploy "-Dpack.image=$image"
@@ -179,7 +179,7 @@ for i in $(seq 1 "$RUNS"); do
     sample baseline_cold cargo_s "$(cargo_seconds "$LOGS/baseline-cold-$i.log")"
     timed baseline_warm "$LOGS/baseline-warm-$i.log" baseline "$i" no
     baseline_digest "$i" >>"$OUT/baseline-digests"
-    sha256sum packs/target/pack-binaries/image/layout/index.json | cut -d' ' -f1 >>"$OUT/plugin-digests"
+    sha256sum target/packs/pack-binaries/image/layout/index.json | cut -d' ' -f1 >>"$OUT/plugin-digests"
 done
 
 bench/report.sh "$OUT"

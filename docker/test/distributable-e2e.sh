@@ -1,8 +1,10 @@
 #!/bin/sh
 # End-to-end run of docker/distributable/docker-compose.yaml against a real registry, for one
-# platform: the published init image puts the static sensor into the volume, init-packs copies the
-# host's packs (holding a stale dynamic sensor) without overwriting it, and the sensor then runs
-# from the volume in a busybox container, which has no libc.
+# platform named with the PACK_BINARIES_PLATFORM override (the file pins none by default; README's
+# own flow, with Docker picking the platform, is docker/test/readme-release.sh): the published
+# init image puts the static sensor into the volume, init-packs copies the host's packs (holding a
+# stale dynamic sensor) without overwriting it, and the sensor then runs from the volume in a
+# busybox container, which has no libc.
 #
 # Usage: distributable-e2e.sh REGISTRY VERSION PLATFORM BASE_IMAGE
 #   e.g. distributable-e2e.sh 127.0.0.1:5000 1.0.0 linux/arm64 127.0.0.1:5000/library/busybox:1.36

@@ -1,8 +1,11 @@
-// mvn deploy pushed a two-platform OCI index under the tags, with the local build's manifests.
+// mvn deploy deployed the POM to the project's Maven repository and pushed a two-platform OCI
+// index under the release's default tags (VERSION and latest), with the local build's manifests.
 import groovy.json.JsonSlurper
 
 def log = new File(basedir, 'build.log').text
 assert log.contains('BUILD SUCCESS')
+assert new File(basedir, 'target/maven-repository/io/attune/it/push-deploy/1.0/push-deploy-1.0.pom').isFile()
+assert log.contains('Tags to write: 1.0, latest')
 def registry = System.getenv('PACK_TEST_REGISTRY') ?: '127.0.0.1:5000'
 def repository = "${registry}/it/push-deploy"
 

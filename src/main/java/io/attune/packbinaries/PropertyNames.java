@@ -31,6 +31,7 @@ public final class PropertyNames {
   public static final String VERIFY_RUN = "pack.verify.run";
   public static final String VERIFY_RUN_ARGS = "pack.verify.runArgs";
   public static final String VERIFY_RUN_TIMEOUT = "pack.verify.runTimeout";
+  public static final String VERIFY_PUBLIC_KEY = "pack.verify.publicKey";
 
   // image
   public static final String IMAGE_BASE = "pack.image.base";

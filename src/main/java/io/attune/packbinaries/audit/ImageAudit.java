@@ -2,6 +2,7 @@ package io.attune.packbinaries.audit;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.image.InitImage;
 import io.attune.packbinaries.io.Directories;
 import io.attune.packbinaries.oci.Descriptor;
@@ -15,10 +16,13 @@ import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryStep;
 import io.attune.packbinaries.registry.Retry;
+import io.attune.packbinaries.supplychain.SupplyChainAudit;
+import io.attune.packbinaries.supplychain.VerificationKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +40,8 @@ public final class ImageAudit {
    * @param reference {@code host/repository[:tag][@digest]}; without either, {@code latest}
    * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
    * @param report where {@code audit-report.json} goes
+   * @param supplyChain whether to list the SBOMs and provenance attached to the image
+   * @param publicKey with supplyChain, the key a signature of the image must verify with; or null
    */
   public record Request(
       String reference,
@@ -43,7 +49,29 @@ public final class ImageAudit {
       int attempts,
       Credentials settingsCredentials,
       Map<String, String> environment,
-      Path report) {}
+      Path report,
+      boolean supplyChain,
+      Path publicKey) {
+
+    /** The binaries only, as the push audits what it pushed. */
+    public Request(
+        String reference,
+        boolean allowInsecure,
+        int attempts,
+        Credentials settingsCredentials,
+        Map<String, String> environment,
+        Path report) {
+      this(
+          reference,
+          allowInsecure,
+          attempts,
+          settingsCredentials,
+          environment,
+          report,
+          false,
+          null);
+    }
+  }
 
   private final BuildLog log;
   private final AuditLimits limits;
@@ -60,6 +88,11 @@ public final class ImageAudit {
   /** Audits, writes the report, and throws a {@link PackFailure} listing every failure. */
   public AuditReport run(Request request) throws PackFailure, IOException, InterruptedException {
     ImageReference image = ImageReference.parse(request.reference());
+    // The key first: a wrong path fails before anything is downloaded.
+    VerificationKey key =
+        request.supplyChain() && request.publicKey() != null
+            ? VerificationKey.read(request.publicKey(), PropertyNames.VERIFY_PUBLIC_KEY)
+            : null;
     CredentialResolver.Resolution resolution =
         new CredentialResolver(request.environment(), log)
             .resolve(image, request.settingsCredentials());
@@ -75,6 +108,15 @@ public final class ImageAudit {
     long start = System.nanoTime();
     AuditReport report =
         audit(client, image, retry, resolution.advice(image.registry()), request.report());
+    if (report.passed() && request.supplyChain()) {
+      // Before the report is written: an image that fails its signature check gets no "pass".
+      Map<String, String> platforms = new LinkedHashMap<>();
+      report.platforms().forEach(p -> platforms.put(p.platform(), p.manifest()));
+      new SupplyChainAudit(client, retry::run, log)
+          .check(
+              new SupplyChainAudit.Request(
+                  image.repositoryName(), report.digest(), platforms, key));
+    }
     report.write(request.report());
     long millis = (System.nanoTime() - start) / 1_000_000;
     if (!report.passed()) {

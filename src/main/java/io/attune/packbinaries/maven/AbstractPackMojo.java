@@ -6,15 +6,23 @@ import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.platform.TargetSelection;
 import io.attune.packbinaries.platform.TargetTriple;
+import io.attune.packbinaries.publish.DeployPreflight;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.maven.execution.MavenSession;
+import org.apache.maven.model.DistributionManagement;
+import org.apache.maven.model.Plugin;
+import org.apache.maven.model.PluginExecution;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.codehaus.plexus.util.xml.Xpp3Dom;
 
 /**
  * What every goal shares: skipping, the target triples, the output directory, and turning the
@@ -126,5 +134,57 @@ public abstract class AbstractPackMojo extends AbstractMojo {
 
   protected static List<String> splitList(String text) {
     return TargetSelection.split(text);
+  }
+
+  /**
+   * Fails {@code mvn deploy} before anything is built when it would fail after building: this
+   * project binds push but configures no image (on the command line, in the plugin's or the push
+   * execution's configuration, or as a project property), or maven-deploy-plugin has nowhere to
+   * deploy to.
+   */
+  protected void deployPreflight(MavenProject project) throws PackFailure {
+    if (session == null || project == null) {
+      return;
+    }
+    Map<String, String> properties = new HashMap<>();
+    project.getProperties().forEach((k, v) -> properties.put(k.toString(), v.toString()));
+    session.getUserProperties().forEach((k, v) -> properties.put(k.toString(), v.toString()));
+    boolean bindsPush = false;
+    String image = properties.get(PropertyNames.IMAGE);
+    for (Plugin plugin : project.getBuildPlugins()) {
+      if ("maven-deploy-plugin".equals(plugin.getArtifactId())) {
+        String skip = configured(plugin.getConfiguration(), "skip");
+        if (skip != null && session.getUserProperties().get(DeployPreflight.DEPLOY_SKIP) == null) {
+          properties.put(DeployPreflight.DEPLOY_SKIP, skip);
+        }
+      }
+      if (!"pack-binaries-maven-plugin".equals(plugin.getArtifactId())) {
+        continue;
+      }
+      image = image != null ? image : configured(plugin.getConfiguration(), "image");
+      for (PluginExecution execution : plugin.getExecutions()) {
+        if (execution.getGoals().contains("push")) {
+          bindsPush = true;
+          image = image != null ? image : configured(execution.getConfiguration(), "image");
+        }
+      }
+    }
+    DistributionManagement distribution = project.getDistributionManagement();
+    DeployPreflight.check(
+        new DeployPreflight.Project(
+            session.getGoals(),
+            bindsPush,
+            image,
+            project.getVersion(),
+            distribution != null && distribution.getRepository() != null,
+            distribution != null && distribution.getSnapshotRepository() != null,
+            properties));
+  }
+
+  private static String configured(Object configuration, String name) {
+    if (configuration instanceof Xpp3Dom dom && dom.getChild(name) != null) {
+      return dom.getChild(name).getValue();
+    }
+    return null;
   }
 }

@@ -2,6 +2,7 @@ package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.publish.ReleaseTags;
 import io.attune.packbinaries.registry.Credentials;
 import io.attune.packbinaries.registry.Retry;
 import java.time.Duration;
@@ -24,9 +25,15 @@ public abstract class AbstractRegistryMojo extends AbstractPackMojo {
   @Parameter(property = PropertyNames.IMAGE)
   protected String image;
 
-  /** The tags of the index, written last; {@code latest} only when listed here. */
-  @Parameter(property = PropertyNames.IMAGE_TAGS, defaultValue = "${project.version}")
+  /**
+   * The tags of the index, written last. Default: the project version, and {@code latest} too for a
+   * release version (a -SNAPSHOT version writes only itself).
+   */
+  @Parameter(property = PropertyNames.IMAGE_TAGS)
   protected List<String> tags;
+
+  @Parameter(defaultValue = "${project.version}", readonly = true)
+  protected String projectVersion;
 
   /**
    * Allows plain HTTP and unverified TLS (for test registries); loopback hosts may use HTTP anyway.
@@ -69,8 +76,17 @@ public abstract class AbstractRegistryMojo extends AbstractPackMojo {
     return Retry.parseTimeout(retryTimeout);
   }
 
-  /** The tags, each list entry split at commas. */
+  /** The tags this run writes: the configured ones (entries split at commas), or the defaults. */
   protected List<String> tagList() {
+    return ReleaseTags.toPush(configuredTags(), projectVersion);
+  }
+
+  /** The tags a release of this project writes. */
+  protected List<String> releaseTagList() {
+    return ReleaseTags.ofRelease(configuredTags(), projectVersion);
+  }
+
+  private List<String> configuredTags() {
     return tags == null ? List.of() : tags.stream().flatMap(t -> splitList(t).stream()).toList();
   }
 

@@ -83,8 +83,8 @@ public class BuildMojo extends AbstractPackMojo {
 
   @Override
   protected void run() throws Exception {
-    // Before compiling anything: a deploy that could not push would waste the whole build.
-    PushMojo.failIfDeployHasNowhereToPush(session, project);
+    // Before compiling anything: a deploy that would fail later would waste the whole build.
+    deployPreflight(project);
     BuildRequest request =
         new BuildRequest(
             cargoManifest.toPath(),

@@ -3,7 +3,6 @@ package io.attune.packbinaries.maven;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.image.InitImage;
-import io.attune.packbinaries.publish.DeployPreflight;
 import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.registry.Credentials;
 import io.attune.packbinaries.registry.ImageReference;
@@ -17,13 +16,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.maven.execution.MavenSession;
-import org.apache.maven.model.Plugin;
-import org.apache.maven.model.PluginExecution;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
-import org.codehaus.plexus.util.xml.Xpp3Dom;
 
 /**
  * Publishes the image layout the image goal wrote: every platform's image by digest, then the OCI
@@ -93,6 +89,7 @@ public class PushMojo extends AbstractRegistryMojo {
             layout().imageDirectory().resolve(InitImage.LAYOUT_DIRECTORY),
             image,
             tagList(),
+            releaseTagList(),
             allowInsecureRegistries,
             retries(),
             settingsCredentials(target.registry()),
@@ -145,42 +142,5 @@ public class PushMojo extends AbstractRegistryMojo {
               + ", which is not set; export it, or drop the property for an unencrypted key");
     }
     return Secret.of(value);
-  }
-
-  /**
-   * For the build goal: fails {@code mvn deploy} before anything is built when this project binds
-   * push and no image is configured (on the command line, in the plugin's or the push execution's
-   * configuration, or as a project property).
-   */
-  static void failIfDeployHasNowhereToPush(MavenSession session, MavenProject project)
-      throws PackFailure {
-    if (session == null || project == null) {
-      return;
-    }
-    boolean bindsPush = false;
-    String image = session.getUserProperties().getProperty(PropertyNames.IMAGE);
-    if (image == null) {
-      image = project.getProperties().getProperty(PropertyNames.IMAGE);
-    }
-    for (Plugin plugin : project.getBuildPlugins()) {
-      if (!"pack-binaries-maven-plugin".equals(plugin.getArtifactId())) {
-        continue;
-      }
-      image = image != null ? image : configuredImage(plugin.getConfiguration());
-      for (PluginExecution execution : plugin.getExecutions()) {
-        if (execution.getGoals().contains("push")) {
-          bindsPush = true;
-          image = image != null ? image : configuredImage(execution.getConfiguration());
-        }
-      }
-    }
-    DeployPreflight.check(session.getGoals(), bindsPush, image);
-  }
-
-  private static String configuredImage(Object configuration) {
-    if (configuration instanceof Xpp3Dom dom && dom.getChild("image") != null) {
-      return dom.getChild("image").getValue();
-    }
-    return null;
   }
 }

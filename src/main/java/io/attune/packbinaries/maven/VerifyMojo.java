@@ -55,6 +55,13 @@ public class VerifyMojo extends AbstractPackMojo {
   @Parameter(property = PropertyNames.ALLOW_INSECURE_REGISTRIES, defaultValue = "false")
   private boolean allowInsecureRegistries;
 
+  /**
+   * With {@code pack.image}: a PEM public key ({@code cosign.pub}, as the push writes it); the
+   * audit then fails unless a cosign signature of the image verifies with it.
+   */
+  @Parameter(property = PropertyNames.VERIFY_PUBLIC_KEY)
+  private File publicKey;
+
   /** Attempts per registry request of the audit on lost connections, 429 and 5xx. */
   @Parameter(property = PropertyNames.PUSH_RETRIES, defaultValue = "5")
   private int retries;
@@ -128,7 +135,9 @@ public class VerifyMojo extends AbstractPackMojo {
                 retries,
                 ServerCredentials.lookup(settings, settingsDecrypter, reference.registry()),
                 System.getenv(),
-                layout().auditReport()));
+                layout().auditReport(),
+                true,
+                publicKey == null ? null : publicKey.toPath()));
   }
 
   private TargetTriple singleTarget() throws PackFailure {

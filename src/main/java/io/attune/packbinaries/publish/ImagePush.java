@@ -2,6 +2,7 @@ package io.attune.packbinaries.publish;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.audit.AuditReport;
 import io.attune.packbinaries.audit.ImageAudit;
 import io.attune.packbinaries.compose.ComposeFile;
@@ -31,6 +32,9 @@ public final class ImagePush {
   /**
    * @param attempts attempts per registry step, 0 for no limit but {@code retryTimeout}
    * @param retryTimeout how long one registry step may keep retrying
+   * @param tags the tags this push writes (see {@link ReleaseTags#toPush})
+   * @param releaseTags the tags a release of this project writes (see {@link
+   *     ReleaseTags#ofRelease}); the compose file's default tag must be one of them
    * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
    * @param composeFile null to skip the check
    * @param supplyChain the SBOM, signature and provenance to attach; null for none
@@ -40,6 +44,7 @@ public final class ImagePush {
       Path layoutDirectory,
       String image,
       List<String> tags,
+      List<String> releaseTags,
       boolean allowInsecure,
       int attempts,
       Credentials settingsCredentials,
@@ -51,7 +56,9 @@ public final class ImagePush {
       boolean audit,
       Duration retryTimeout) {
 
-    /** With the default {@link Retry#DEFAULT_TIMEOUT}. */
+    /**
+     * A request whose tags are those of a release, with the default {@link Retry#DEFAULT_TIMEOUT}.
+     */
     public Request(
         Path layoutDirectory,
         String image,
@@ -69,6 +76,7 @@ public final class ImagePush {
           layoutDirectory,
           image,
           tags,
+          tags,
           allowInsecure,
           attempts,
           settingsCredentials,
@@ -81,6 +89,9 @@ public final class ImagePush {
           Retry.DEFAULT_TIMEOUT);
     }
   }
+
+  /** The distributable compose file's registry variable. */
+  static final String REGISTRY_VARIABLE = "ATTUNE_REGISTRY";
 
   private final BuildLog log;
 
@@ -96,7 +107,9 @@ public final class ImagePush {
       compose = ComposeFile.read(request.composeFile(), ComposeFile.INIT_SERVICE);
       compose.requireRepository(
           target.repositoryName(), composeEnvironment(request.environment(), target));
+      requireDefaultTagWritten(compose, request, target);
     }
+    log.info("Tags to write: " + String.join(", ", tags));
     LayoutReader.Layout layout = new LayoutReader().read(request.layoutDirectory());
     CredentialResolver.Resolution resolution =
         new CredentialResolver(request.environment(), log)
@@ -113,6 +126,21 @@ public final class ImagePush {
             target.repository(),
             resolution.credentials(),
             request.allowInsecure());
+    // The supply chain's documents are made, and their blobs sent, while the image uploads.
+    SupplyChain supplyChain =
+        request.supplyChain() == null
+            ? null
+            : SupplyChain.start(
+                request.supplyChain(),
+                layout,
+                target,
+                new HttpRegistryClient(
+                    target.registry(),
+                    target.repository(),
+                    resolution.credentials(),
+                    request.allowInsecure()),
+                Retry.standard(request.attempts(), request.retryTimeout(), log)::run,
+                log);
     PushResult result =
         new Publisher(
                 client,
@@ -122,9 +150,8 @@ public final class ImagePush {
                 resolution.advice(target.registry()))
             .beforeTags(
                 (digest, steps) -> {
-                  if (request.supplyChain() != null) {
-                    new SupplyChain(request.supplyChain(), client, steps, log)
-                        .attach(layout, target, digest);
+                  if (supplyChain != null) {
+                    supplyChain.attach(client, steps, digest);
                   }
                 })
             .push(layout, tags);
@@ -168,7 +195,9 @@ public final class ImagePush {
   static List<String> tags(List<String> tags) throws PackFailure {
     if (tags == null || tags.isEmpty()) {
       throw new PackFailure(
-          "No tag to push; set pack.image.tags (it defaults to the project version)");
+          "No tag to push; set "
+              + PropertyNames.IMAGE_TAGS
+              + " (by default the project version, and latest for a release version)");
     }
     for (String tag : tags) {
       if (!tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
@@ -179,11 +208,49 @@ public final class ImagePush {
     return List.copyOf(tags);
   }
 
+  /**
+   * Fails unless the tag the compose file pulls with only ATTUNE_REGISTRY set is one a release
+   * writes: otherwise {@code docker-compose up} finds no such manifest. A digest-pinned image needs
+   * no tag.
+   */
+  static void requireDefaultTagWritten(ComposeFile compose, Request request, ImageReference target)
+      throws PackFailure {
+    String registry = request.environment().getOrDefault(REGISTRY_VARIABLE, target.registry());
+    String resolved = compose.image(Map.of(REGISTRY_VARIABLE, registry));
+    ImageReference pulled = ImageReference.parse(resolved);
+    if (pulled.digest() != null) {
+      return;
+    }
+    String tag = pulled.tag() == null ? ReleaseTags.LATEST : pulled.tag();
+    List<String> written = tags(request.releaseTags());
+    if (!written.contains(tag)) {
+      throw new PackFailure(
+          compose.path()
+              + ": with only "
+              + REGISTRY_VARIABLE
+              + " set, service "
+              + ComposeFile.INIT_SERVICE
+              + " pulls tag '"
+              + tag
+              + "' ("
+              + resolved
+              + "), but a release push writes only "
+              + String.join(", ", written)
+              + ", so tag '"
+              + tag
+              + "' would be missing. Add "
+              + tag
+              + " to "
+              + PropertyNames.IMAGE_TAGS
+              + ", or change the default tag in the compose file's image: line");
+    }
+  }
+
   /** The environment compose would see, with ATTUNE_REGISTRY defaulting to the pushed host. */
   static Map<String, String> composeEnvironment(
       Map<String, String> environment, ImageReference target) {
     Map<String, String> env = new HashMap<>(environment);
-    env.putIfAbsent("ATTUNE_REGISTRY", target.registry());
+    env.putIfAbsent(REGISTRY_VARIABLE, target.registry());
     return env;
   }
 

@@ -3,6 +3,7 @@ package io.attune.packbinaries.supplychain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,9 @@ public record CargoLock(List<Crate> crates) {
           "No "
               + lockFile
               + "; the SBOM lists the crates Cargo.lock resolved. Commit Cargo.lock (cargo"
-              + " generate-lockfile), or set pack.sbom=false");
+              + " generate-lockfile), or set "
+              + PropertyNames.SBOM
+              + "=false");
     }
     if (Files.size(lockFile) > MAX_BYTES) {
       throw new PackFailure(

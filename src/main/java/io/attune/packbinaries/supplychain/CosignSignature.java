@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.MediaTypes;
-import io.attune.packbinaries.registry.RegistryClient;
-import io.attune.packbinaries.registry.RegistryException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,12 +30,10 @@ public final class CosignSignature {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final RegistryClient client;
-  private final RegistrySteps steps;
+  private final Uploads uploads;
 
-  public CosignSignature(RegistryClient client, RegistrySteps steps) {
-    this.client = client;
-    this.steps = steps;
+  CosignSignature(Uploads uploads) {
+    this.uploads = uploads;
   }
 
   /** The tag cosign reads the signatures of {@code digest} from. */
@@ -67,10 +65,10 @@ public final class CosignSignature {
     byte[] payload = payload(repository, digest);
     String payloadDigest = "sha256:" + Sha256.of(payload);
     String tag = tag(digest);
-    Optional<JsonNode> existing = existing(tag);
+    Optional<byte[]> existing = uploads.existingManifest("Reading the signatures " + tag, tag);
     ArrayNode layers = JSON.createArrayNode();
     if (existing.isPresent()) {
-      for (JsonNode layer : existing.get().path("layers")) {
+      for (JsonNode layer : JSON.readTree(existing.get()).path("layers")) {
         if (layer.path("digest").asText().equals(payloadDigest) && signedBy(layer, payload, key)) {
           return false;
         }
@@ -78,13 +76,15 @@ public final class CosignSignature {
       }
     }
     String signature = Base64.getEncoder().encodeToString(key.sign(payload));
-    pushBlobOnce(payloadDigest, payload);
+    uploads.blob(payloadDigest, payload);
     ObjectNode layer =
         Referrers.descriptor(layers.addObject(), PAYLOAD_MEDIA_TYPE, payloadDigest, payload.length);
     layer.putObject("annotations").put(SIGNATURE_ANNOTATION, signature);
-    byte[] config = config(layers);
+    List<String> diffIds = new ArrayList<>();
+    layers.forEach(l -> diffIds.add(l.path("digest").asText()));
+    byte[] config = config(diffIds);
     String configDigest = "sha256:" + Sha256.of(config);
-    pushBlobOnce(configDigest, config);
+    uploads.blob(configDigest, config);
     ObjectNode manifest = JSON.createObjectNode();
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
@@ -92,12 +92,7 @@ public final class CosignSignature {
         manifest.putObject("config"), MediaTypes.OCI_CONFIG, configDigest, config.length);
     manifest.set("layers", layers);
     byte[] bytes = JSON.writeValueAsBytes(manifest);
-    steps.run(
-        "Pushing the signature " + tag,
-        () -> {
-          client.putManifest(tag, MediaTypes.OCI_MANIFEST, bytes);
-          return null;
-        });
+    uploads.manifest("Pushing the signature " + tag, tag, MediaTypes.OCI_MANIFEST, bytes);
     return true;
   }
 
@@ -110,8 +105,20 @@ public final class CosignSignature {
     }
   }
 
+  /**
+   * The blobs of the first signature of {@code digest}, by digest: its payload and the config that
+   * lists it alone. They do not depend on the key, so they can be sent before the index is.
+   */
+  static Map<String, byte[]> firstSignatureBlobs(String repository, String digest)
+      throws IOException {
+    byte[] payload = payload(repository, digest);
+    String payloadDigest = "sha256:" + Sha256.of(payload);
+    byte[] config = config(List.of(payloadDigest));
+    return Map.of(payloadDigest, payload, "sha256:" + Sha256.of(config), config);
+  }
+
   /** A config as cosign writes one: the layers' digests as the rootfs, no platform. */
-  private static byte[] config(ArrayNode layers) throws IOException {
+  private static byte[] config(List<String> layerDigests) throws IOException {
     ObjectNode config = JSON.createObjectNode();
     config.put("architecture", "");
     config.put("os", "");
@@ -119,40 +126,7 @@ public final class CosignSignature {
     ObjectNode rootfs = config.putObject("rootfs");
     rootfs.put("type", "layers");
     ArrayNode diffIds = rootfs.putArray("diff_ids");
-    layers.forEach(l -> diffIds.add(l.path("digest").asText()));
+    layerDigests.forEach(diffIds::add);
     return JSON.writeValueAsBytes(config);
-  }
-
-  private Optional<JsonNode> existing(String tag)
-      throws PackFailure, IOException, InterruptedException {
-    return steps.run(
-        "Reading the signatures " + tag,
-        () -> {
-          try {
-            return Optional.of(JSON.readTree(client.manifest(tag).content()));
-          } catch (RegistryException e) {
-            if (e.status() == 404) {
-              return Optional.<JsonNode>empty();
-            }
-            throw e;
-          }
-        });
-  }
-
-  private void pushBlobOnce(String digest, byte[] content)
-      throws PackFailure, IOException, InterruptedException {
-    boolean present = steps.run("Checking blob " + digest, () -> client.hasBlob(digest));
-    if (!present) {
-      steps.run(
-          "Pushing blob " + digest,
-          () -> {
-            client.pushBlob(digest, content);
-            return null;
-          });
-    }
-  }
-
-  static String text(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 }

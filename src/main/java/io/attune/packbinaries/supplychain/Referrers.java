@@ -9,8 +9,6 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.MediaTypes;
-import io.attune.packbinaries.registry.RegistryClient;
-import io.attune.packbinaries.registry.RegistryException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -36,17 +34,18 @@ public final class Referrers {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final RegistryClient client;
-  private final RegistrySteps steps;
+  private final Uploads uploads;
   private final BuildLog log;
 
-  public Referrers(RegistryClient client, RegistrySteps steps, BuildLog log) {
-    this.client = client;
-    this.steps = steps;
+  Referrers(Uploads uploads, BuildLog log) {
+    this.uploads = uploads;
     this.log = log;
   }
 
   /**
+   * Attaches {@code document} unless the subject's referrers already list the very same artifact (a
+   * rerun of the same push), which then costs one request.
+   *
    * @param identity what makes this document the same one on a rerun (for a signed document, the
    *     digest of what was signed, since a new signature differs each time)
    * @return the artifact manifest's descriptor
@@ -60,8 +59,6 @@ public final class Referrers {
       throws PackFailure, IOException, InterruptedException {
     String emptyDigest = "sha256:" + Sha256.of(EMPTY);
     String documentDigest = "sha256:" + Sha256.of(document);
-    pushBlobOnce(emptyDigest, EMPTY);
-    pushBlobOnce(documentDigest, document);
     Map<String, String> all = new TreeMap<>(annotations);
     all.put(CONTENT_ANNOTATION, identity);
     ObjectNode manifest = JSON.createObjectNode();
@@ -79,22 +76,43 @@ public final class Referrers {
     byte[] bytes = JSON.writeValueAsBytes(manifest);
     Descriptor artifact =
         new Descriptor(MediaTypes.OCI_MANIFEST, "sha256:" + Sha256.of(bytes), bytes.length);
-    steps.run(
+    Optional<byte[]> indexed = uploads.referrers(subject.digest());
+    String tag = fallbackTag(subject.digest());
+    Optional<byte[]> listed =
+        indexed.isPresent()
+            ? indexed
+            : uploads.existingManifest("Reading the referrers tag " + tag, tag);
+    if (listed.isPresent() && lists(listed.get(), artifact.digest())) {
+      log.debug(artifactType + " " + artifact.digest() + " is already attached");
+      return artifact;
+    }
+    uploads.blob(emptyDigest, EMPTY);
+    uploads.blob(documentDigest, document);
+    uploads.manifest(
         "Pushing " + artifactType + " for " + subject.digest(),
-        () -> {
-          client.putManifest(artifact.digest(), MediaTypes.OCI_MANIFEST, bytes);
-          return null;
-        });
-    boolean indexed =
-        steps.run(
-            "Asking the referrers API for " + subject.digest(),
-            () -> client.referrers(subject.digest()).isPresent());
-    if (indexed) {
+        artifact.digest(),
+        MediaTypes.OCI_MANIFEST,
+        bytes);
+    if (indexed.isPresent()) {
       log.debug("The registry indexes referrers of " + subject.digest() + " itself");
     } else {
-      addToFallbackTag(subject, artifact, artifactType, all);
+      byte[] index = fallbackIndex(listed, artifact, artifactType, all);
+      uploads.manifest(
+          "Tagging the referrers of " + subject.digest() + " as " + tag,
+          tag,
+          MediaTypes.OCI_INDEX,
+          index);
     }
     return artifact;
+  }
+
+  private static boolean lists(byte[] index, String digest) throws IOException {
+    for (JsonNode entry : JSON.readTree(index).path("manifests")) {
+      if (entry.path("digest").asText().equals(digest)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The tag schema's tag for referrers of {@code digest}. */
@@ -102,30 +120,19 @@ public final class Referrers {
     return digest.replace(':', '-');
   }
 
-  private void addToFallbackTag(
-      Descriptor subject, Descriptor artifact, String artifactType, Map<String, String> annotations)
-      throws PackFailure, IOException, InterruptedException {
-    String tag = fallbackTag(subject.digest());
-    Optional<byte[]> existing =
-        steps.run(
-            "Reading the referrers tag " + tag,
-            () -> {
-              try {
-                return Optional.of(client.manifest(tag).content());
-              } catch (RegistryException e) {
-                if (e.status() == 404) {
-                  return Optional.<byte[]>empty();
-                }
-                throw e;
-              }
-            });
+  /** The tag schema's index: what {@code existing} lists, this artifact replacing its own. */
+  private static byte[] fallbackIndex(
+      Optional<byte[]> existing,
+      Descriptor artifact,
+      String artifactType,
+      Map<String, String> annotations)
+      throws IOException {
     ObjectNode index = JSON.createObjectNode();
     index.put("schemaVersion", 2);
     index.put("mediaType", MediaTypes.OCI_INDEX);
     ArrayNode manifests = index.putArray("manifests");
     if (existing.isPresent()) {
       for (JsonNode entry : JSON.readTree(existing.get()).path("manifests")) {
-        boolean same = entry.path("digest").asText().equals(artifact.digest());
         boolean replaced =
             entry.path("artifactType").asText().equals(artifactType)
                 && entry
@@ -133,7 +140,7 @@ public final class Referrers {
                     .path(CONTENT_ANNOTATION)
                     .asText()
                     .equals(annotations.get(CONTENT_ANNOTATION));
-        if (!same && !replaced) {
+        if (!replaced) {
           manifests.add(entry);
         }
       }
@@ -143,26 +150,7 @@ public final class Referrers {
     entry.put("artifactType", artifactType);
     ObjectNode entryAnnotations = entry.putObject("annotations");
     annotations.forEach(entryAnnotations::put);
-    byte[] bytes = JSON.writeValueAsBytes(index);
-    steps.run(
-        "Tagging the referrers of " + subject.digest() + " as " + tag,
-        () -> {
-          client.putManifest(tag, MediaTypes.OCI_INDEX, bytes);
-          return null;
-        });
-  }
-
-  private void pushBlobOnce(String digest, byte[] content)
-      throws PackFailure, IOException, InterruptedException {
-    boolean present = steps.run("Checking blob " + digest, () -> client.hasBlob(digest));
-    if (!present) {
-      steps.run(
-          "Pushing blob " + digest,
-          () -> {
-            client.pushBlob(digest, content);
-            return null;
-          });
-    }
+    return JSON.writeValueAsBytes(index);
   }
 
   static ObjectNode descriptor(ObjectNode node, String mediaType, String digest, long size) {

@@ -1,6 +1,7 @@
 package io.attune.packbinaries.supplychain;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,8 @@ public final class SigningKey {
   public static SigningKey read(Path file, Secret passphrase) throws PackFailure, IOException {
     if (!Files.isRegularFile(file)) {
       throw new PackFailure(
-          "pack.sign.key="
+          PropertyNames.SIGN_KEY
+              + "="
               + file
               + " does not exist; point it at a PEM PKCS#8 EC P-256 key (openssl genpkey"
               + " -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out cosign.key)");
@@ -68,10 +70,17 @@ public final class SigningKey {
       }
     } catch (GeneralSecurityException e) {
       throw new PackFailure(
-          "pack.sign.key=" + file + " is not a usable PKCS#8 EC key (" + e.getMessage() + ")", e);
+          PropertyNames.SIGN_KEY
+              + "="
+              + file
+              + " is not a usable PKCS#8 EC key ("
+              + e.getMessage()
+              + ")",
+          e);
     }
     throw new PackFailure(
-        "pack.sign.key="
+        PropertyNames.SIGN_KEY
+            + "="
             + file
             + " holds no PKCS#8 key (BEGIN PRIVATE KEY or BEGIN ENCRYPTED PRIVATE KEY); convert it"
             + " with openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out cosign.key");
@@ -113,13 +122,14 @@ public final class SigningKey {
     int start = pem.indexOf("-----BEGIN " + label + "-----");
     int end = pem.indexOf("-----END " + label + "-----", start);
     if (end < 0) {
-      throw new PackFailure("pack.sign.key=" + file + " has no END " + label + " line");
+      throw new PackFailure(PropertyNames.SIGN_KEY + "=" + file + " has no END " + label + " line");
     }
     String base64 = pem.substring(start + label.length() + 16, end).replaceAll("\\s", "");
     try {
       return Base64.getDecoder().decode(base64);
     } catch (IllegalArgumentException e) {
-      throw new PackFailure("pack.sign.key=" + file + " is not valid PEM (" + e.getMessage() + ")");
+      throw new PackFailure(
+          PropertyNames.SIGN_KEY + "=" + file + " is not valid PEM (" + e.getMessage() + ")");
     }
   }
 
@@ -127,11 +137,13 @@ public final class SigningKey {
       throws PackFailure, IOException {
     if (passphrase == null) {
       throw new PackFailure(
-          "pack.sign.key="
+          PropertyNames.SIGN_KEY
+              + "="
               + file
               + " is encrypted and no passphrase was given; put it in a settings.xml <server> with"
               + " id pack-binaries-signing (<password>, encrypted with mvn --encrypt-password), or"
-              + " in an environment variable named by pack.sign.passphraseEnv");
+              + " in an environment variable named by "
+              + PropertyNames.SIGN_PASSPHRASE_ENV);
     }
     char[] chars = passphrase.chars();
     try {
@@ -148,7 +160,9 @@ public final class SigningKey {
       return info.getKeySpec(cipher).getEncoded();
     } catch (GeneralSecurityException e) {
       throw new PackFailure(
-          "Could not decrypt pack.sign.key="
+          "Could not decrypt "
+              + PropertyNames.SIGN_KEY
+              + "="
               + file
               + ": wrong passphrase, or an encryption this JVM lacks (write it with openssl pkcs8"
               + " -topk8 -v2 aes-256-cbc)");
@@ -162,7 +176,8 @@ public final class SigningKey {
     PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
     if (!(key instanceof ECPrivateKey ec) || !ec.getParams().getOrder().equals(P256_ORDER)) {
       throw new PackFailure(
-          "pack.sign.key="
+          PropertyNames.SIGN_KEY
+              + "="
               + file
               + " is not an ECDSA P-256 key; cosign signatures need one (openssl genpkey"
               + " -algorithm EC -pkeyopt ec_paramgen_curve:P-256)");
@@ -174,7 +189,8 @@ public final class SigningKey {
             .orElseThrow(
                 () ->
                     new PackFailure(
-                        "pack.sign.key="
+                        PropertyNames.SIGN_KEY
+                            + "="
                             + file
                             + " does not carry its public key; rewrite it with openssl pkey -in"
                             + " KEY -out cosign.key (add -aes-256-cbc to encrypt it)"));

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.PackFailure;
-import io.attune.packbinaries.publish.DeployPreflight;
 import io.attune.packbinaries.publish.ImagePush;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ImageReferenceTest {
@@ -38,16 +36,6 @@ class ImageReferenceTest {
         .hasMessageContaining("give the repository only (registry.example.com/attune/x)");
     assertThatThrownBy(() -> ImagePush.target(null))
         .hasMessageStartingWith("pack.image is not set: mvn deploy would build everything");
-  }
-
-  @Test
-  void deployWithoutAnImageFailsBeforeBuilding() throws Exception {
-    assertThatThrownBy(() -> DeployPreflight.check(List.of("clean", "deploy"), true, null))
-        .isInstanceOf(PackFailure.class)
-        .hasMessageContaining("-Dpack.image=REGISTRY/attune/pack-binaries-init");
-    DeployPreflight.check(List.of("package"), true, null);
-    DeployPreflight.check(List.of("deploy"), false, null);
-    DeployPreflight.check(List.of("deploy"), true, "registry.example.com/attune/x");
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.publish.PushResult;
 import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.RegistryClient;
+import io.attune.packbinaries.testing.FaultProxy;
 import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -144,9 +146,13 @@ class SupplyChainRegistryTest {
   }
 
   private PushResult push(String repository, Path key) throws Exception {
+    return push(repository, key, true);
+  }
+
+  private PushResult push(String repository, Path key, boolean sbom) throws Exception {
     SupplyChainRequest supplyChain =
         new SupplyChainRequest(
-            true,
+            sbom,
             key,
             Secret.of(PASSPHRASE),
             artifacts,
@@ -324,6 +330,45 @@ class SupplyChainRegistryTest {
             JSON.readTree(client.manifest(Referrers.fallbackTag(first.indexDigest())).content())
                 .path("manifests"))
         .hasSize(1);
+  }
+
+  @Test
+  void aFirstPushsAttachmentsSpendNoRequestTwice() throws Exception {
+    List<String> plain = requestsOfAFirstPush(false);
+    List<String> signed = requestsOfAFirstPush(true);
+    // Two SBOMs, three signatures and the provenance on a registry without the referrers API:
+    // 10 blobs (the empty config, 2 SBOMs, the envelope, 3 payloads and 3 configs; 2 requests
+    // each) sent beside the image after one check that the index is new; after the index, 1
+    // referrers probe, 3 for each SBOM (tag read, artifact, tag), 2 for each signature (read,
+    // manifest) and 3 for the provenance.
+    assertThat(signed.size() - plain.size()).isLessThanOrEqualTo(1 + 20 + 16);
+    assertThat(count(signed, "HEAD ") - count(plain, "HEAD ")).isEqualTo(1);
+    assertThat(count(signed, "GET ") - count(plain, "GET ")).isEqualTo(7);
+    assertThat(signed).filteredOn(line -> line.contains("/referrers/")).hasSize(1);
+  }
+
+  private static long count(List<String> requests, String method) {
+    return requests.stream().filter(line -> line.startsWith(method)).count();
+  }
+
+  /** The requests of a first push to a fresh repository, as "METHOD /path". */
+  private List<String> requestsOfAFirstPush(boolean supplyChain) throws Exception {
+    List<FaultProxy.Request> requests = Collections.synchronizedList(new ArrayList<>());
+    try (FaultProxy proxy =
+        new FaultProxy(
+            TestEnvironment.registry(),
+            request -> {
+              requests.add(request);
+              return FaultProxy.Action.FORWARD;
+            })) {
+      String repository = proxy.address() + "/" + Fixtures.freshRepository("requests");
+      if (supplyChain) {
+        push(repository, privateKey);
+      } else {
+        push(repository, null, false);
+      }
+    }
+    return requests.stream().map(r -> r.method() + " " + r.path()).toList();
   }
 
   @Test

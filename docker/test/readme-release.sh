@@ -1,0 +1,252 @@
+#!/bin/sh
+# Acceptance: the release as README writes it, from a fresh copy of the repository.
+#
+#   1. README's install command, then its deploy command (the variant README gives for machines
+#      where the public builder and busybox images can't be pulled), its package command for
+#      such machines and its verify command;
+#   2. README's distributable compose command with only ATTUNE_REGISTRY set, as an amd64 host
+#      (the default) and as an arm64 host (DOCKER_DEFAULT_PLATFORM=linux/arm64, under qemu);
+#   3. the sensor, from the packs volume;
+#   4. README's audit command on what was pushed (passes) and on the seed's two faults, built with
+#      `docker build --platform` from the local busybox and pushed with `docker push`: an image
+#      labelled linux/arm64 carrying the x86-64 sensor, and an amd64 image with a dynamic one.
+#
+# The commands are read from README.md's code blocks and run as written; only what README says
+# may differ is substituted: the registry host (registry.example.com -> PACK_TEST_REGISTRY), and
+# INIT_PACKS_IMAGE / SENSOR_IMAGE stand in for python and busybox, which can't be pulled here.
+# Each host must get its own architecture's sensor (ELF e_machine 62 or 183), the volume must
+# hold exactly the files of packs/ plus the static sensor (no build output), and the sensor
+# must run.
+#
+# Needs: the test environment (scripts/test-env.sh env), Docker, docker-compose, skopeo, Maven.
+# Usage: docker/test/readme-release.sh   (prints "N passed, N failed" last)
+set -eu
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+: "${PACK_TEST_REGISTRY:?load the test environment: set -a; . \"\$(scripts/test-env.sh path)/env\"; set +a}"
+: "${PACK_TEST_BASE_IMAGE:?load the test environment first}"
+registry=$PACK_TEST_REGISTRY
+work=$(mktemp -d)
+clone=$work/attune
+project=attune-readme-$$
+# The stand-in for python:3.11-slim and busybox:1.36: the test environment's two-platform busybox,
+# under a name of this test's own, so removing it to play a fresh host touches nobody else's.
+standin=$registry/attune-readme-test/busybox:1.36
+init_image=$registry/attune/pack-binaries-init:latest
+passed=0
+failed=0
+
+say() { printf 'readme-release: %s\n' "$*"; }
+pass() { passed=$((passed + 1)); say "PASS $*"; }
+fail() { failed=$((failed + 1)); say "FAIL $*"; }
+finish() {
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+forget_images() {
+    docker rmi -f "$init_image" "$standin" >/dev/null 2>&1 || true
+}
+cleanup() {
+    (cd "$clone" 2>/dev/null && COMPOSE_PROJECT_NAME=$project ATTUNE_REGISTRY=$registry \
+        docker-compose -f docker/distributable/docker-compose.yaml down -v >/dev/null 2>&1) || true
+    forget_images
+    rm -rf "$work"
+}
+trap cleanup EXIT
+bad_arch=$registry/attune-readme-test/wrong-arch:$$
+bad_dynamic=$registry/attune-readme-test/dynamic:$$
+
+# readme_command PATTERN: the first command in README's ```sh blocks (continuation lines joined,
+# trailing comment dropped) that matches the extended regular expression PATTERN.
+readme_command() {
+    awk -v pattern="$1" '
+        /^```sh$/ { inside = 1; next }
+        /^```/ { inside = 0; next }
+        !inside { next }
+        {
+            line = $0
+            if (line ~ /\\$/) { sub(/\\$/, "", line); joined = joined line; next }
+            joined = joined line
+            cmd = joined; joined = ""
+            sub(/[ \t]+# .*$/, "", cmd)
+            gsub(/[ \t]+/, " ", cmd)
+            if (cmd ~ pattern) { print cmd; exit }
+        }
+    ' "$repo/README.md"
+}
+# Maven and docker-compose colour their output even into a file; the checks read plain text.
+plain() {
+    sed "s/$(printf '\033')\[[0-9;]*m//g" "$1"
+}
+substitute() {
+    printf '%s' "$1" | sed "s/registry\.example\.com/$registry/g"
+}
+
+install=$(readme_command '^mvn install')
+deploy=$(readme_command '^mvn -f packs/pom.xml deploy .*-Dpack\.builder\.image=')
+up=$(readme_command '^ATTUNE_REGISTRY=registry\.example\.com docker-compose .*distributable.* up$')
+package=$(readme_command '^mvn -f packs/pom.xml package .*-Dpack\.builder\.image=')
+verify=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.binary=')
+audit=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.image=')
+for c in "install:$install" "deploy:$deploy" "up:$up" "package:$package" "verify:$verify" \
+    "audit:$audit"; do
+    [ -n "${c#*:}" ] || { fail "README has no ${c%%:*} command"; finish; exit 1; }
+    say "README's ${c%%:*} command: ${c#*:}"
+done
+
+"$repo/scripts/test/fresh-copy.sh" "$clone"
+# What a fresh clone's packs/ holds: with the static sensor, all the packs volume may hold.
+(cd "$clone/packs" && { find . -type f; echo ./core/sensors/attune-core-timer-sensor; } \
+    | sed 's|^\./||' | LC_ALL=C sort -u) >"$work/expected"
+skopeo copy --all --src-tls-verify=false --dest-tls-verify=false -q \
+    "docker://$PACK_TEST_BASE_IMAGE" "docker://$standin"
+
+cd "$clone"
+started=$(date +%s)
+if sh -c "$install" >"$work/install.log" 2>&1; then
+    pass "install, as README writes it ($(($(date +%s) - started))s)"
+else
+    tail -40 "$work/install.log"; fail "install: $install"; finish; exit 1
+fi
+started=$(date +%s)
+if sh -c "$(substitute "$deploy")" >"$work/deploy.log" 2>&1; then
+    pass "deploy, as README writes it ($(($(date +%s) - started))s)"
+else
+    tail -60 "$work/deploy.log"; fail "deploy: $(substitute "$deploy")"; finish; exit 1
+fi
+plain "$work/deploy.log" >"$work/deploy.txt"
+grep -E 'Tags to write|Pushed |Audited [^ ]*@' "$work/deploy.txt" || true
+if grep -q -- '--- maven-deploy-plugin.*---' "$work/deploy.txt" \
+    && grep -q 'Skipping artifact deployment' "$work/deploy.txt"; then
+    pass "maven-deploy-plugin deployed nothing (maven.deploy.skip in the packs POM)"
+else
+    fail "maven-deploy-plugin did not report skipping"
+fi
+
+# README's other Building and Verifying commands that run on this machine, after the deploy
+# (which staged this machine's sensor in packs/core/sensors for the verify command).
+run_as_written() {
+    if sh -c "$2" >"$work/$1.log" 2>&1 && plain "$work/$1.log" | grep -q 'BUILD SUCCESS'; then
+        pass "$1, as README writes it"
+    else
+        tail -30 "$work/$1.log"; fail "$1: $2"
+    fi
+}
+run_as_written package "$package"
+run_as_written verify "$verify"
+
+if grep -qE "Audited $registry/attune/pack-binaries-init@sha256:[0-9a-f]+: 2 binaries on 2 platforms, all static" "$work/deploy.txt"; then
+    pass "the push ended with the audit of what it pushed, and it passed"
+else
+    fail "the push did not end with a passing audit of what it pushed"
+fi
+
+# audit_image NAME REFERENCE: README's audit command, with its example image replaced by REFERENCE.
+audit_image() {
+    command=$(printf '%s' "$audit" \
+        | sed "s|registry\.example\.com/attune/pack-binaries-init:1\.2\.0|$2|")
+    [ "$command" != "$audit" ] || { fail "README's audit command names another example image"; return 1; }
+    sh -c "$command" >"$work/audit-$1.log" 2>&1 || true
+    plain "$work/audit-$1.log" >"$work/audit-$1.txt"
+    # What the user reads: the verdict line, or the failure's first reason.
+    grep -E -m2 'Audited [^ ]*:|^  linux/' "$work/audit-$1.txt" || true
+}
+# bad_image NAME PLATFORM BINARY: BINARY as the sensor in an image built for PLATFORM from the
+# local busybox (by that platform's digest: the classic builder reuses whichever platform of a tag
+# it pulled last), pushed with docker push.
+bad_image() {
+    context=$work/context-$1
+    mkdir -p "$context"
+    cp "$3" "$context/sensor"
+    digest=$(skopeo inspect --raw --tls-verify=false "docker://$PACK_TEST_BASE_IMAGE" | tr -d ' \n' \
+        | grep -o "\"digest\":\"sha256:[0-9a-f]*\"[^}]*\"architecture\":\"${2#linux/}\"" \
+        | grep -o 'sha256:[0-9a-f]*' | head -1)
+    printf 'FROM %s@%s\nCOPY sensor /pack-binaries/core/sensors/attune-core-timer-sensor\n' \
+        "${PACK_TEST_BASE_IMAGE%:*}" "$digest" >"$context/Dockerfile"
+    docker build -q --platform "$2" -t "$4" "$context" >/dev/null
+    docker push -q "$4" >/dev/null
+    docker rmi -f "$4" >/dev/null
+}
+
+audit_image published "$registry/attune/pack-binaries-init:0.1.0"
+if grep -q 'BUILD SUCCESS' "$work/audit-published.txt" \
+    && grep -q 'all static and of their platform' "$work/audit-published.txt"; then
+    pass "audit, as README writes it, passes on what was pushed"
+else
+    tail -30 "$work/audit-published.txt"; fail "audit of what was pushed"
+fi
+bad_image wrong-arch linux/arm64 target/packs/pack-binaries/x86_64-unknown-linux-gnu/attune-core-timer-sensor "$bad_arch"
+audit_image wrong-arch "$bad_arch"
+if grep -q 'BUILD FAILURE' "$work/audit-wrong-arch.txt" \
+    && grep -q 'linux/arm64: /pack-binaries/core/sensors/attune-core-timer-sensor is an x86-64 binary' "$work/audit-wrong-arch.txt"; then
+    pass "audit fails on an arm64 image carrying the x86-64 sensor, naming platform and file"
+else
+    tail -30 "$work/audit-wrong-arch.txt"; fail "audit of the arm64 image with the x86-64 sensor"
+fi
+# /bin/true of this amd64 machine: dynamically linked against glibc.
+bad_image dynamic linux/amd64 /bin/true "$bad_dynamic"
+audit_image dynamic "$bad_dynamic"
+if grep -q 'BUILD FAILURE' "$work/audit-dynamic.txt" \
+    && grep -q 'linux/amd64: /pack-binaries/core/sensors/attune-core-timer-sensor.*dynamically linked' "$work/audit-dynamic.txt"; then
+    pass "audit fails on an image whose sensor is dynamic, naming platform and file"
+else
+    tail -30 "$work/audit-dynamic.txt"; fail "audit of the image with a dynamic sensor"
+fi
+
+# run_host NAME PLATFORM-OR-EMPTY TRIPLE E_MACHINE: one host runs README's compose command.
+run_host() {
+    name=$1 platform=$2 triple=$3 machine=$4
+    forget_images
+    log=$work/up-$(printf '%s' "$name" | tr -c 'a-z0-9' '-').log
+    (
+        [ -z "$platform" ] || export DOCKER_DEFAULT_PLATFORM="$platform"
+        export COMPOSE_PROJECT_NAME="$project" INIT_PACKS_IMAGE="$standin" SENSOR_IMAGE="$standin"
+        sh -c "$(substitute "$up")"
+    ) >"$log" 2>&1 || true
+    plain "$log" >"$log.txt"
+    cat "$log.txt"
+    volume=${project}_packs
+    in_volume() {
+        if [ -n "$platform" ]; then
+            docker run --rm --platform "$platform" -v "$volume:/v:ro" "$standin" "$@"
+        else
+            docker run --rm -v "$volume:/v:ro" "$standin" "$@"
+        fi
+    }
+    if grep -q 'sensor_1 *| {"trigger":"tick"' "$log.txt"; then
+        pass "$name host: the sensor ran from the volume"
+    else
+        fail "$name host: the sensor printed no tick event"
+    fi
+    sensor=/v/core/sensors/attune-core-timer-sensor
+    got=$(in_volume od -An -tu2 -j18 -N2 "$sensor" | tr -d ' \n')
+    if [ "$got" = "$machine" ]; then
+        pass "$name host: the sensor in the volume has e_machine $got ($triple)"
+    else
+        fail "$name host: the sensor in the volume has e_machine '$got', not $machine"
+    fi
+    sum=$(in_volume sha256sum "$sensor" | cut -d' ' -f1)
+    built=$(cut -d' ' -f1 "target/packs/pack-binaries/$triple/attune-core-timer-sensor.sha256")
+    if [ "$sum" = "$built" ]; then
+        pass "$name host: it is the binary this deploy built for $triple"
+    else
+        fail "$name host: sha256 $sum in the volume, $built built for $triple"
+    fi
+    in_volume find /v -type f | sed 's|^/v/||' | LC_ALL=C sort >"$log.volume"
+    if cmp -s "$work/expected" "$log.volume"; then
+        pass "$name host: the volume holds packs/ and the static sensor only ($(wc -l <"$work/expected") files)"
+    else
+        diff "$work/expected" "$log.volume" || true
+        fail "$name host: the volume holds other files than packs/ and the static sensor"
+    fi
+    COMPOSE_PROJECT_NAME=$project ATTUNE_REGISTRY=$registry \
+        docker-compose -f docker/distributable/docker-compose.yaml down -v >/dev/null 2>&1 || true
+}
+
+# This machine as it is (no platform named anywhere), then an arm64 host played under qemu.
+case $(uname -m) in
+    aarch64 | arm64) run_host "this (arm64)" "" aarch64-unknown-linux-gnu 183 ;;
+    *) run_host "this (amd64)" "" x86_64-unknown-linux-gnu 62 ;;
+esac
+run_host arm64 linux/arm64 aarch64-unknown-linux-gnu 183
+finish
