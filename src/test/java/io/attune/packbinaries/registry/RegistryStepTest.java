@@ -58,6 +58,7 @@ class RegistryStepTest {
                         layout,
                         registry + "/" + repository,
                         List.of("1.0"),
+                        List.of("1.0"),
                         allowInsecure,
                         3,
                         credentials,

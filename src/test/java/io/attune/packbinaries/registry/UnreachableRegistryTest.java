@@ -41,6 +41,7 @@ class UnreachableRegistryTest {
         layout,
         image,
         List.of("1.0"),
+        List.of("1.0"),
         false,
         0,
         null,
