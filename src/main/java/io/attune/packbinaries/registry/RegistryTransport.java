@@ -62,6 +62,8 @@ final class RegistryTransport {
   private final HttpClient http;
   private final RegistryAuthenticator authenticator;
   private volatile URI base;
+  // The base came from PlainRegistries and no response over it has confirmed it yet.
+  private volatile boolean remembered;
 
   RegistryTransport(
       String registry,
@@ -117,7 +119,7 @@ final class RegistryTransport {
       request.headers().forEach(builder::header);
       // Asked afresh at every hop: a redirect to another origin drops the header.
       authenticator.headerFor(url).ifPresent(value -> builder.header("Authorization", value));
-      HttpResponse<InputStream> response = exchange(http, builder.build());
+      HttpResponse<InputStream> response = exchangeOverBase(builder.build());
       String location = response.headers().firstValue("Location").orElse(null);
       if (!REDIRECTS.contains(response.statusCode()) || location == null) {
         return response;
@@ -160,7 +162,8 @@ final class RegistryTransport {
 
   /**
    * HTTPS, except for a loopback registry (or any with {@code allowInsecure}) that speaks plain
-   * HTTP. Decided once, on the first request; a lost connection decides nothing.
+   * HTTP. Decided once, on the first request, by a probe unless this JVM already saw the registry
+   * answer plain HTTP ({@link PlainRegistries}); a lost connection decides nothing.
    */
   private URI base() throws IOException {
     URI known = base;
@@ -170,6 +173,11 @@ final class RegistryTransport {
     URI https = URI.create("https://" + registry);
     if (!allowInsecure && !LoopbackHost.is(URI.create("http://" + registry).getHost())) {
       return settle(https);
+    }
+    URI plain = URI.create("http://" + registry);
+    if (PlainRegistries.known(registry)) {
+      remembered = true;
+      return settle(plain);
     }
     try {
       BoundedBody.discard(
@@ -184,10 +192,46 @@ final class RegistryTransport {
       if (!allowInsecure && isCertificateProblem(e)) {
         throw e;
       }
-      return settle(URI.create("http://" + registry));
+      PlainRegistries.remember(registry);
+      return settle(plain);
     } catch (SSLException e) {
-      return settle(URI.create("http://" + registry));
+      PlainRegistries.remember(registry);
+      return settle(plain);
     }
+  }
+
+  /**
+   * A remembered plain registry that fails to answer, or answers 400 (what a TLS server says to
+   * plain HTTP), may have come back with TLS: forget it, and fail this attempt as a lost
+   * connection, so the retry probes again. Any other answer confirms it.
+   */
+  private HttpResponse<InputStream> exchangeOverBase(HttpRequest request) throws IOException {
+    if (!remembered) {
+      return exchange(http, request);
+    }
+    HttpResponse<InputStream> response;
+    try {
+      response = exchange(http, request);
+    } catch (UnknownHostFailure e) {
+      throw e;
+    } catch (IOException e) {
+      unremember();
+      throw e;
+    }
+    if (response.statusCode() == 400) {
+      BoundedBody.discard(response);
+      unremember();
+      throw new IOException(
+          registry + " answered plain HTTP with 400 although it spoke it before; probing again");
+    }
+    remembered = false;
+    return response;
+  }
+
+  private void unremember() {
+    PlainRegistries.forget(registry);
+    remembered = false;
+    base = null;
   }
 
   private URI settle(URI chosen) {
