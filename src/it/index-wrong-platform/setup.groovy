@@ -3,13 +3,8 @@ def env = System.getenv()
 def base = env.PACK_TEST_BASE_IMAGE ?: '127.0.0.1:5000/library/busybox:1.36'
 def registry = env.PACK_TEST_REGISTRY ?: '127.0.0.1:5000'
 
-def run(List command) {
-  def process = command.execute()
-  def out = new StringBuilder(), err = new StringBuilder()
-  process.waitForProcessOutput(out, err)
-  assert process.exitValue() == 0 : "${command.join(' ')}\n${err}"
-  out.toString().trim()
-}
+// In the binding, so the script's own methods see it too.
+run = evaluate(new File(itLib, 'commands.groovy'))
 
 ['skopeo', 'delete', '--tls-verify=false', "docker://${registry}/it/index-wrong:1.0"].execute().waitFor()
 def image = "${registry}/it/index-wrong-amd64"

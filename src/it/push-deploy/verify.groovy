@@ -9,13 +9,8 @@ assert log.contains('Tags to write: 1.0, latest')
 def registry = System.getenv('PACK_TEST_REGISTRY') ?: '127.0.0.1:5000'
 def repository = "${registry}/it/push-deploy"
 
-def run(List command) {
-  def process = command.execute()
-  def out = new StringBuilder(), err = new StringBuilder()
-  process.waitForProcessOutput(out, err)
-  assert process.exitValue() == 0 : "${command.join(' ')}: ${err}"
-  out.toString()
-}
+// In the binding, so the script's own methods see it too.
+run = evaluate(new File(itLib, 'commands.groovy'))
 
 def json = new JsonSlurper()
 def index = json.parseText(run(['skopeo', 'inspect', '--raw', '--tls-verify=false', "docker://${repository}:1.0"]))

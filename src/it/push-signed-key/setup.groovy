@@ -7,13 +7,8 @@ def copy = ['skopeo', 'copy', '--all', '--src-tls-verify=false', "docker://${bas
 copy.waitForProcessOutput(System.out, System.err)
 assert copy.exitValue() == 0
 
-def run(List args) {
-  def process = args.execute()
-  def out = new StringBuilder(), err = new StringBuilder()
-  process.waitForProcessOutput(out, err)
-  assert process.exitValue() == 0 : "${args[0..1].join(' ')}: ${err}"
-  out.toString()
-}
+// In the binding, so the script's own methods see it too.
+run = evaluate(new File(itLib, 'commands.groovy'))
 
 // A fresh passphrase each run, written to a file that verify.groovy reads to search the log.
 def passphrase = 'it-signing-' + UUID.randomUUID()

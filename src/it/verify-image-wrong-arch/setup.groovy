@@ -7,13 +7,8 @@ def base = env.PACK_TEST_BASE_IMAGE ?: '127.0.0.1:5000/library/busybox:1.36'
 def registry = env.PACK_TEST_REGISTRY ?: '127.0.0.1:5000'
 def platform = 'linux/arm64'
 
-def run(List command) {
-  def process = command.execute()
-  def out = new StringBuilder(), err = new StringBuilder()
-  process.waitForProcessOutput(out, err)
-  assert process.exitValue() == 0 : "${command.join(' ')}\n${out}\n${err}"
-  out.toString().trim()
-}
+// In the binding, so the script's own methods see it too.
+run = evaluate(new File(itLib, 'commands.groovy'))
 
 def context = new File(basedir, 'context')
 context.mkdirs()

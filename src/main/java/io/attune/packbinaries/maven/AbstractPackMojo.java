@@ -57,6 +57,34 @@ public abstract class AbstractPackMojo extends AbstractMojo {
       defaultValue = "${project.build.directory}/pack-binaries")
   protected File outputDirectory;
 
+  /**
+   * {@code docker} or {@code podman}: the CLI that runs the builder and loads images. The image
+   * goal's former element name {@code <engine>} still works.
+   */
+  @Parameter(property = PropertyNames.CONTAINER_ENGINE, alias = "engine", defaultValue = "docker")
+  protected String containerEngine;
+
+  /**
+   * Allows plain HTTP and unverified TLS (for test registries); loopback hosts may use HTTP anyway.
+   */
+  @Parameter(property = PropertyNames.ALLOW_INSECURE_REGISTRIES, defaultValue = "false")
+  protected boolean allowInsecureRegistries;
+
+  /** Maven's stand-in project where a goal runs without a POM. */
+  @Parameter(defaultValue = "${project}", readonly = true)
+  protected MavenProject project;
+
+  @Parameter(defaultValue = "${project.version}", readonly = true)
+  protected String projectVersion;
+
+  /** Every file time in images and attestations (reproducible builds). */
+  @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
+  protected String outputTimestamp;
+
+  /** A new plugin version may build different images: it rebuilds unchanged inputs. */
+  @Parameter(defaultValue = "${plugin.version}", readonly = true)
+  protected String pluginVersion;
+
   @Override
   public final void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {

@@ -19,8 +19,9 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 public abstract class AbstractRegistryMojo extends AbstractPackMojo {
 
   /**
-   * The repository to push to, with its registry host: {@code
-   * registry.example.com/attune/pack-binaries-init}.
+   * The image: for push and index, the repository to publish to, with its registry host ({@code
+   * registry.example.com/attune/pack-binaries-init}); for verify run on its own, a published image
+   * to audit (a tag or digest of it) instead of the binaries the build goal wrote.
    */
   @Parameter(property = PropertyNames.IMAGE)
   protected String image;
@@ -31,15 +32,6 @@ public abstract class AbstractRegistryMojo extends AbstractPackMojo {
    */
   @Parameter(property = PropertyNames.IMAGE_TAGS)
   protected List<String> tags;
-
-  @Parameter(defaultValue = "${project.version}", readonly = true)
-  protected String projectVersion;
-
-  /**
-   * Allows plain HTTP and unverified TLS (for test registries); loopback hosts may use HTTP anyway.
-   */
-  @Parameter(property = PropertyNames.ALLOW_INSECURE_REGISTRIES, defaultValue = "false")
-  protected boolean allowInsecureRegistries;
 
   /**
    * At most this many attempts per registry step on lost connections, 429 and 5xx; 0 (the default)

@@ -18,7 +18,6 @@ import java.util.Map;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProject;
 
 /**
  * Cross-compiles the Cargo workspace's binaries for each target triple, in a builder container by
@@ -63,10 +62,6 @@ public class BuildMojo extends AbstractPackMojo {
   @Parameter(property = PropertyNames.BUILDER_COMMAND, defaultValue = CommandTemplate.DEFAULT)
   private String builderCommand;
 
-  /** {@code docker} or {@code podman}. */
-  @Parameter(property = PropertyNames.CONTAINER_ENGINE, defaultValue = "docker")
-  private String containerEngine;
-
   /**
    * Extra environment for cargo, as {@code NAME=value} entries (comma separated on the command
    * line); {@code SQLX_OFFLINE=true} is set unless given here.
@@ -77,9 +72,6 @@ public class BuildMojo extends AbstractPackMojo {
   /** Where the binaries for this machine's CPU are copied after the build, if set. */
   @Parameter(property = PropertyNames.STAGE_DIRECTORY)
   private File stageDirectory;
-
-  @Parameter(defaultValue = "${project}", readonly = true)
-  private MavenProject project;
 
   @Override
   protected void run() throws Exception {

@@ -54,24 +54,6 @@ public class ImageMojo extends AbstractPackMojo {
   @Parameter(property = PropertyNames.IMAGE_SOURCE, defaultValue = "${project.scm.url}")
   private String source;
 
-  /** Pulls the base image over plain HTTP (always allowed for localhost registries). */
-  @Parameter(property = PropertyNames.ALLOW_INSECURE_REGISTRIES, defaultValue = "false")
-  private boolean allowInsecureRegistries;
-
-  /** The container engine CLI that loads the image. */
-  @Parameter(property = PropertyNames.CONTAINER_ENGINE, defaultValue = "docker")
-  private String engine;
-
-  @Parameter(defaultValue = "${project.version}", readonly = true)
-  private String version;
-
-  @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
-  private String outputTimestamp;
-
-  /** A new plugin version may build different images: it rebuilds unchanged inputs. */
-  @Parameter(defaultValue = "${plugin.version}", readonly = true)
-  private String pluginVersion;
-
   @Override
   protected void run() throws Exception {
     BuildLog log = buildLog();
@@ -80,7 +62,7 @@ public class ImageMojo extends AbstractPackMojo {
         new InitImageSettings(
             base,
             pack,
-            version,
+            projectVersion,
             revision,
             source,
             BuildTimestamp.parse(outputTimestamp),
@@ -110,7 +92,7 @@ public class ImageMojo extends AbstractPackMojo {
                           "pack.image.load is true, but this machine's architecture ("
                               + System.getProperty("os.arch")
                               + ") has no target; set -Dpack.image.load=false."));
-      new DockerLoader(log, engine)
+      new DockerLoader(log, containerEngine)
           .loadHostImage(outcome.platformTarballs(), localName, host.platform());
     }
   }

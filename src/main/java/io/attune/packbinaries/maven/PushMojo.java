@@ -15,11 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProject;
 
 /**
  * Publishes the image layout the image goal wrote: every platform's image by digest, then the OCI
@@ -48,9 +46,6 @@ public class PushMojo extends AbstractRegistryMojo {
   @Parameter(property = PropertyNames.PUSH_AUDIT, defaultValue = "true")
   protected boolean audit;
 
-  @Parameter(defaultValue = "${project}", readonly = true, required = true)
-  protected MavenProject project;
-
   /** Attaches a CycloneDX SBOM to each platform's manifest. */
   @Parameter(property = PropertyNames.SBOM, defaultValue = "true")
   protected boolean sbom;
@@ -66,15 +61,6 @@ public class PushMojo extends AbstractRegistryMojo {
   /** The name (not the value) of an environment variable holding the key's passphrase. */
   @Parameter(property = PropertyNames.SIGN_PASSPHRASE_ENV)
   protected String passphraseEnv;
-
-  @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
-  protected String outputTimestamp;
-
-  @Parameter(defaultValue = "${plugin.version}", readonly = true)
-  protected String pluginVersion;
-
-  @Parameter(defaultValue = "${session}", readonly = true)
-  protected MavenSession session;
 
   @Override
   protected void run() throws Exception {

@@ -12,12 +12,9 @@ import java.io.File;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.settings.Settings;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
  * Proves each binary static and of its target's architecture from its ELF headers: no dynamic
@@ -34,26 +31,11 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
     defaultPhase = LifecyclePhase.PACKAGE,
     requiresProject = false,
     threadSafe = true)
-public class VerifyMojo extends AbstractPackMojo {
+public class VerifyMojo extends AbstractRegistryMojo {
 
   /** One file to verify instead of what the build goal listed in binaries.json. */
   @Parameter(property = PropertyNames.BINARY)
   private File binary;
-
-  /**
-   * A published image to audit, {@code registry.example.com/attune/pack-binaries-init:1.2.0}: when
-   * this goal is run on its own (not bound to a phase), it checks every platform's binaries in the
-   * registry instead of the ones the build goal wrote.
-   */
-  @Parameter(property = PropertyNames.IMAGE)
-  private String image;
-
-  /**
-   * Allows plain HTTP and unverified TLS when auditing an image (for test registries); loopback
-   * hosts may use HTTP anyway.
-   */
-  @Parameter(property = PropertyNames.ALLOW_INSECURE_REGISTRIES, defaultValue = "false")
-  private boolean allowInsecureRegistries;
 
   /**
    * With {@code pack.image}: a PEM public key ({@code cosign.pub}, as the push writes it); the
@@ -61,15 +43,6 @@ public class VerifyMojo extends AbstractPackMojo {
    */
   @Parameter(property = PropertyNames.VERIFY_PUBLIC_KEY)
   private File publicKey;
-
-  /** Attempts per registry request of the audit on lost connections, 429 and 5xx. */
-  @Parameter(property = PropertyNames.PUSH_RETRIES, defaultValue = "5")
-  private int retries;
-
-  @Parameter(defaultValue = "${settings}", readonly = true, required = true)
-  private Settings settings;
-
-  @Component private SettingsDecrypter settingsDecrypter;
 
   /** Also run each passing binary once (natively, or through qemu-user for another machine). */
   @Parameter(property = PropertyNames.VERIFY_RUN, defaultValue = "false")
@@ -132,8 +105,8 @@ public class VerifyMojo extends AbstractPackMojo {
             new ImageAudit.Request(
                 image,
                 allowInsecureRegistries,
-                retries,
-                ServerCredentials.lookup(settings, settingsDecrypter, reference.registry()),
+                retries(),
+                settingsCredentials(reference.registry()),
                 System.getenv(),
                 layout().auditReport(),
                 true,

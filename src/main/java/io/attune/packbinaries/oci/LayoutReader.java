@@ -1,12 +1,14 @@
 package io.attune.packbinaries.oci;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
-import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,11 @@ import java.util.List;
 public final class LayoutReader {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Registries refuse manifests over 4 MiB; ours are a few KB. */
+  static final int MAX_JSON_BYTES = 4 * 1024 * 1024;
+
+  private static final String REBUILD = "rebuild the layout with the image goal (mvn package)";
 
   /**
    * One platform's image: its manifest (exact bytes) and the blobs it names, the config first, then
@@ -61,7 +68,8 @@ public final class LayoutReader {
               + " (no index.json); run the image goal first:"
               + " mvn package (or mvn pack-binaries:image), then push");
     }
-    JsonNode top = JSON.readTree(indexJson.toFile()).path("manifests");
+    JsonNode top =
+        array(object(parse(indexJson, readLimited(indexJson)), indexJson), "manifests", indexJson);
     if (top.size() != 1 || !MediaTypes.INDEXES.contains(top.get(0).path("mediaType").asText())) {
       throw new PackFailure(
           indexJson
@@ -71,84 +79,174 @@ public final class LayoutReader {
               + MediaTypes.DOCKER_LIST
               + "), found "
               + top.size()
-              + " descriptor(s); rebuild it with the image goal");
+              + " descriptor(s); "
+              + REBUILD);
     }
-    Descriptor indexDescriptor = descriptor(top.get(0));
-    byte[] indexBytes = readBlob(directory, indexDescriptor);
+    Descriptor indexDescriptor = descriptor(top.get(0), indexJson);
+    Path indexBlob = blobFile(directory, indexDescriptor, indexJson);
+    byte[] indexBytes = readJsonBlob(indexBlob, indexDescriptor);
     List<Image> images = new ArrayList<>();
-    for (JsonNode entry : JSON.readTree(indexBytes).path("manifests")) {
-      Descriptor manifest = descriptor(entry);
-      JsonNode platform = entry.path("platform");
-      if (!platform.hasNonNull("os") || !platform.hasNonNull("architecture")) {
-        throw new PackFailure(
-            "Manifest " + manifest.digest() + " in " + directory + " has no platform in the index");
-      }
-      Platform p =
-          new Platform(
-              platform.get("os").asText(),
-              platform.get("architecture").asText(),
-              platform.path("variant").asText(null));
-      byte[] manifestBytes = readBlob(directory, manifest);
-      JsonNode parsed = JSON.readTree(manifestBytes);
-      List<Descriptor> blobs = new ArrayList<>();
-      blobs.add(descriptor(parsed.path("config")));
-      for (JsonNode layer : parsed.path("layers")) {
-        blobs.add(descriptor(layer));
-      }
-      for (Descriptor blob : blobs) {
-        checkBlob(directory, blob);
-      }
-      String baseName = entry.path("annotations").path(OciIndex.BASE_NAME).asText(null);
-      images.add(new Image(p, manifest, manifestBytes, List.copyOf(blobs), baseName));
+    for (JsonNode entry :
+        array(object(parse(indexBlob, indexBytes), indexBlob), "manifests", indexBlob)) {
+      images.add(image(directory, entry, indexBlob));
     }
     if (images.isEmpty()) {
-      throw new PackFailure(
-          "The image index in " + directory + " lists no image; rebuild it with the image goal");
+      throw new PackFailure(indexBlob + ", the image index, lists no image; " + REBUILD);
     }
     return new Layout(directory, indexDescriptor, indexBytes, List.copyOf(images));
   }
 
-  private static Descriptor descriptor(JsonNode node) throws PackFailure {
-    String digest = node.path("digest").asText("");
-    if (!digest.matches("sha256:[a-f0-9]{64}")) {
-      throw new PackFailure("Descriptor without a sha256 digest in the image layout: " + node);
-    }
-    return new Descriptor(node.path("mediaType").asText(), digest, node.path("size").asLong(-1));
-  }
-
-  private static byte[] readBlob(Path directory, Descriptor descriptor)
+  private Image image(Path directory, JsonNode entry, Path indexBlob)
       throws PackFailure, IOException {
-    Path path = checkedPath(directory, descriptor);
-    byte[] content = Files.readAllBytes(path);
-    if (!("sha256:" + Sha256.of(content)).equals(descriptor.digest())) {
-      throw damaged(path, descriptor);
+    Descriptor manifest = descriptor(entry, indexBlob);
+    JsonNode platform = entry.path("platform");
+    String os = text(platform, "os");
+    String architecture = text(platform, "architecture");
+    if (os == null || architecture == null || os.isEmpty() || architecture.isEmpty()) {
+      throw new PackFailure(
+          indexBlob + ": manifest " + manifest.digest() + " has no platform; " + REBUILD);
     }
-    return content;
+    Platform p = new Platform(os, architecture, optionalText(platform, "variant", indexBlob));
+    String baseName = optionalText(entry.path("annotations"), OciIndex.BASE_NAME, indexBlob);
+    Path manifestBlob = blobFile(directory, manifest, indexBlob);
+    byte[] manifestBytes = readJsonBlob(manifestBlob, manifest);
+    JsonNode parsed = object(parse(manifestBlob, manifestBytes), manifestBlob);
+    List<Descriptor> blobs = new ArrayList<>();
+    blobs.add(descriptor(object(parsed.path("config"), manifestBlob, "config"), manifestBlob));
+    for (JsonNode layer : array(parsed, "layers", manifestBlob)) {
+      blobs.add(descriptor(layer, manifestBlob));
+    }
+    for (Descriptor blob : blobs) {
+      checkBlob(blobFile(directory, blob, manifestBlob), blob);
+    }
+    return new Image(p, manifest, manifestBytes, List.copyOf(blobs), baseName);
   }
 
-  private static void checkBlob(Path directory, Descriptor descriptor)
-      throws PackFailure, IOException {
-    Path path = checkedPath(directory, descriptor);
-    if (!("sha256:" + Sha256.of(path)).equals(descriptor.digest())) {
-      throw damaged(path, descriptor);
+  private static JsonNode parse(Path file, byte[] content) throws PackFailure, IOException {
+    try {
+      return JSON.readTree(content);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new PackFailure(
+          file
+              + " is not valid JSON"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+              + ": "
+              + e.getOriginalMessage()
+              + "; "
+              + REBUILD);
     }
   }
 
-  private static Path checkedPath(Path directory, Descriptor descriptor)
+  private static byte[] readLimited(Path file) throws PackFailure, IOException {
+    if (Files.size(file) > MAX_JSON_BYTES) {
+      throw new PackFailure(
+          file
+              + " is larger than "
+              + MAX_JSON_BYTES
+              + " bytes, too large for an index; "
+              + REBUILD);
+    }
+    return Files.readAllBytes(file);
+  }
+
+  private static JsonNode object(JsonNode node, Path file) throws PackFailure {
+    return object(node, file, "the document");
+  }
+
+  private static JsonNode object(JsonNode node, Path file, String what) throws PackFailure {
+    if (!node.isObject()) {
+      throw new PackFailure(file + ": " + what + " is not a JSON object; " + REBUILD);
+    }
+    return node;
+  }
+
+  private static JsonNode array(JsonNode object, String field, Path file) throws PackFailure {
+    JsonNode value = object.path(field);
+    if (!value.isArray()) {
+      throw new PackFailure(file + ": \"" + field + "\" is not a JSON array; " + REBUILD);
+    }
+    return value;
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    return value.isTextual() ? value.asText() : null;
+  }
+
+  private static String optionalText(JsonNode node, String field, Path file) throws PackFailure {
+    JsonNode value = node.path(field);
+    if (value.isMissingNode() || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new PackFailure(file + ": \"" + field + "\" is not a string; " + REBUILD);
+    }
+    return value.asText();
+  }
+
+  /** A descriptor with a valid digest and a size: the digest becomes a path, the size a bound. */
+  private static Descriptor descriptor(JsonNode node, Path file) throws PackFailure {
+    if (!node.isObject()) {
+      throw new PackFailure(file + ": a descriptor is not a JSON object; " + REBUILD);
+    }
+    String mediaType = text(node, "mediaType");
+    if (mediaType == null || mediaType.isEmpty()) {
+      throw new PackFailure(file + ": a descriptor has no mediaType; " + REBUILD);
+    }
+    String digest = Digest.parse(text(node, "digest"), file.toString(), REBUILD).toString();
+    JsonNode size = node.path("size");
+    if (!size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
+      throw new PackFailure(
+          file + ": descriptor " + digest + " has no size (a non-negative integer); " + REBUILD);
+    }
+    return new Descriptor(mediaType, digest, size.asLong());
+  }
+
+  /** The blob's file: a regular file (not a link) of exactly the size its descriptor says. */
+  private static Path blobFile(Path directory, Descriptor descriptor, Path namedIn)
       throws PackFailure, IOException {
     Path path = OciLayout.blobPath(directory, descriptor.digest());
-    if (!Files.isRegularFile(path)) {
+    if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
       throw new PackFailure(
           "The image layout "
               + directory
               + " lacks blob "
               + descriptor.digest()
-              + "; rebuild it with the image goal");
+              + " (named in "
+              + namedIn
+              + "); "
+              + REBUILD);
     }
-    if (descriptor.size() >= 0 && Files.size(path) != descriptor.size()) {
+    if (Files.size(path) != descriptor.size()) {
       throw damaged(path, descriptor);
     }
     return path;
+  }
+
+  private static byte[] readJsonBlob(Path path, Descriptor descriptor)
+      throws PackFailure, IOException {
+    if (descriptor.size() > MAX_JSON_BYTES) {
+      throw new PackFailure(
+          path
+              + " is larger than "
+              + MAX_JSON_BYTES
+              + " bytes, too large for a manifest or index; "
+              + REBUILD);
+    }
+    byte[] content = Files.readAllBytes(path);
+    if (!Digest.parseTrusted(descriptor.digest()).matches(content)) {
+      throw damaged(path, descriptor);
+    }
+    return content;
+  }
+
+  private static void checkBlob(Path path, Descriptor descriptor) throws PackFailure, IOException {
+    if (!Digest.parseTrusted(descriptor.digest()).matches(path)) {
+      throw damaged(path, descriptor);
+    }
   }
 
   private static PackFailure damaged(Path path, Descriptor descriptor) {
@@ -158,6 +256,7 @@ public final class LayoutReader {
             + descriptor.digest()
             + " ("
             + descriptor.size()
-            + " bytes); rebuild the layout with the image goal");
+            + " bytes); "
+            + REBUILD);
   }
 }

@@ -52,12 +52,13 @@ public final class OciLayout {
     return blobPath(root, digest);
   }
 
-  /** Where the blob {@code <algorithm>:<hex>} lives in the layout at {@code root}. */
+  /**
+   * Where the blob {@code <algorithm>:<hex>} lives in the layout at {@code root}. The digest must
+   * already be valid (readers check it with {@link Digest#parse}); anything else is refused here
+   * too, so no digest ever becomes a path outside {@code blobs/}.
+   */
   public static Path blobPath(Path root, String digest) {
-    int colon = digest.indexOf(':');
-    return root.resolve("blobs")
-        .resolve(digest.substring(0, colon))
-        .resolve(digest.substring(colon + 1));
+    return Digest.parseTrusted(digest).blobPath(root);
   }
 
   public Path index() {

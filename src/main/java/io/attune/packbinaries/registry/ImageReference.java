@@ -1,6 +1,7 @@
 package io.attune.packbinaries.registry;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.oci.Digest;
 import java.util.regex.Pattern;
 
 /**
@@ -13,21 +14,21 @@ public record ImageReference(String registry, String repository, String tag, Str
       Pattern.compile(
           "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-  private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
 
   public static ImageReference parse(String text) throws PackFailure {
     String rest = text.trim();
     String digest = null;
     int at = rest.indexOf('@');
-    if (at >= 0) {
+    if (at != -1) {
       digest = rest.substring(at + 1);
       rest = rest.substring(0, at);
-      if (!DIGEST.matcher(digest).matches()) {
-        throw new PackFailure("'" + text + "': the digest after @ must be sha256:<64 hex digits>");
+      String problem = Digest.problem(digest);
+      if (problem != null) {
+        throw new PackFailure("'" + text + "': the digest after @ is not valid: " + problem);
       }
     }
     int slash = rest.indexOf('/');
-    if (slash < 0 || !looksLikeHost(rest.substring(0, slash))) {
+    if (slash == -1 || !looksLikeHost(rest.substring(0, slash))) {
       throw new PackFailure(
           "'"
               + text

@@ -14,6 +14,7 @@ import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.publish.PushResult;
 import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class ImageAuditTest {
   private static final TargetTriple ARM64 = TargetTriple.of("aarch64-unknown-linux-gnu");
 
   @TempDir Path temp;
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
 
   @BeforeEach
   void needsTheTestEnvironment() {

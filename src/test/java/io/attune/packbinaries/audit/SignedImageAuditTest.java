@@ -21,6 +21,7 @@ import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.supplychain.CosignSignature;
 import io.attune.packbinaries.supplychain.SupplyChainRequest;
 import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class SignedImageAuditTest {
   private static Path otherPublicKey;
 
   @TempDir Path temp;
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
 
   @BeforeAll
   static void imageAndKeys() throws Exception {
@@ -70,7 +71,7 @@ class SignedImageAuditTest {
                     false,
                     false,
                     null),
-                new Fixtures.CollectingLog())
+                new RecordingLog())
             .build(
                 List.of(
                     new ImageBinary(

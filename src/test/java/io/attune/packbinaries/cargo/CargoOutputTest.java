@@ -3,6 +3,7 @@ package io.attune.packbinaries.cargo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attune.packbinaries.platform.TargetTriple;
+import io.attune.packbinaries.testing.RecordingLog;
 import org.junit.jupiter.api.Test;
 
 class CargoOutputTest {
@@ -18,8 +19,8 @@ class CargoOutputTest {
 
     assertThat(log.lines)
         .containsExactly(
-            "INFO [aarch64-unknown-linux-gnu]    Compiling s v0.1.0 (/w/s)",
-            "INFO [aarch64-unknown-linux-gnu]     Finished `release` profile [optimized] target(s)"
+            "[INFO] [aarch64-unknown-linux-gnu]    Compiling s v0.1.0 (/w/s)",
+            "[INFO] [aarch64-unknown-linux-gnu]     Finished `release` profile [optimized] target(s)"
                 + " in 17.88s");
     assertThat(output.cargoSeconds()).isEqualTo(17.88);
     assertThat(output.strip()).hasSize(1);

@@ -86,6 +86,52 @@ class FingerprintTest {
         .isNotEqualTo(base);
   }
 
+  /**
+   * The separators keep file boundaries: without the NUL after each path (or with another byte
+   * there), a file named {@code x<sha of x's content>\ny} would hash like the two files x and y. A
+   * name that holds a newline and the byte 0x01 is legal on Linux, so this is not hypothetical.
+   */
+  @Test
+  void aFileNameThatSpellsOutTwoEntriesDoesNotCollideWithThem() throws Exception {
+    Path twoFiles = Files.createDirectories(workspace.resolve("two"));
+    Files.writeString(twoFiles.resolve("x"), "content of x");
+    Files.writeString(twoFiles.resolve("y"), "content of y");
+    String xSha = io.attune.packbinaries.io.Sha256.of(twoFiles.resolve("x"));
+    String both = Fingerprint.sources(twoFiles, List.of());
+
+    for (String separator : List.of("", "\u0001")) {
+      Path oneFile = Files.createDirectories(workspace.resolve("one" + separator.length()));
+      Files.writeString(oneFile.resolve("x" + separator + xSha + "\ny"), "content of y");
+
+      assertThat(Fingerprint.sources(oneFile, List.of())).isNotEqualTo(both);
+    }
+  }
+
+  @Test
+  void theCommandsWordsKeepTheirBoundaries() {
+    assertThat(Fingerprint.of("s", "t", List.of("cargo", "build"), Map.of(), List.of()))
+        .isNotEqualTo(Fingerprint.of("s", "t", List.of("cargobuild"), Map.of(), List.of()));
+  }
+
+  @Test
+  void allBinariesIsNotTheSameAsAnEmptyName() {
+    assertThat(Fingerprint.of("s", "t", List.of("c"), Map.of(), List.of()))
+        .isNotEqualTo(Fingerprint.of("s", "t", List.of("c"), Map.of(), List.of("")));
+  }
+
+  @Test
+  void aWorkspaceCalledTargetIsStillFingerprintedAndLinksAreNotFollowed() throws Exception {
+    Path named = Files.createDirectories(workspace.resolve("x/target"));
+    Files.writeString(named.resolve("main.rs"), "fn main() {}\n");
+    String before = Fingerprint.sources(named, List.of());
+    Files.writeString(named.resolve("main.rs"), "fn main() { }\n");
+    assertThat(Fingerprint.sources(named, List.of())).isNotEqualTo(before);
+
+    String withoutLink = Fingerprint.sources(named, List.of());
+    Files.createSymbolicLink(named.resolve("dangling"), named.resolve("nowhere"));
+    assertThat(Fingerprint.sources(named, List.of())).isEqualTo(withoutLink);
+  }
+
   private String inputs(List<String> listed) throws Exception {
     return Fingerprint.inputs(workspace, List.of(stage), listed);
   }

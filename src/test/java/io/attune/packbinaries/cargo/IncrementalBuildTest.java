@@ -3,6 +3,7 @@ package io.attune.packbinaries.cargo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attune.packbinaries.platform.TargetTriple;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

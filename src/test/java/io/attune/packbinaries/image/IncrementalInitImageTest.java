@@ -7,6 +7,7 @@ import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,10 +55,10 @@ class IncrementalInitImageTest {
         .anyMatch(
             line ->
                 line.matches(
-                    "init image up to date \\(binaries, base image "
+                    "\\[INFO\\] init image up to date \\(binaries, base image "
                         + java.util.regex.Pattern.quote(TestEnvironment.baseImage())
                         + "@sha256:[0-9a-f]{64} and parameters unchanged\\); not rebuilt"))
-        .noneMatch(line -> line.startsWith("Building the"));
+        .noneMatch(line -> line.startsWith("[INFO] Building the"));
     assertThat(modificationTimes(first)).isEqualTo(times);
     assertThat(second.platformTarballs()).isEqualTo(first.platformTarballs());
   }
@@ -111,7 +112,7 @@ class IncrementalInitImageTest {
 
   @Test
   void aBaseThatCannotBeResolvedIsNotTrustedAndFallsThroughToTheBuild() {
-    BuildLog quiet = new CollectingLog(logLines);
+    BuildLog quiet = new RecordingLog(logLines);
     assertThat(BaseImageDigest.resolve("127.0.0.1:1/library/busybox:1.36", true, Map.of(), quiet))
         .isEmpty();
     String pinned = "127.0.0.1:1/library/busybox@sha256:" + "a".repeat(64);
@@ -124,7 +125,7 @@ class IncrementalInitImageTest {
     long start = System.nanoTime();
     IncrementalInitImage.Outcome outcome =
         new IncrementalInitImage(
-                settings, pluginVersion, System.getenv(), new CollectingLog(logLines))
+                settings, pluginVersion, System.getenv(), new RecordingLog(logLines))
             .build(VerifiedBinaries.select(layout), layout.imageDirectory());
     System.out.printf(
         "image goal (%s): %.2f s%n",

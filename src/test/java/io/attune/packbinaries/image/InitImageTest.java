@@ -16,6 +16,7 @@ import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
 import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.publish.PushResult;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,10 +59,10 @@ class InitImageTest {
     // The test registry is on this machine: jib's fallback to plain HTTP is expected, not a
     // warning.
     assertThat(logLines)
-        .anyMatch(line -> line.startsWith("DEBUG [linux/amd64] Failed to connect to https://"))
-        .noneMatch(line -> line.startsWith("WARN") && line.contains("Attempting again"))
+        .anyMatch(line -> line.startsWith("[DEBUG] [linux/amd64] Failed to connect to https://"))
+        .noneMatch(line -> line.startsWith("[WARN]") && line.contains("Attempting again"))
         // One line per platform when it is done, no progress lines.
-        .noneMatch(line -> !line.startsWith("DEBUG") && line.contains("% done"));
+        .noneMatch(line -> !line.startsWith("[DEBUG]") && line.contains("% done"));
     assertThat(second.images()).isEqualTo(first.images());
     assertThat(first.images()).hasSize(2);
     assertThat(Sha256.of(second.layoutArchive())).isEqualTo(Sha256.of(first.layoutArchive()));
@@ -244,7 +245,8 @@ class InitImageTest {
     assertThat(pushed.uploadedBlobs()).isEqualTo(5);
     assertThat(pushed.skippedBlobs()).isEqualTo(1);
     assertThat(pushed.uploadedBytes()).isLessThan(layoutBytes);
-    assertThat(logLines).anyMatch(line -> line.startsWith("Mounted 2 blobs from library/busybox"));
+    assertThat(logLines)
+        .anyMatch(line -> line.startsWith("[INFO] Mounted 2 blobs from library/busybox"));
     JsonNode report = JSON.readTree(temp.resolve("image.json").toFile());
     assertThat(report.path("mountedBlobs").asInt()).isEqualTo(2);
     // The whole image is in the new repository: skopeo copies the arm64 one out.
@@ -260,7 +262,7 @@ class InitImageTest {
 
   /** What the push goal does with the layout, to a repository of the test registry. */
   private PushResult push(InitImageResult result, String repository) throws Exception {
-    return new ImagePush(new CollectingLog(logLines))
+    return new ImagePush(new RecordingLog(logLines))
         .run(
             new ImagePush.Request(
                 result.layout(),
@@ -354,7 +356,7 @@ class InitImageTest {
             false,
             false,
             null);
-    BuildLog log = new CollectingLog(logLines);
+    BuildLog log = new RecordingLog(logLines);
     long start = System.nanoTime();
     InitImageResult result =
         new InitImage(settings, log)

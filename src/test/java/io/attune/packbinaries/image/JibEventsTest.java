@@ -3,7 +3,7 @@ package io.attune.packbinaries.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.cloud.tools.jib.api.LogEvent;
-import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.testing.RecordingLog;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,25 +12,7 @@ import org.junit.jupiter.api.Test;
 class JibEventsTest {
 
   private final List<String> lines = new ArrayList<>();
-  private final JibEvents events =
-      new JibEvents(
-          new BuildLog() {
-            @Override
-            public void info(String message) {
-              lines.add("INFO " + message);
-            }
-
-            @Override
-            public void warn(String message) {
-              lines.add("WARN " + message);
-            }
-
-            @Override
-            public void debug(String message) {
-              lines.add("DEBUG " + message);
-            }
-          },
-          "[linux/amd64] ");
+  private final JibEvents events = new JibEvents(new RecordingLog(lines), "[linux/amd64] ");
 
   private static String cannotVerify(String registry) {
     return "Cannot verify server at https://"
@@ -52,8 +34,8 @@ class JibEventsTest {
       events.onLog(LogEvent.warn(overHttp(registry)));
     }
 
-    assertThat(lines).hasSize(10).allMatch(line -> line.startsWith("DEBUG [linux/amd64] "));
-    assertThat(lines).contains("DEBUG [linux/amd64] " + overHttp("127.0.0.1:5000"));
+    assertThat(lines).hasSize(10).allMatch(line -> line.startsWith("[DEBUG] [linux/amd64] "));
+    assertThat(lines).contains("[DEBUG] [linux/amd64] " + overHttp("127.0.0.1:5000"));
   }
 
   @Test
@@ -70,8 +52,8 @@ class JibEventsTest {
       events.onLog(LogEvent.warn(overHttp(registry)));
     }
 
-    assertThat(lines).hasSize(12).allMatch(line -> line.startsWith("WARN [linux/amd64] "));
-    assertThat(lines).contains("WARN [linux/amd64] " + cannotVerify("registry.example.com"));
+    assertThat(lines).hasSize(12).allMatch(line -> line.startsWith("[WARN] [linux/amd64] "));
+    assertThat(lines).contains("[WARN] [linux/amd64] " + cannotVerify("registry.example.com"));
   }
 
   @Test
@@ -84,7 +66,7 @@ class JibEventsTest {
 
     assertThat(lines)
         .containsExactly(
-            "WARN [linux/amd64] " + unpinned,
-            "INFO [linux/amd64] Using base image with digest: sha256:b1490f17");
+            "[WARN] [linux/amd64] " + unpinned,
+            "[INFO] [linux/amd64] Using base image with digest: sha256:b1490f17");
   }
 }

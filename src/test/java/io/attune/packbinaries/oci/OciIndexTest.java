@@ -112,4 +112,71 @@ class OciIndexTest {
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("Set pack.image.format to oci");
   }
+
+  @Test
+  void dockerLoadsLayoutBlobsByPath() throws Exception {
+    PlatformManifest image =
+        new PlatformManifest(
+            TargetTriple.of("x86_64-unknown-linux-musl"),
+            new Descriptor(MediaTypes.OCI_MANIFEST, "sha256:" + "a".repeat(64), 1),
+            new Descriptor(MediaTypes.OCI_CONFIG, "sha256:" + "c".repeat(64), 2),
+            List.of(
+                new Descriptor(MediaTypes.OCI_LAYER, "sha256:" + "1".repeat(64), 3),
+                new Descriptor(MediaTypes.OCI_LAYER, "sha256:" + "2".repeat(64), 4)));
+
+    assertThat(
+            new String(
+                OciIndex.dockerLoadManifest(image, List.of("r/x:1", "r/x:latest")),
+                StandardCharsets.UTF_8))
+        .isEqualTo(
+            "[{\"Config\":\"blobs/sha256/"
+                + "c".repeat(64)
+                + "\",\"RepoTags\":[\"r/x:1\",\"r/x:latest\"],\"Layers\":[\"blobs/sha256/"
+                + "1".repeat(64)
+                + "\",\"blobs/sha256/"
+                + "2".repeat(64)
+                + "\"]}]");
+    assertThat(image.config().hex()).isEqualTo("c".repeat(64));
+  }
+
+  @Test
+  void theBaseNameAnnotationIsTrimmedAndLeftOutWhenBlank() {
+    PlatformManifest amd = image("x86_64-unknown-linux-musl", "b");
+    String withBase =
+        new String(
+            OciIndex.ofImages(ManifestFormat.OCI, List.of(amd), Map.of(), " r/busybox:1 "),
+            StandardCharsets.UTF_8);
+    assertThat(withBase).contains("\"org.opencontainers.image.base.name\":\"r/busybox:1\"");
+    for (String blank : new String[] {null, " "}) {
+      assertThat(
+              new String(
+                  OciIndex.ofImages(ManifestFormat.OCI, List.of(amd), Map.of(), blank),
+                  StandardCharsets.UTF_8))
+          .doesNotContain("base.name");
+    }
+  }
+
+  @Test
+  void aLayoutIndexNamesItsTargetAndPlatform() {
+    Descriptor manifest = new Descriptor(MediaTypes.OCI_MANIFEST, "sha256:" + "a".repeat(64), 9);
+    assertThat(
+            new String(
+                OciIndex.layoutIndex(
+                    manifest, TargetTriple.of("aarch64-unknown-linux-musl").platform(), "1.0"),
+                StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+                + "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"digest\":\"sha256:"
+                + "a".repeat(64)
+                + "\",\"size\":9,\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"},"
+                + "\"annotations\":{\"org.opencontainers.image.ref.name\":\"1.0\"}}]}");
+  }
+
+  @Test
+  void aMissingFormatIsUnknown() {
+    assertThatThrownBy(() -> ManifestFormat.parse(null, "pack.image.format"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageStartingWith("Unknown image format 'null'.");
+  }
 }

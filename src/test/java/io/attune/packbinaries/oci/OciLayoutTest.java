@@ -68,4 +68,19 @@ class OciLayoutTest {
         .hasMessageContaining("does not match its descriptor " + layer.digest())
         .hasMessageContaining("rebuild the layout with the image goal");
   }
+
+  @Test
+  void createEmptyReplacesWhatWasThereAndOpenAddsToIt() throws Exception {
+    Path directory = temp.resolve("fresh");
+    Files.createDirectories(directory.resolve("blobs/sha256"));
+    Files.writeString(directory.resolve("stale"), "old");
+
+    OciLayout layout = OciLayout.createEmpty(directory);
+
+    assertThat(directory.resolve("stale")).doesNotExist();
+    assertThat(directory.resolve(OciLayout.LAYOUT_FILE)).hasBinaryContent(OciLayout.LAYOUT_CONTENT);
+    Descriptor blob = OciLayout.open(directory).addBlob(MediaTypes.OCI_LAYER, new byte[] {1, 2});
+    assertThat(layout.blob(blob.digest())).hasBinaryContent(new byte[] {1, 2});
+    assertThat(OciLayout.open(directory).root()).isEqualTo(directory);
+  }
 }

@@ -7,6 +7,7 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.compose.ComposeFile;
 import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImagePushTest {
 
   @TempDir Path temp;
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
   private Path layout;
   private String repository;
   private Path compose;

@@ -8,6 +8,7 @@ import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.testing.FaultProxy;
 import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.RegistryProcess;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Path;
@@ -37,8 +38,7 @@ class PublishFaultMatrixTest {
     layout = new LayoutReader().read(Fixtures.busyboxLayout(temp.resolve("layout")));
   }
 
-  private PushResult push(
-      String registry, String repository, Retry retry, Fixtures.CollectingLog log)
+  private PushResult push(String registry, String repository, Retry retry, RecordingLog log)
       throws Exception {
     return new Publisher(
             new HttpRegistryClient(registry, repository, null, false),
@@ -50,7 +50,7 @@ class PublishFaultMatrixTest {
   }
 
   /** No attempt limit, only the time bound; short backoff so 20 pushes take seconds. */
-  private static Retry timeBounded(Fixtures.CollectingLog log) {
+  private static Retry timeBounded(RecordingLog log) {
     return new Retry(
         0,
         Duration.ofSeconds(60),
@@ -71,7 +71,7 @@ class PublishFaultMatrixTest {
       Random random = new Random(seed);
       List<String> kinds = Collections.synchronizedList(new ArrayList<>());
       String repository = Fixtures.freshRepository("matrix-" + seed);
-      Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+      RecordingLog log = new RecordingLog();
       int[] seen = {0};
       try (FaultProxy proxy =
           new FaultProxy(
@@ -114,7 +114,7 @@ class PublishFaultMatrixTest {
 
   @Test
   void aRegistryStoppedMidUploadAndStarted15SecondsLaterStillGetsThePush() throws Exception {
-    Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+    RecordingLog log = new RecordingLog();
     String repository = Fixtures.freshRepository("outage");
     List<String> writes = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean stopped = new AtomicBoolean();

@@ -14,6 +14,7 @@ import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.testing.FaultProxy;
 import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -29,7 +30,7 @@ class PublisherTest {
 
   @TempDir Path temp;
   private LayoutReader.Layout layout;
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
 
   @BeforeEach
   void layout() throws Exception {

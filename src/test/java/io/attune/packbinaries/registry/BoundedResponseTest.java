@@ -8,6 +8,7 @@ import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.publish.IndexBuilder;
 import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.RecordingFront;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BoundedResponseTest {
 
   @TempDir Path temp;
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
   private String amd64Digest;
 
   @BeforeEach

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.publish.ImagePush;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ImageReferenceTest {
@@ -39,55 +40,87 @@ class ImageReferenceTest {
   }
 
   @Test
-  void aHostIsADottedNameAPortOrLocalhost() throws Exception {
-    assertThat(ImageReference.parse("localhost/a").registry()).isEqualTo("localhost");
-    assertThat(ImageReference.parse("localhost:5000/a").registry()).isEqualTo("localhost:5000");
-    assertThat(ImageReference.parse(" registry.example/a/b ").repository()).isEqualTo("a/b");
-    assertThat(ImageReference.parse("127.0.0.1:5000/a").tag()).isNull();
-    for (String hostless : new String[] {"library/busybox", "Localhost/a", "a", "/a"}) {
-      assertThatThrownBy(() -> ImageReference.parse(hostless))
+  void aNameWithNeitherSlashNorColonNamesNoRegistry() {
+    for (String text :
+        List.of(
+            "busybox",
+            "localhost",
+            "registry.example.com",
+            "host:5000",
+            "Localhost/a",
+            "a",
+            "/a")) {
+      assertThatThrownBy(() -> ImageReference.parse(text))
           .isInstanceOf(PackFailure.class)
           .hasMessage(
               "'"
-                  + hostless.trim()
+                  + text
                   + "' names no registry host; write it as REGISTRY/PATH, e.g."
                   + " registry.example.com/attune/pack-binaries-init");
     }
   }
 
   @Test
-  void refusesABadDigestTagOrPath() {
-    assertThatThrownBy(() -> ImageReference.parse("r.example/a@sha256:abc"))
-        .isInstanceOf(PackFailure.class)
-        .hasMessage("'r.example/a@sha256:abc': the digest after @ must be sha256:<64 hex digits>");
+  void aHostIsADottedNameAPortOrLocalhost() throws Exception {
+    assertThat(ImageReference.parse("localhost/a").registry()).isEqualTo("localhost");
+    assertThat(ImageReference.parse("r.example/a").registry()).isEqualTo("r.example");
+    assertThat(ImageReference.parse("r:5000/a").registry()).isEqualTo("r:5000");
+    assertThat(ImageReference.parse("  r.example/a/b  ").repository()).isEqualTo("a/b");
+    assertThatThrownBy(() -> ImageReference.parse("library/busybox:1"))
+        .hasMessageContaining("names no registry host");
+    assertThatThrownBy(() -> ImageReference.parse("localhostx/a"))
+        .hasMessageContaining("names no registry host");
+  }
+
+  @Test
+  void tagsRepositoriesAndDigestsAreChecked() throws Exception {
     assertThatThrownBy(() -> ImageReference.parse("r.example/a:-bad"))
         .isInstanceOf(PackFailure.class)
         .hasMessage("'r.example/a:-bad': '-bad' is not a valid tag");
     assertThatThrownBy(() -> ImageReference.parse("r.example/a:"))
-        .isInstanceOf(PackFailure.class)
         .hasMessage("'r.example/a:': '' is not a valid tag");
-    assertThatThrownBy(() -> ImageReference.parse("r.example/:1.0"))
-        .isInstanceOf(PackFailure.class)
+    assertThatThrownBy(() -> ImageReference.parse("r.example/A/b"))
+        .hasMessageContaining("'A/b' is not a valid repository path");
+    assertThatThrownBy(() -> ImageReference.parse("r.example/"))
         .hasMessageContaining("'' is not a valid repository path");
-    assertThatThrownBy(() -> ImageReference.parse("r.example/Attune"))
+    assertThatThrownBy(() -> ImageReference.parse("r.example/a@sha256:../../x"))
         .isInstanceOf(PackFailure.class)
-        .hasMessageContaining("'Attune' is not a valid repository path");
+        .hasMessageStartingWith("'r.example/a@sha256:../../x': the digest after @ is not valid: ");
+    assertThatThrownBy(() -> ImageReference.parse("r.example/a@nocolon"))
+        .hasMessageContaining("'nocolon' is not algorithm:encoded");
+    String sha512 = "sha512:" + "ab".repeat(64);
+    assertThat(ImageReference.parse("r.example/a@" + sha512).digest()).isEqualTo(sha512);
+    assertThat(ImageReference.parse("r.example/a:" + "t".repeat(128)).tag()).hasSize(128);
+    assertThatThrownBy(() -> ImageReference.parse("r.example/a:" + "t".repeat(129)))
+        .hasMessageContaining("is not a valid tag");
   }
 
   @Test
-  void theManifestReferenceIsTheDigestThenTheTagThenLatest() throws Exception {
-    String digest = "sha256:" + "a".repeat(64);
-    ImageReference plain = ImageReference.parse("r.example/a");
+  void tagAndDigestVariantsAndTheirText() throws Exception {
+    String digest = "sha256:" + "1".repeat(64);
+    ImageReference plain = ImageReference.parse("r.example:5000/a/b");
 
+    assertThat(plain.tag()).isNull();
+    assertThat(plain.digest()).isNull();
     assertThat(plain.manifestReference()).isEqualTo("latest");
-    assertThat(plain.withTag("1.0").manifestReference()).isEqualTo("1.0");
-    assertThat(plain.withDigest(digest).manifestReference()).isEqualTo(digest);
-    assertThat(plain).hasToString("r.example/a");
-    assertThat(plain.withTag("1.0")).hasToString("r.example/a:1.0");
-    assertThat(plain.withDigest(digest)).hasToString("r.example/a@" + digest);
-    assertThat(ImageReference.parse("r.example/a:1.0@" + digest))
-        .hasToString("r.example/a:1.0@" + digest);
-    assertThat(plain.withTag("1.0").withDigest(digest).tag()).isNull();
-    assertThat(plain.withDigest(digest).withTag("1.0").digest()).isNull();
+    assertThat(plain).hasToString("r.example:5000/a/b");
+    ImageReference tagged = plain.withTag("1.0");
+    assertThat(tagged.manifestReference()).isEqualTo("1.0");
+    assertThat(tagged).hasToString("r.example:5000/a/b:1.0");
+    ImageReference pinned = tagged.withDigest(digest);
+    assertThat(pinned.tag()).isNull();
+    assertThat(pinned.manifestReference()).isEqualTo(digest);
+    assertThat(pinned).hasToString("r.example:5000/a/b@" + digest);
+    assertThat(pinned.withTag("2").digest()).isNull();
+    assertThat(ImageReference.parse("r.example/a:1@" + digest))
+        .hasToString("r.example/a:1@" + digest);
+  }
+
+  @Test
+  void aTagWithoutRepositoryIsAnEmptyRepository() {
+    assertThatThrownBy(() -> ImageReference.parse("r.example/:1.0"))
+        .hasMessage(
+            "'r.example/:1.0': '' is not a valid repository path (lowercase letters, digits,"
+                + " '.', '_', '-', separated by '/')");
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
-import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -29,7 +29,7 @@ class RetryTest {
 
   private final List<Duration> waits = new ArrayList<>();
   private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
 
   private Retry retry(int maxAttempts, Duration timeout, Duration initial, Duration max) {
     return new Retry(

@@ -9,6 +9,7 @@ import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.publish.Publisher;
 import io.attune.packbinaries.publish.PushResult;
 import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SecureRegistryTest {
 
   @TempDir Path temp;
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
   private String registry;
   private String password;
   private SSLContext trust;

@@ -9,6 +9,7 @@ import io.attune.packbinaries.publish.Publisher;
 import io.attune.packbinaries.publish.PushResult;
 import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.RecordingFront;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StorageRedirectTest {
 
   @TempDir Path temp;
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
 
   /** Pushes a layout and indexes it into another repository, both through the front. */
   private PushResult pushAndIndex(

@@ -11,6 +11,7 @@ import io.attune.packbinaries.publish.IndexBuilder;
 import io.attune.packbinaries.publish.Publisher;
 import io.attune.packbinaries.publish.PushResult;
 import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ class TokenRegistryTest {
   private static final String USER = "pack-ci";
 
   @TempDir java.nio.file.Path temp;
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
   private final String password = "token-test-" + UUID.randomUUID();
   private final String registry = TestEnvironment.tokenRegistry();
   private TokenServer tokenServer;

@@ -40,4 +40,28 @@ class TokenScopesTest {
     assertThat(scopes.isEmpty()).isFalse();
     assertThat(scopes.asList()).containsExactly("repository:a:pull,push");
   }
+
+  @Test
+  void skipsScopesWithoutActionsOrResourceAndBlankActions() {
+    TokenScopes scopes = new TokenScopes();
+    assertThat(scopes.isEmpty()).isTrue();
+
+    scopes.add("  ");
+    scopes.add("nocolon :pull");
+    assertThat(scopes.isEmpty()).isTrue();
+    assertThat(scopes.asList()).isEmpty();
+
+    scopes.add("  repository:a:pull,,\u001f,push\u001f  ");
+    scopes.add("repository:a:pull");
+
+    assertThat(scopes.isEmpty()).isFalse();
+    assertThat(scopes.asList()).containsExactly("repository:a:pull,push");
+  }
+
+  @Test
+  void aScopeWithAnEmptyActionListKeepsItsResource() {
+    TokenScopes scopes = new TokenScopes();
+    scopes.add("repository:a:");
+    assertThat(scopes.asList()).containsExactly("repository:a:");
+  }
 }

@@ -16,6 +16,7 @@ import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.testing.FaultProxy;
 import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ class SupplyChainRegistryTest {
   private static final Path TIMER_MANIFEST = Path.of("packs/core/Cargo.toml").toAbsolutePath();
 
   @TempDir Path temp;
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
   private Path layoutDirectory;
   private ArtifactLayout artifacts;
   private Path source;

@@ -15,9 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -93,29 +90,5 @@ public final class Fixtures {
         Duration.ofMillis(50),
         d -> Thread.sleep(d.toMillis()),
         log);
-  }
-
-  /** A BuildLog that keeps every line, to assert on what the user would read. */
-  public static final class CollectingLog implements BuildLog {
-    public final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-
-    @Override
-    public void info(String message) {
-      lines.add("[INFO] " + message);
-    }
-
-    @Override
-    public void warn(String message) {
-      lines.add("[WARN] " + message);
-    }
-
-    @Override
-    public void debug(String message) {
-      lines.add("[DEBUG] " + message);
-    }
-
-    public String text() {
-      return String.join("\n", lines);
-    }
   }
 }
