@@ -11,6 +11,7 @@ import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.MediaTypes;
 import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.RecordingFront;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class BlobDownloadTest {
   private static final int SIZE = 2 * 1024 * 1024;
 
   @TempDir Path temp;
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
   private String repository;
   private HttpRegistryClient client;
   private byte[] content;

@@ -2,7 +2,7 @@ package io.attune.packbinaries.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +31,7 @@ class PlainRegistryProbeTest {
   private static final String MISSING = "sha256:" + "0".repeat(64);
 
   private Relay relay;
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
 
   @BeforeEach
   void relay() throws IOException {

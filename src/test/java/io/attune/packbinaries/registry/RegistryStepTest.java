@@ -9,6 +9,7 @@ import io.attune.packbinaries.audit.ImageAudit;
 import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.publish.IndexBuilder;
 import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class RegistryStepTest {
   private static final String DIGEST = "sha256:" + "0".repeat(64);
 
   @TempDir Path temp;
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
   private String registry;
   private Map<String, String> environment;
 

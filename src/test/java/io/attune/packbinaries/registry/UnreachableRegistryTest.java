@@ -7,6 +7,7 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class UnreachableRegistryTest {
   private static final String UNKNOWN_HOST = "pack-registry.invalid";
 
   @TempDir Path temp;
-  private final Fixtures.CollectingLog log = new Fixtures.CollectingLog();
+  private final RecordingLog log = new RecordingLog();
   private Path layout;
 
   @BeforeEach
