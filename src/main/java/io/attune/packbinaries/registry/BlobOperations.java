@@ -1,7 +1,7 @@
 package io.attune.packbinaries.registry;
 
 import io.attune.packbinaries.io.AtomicFiles;
-import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,7 +67,7 @@ final class BlobOperations {
   boolean mount(String digest, String fromRepository) throws IOException {
     String query =
         "?mount="
-            + URLEncoder.encode(References.digest(digest), StandardCharsets.UTF_8)
+            + URLEncoder.encode(References.digest(digest).toString(), StandardCharsets.UTF_8)
             + "&from="
             + URLEncoder.encode(References.repository(fromRepository), StandardCharsets.UTF_8);
     HttpResponse<InputStream> response =
@@ -89,7 +89,9 @@ final class BlobOperations {
         transport.send(RegistryTransport.Request.of("GET", blobUrl(digest)));
     errors.expect(response, 200, "downloading blob " + digest);
     byte[] content = BoundedBody.read(response, BoundedBody.SMALL_BLOB_LIMIT, "blob " + digest);
-    checkDigest(digest, "sha256:" + Sha256.of(content));
+    if (!References.digest(digest).matches(content)) {
+      throw mismatch(digest);
+    }
     return content;
   }
 
@@ -99,7 +101,7 @@ final class BlobOperations {
    * that sends more is cut off at size + 1 bytes, so it cannot fill the disk.
    */
   void download(String digest, long size, Path destination) throws IOException {
-    References.digest(digest);
+    Digest expected = References.digest(digest);
     if (size < 0) {
       throw new RegistryException(
           0, "blob " + digest + " has the size " + size + " in its descriptor; nothing to read");
@@ -114,23 +116,23 @@ final class BlobOperations {
       if (declared > size) {
         throw ResponseTooLargeException.overDescriptor(response.uri(), digest, size);
       }
-      AtomicFiles.write(destination, temporary -> stream(in, size, temporary, response, digest));
+      AtomicFiles.write(destination, temporary -> stream(in, size, temporary, response, expected));
     }
   }
 
   private void stream(
-      InputStream in, long size, Path temporary, HttpResponse<?> response, String digest)
+      InputStream in, long size, Path temporary, HttpResponse<?> response, Digest digest)
       throws IOException {
-    MessageDigest sha256 = Sha256.newDigest();
+    MessageDigest hash = digest.algorithm().newMessageDigest();
     long received = 0;
     byte[] buffer = new byte[64 * 1024];
     try (OutputStream out = Files.newOutputStream(temporary)) {
       for (int n; (n = in.read(buffer)) > 0; ) {
         received += n;
         if (received > size) {
-          throw ResponseTooLargeException.overDescriptor(response.uri(), digest, size);
+          throw ResponseTooLargeException.overDescriptor(response.uri(), digest.toString(), size);
         }
-        sha256.update(buffer, 0, n);
+        hash.update(buffer, 0, n);
         out.write(buffer, 0, n);
       }
     }
@@ -145,7 +147,9 @@ final class BlobOperations {
               + size
               + " bytes its descriptor declares");
     }
-    checkDigest(digest, "sha256:" + HexFormat.of().formatHex(sha256.digest()));
+    if (!HexFormat.of().formatHex(hash.digest()).equals(digest.encoded())) {
+      throw mismatch(digest.toString());
+    }
   }
 
   private URI blobUrl(String digest) throws IOException {
@@ -163,16 +167,9 @@ final class BlobOperations {
     return Locations.resolve(response.uri(), location);
   }
 
-  private void checkDigest(String expected, String actual) throws IOException {
-    if (!actual.equals(expected)) {
-      throw new IOException(
-          registry
-              + "/"
-              + repository
-              + " returned content with digest "
-              + actual
-              + " for "
-              + expected);
-    }
+  /** Retried like a lost connection: a proxy may have corrupted it on the way. */
+  private IOException mismatch(String digest) {
+    return new IOException(
+        registry + "/" + repository + " returned content that does not hash to " + digest);
   }
 }
