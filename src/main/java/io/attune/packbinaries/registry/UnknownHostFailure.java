@@ -25,8 +25,10 @@ public final class UnknownHostFailure extends IOException implements Retryable {
             + ") cannot be resolved; check the registry name in the image reference, and that this"
             + " machine can resolve it (getent hosts "
             + url.getHost()
-            + ") or reach its network",
-        cause);
+            + ") or reach its network");
+    // Suppressed, not the cause: Maven would append the JDK's "ConnectException:
+    // UnresolvedAddressException" to the one line the user reads; -e still shows it.
+    addSuppressed(cause);
     this.host = url.getHost();
   }
 
