@@ -22,8 +22,8 @@ public final class UnknownHostFailure extends IOException implements Retryable {
             + url.getScheme()
             + "://"
             + url.getRawAuthority()
-            + ") cannot be resolved; check the registry name in the image reference, and that this"
-            + " machine can resolve it (getent hosts "
+            + ") cannot be resolved; check that name (the registry in the image reference, or the"
+            + " token server the registry names) and that this machine can resolve it (getent hosts "
             + url.getHost()
             + ") or reach its network");
     // Suppressed, not the cause: Maven would append the JDK's "ConnectException:
