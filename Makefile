@@ -105,9 +105,12 @@ test-maven-versions:
 		$(MVN) verify -DskipTests -Dinvoker.mavenHome="$$home" $(if $(IT),-Dinvoker.test='$(IT)'); \
 	done
 
-# The parsers' fuzz properties with many more cases than `make test` runs (pom profile "fuzz").
-fuzz:
-	$(MVN) -Pfuzz test -Dinvoker.skip
+# The parsers' long fuzz runs (tag "fuzz", see testing/FuzzBudget): 100 x the cases `make test`
+# runs, with a fresh seed each run that the summary lines print; PACK_FUZZ_SEED=N replays one.
+# The test environment builds the cargo seeds.
+fuzz: test-env
+	$(WITH_ENV) $(MVN) -Pfuzz test -Dinvoker.skip -Dspotless.check.skip \
+		$(if $(PACK_FUZZ_SEED),-Dpack.fuzz.seed=$(PACK_FUZZ_SEED))
 
 # PIT mutation testing, one threshold per package group (pom profile "mutation").
 mutation: test-env

@@ -11,6 +11,7 @@ import java.util.List;
  * @param byteOrder the file's data encoding
  * @param type e_type
  * @param machine e_machine
+ * @param loadable whether a PT_LOAD segment exists; without one the kernel loads nothing
  * @param interpreter the PT_INTERP path, or null when there is none
  * @param hasDynamicSegment whether a PT_DYNAMIC segment exists
  * @param needed DT_NEEDED names in file order
@@ -25,6 +26,7 @@ public record ElfFile(
     ByteOrder byteOrder,
     ElfType type,
     int machine,
+    boolean loadable,
     String interpreter,
     boolean hasDynamicSegment,
     List<String> needed,

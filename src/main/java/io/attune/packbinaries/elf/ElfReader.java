@@ -13,9 +13,12 @@ import java.util.List;
 
 /**
  * Reads the loading facts of an ELF file (32 or 64 bit, either byte order) from its program
- * headers, which every executable has even when stripped of section headers. Every read is
- * bounds-checked, so a truncated or corrupt file gives an {@link ElfFormatException} naming what
- * lies outside the file, never an exception trace.
+ * headers, which every executable has even when stripped of section headers.
+ *
+ * <p>The file may be hostile. Entry sizes must be exactly the class's (as Linux demands), every
+ * offset and size is an unsigned value checked for overflow, and all reads together stay within
+ * {@link #READ_BUDGET}, so any file of any size gets its answer in milliseconds. Whatever does not
+ * hold gives an {@link ElfFormatException} that names the structure, never an unchecked exception.
  */
 public final class ElfReader {
 
@@ -35,14 +38,27 @@ public final class ElfReader {
   private static final int NT_GNU_BUILD_ID = 3;
   private static final int PN_XNUM = 0xffff;
 
-  /** Headers, notes and dynamic tables are small; more than this means a corrupt size field. */
-  private static final long MAX_TABLE = 64L << 20;
+  /** Linux refuses more than 64 KiB of program headers (fs/binfmt_elf.c, load_elf_phdrs). */
+  static final long MAX_PROGRAM_HEADERS = 64L << 10;
+
+  /**
+   * One table (notes, dynamic section, section headers) larger than this means a corrupt size
+   * field: real executables' tables take a few KiB.
+   */
+  static final long MAX_TABLE = 1L << 20;
+
+  /** All reads of one file together; many tables over the same bytes count each time. */
+  static final long READ_BUDGET = 4L << 20;
+
+  /** What is read of one library name or soname; longer ones are cut, as no loader takes them. */
+  private static final int MAX_NAME = 4096;
 
   private final String name;
   private final FileChannel channel;
   private final long size;
   private ByteOrder order;
   private boolean is64;
+  private long budget = READ_BUDGET;
 
   private ElfReader(String name, FileChannel channel) throws IOException {
     this.name = name;
@@ -57,6 +73,7 @@ public final class ElfReader {
     }
   }
 
+  /** One program header; offset, vaddr and filesz are unsigned. */
   private record Segment(long type, long offset, long vaddr, long filesz, long align) {}
 
   private ElfFile parse() throws IOException, ElfFormatException {
@@ -73,10 +90,9 @@ public final class ElfReader {
     int shentsize = u16(header, is64 ? 58 : 46);
     long shnum = u16(header, is64 ? 60 : 48);
 
-    ByteBuffer firstSection = null;
     if (shoff != 0 && (shnum == 0 || phnum == PN_XNUM)) {
       // Extended numbering: the real counts live in section header 0.
-      firstSection = bytes(shoff, sectionHeaderSize(shentsize), "section header 0");
+      ByteBuffer firstSection = bytes(shoff, sectionHeaderSize(shentsize), "section header 0");
       if (shnum == 0) {
         shnum = word(firstSection, is64 ? 32 : 20);
       }
@@ -86,10 +102,12 @@ public final class ElfReader {
     }
 
     List<Segment> segments = programHeaders(phoff, phentsize, phnum);
+    boolean loadable = false;
     for (int i = 0; i < segments.size(); i++) {
       Segment s = segments.get(i);
       if (s.type == PT_LOAD) {
         bytesExist(s.offset, s.filesz, "loadable segment " + i);
+        loadable = true;
       }
     }
     String interpreter = null;
@@ -110,6 +128,7 @@ public final class ElfReader {
         order,
         ElfType.of(type),
         machine,
+        loadable,
         interpreter,
         dynamic != null,
         dynamic == null ? List.of() : dynamic.needed,
@@ -159,11 +178,29 @@ public final class ElfReader {
     if (phnum == 0) {
       return segments;
     }
-    if (phentsize < (is64 ? 56 : 32)) {
+    int entrySize = is64 ? 56 : 32;
+    if (phentsize != entrySize) {
       throw new ElfFormatException(
-          name + " is corrupt: its program header entries are " + phentsize + " bytes long.");
+          name
+              + " is corrupt: its program header entries are "
+              + phentsize
+              + " bytes long, but ELF"
+              + (is64 ? 64 : 32)
+              + " entries are "
+              + entrySize
+              + "; Linux refuses to load it.");
     }
-    ByteBuffer table = bytes(phoff, phnum * phentsize, "program headers");
+    long tableSize = product(phnum, entrySize, "program headers");
+    if (tableSize > MAX_PROGRAM_HEADERS) {
+      throw new ElfFormatException(
+          name
+              + " is corrupt: it has "
+              + phnum
+              + " program headers ("
+              + tableSize
+              + " bytes), more than the 64 KiB Linux loads.");
+    }
+    ByteBuffer table = bytes(phoff, tableSize, "program headers");
     for (int i = 0; i < phnum; i++) {
       int at = i * phentsize;
       if (is64) {
@@ -227,7 +264,7 @@ public final class ElfReader {
           name + " is corrupt: its dynamic segment names libraries but has no string table.");
     }
     long strtabOffset = fileOffset(strtab, segments);
-    long strtabEnd = strsz >= 0 ? strtabOffset + strsz : size;
+    long strtabEnd = strsz == -1 ? size : sum(strtabOffset, strsz, "dynamic string table");
     for (long offset : neededOffsets) {
       dynamic.needed.add(dynamicString(strtabOffset, strtabEnd, offset));
     }
@@ -240,7 +277,10 @@ public final class ElfReader {
   /** Maps a virtual address to its place in the file through the loadable segments. */
   private long fileOffset(long vaddr, List<Segment> segments) throws ElfFormatException {
     for (Segment s : segments) {
-      if (s.type == PT_LOAD && vaddr >= s.vaddr && vaddr - s.vaddr < s.filesz) {
+      if (s.type == PT_LOAD
+          && Long.compareUnsigned(vaddr, s.vaddr) >= 0
+          && Long.compareUnsigned(vaddr - s.vaddr, s.filesz) < 0) {
+        // The segment itself lies inside the file (checked above), so this cannot overflow.
         return s.offset + (vaddr - s.vaddr);
       }
     }
@@ -251,14 +291,21 @@ public final class ElfReader {
             + ") is in no loadable segment.");
   }
 
+  /** The NUL-terminated string at {@code offset} (unsigned) of the dynamic string table. */
   private String dynamicString(long tableOffset, long tableEnd, long offset)
       throws IOException, ElfFormatException {
-    long start = tableOffset + offset;
-    if (offset < 0 || start >= Math.min(tableEnd, size)) {
-      throw truncated("dynamic string table", start, start + 1);
+    long end = Math.min(tableEnd, size);
+    if (Long.compareUnsigned(offset, end - tableOffset) >= 0) {
+      throw new ElfFormatException(
+          name
+              + " is corrupt: a library name in its dynamic section starts at offset "
+              + Long.toUnsignedString(offset)
+              + " of its string table, which is "
+              + (end - tableOffset)
+              + " bytes long.");
     }
-    long length = Math.min(Math.min(tableEnd, size) - start, 4096);
-    return cString(bytes(start, length, "dynamic string table"), 0);
+    long start = tableOffset + offset;
+    return cString(bytes(start, Math.min(end - start, MAX_NAME), "dynamic string table"), 0);
   }
 
   private final class Notes {
@@ -296,9 +343,12 @@ public final class ElfReader {
     if (shoff == 0 || shnum == 0) {
       return false;
     }
-    ByteBuffer table = bytes(shoff, shnum * sectionHeaderSize(shentsize), "section headers");
+    int entrySize = sectionHeaderSize(shentsize);
+    ByteBuffer table =
+        bytes(shoff, product(shnum, entrySize, "section headers"), "section headers");
+    // The table fits in MAX_TABLE, so the count and every offset fit in an int.
     for (int i = 0; i < shnum; i++) {
-      if (u32(table, i * shentsize + 4) == SHT_SYMTAB) {
+      if (u32(table, i * entrySize + 4) == SHT_SYMTAB) {
         return true;
       }
     }
@@ -306,11 +356,19 @@ public final class ElfReader {
   }
 
   private int sectionHeaderSize(int shentsize) throws ElfFormatException {
-    if (shentsize < (is64 ? 64 : 40)) {
+    int entrySize = is64 ? 64 : 40;
+    if (shentsize != entrySize) {
       throw new ElfFormatException(
-          name + " is corrupt: its section header entries are " + shentsize + " bytes long.");
+          name
+              + " is corrupt: its section header entries are "
+              + shentsize
+              + " bytes long, but ELF"
+              + (is64 ? 64 : 32)
+              + " entries are "
+              + entrySize
+              + ".");
     }
-    return shentsize;
+    return entrySize;
   }
 
   /** Reads {@code length} bytes at {@code offset}, or explains that they lie outside the file. */
@@ -319,8 +377,25 @@ public final class ElfReader {
     bytesExist(offset, length, what);
     if (length > MAX_TABLE) {
       throw new ElfFormatException(
-          name + " is corrupt: its " + what + " claims " + length + " bytes.");
+          name
+              + " is corrupt: its "
+              + what
+              + " claims "
+              + length
+              + " bytes, more than the "
+              + (MAX_TABLE >> 20)
+              + " MiB any real table takes.");
     }
+    if (length > budget) {
+      throw new ElfFormatException(
+          name
+              + " is corrupt: its headers point at more than "
+              + (READ_BUDGET >> 20)
+              + " MiB of tables in all (the "
+              + what
+              + " is one too many); real executables' headers take a few KiB.");
+    }
+    budget -= length;
     ByteBuffer buffer = ByteBuffer.allocate((int) length).order(order);
     while (buffer.hasRemaining()) {
       if (channel.read(buffer, offset + buffer.position()) < 0) {
@@ -330,10 +405,28 @@ public final class ElfReader {
     return buffer.flip();
   }
 
+  /** Whether bytes [offset, offset + length) lie in the file; both are unsigned. */
   private void bytesExist(long offset, long length, String what) throws ElfFormatException {
-    if (offset < 0 || length < 0 || offset + length < 0 || offset + length > size) {
+    if (Long.compareUnsigned(offset, size) > 0 || Long.compareUnsigned(length, size - offset) > 0) {
       throw truncated(what, offset, offset + length);
     }
+  }
+
+  /** offset + length (offset in the file, length unsigned), or why it overflows. */
+  private long sum(long offset, long length, String what) throws ElfFormatException {
+    if (length < 0 || offset + length < 0) {
+      throw new ElfFormatException(name + " is corrupt: the size of its " + what + " overflows.");
+    }
+    return offset + length;
+  }
+
+  /** count × entrySize, or an explanation instead of a wrapped-around product. */
+  private long product(long count, long entrySize, String what) throws ElfFormatException {
+    if (count < 0 || count > Long.MAX_VALUE / entrySize) {
+      throw new ElfFormatException(
+          name + " is corrupt: it claims " + Long.toUnsignedString(count) + " " + what + ".");
+    }
+    return count * entrySize;
   }
 
   private ElfFormatException truncated(String what, long start, long end) {
@@ -344,10 +437,15 @@ public final class ElfReader {
             + " (bytes "
             + Long.toUnsignedString(start)
             + " to "
-            + Long.toUnsignedString(end)
+            + unsignedEnd(start, end)
             + ") lie beyond the end of the file ("
             + size
             + " bytes). Rebuild it, or copy it again if the copy was cut short.");
+  }
+
+  /** end = start + length computed in 64 bits; past 2^64 it wrapped, so say so. */
+  private static String unsignedEnd(long start, long end) {
+    return Long.compareUnsigned(end, start) < 0 ? "beyond 2^64" : Long.toUnsignedString(end);
   }
 
   private static long alignUp(long value, int align) {

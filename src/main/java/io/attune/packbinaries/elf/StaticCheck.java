@@ -1,5 +1,6 @@
 package io.attune.packbinaries.elf;
 
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.platform.ElfMachine;
 import io.attune.packbinaries.platform.Libc;
 import io.attune.packbinaries.platform.TargetTriple;
@@ -36,10 +37,10 @@ public final class StaticCheck {
 
   private static Optional<String> notExecutable(String name, ElfFile elf) {
     return switch (elf.type()) {
-      case EXEC -> Optional.empty();
+      case EXEC -> unloadable(name, elf);
       case DYN ->
           elf.pie()
-              ? Optional.empty()
+              ? unloadable(name, elf)
               : Optional.of(
                   name
                       + " is a shared library (ET_DYN without DF_1_PIE"
@@ -55,6 +56,16 @@ public final class StaticCheck {
       case NONE, OTHER ->
           Optional.of(name + " has no executable ELF type (e_type " + elf.type() + ").");
     };
+  }
+
+  private static Optional<String> unloadable(String name, ElfFile elf) {
+    if (elf.loadable()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        name
+            + " has no loadable segment (PT_LOAD), so Linux cannot run it; it is damaged or not"
+            + " a linked program. Rebuild it.");
   }
 
   private static Optional<String> wrongArchitecture(String name, ElfFile elf, TargetTriple target) {
@@ -77,7 +88,7 @@ public final class StaticCheck {
                   message
                       .append(", or verify it against ")
                       .append(withArticle(actual))
-                      .append(" target (-Dpack.target=")
+                      .append(" target (-D" + PropertyNames.TARGET + "=")
                       .append(other.name())
                       .append(")"));
       return Optional.of(message.append('.').toString());

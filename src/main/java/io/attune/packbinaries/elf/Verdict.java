@@ -13,6 +13,10 @@ public record Verdict(List<String> reasons, List<String> warnings) {
     warnings = List.copyOf(warnings);
   }
 
+  public static Verdict passing() {
+    return new Verdict(List.of(), List.of());
+  }
+
   public static Verdict failing(String reason) {
     return new Verdict(List.of(reason), List.of());
   }

@@ -1,14 +1,17 @@
 package io.attune.packbinaries.elf;
 
+import io.attune.packbinaries.platform.ElfMachine;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One entry of {@code verify-report.json}: the verdict on a binary for a target and the ELF facts
- * behind it. ELF fields are null (or false, or empty) when the file is not readable ELF.
+ * behind it. ELF fields are null (or false, or empty) when the file is not readable ELF. Make one
+ * with {@link #of} or {@link #failed}; the canonical constructor is the JSON shape.
  *
  * @param path absolute path of the binary
  * @param target the triple it was checked against
+ * @param sha256 the content's digest, or null when the file was too large to read
  * @param verdict {@code pass} or {@code fail}
  * @param elfType EXEC, DYN, REL, CORE, NONE or OTHER
  * @param machine the architecture's name, e.g. {@code aarch64}
@@ -37,6 +40,53 @@ public record VerifiedBinary(
     reasons = reasons == null ? List.of() : List.copyOf(reasons);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
     needed = needed == null ? List.of() : List.copyOf(needed);
+  }
+
+  /**
+   * The entry for a file whose ELF facts were read ({@code elf}), or could not be (null), with the
+   * static check's verdict.
+   */
+  public static VerifiedBinary of(
+      String path, String target, String sha256, long size, Verdict verdict, ElfFile elf) {
+    String outcome = verdict.passed() ? PASS : FAIL;
+    if (elf == null) {
+      return new VerifiedBinary(
+          path,
+          target,
+          sha256,
+          size,
+          outcome,
+          verdict.reasons(),
+          verdict.warnings(),
+          null,
+          null,
+          false,
+          null,
+          List.of(),
+          false,
+          null);
+    }
+    return new VerifiedBinary(
+        path,
+        target,
+        sha256,
+        size,
+        outcome,
+        verdict.reasons(),
+        verdict.warnings(),
+        elf.type().name(),
+        ElfMachine.describe(elf.machine()),
+        elf.staticPie(),
+        elf.interpreter(),
+        elf.needed(),
+        elf.stripped(),
+        elf.buildId());
+  }
+
+  /** The entry for a file that fails before any ELF fact is known, for {@code reason}. */
+  public static VerifiedBinary failed(
+      String path, String target, String sha256, long size, String reason) {
+    return of(path, target, sha256, size, Verdict.failing(reason), null);
   }
 
   public boolean passed() {

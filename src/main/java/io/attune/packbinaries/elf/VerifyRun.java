@@ -2,6 +2,7 @@ package io.attune.packbinaries.elf;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
@@ -52,7 +53,11 @@ public final class VerifyRun {
           "No binaries to verify: "
               + listing
               + " is missing or empty. Run the build goal first (mvn package), or verify one"
-              + " file: -Dpack.binary=FILE -Dpack.target=TRIPLE.");
+              + " file: -D"
+              + PropertyNames.BINARY
+              + "=FILE -D"
+              + PropertyNames.TARGET
+              + "=TRIPLE.");
     }
     List<String> names = targets.stream().map(TargetTriple::name).toList();
     List<VerifiedBinary> results = new ArrayList<>();
@@ -72,16 +77,22 @@ public final class VerifyRun {
               + built.stream().map(BuiltBinary::target).distinct().collect(Collectors.joining(", "))
               + ", but this run selects "
               + String.join(", ", names)
-              + ". Verify with the targets the build used (-Dpack.targets=...).");
+              + ". Verify with the targets the build used (-D"
+              + PropertyNames.TARGETS
+              + "=...).");
     }
     return finish(results);
   }
 
   private VerifiedBinary check(Path file, TargetTriple target, String expectedSha256)
       throws IOException, InterruptedException, PackFailure {
+    long started = System.nanoTime();
     VerifiedBinary result = BinaryVerifier.verify(file, target);
+    long millis = (System.nanoTime() - started) / 1_000_000;
     String name = file.getFileName().toString();
-    if (expectedSha256 != null && !expectedSha256.equals(result.sha256())) {
+    if (expectedSha256 != null
+        && result.sha256() != null
+        && !expectedSha256.equals(result.sha256())) {
       result =
           result.failedBecause(
               name
@@ -97,7 +108,8 @@ public final class VerifyRun {
         result = result.failedBecause(ran.get().failureReason(name));
       }
     }
-    log.info(summary(name, result));
+    // The time covers hashing and reading the headers, not the smoke run.
+    log.info(summary(name, result) + ", checked in " + millis + " ms");
     result.warnings().forEach(log::warn);
     return result;
   }

@@ -1,5 +1,6 @@
 package io.attune.packbinaries.platform;
 
+import io.attune.packbinaries.PropertyNames;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -97,7 +98,9 @@ public record TargetTriple(String name, ElfMachine machine, Platform platform, L
               + name
               + "'. Known targets: "
               + knownNames()
-              + ". Set pack.target to one of them.");
+              + ". Set "
+              + PropertyNames.TARGET
+              + " to one of them.");
     }
   }
 }

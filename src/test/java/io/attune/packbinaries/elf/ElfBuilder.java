@@ -37,6 +37,8 @@ final class ElfBuilder {
   private boolean abiTag;
   private boolean sectionHeaders = true;
   private boolean symbolTable;
+  private boolean unterminatedDynamic;
+  private int loadType = 1;
 
   static ElfBuilder executable(int machine, int elfClass, ByteOrder order) {
     ElfBuilder b = new ElfBuilder();
@@ -122,6 +124,21 @@ final class ElfBuilder {
     return this;
   }
 
+  /**
+   * The dynamic table without DT_NULL and with the DT_NEEDED entries last, so the last entry of the
+   * segment names a library (the kernel and loaders read up to the segment's end).
+   */
+  ElfBuilder unterminatedDynamic() {
+    unterminatedDynamic = true;
+    return this;
+  }
+
+  /** The segment over the whole file becomes PT_PHDR: nothing is left for the kernel to map. */
+  ElfBuilder withoutLoadableSegment() {
+    loadType = 6;
+    return this;
+  }
+
   Path writeTo(Path directory, String name) throws IOException {
     Path file = directory.resolve(name);
     Files.write(file, build());
@@ -150,7 +167,10 @@ final class ElfBuilder {
     }
     int strsz = strings.position();
     int dynamicEntries =
-        needed.size() + (soname == null ? 0 : 1) + (pie ? 1 : 0) + 3; // + STRTAB, STRSZ, NULL
+        needed.size()
+            + (soname == null ? 0 : 1)
+            + (pie ? 1 : 0)
+            + (unterminatedDynamic ? 2 : 3); // + STRTAB, STRSZ, NULL
     int dynamicSize = dynamicSegment ? dynamicEntries * 2 * word : 0;
     ByteBuffer notes = ByteBuffer.allocate(256).order(order);
     if (buildId != null) {
@@ -201,7 +221,7 @@ final class ElfBuilder {
     out.putShort(is64 ? 60 : 48, (short) shnum);
 
     int ph = ehsize;
-    programHeader(out, ph, 1, 0, total, 0x1000);
+    programHeader(out, ph, loadType, 0, total, 0x1000);
     ph += phentsize;
     if (interp != null) {
       programHeader(out, ph, 3, interpAt, interp.length, 1);
@@ -212,8 +232,10 @@ final class ElfBuilder {
       programHeader(out, ph, 2, dynamicAt, dynamicSize, word);
       out.put(strtabAt, strings.array(), 0, strsz);
       int d = dynamicAt;
-      for (int offset : neededOffsets) {
-        d = dynamicEntry(out, d, 1, offset);
+      if (!unterminatedDynamic) {
+        for (int offset : neededOffsets) {
+          d = dynamicEntry(out, d, 1, offset);
+        }
       }
       if (soname != null) {
         d = dynamicEntry(out, d, 14, sonameOffset);
@@ -223,7 +245,13 @@ final class ElfBuilder {
       if (pie) {
         d = dynamicEntry(out, d, 0x6ffffffbL, 0x08000001L);
       }
-      dynamicEntry(out, d, 0, 0);
+      if (unterminatedDynamic) {
+        for (int offset : neededOffsets) {
+          d = dynamicEntry(out, d, 1, offset);
+        }
+      } else {
+        dynamicEntry(out, d, 0, 0);
+      }
       ph += phentsize;
     }
     if (notesSize > 0) {

@@ -15,6 +15,7 @@ import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.ElfMachine;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ class RealBinariesTest {
   @TempDir Path dir;
 
   /** The hello crate built once for both targets, inside the builder image, without network. */
-  private static synchronized Path cargoBuilt(TargetTriple target) throws Exception {
+  static synchronized Path cargoBuilt(TargetTriple target) throws Exception {
     TestEnvironment.requireDocker();
     if (crate == null) {
       Path workspace = Files.createTempDirectory("verify-hello");
@@ -99,11 +100,12 @@ class RealBinariesTest {
   }
 
   @AfterAll
-  static void removeCrate() throws IOException {
+  static synchronized void removeCrate() throws IOException {
     if (crate != null) {
       try (var files = Files.walk(crate)) {
         files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
       }
+      crate = null;
     }
   }
 
@@ -166,19 +168,19 @@ class RealBinariesTest {
   @Test
   void smokeRunSkipsWithAWarningWhenNoEmulatorIsThere() throws Exception {
     Path hello = cargoBuilt(AARCH64_GNU);
-    List<String> warnings = new ArrayList<>();
+    RecordingLog log = new RecordingLog();
     SmokeRun noQemu =
         new SmokeRun(
-            collecting(warnings),
+            log,
             Duration.ofSeconds(60),
             Optional.of(ElfMachine.X86_64),
             program -> Optional.empty(),
             dir);
 
     assertThat(noQemu.run(hello, ElfMachine.AARCH64, List.of())).isEmpty();
-    assertThat(warnings)
+    assertThat(log.lines)
         .containsExactly(
-            "Smoke run of hello skipped: it is aarch64 and this host is x86-64, and neither"
+            "[WARN] Smoke run of hello skipped: it is aarch64 and this host is x86-64, and neither"
                 + " qemu-aarch64-static nor a binfmt_misc entry qemu-aarch64 is there. Install"
                 + " qemu-user-static to run it.");
   }
@@ -436,20 +438,5 @@ class RealBinariesTest {
       names.add(it.next());
     }
     return names;
-  }
-
-  private static BuildLog collecting(List<String> warnings) {
-    return new BuildLog() {
-      @Override
-      public void info(String message) {}
-
-      @Override
-      public void warn(String message) {
-        warnings.add(message);
-      }
-
-      @Override
-      public void debug(String message) {}
-    };
   }
 }

@@ -192,4 +192,63 @@ class StaticCheckTest {
             "without glibc. Link it statically: RUSTFLAGS='-C target-feature=+crt-static' cargo"
                 + " build --release --target s390x-unknown-linux-gnu.");
   }
+
+  @Test
+  void suggestsTheTripleOfTheBinarysMachineWithTheTargetsCLibrary() throws Exception {
+    ElfBuilder aarch64 = ElfBuilder.executable(183, 64, ByteOrder.LITTLE_ENDIAN);
+
+    assertThat(check(aarch64, X86_64_GNU).reasons())
+        .singleElement()
+        .asString()
+        .endsWith(
+            "or verify it against an aarch64 target (-Dpack.target=aarch64-unknown-linux-gnu).");
+    assertThat(check(aarch64, X86_64_MUSL).reasons())
+        .singleElement()
+        .asString()
+        .endsWith(
+            "or verify it against an aarch64 target (-Dpack.target=aarch64-unknown-linux-musl).");
+  }
+
+  @Test
+  void failsAnExecutableWithoutLoadableSegments() throws Exception {
+    ElfBuilder binary = ElfBuilder.x86_64().withoutLoadableSegment();
+    String unloadable =
+        "attune-core-timer-sensor has no loadable segment (PT_LOAD), so Linux cannot run it; it"
+            + " is damaged or not a linked program. Rebuild it.";
+
+    assertThat(check(binary, X86_64_MUSL).reasons()).containsExactly(unloadable);
+    assertThat(check(ElfBuilder.x86_64().pie().withoutLoadableSegment(), X86_64_MUSL).reasons())
+        .containsExactly(unloadable);
+  }
+
+  @Test
+  void namesTheMissingRuntimeByLoaderOrLibrary() throws Exception {
+    assertThat(
+            check(ElfBuilder.x86_64().interpreter("/lib/ld-musl-x86_64.so.1"), X86_64_MUSL)
+                .reasons())
+        .singleElement()
+        .asString()
+        .contains("without musl's loader.");
+    assertThat(check(ElfBuilder.x86_64().interpreter("/lib64/ld64.so.2"), X86_64_MUSL).reasons())
+        .singleElement()
+        .asString()
+        .contains("without glibc.");
+    assertThat(check(ElfBuilder.x86_64().needs("libc.so.6"), X86_64_MUSL).reasons())
+        .singleElement()
+        .asString()
+        .contains("without glibc.");
+  }
+
+  @Test
+  void aSharedLibraryWithoutSonameAndAnS390xBinaryReadRight() throws Exception {
+    ElfBuilder library = ElfBuilder.x86_64().type(ElfBuilder.ET_DYN);
+    assertThat(check(library, X86_64_MUSL).reasons())
+        .singleElement()
+        .asString()
+        .startsWith("attune-core-timer-sensor is a shared library (ET_DYN without DF_1_PIE), not");
+    assertThat(check(ElfBuilder.executable(22, 64, ByteOrder.BIG_ENDIAN), X86_64_MUSL).reasons())
+        .singleElement()
+        .asString()
+        .startsWith("attune-core-timer-sensor is an s390x binary");
+  }
 }

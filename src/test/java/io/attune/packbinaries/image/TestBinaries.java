@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.elf.Verdict;
 import io.attune.packbinaries.elf.VerifiedBinary;
 import io.attune.packbinaries.elf.VerifyReport;
 import io.attune.packbinaries.io.Sha256;
@@ -113,21 +114,11 @@ final class TestBinaries {
   /** A report entry with only what the image goal reads; {@code reason} when it fails. */
   static VerifiedBinary verdict(
       Path file, String target, String sha256, String verdict, String reason) throws IOException {
-    return new VerifiedBinary(
-        file.toAbsolutePath().toString(),
-        target,
-        sha256,
-        Files.size(file),
-        verdict,
-        verdict.equals(VerifiedBinary.PASS) ? List.of() : List.of(reason),
-        List.of(),
-        null,
-        null,
-        false,
-        null,
-        List.of(),
-        false,
-        null);
+    String path = file.toAbsolutePath().toString();
+    long size = Files.size(file);
+    return verdict.equals(VerifiedBinary.PASS)
+        ? VerifiedBinary.of(path, target, sha256, size, Verdict.passing(), null)
+        : VerifiedBinary.failed(path, target, sha256, size, reason);
   }
 
   /** Writes the report as the verify goal does. */
