@@ -235,10 +235,10 @@ run_host() {
     fi
     in_volume find /v -type f | sed 's|^/v/||' | LC_ALL=C sort >"$log.volume"
     if cmp -s "$work/expected" "$log.volume"; then
-        pass "$name host: the volume holds packs/ and the static sensor only ($(wc -l <"$work/expected") files)"
+        pass "$name host: the volume holds the packs of packs/ and the static sensor only ($(wc -l <"$work/expected") files)"
     else
         diff "$work/expected" "$log.volume" || true
-        fail "$name host: the volume holds other files than packs/ and the static sensor"
+        fail "$name host: the volume holds other files than the packs of packs/ and the static sensor"
     fi
     COMPOSE_PROJECT_NAME=$project ATTUNE_REGISTRY=$registry \
         docker-compose -f docker/distributable/docker-compose.yaml down -v >/dev/null 2>&1 || true
