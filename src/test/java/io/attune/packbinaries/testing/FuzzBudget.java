@@ -20,7 +20,7 @@ import java.util.Random;
  */
 public final class FuzzBudget {
 
-  /** The JUnit / jqwik tag of the long variants; {@code make fuzz} runs only this group. */
+  /** The JUnit tag of the long variants; {@code make fuzz} runs only this group. */
   public static final String TAG = "fuzz";
 
   /** Multiplies each fuzz test's base case count ({@code make fuzz} sets it to 100). */
