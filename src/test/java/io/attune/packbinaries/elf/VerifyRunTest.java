@@ -267,6 +267,69 @@ class VerifyRunTest {
         .anyMatch(line -> line.startsWith("[WARN] sensor is statically linked with glibc"));
   }
 
+  @Test
+  void aFailingBinaryIsNotSmokeRun() throws Exception {
+    Path dynamic = ElfBuilder.x86_64().needs("libc.so.6").writeTo(dir, "dyn");
+    RecordingLog log = new RecordingLog();
+    ArtifactLayout layout = new ArtifactLayout(dir.resolve("out"));
+
+    assertThatThrownBy(
+            () ->
+                new VerifyRun(
+                        log,
+                        layout,
+                        Optional.of(new SmokeRun(log, Duration.ofSeconds(60))),
+                        List.of("--version"))
+                    .verifyFile(dynamic, X86_64_MUSL))
+        .isInstanceOf(PackFailure.class)
+        .hasMessage(
+            "dyn is dynamically linked (needs libc.so.6); it would fail in a container without"
+                + " glibc. Build it with cargo zigbuild --target x86_64-unknown-linux-musl.\nThe"
+                + " report is in "
+                + layout.verifyReport()
+                + ".");
+    assertThat(log.lines).noneMatch(line -> line.contains("Smoke run"));
+    assertThat(log.lines.get(0))
+        .startsWith("[INFO] dyn (x86_64-unknown-linux-musl): fail, dynamic x86-64 EXEC, stripped,");
+    assertThat(log.lines).contains("[DEBUG] Wrote " + layout.verifyReport());
+  }
+
+  @Test
+  void aSkippedSmokeRunLeavesThePassingVerdict() throws Exception {
+    Path sensor = ElfBuilder.x86_64().writeTo(dir, "sensor");
+    RecordingLog log = new RecordingLog();
+    // The host is placed on another machine, with no qemu and no binfmt_misc entry.
+    SmokeRun nowhere =
+        new SmokeRun(
+            log,
+            Duration.ofSeconds(60),
+            Optional.of(ElfMachine.AARCH64),
+            program -> Optional.empty(),
+            Files.createDirectories(dir.resolve("binfmt_misc")));
+
+    VerifyReport report =
+        new VerifyRun(log, new ArtifactLayout(dir.resolve("out")), Optional.of(nowhere), List.of())
+            .verifyFile(sensor, X86_64_MUSL);
+
+    assertThat(report.passed()).isTrue();
+    assertThat(log.lines).anyMatch(line -> line.startsWith("[WARN] Smoke run of sensor skipped"));
+  }
+
+  @Test
+  void aFileThatIsNotElfGetsAVerdictLineWithoutElfFacts() throws Exception {
+    Path script = Files.writeString(dir.resolve("run.sh"), "#!/bin/sh\necho hi\n");
+    RecordingLog log = new RecordingLog();
+
+    assertThatThrownBy(
+            () ->
+                new VerifyRun(
+                        log, new ArtifactLayout(dir.resolve("out")), Optional.empty(), List.of())
+                    .verifyFile(script, X86_64_MUSL))
+        .isInstanceOf(PackFailure.class);
+    assertThat(log.lines.get(0))
+        .matches("\\[INFO] run\\.sh \\(x86_64-unknown-linux-musl\\): fail, checked in \\d+ ms");
+  }
+
   private Path realStaticProgram() throws Exception {
     assumeTrue(
         SmokeRun.hostMachine(System.getProperty("os.arch")).equals(Optional.of(ElfMachine.X86_64)),
