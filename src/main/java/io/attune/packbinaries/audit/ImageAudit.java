@@ -14,7 +14,7 @@ import io.attune.packbinaries.registry.Credentials;
 import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
-import io.attune.packbinaries.registry.RegistryException;
+import io.attune.packbinaries.registry.RegistryStep;
 import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.supplychain.SupplyChainAudit;
 import io.attune.packbinaries.supplychain.VerificationKey;
@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Audits a published image as a host would pull it: the index (OCI image index or Docker manifest
@@ -250,19 +249,11 @@ public final class ImageAudit {
         step(
             "Downloading " + layerWhere,
             () -> {
-              client.downloadBlob(layer.digest(), blob);
+              client.downloadBlob(layer.digest(), layer.size(), blob);
               return null;
             });
         try {
-          if (Files.size(blob) != layer.size()) {
-            throw new PackFailure(
-                layerWhere
-                    + " is "
-                    + Files.size(blob)
-                    + " bytes, but its manifest says "
-                    + layer.size()
-                    + "; push the image again.");
-          }
+          // downloadBlob wrote exactly layer.size() bytes of layer.digest(), or nothing.
           files.apply(scanner.scan(blob, layer.digest(), layerWhere, inspector), layer.digest());
         } finally {
           Files.deleteIfExists(blob);
@@ -312,28 +303,8 @@ public final class ImageAudit {
     private <T> T step(String what, Retry.Step<T> step)
         throws PackFailure, IOException, InterruptedException {
       log.debug(what);
-      try {
-        return retry.run(what, step);
-      } catch (RegistryException e) {
-        if (e.isUnauthorized()) {
-          throw new PackFailure(what + " was refused (HTTP " + e.status() + "). " + advice, e);
-        }
-        if (e.status() == 404) {
-          throw new PackFailure(
-              what + " failed: " + e.getMessage() + ". Check the repository and tag.", e);
-        }
-        throw new IOException(what + " failed: " + e.getMessage(), e);
-      } catch (SSLHandshakeException e) {
-        throw new PackFailure(
-            what
-                + " failed: the TLS certificate of "
-                + image.registry()
-                + " is not trusted ("
-                + e.getMessage()
-                + "). Add its CA to the JVM trust store, or, for a test registry only, set"
-                + " -Dpack.allowInsecureRegistries=true",
-            e);
-      }
+      return RegistryStep.run(
+          retry, what, image.registry(), advice, "Check the repository and tag.", step);
     }
   }
 

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.oci.Descriptor;
+import io.attune.packbinaries.oci.Digest;
 import io.attune.packbinaries.oci.MediaTypes;
 import io.attune.packbinaries.platform.Platform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Reads the JSON documents of a published image (index or manifest list, image manifest, image
@@ -21,8 +21,6 @@ import java.util.regex.Pattern;
 final class ImageDocuments {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  // Checked before a digest becomes part of a URL or a message; the client verifies sha256 only.
-  private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
 
   private ImageDocuments() {}
 
@@ -123,13 +121,12 @@ final class ImageDocuments {
   }
 
   private static Descriptor descriptor(JsonNode node, String where) throws PackFailure {
+    // Checked before a digest becomes part of a URL or a message.
     String digest = node.path("digest").asText("");
-    if (!DIGEST.matcher(digest).matches()) {
+    String problem = Digest.problem(digest);
+    if (problem != null) {
       throw new PackFailure(
-          where
-              + " has the digest '"
-              + abbreviate(digest)
-              + "'; the audit reads sha256:<64 lowercase hex digits> only.");
+          where + " has an invalid digest: " + problem + "; push the image again.");
     }
     JsonNode size = node.path("size");
     if (!size.canConvertToLong() || size.asLong() < 0) {

@@ -2,6 +2,7 @@ package io.attune.packbinaries.cargo;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
@@ -46,7 +47,9 @@ public final class BinaryBuilder {
       throw new PackFailure(
           "No Cargo.toml at "
               + manifest
-              + "; set pack.cargo.manifest (<cargoManifest>) to the Cargo.toml of your crate or"
+              + "; set "
+              + PropertyNames.CARGO_MANIFEST
+              + " (<cargoManifest>) to the Cargo.toml of your crate or"
               + " workspace");
     }
   }
@@ -185,8 +188,12 @@ public final class BinaryBuilder {
                 + name
                 + " (expected "
                 + request.cargoOutputDirectory(target).resolve(name)
-                + "); check pack.binaries against the crate's [[bin]] names and that"
-                + " pack.builder.command builds into CARGO_TARGET_DIR for --target {target}");
+                + "); check "
+                + PropertyNames.BINARIES
+                + " against the crate's [[bin]] names and that"
+                + " "
+                + PropertyNames.BUILDER_COMMAND
+                + " builds into CARGO_TARGET_DIR for --target {target}");
       }
       if (outcome.kind() == StripStep.Kind.UNSTRIPPED) {
         log.warn(
@@ -249,7 +256,9 @@ public final class BinaryBuilder {
             .filter(
                 b ->
                     host.isPresent()
-                        && TargetTriple.of(b.target()).machine() == host.get().machine())
+                        && TargetTriple.find(b.target())
+                            .map(t -> t.machine() == host.get().machine())
+                            .orElse(false))
             // The host's own triple (musl) first, when it was built.
             .sorted(Comparator.comparing((BuiltBinary b) -> !b.target().equals(host.get().name())))
             .toList();

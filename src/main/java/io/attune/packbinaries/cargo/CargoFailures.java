@@ -1,6 +1,7 @@
 package io.attune.packbinaries.cargo;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
 
@@ -16,8 +17,12 @@ final class CargoFailures {
         || tail.contains("no such subcommand: `zigbuild`")) {
       hint =
           "\ncargo-zigbuild is not installed: run `cargo install --locked cargo-zigbuild` and"
-              + " install zig (e.g. `pip3 install ziglang`), or set pack.builder.command to"
-              + " another build command, or use pack.toolchain=container";
+              + " install zig (e.g. `pip3 install ziglang`), or set "
+              + PropertyNames.BUILDER_COMMAND
+              + " to"
+              + " another build command, or use "
+              + PropertyNames.TOOLCHAIN
+              + "=container";
     } else if (tail.contains("can't find crate for `std`")
         || tail.contains("can't find crate for `core`")) {
       hint =
@@ -25,7 +30,9 @@ final class CargoFailures {
               + target
               + " is not installed: run `rustup target add "
               + target
-              + "`, or use pack.toolchain=container";
+              + "`, or use "
+              + PropertyNames.TOOLCHAIN
+              + "=container";
     }
     String what = result.timedOut() ? "timed out" : "failed";
     return new PackFailure(

@@ -3,6 +3,7 @@ package io.attune.packbinaries.cargo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,7 +56,9 @@ final class CargoMetadata {
                     new PackFailure(
                         "cargo metadata printed no metadata for "
                             + manifest
-                            + "; set pack.binaries to the binaries to build"));
+                            + "; set "
+                            + PropertyNames.BINARIES
+                            + " to the binaries to build"));
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(json);

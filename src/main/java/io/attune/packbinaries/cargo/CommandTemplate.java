@@ -1,6 +1,7 @@
 package io.attune.packbinaries.cargo;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +45,8 @@ public final class CommandTemplate {
     while (unknown.find()) {
       if (!PLACEHOLDERS.contains(unknown.group())) {
         throw new PackFailure(
-            "pack.builder.command '"
+            PropertyNames.BUILDER_COMMAND
+                + " '"
                 + text
                 + "' has an unknown placeholder "
                 + unknown.group()
@@ -54,7 +56,8 @@ public final class CommandTemplate {
     }
     if (!text.contains("{target}")) {
       throw new PackFailure(
-          "pack.builder.command '"
+          PropertyNames.BUILDER_COMMAND
+              + " '"
               + text
               + "' has no {target}, so cargo would build for the builder's own CPU; write it like"
               + " '"
@@ -63,11 +66,16 @@ public final class CommandTemplate {
     }
     if (!BuildRequest.DEFAULT_PROFILE.equals(profile) && !text.contains("{profile}")) {
       throw new PackFailure(
-          "pack.cargo.profile is '"
+          PropertyNames.CARGO_PROFILE
+              + " is '"
               + profile
-              + "' but pack.builder.command '"
+              + "' but "
+              + PropertyNames.BUILDER_COMMAND
+              + " '"
               + text
-              + "' does not use {profile}; set pack.builder.command to e.g."
+              + "' does not use {profile}; set "
+              + PropertyNames.BUILDER_COMMAND
+              + " to e.g."
               + " 'cargo zigbuild --profile {profile} --target {target}'");
     }
     return new CommandTemplate(List.copyOf(words));

@@ -2,6 +2,7 @@ package io.attune.packbinaries.cargo;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.process.ProcessRunner;
 import java.io.IOException;
 import java.time.Duration;
@@ -26,7 +27,8 @@ public final class ContainerEngine {
   public ContainerEngine(String program, BuildLog log) throws PackFailure {
     String name = program == null || program.isBlank() ? "docker" : program.trim();
     if (!SUPPORTED.contains(name.toLowerCase(Locale.ROOT))) {
-      throw new PackFailure("pack.container.engine is '" + name + "'; set it to docker or podman");
+      throw new PackFailure(
+          PropertyNames.CONTAINER_ENGINE + " is '" + name + "'; set it to docker or podman");
     }
     this.program = name.toLowerCase(Locale.ROOT);
     this.log = log;
@@ -68,7 +70,9 @@ public final class ContainerEngine {
               + (dockerHost == null ? "unset" : dockerHost)
               + ") and `"
               + program
-              + " context ls`; or build without containers: -Dpack.toolchain=host");
+              + " context ls`; or build without containers: -D"
+              + PropertyNames.TOOLCHAIN
+              + "=host");
     }
   }
 
@@ -81,9 +85,13 @@ public final class ContainerEngine {
             + program
             + " not found on PATH); install "
             + name
-            + ", or set pack.container.engine="
+            + ", or set "
+            + PropertyNames.CONTAINER_ENGINE
+            + "="
             + other
-            + ", or pack.toolchain=host");
+            + ", or "
+            + PropertyNames.TOOLCHAIN
+            + "=host");
   }
 
   /** The local image's ID, or empty when the engine does not have it. */
@@ -126,7 +134,9 @@ public final class ContainerEngine {
               + program
               + " pull "
               + image
-              + "` once online, or set -Dpack.builder.image= to an image you have");
+              + "` once online, or set -D"
+              + PropertyNames.BUILDER_IMAGE
+              + "= to an image you have");
     }
     log.info("Pulling the builder image " + image);
     ProcessRunner.Result pull =
@@ -141,8 +151,12 @@ public final class ContainerEngine {
               + "); its last lines:\n"
               + pull.tailText()
               + "\nCheck the name and your network or registry login, or set"
-              + " -Dpack.builder.image= to an image with cargo for your targets (and"
-              + " -Dpack.builder.command= to its build command)");
+              + " -D"
+              + PropertyNames.BUILDER_IMAGE
+              + "= to an image with cargo for your targets (and"
+              + " -D"
+              + PropertyNames.BUILDER_COMMAND
+              + "= to its build command)");
     }
     return id.get();
   }

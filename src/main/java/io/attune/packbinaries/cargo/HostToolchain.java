@@ -2,6 +2,7 @@ package io.attune.packbinaries.cargo;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
 import java.io.IOException;
@@ -49,9 +50,13 @@ public final class HostToolchain implements Toolchain {
   private static PackFailure notInstalled(String program) {
     return new PackFailure(
         program
-            + " is not installed (not found on PATH), and pack.toolchain=host runs it from there;"
+            + " is not installed (not found on PATH), and "
+            + PropertyNames.TOOLCHAIN
+            + "=host runs it from there;"
             + " install Rust with rustup (rustup.rs), then `cargo install --locked cargo-zigbuild`"
-            + " and zig; or drop pack.toolchain=host to build in a container with only Docker");
+            + " and zig; or drop "
+            + PropertyNames.TOOLCHAIN
+            + "=host to build in a container with only Docker");
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.attune.packbinaries.elf;
 
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.platform.ElfMachine;
 import io.attune.packbinaries.platform.Libc;
 import io.attune.packbinaries.platform.TargetTriple;
@@ -87,7 +88,7 @@ public final class StaticCheck {
                   message
                       .append(", or verify it against ")
                       .append(withArticle(actual))
-                      .append(" target (-Dpack.target=")
+                      .append(" target (-D" + PropertyNames.TARGET + "=")
                       .append(other.name())
                       .append(")"));
       return Optional.of(message.append('.').toString());

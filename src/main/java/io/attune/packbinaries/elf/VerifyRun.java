@@ -2,6 +2,7 @@ package io.attune.packbinaries.elf;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
@@ -52,7 +53,11 @@ public final class VerifyRun {
           "No binaries to verify: "
               + listing
               + " is missing or empty. Run the build goal first (mvn package), or verify one"
-              + " file: -Dpack.binary=FILE -Dpack.target=TRIPLE.");
+              + " file: -D"
+              + PropertyNames.BINARY
+              + "=FILE -D"
+              + PropertyNames.TARGET
+              + "=TRIPLE.");
     }
     List<String> names = targets.stream().map(TargetTriple::name).toList();
     List<VerifiedBinary> results = new ArrayList<>();
@@ -72,7 +77,9 @@ public final class VerifyRun {
               + built.stream().map(BuiltBinary::target).distinct().collect(Collectors.joining(", "))
               + ", but this run selects "
               + String.join(", ", names)
-              + ". Verify with the targets the build used (-Dpack.targets=...).");
+              + ". Verify with the targets the build used (-D"
+              + PropertyNames.TARGETS
+              + "=...).");
     }
     return finish(results);
   }

@@ -2,6 +2,7 @@ package io.attune.packbinaries.image;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.platform.Platform;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
@@ -38,7 +39,8 @@ public final class DockerLoader {
     Path tarball = platformTarballs.get(host);
     if (tarball == null) {
       throw new PackFailure(
-          "pack.image.load is true, but no image for this machine's platform "
+          PropertyNames.IMAGE_LOAD
+              + " is true, but no image for this machine's platform "
               + host
               + " was built (built: "
               + platformTarballs.keySet()
@@ -50,7 +52,9 @@ public final class DockerLoader {
                   .findFirst()
                   .map(TargetTriple::name)
                   .orElse("?")
-              + " to <targets>, or set -Dpack.image.load=false.");
+              + " to <targets>, or set -D"
+              + PropertyNames.IMAGE_LOAD
+              + "=false.");
     }
     ProcessRunner.Result run;
     try {
@@ -60,9 +64,12 @@ public final class DockerLoader {
               .run(List.of(engine, "load", "-i", tarball.toString()));
     } catch (ProcessRunner.CommandNotFoundException e) {
       throw new PackFailure(
-          "pack.image.load is true, but "
+          PropertyNames.IMAGE_LOAD
+              + " is true, but "
               + engine
-              + " was not found on PATH. Install Docker, or set -Dpack.image.load=false and load"
+              + " was not found on PATH. Install Docker, or set -D"
+              + PropertyNames.IMAGE_LOAD
+              + "=false and load"
               + " "
               + tarball
               + " yourself.",
@@ -78,7 +85,9 @@ public final class DockerLoader {
               + "):\n"
               + run.tailText()
               + "\nCheck that the Docker engine runs (docker info), or set"
-              + " -Dpack.image.load=false.");
+              + " -D"
+              + PropertyNames.IMAGE_LOAD
+              + "=false.");
     }
     log.info("Loaded the " + host + " image as " + localName);
     return host;

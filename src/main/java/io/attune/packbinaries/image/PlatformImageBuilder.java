@@ -15,6 +15,7 @@ import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.oci.OciLayout;
@@ -111,7 +112,8 @@ final class PlatformImageBuilder {
       return RegistryImage.named(settings.baseImage());
     } catch (InvalidImageReferenceException e) {
       throw new PackFailure(
-          "pack.image.base '"
+          PropertyNames.IMAGE_BASE
+              + " '"
               + settings.baseImage()
               + "' is not an image reference; write it like busybox:1.36 or"
               + " registry.example/library/busybox@sha256:<digest>.",
@@ -124,7 +126,8 @@ final class PlatformImageBuilder {
       return ImageReference.parse(settings.localName());
     } catch (InvalidImageReferenceException e) {
       throw new PackFailure(
-          "pack.image.localName '"
+          PropertyNames.IMAGE_LOCAL_NAME
+              + " '"
               + settings.localName()
               + "' is not an image name; write it like attune/pack-binaries-init:dev.",
           e);
@@ -166,10 +169,14 @@ final class PlatformImageBuilder {
     String hint =
         settings.offline()
             ? " Maven runs offline, so the base must be in jib's cache; run once online."
-            : " Check that pack.image.base names an image with a "
+            : " Check that "
+                + PropertyNames.IMAGE_BASE
+                + " names an image with a "
                 + platform
                 + " variant and that its registry is reachable (for a plain-HTTP registry set"
-                + " -Dpack.allowInsecureRegistries=true).";
+                + " -D"
+                + PropertyNames.ALLOW_INSECURE_REGISTRIES
+                + "=true).";
     return new PackFailure(
         "Cannot build the "
             + platform

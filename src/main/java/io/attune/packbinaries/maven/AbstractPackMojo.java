@@ -103,8 +103,6 @@ public abstract class AbstractPackMojo extends AbstractMojo {
                   + " ms");
     } catch (PackFailure e) {
       throw new MojoFailureException(e.getMessage(), e);
-    } catch (TargetTriple.UnknownTargetException e) {
-      throw new MojoFailureException(e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MojoExecutionException("Interrupted", e);

@@ -106,7 +106,10 @@ public class BuildMojo extends AbstractPackMojo {
       case "host" -> new HostToolchain(request, template, buildLog());
       default ->
           throw new PackFailure(
-              "pack.toolchain is '" + toolchain + "'; set it to container (the default) or host");
+              PropertyNames.TOOLCHAIN
+                  + " is '"
+                  + toolchain
+                  + "'; set it to container (the default) or host");
     };
   }
 

@@ -89,9 +89,12 @@ public class ImageMojo extends AbstractPackMojo {
               .orElseThrow(
                   () ->
                       new PackFailure(
-                          "pack.image.load is true, but this machine's architecture ("
+                          PropertyNames.IMAGE_LOAD
+                              + " is true, but this machine's architecture ("
                               + System.getProperty("os.arch")
-                              + ") has no target; set -Dpack.image.load=false."));
+                              + ") has no target; set -D"
+                              + PropertyNames.IMAGE_LOAD
+                              + "=false."));
       new DockerLoader(log, containerEngine)
           .loadHostImage(outcome.platformTarballs(), localName, host.platform());
     }

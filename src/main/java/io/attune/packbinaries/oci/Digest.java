@@ -41,7 +41,7 @@ public record Digest(Algorithm algorithm, String encoded) {
       return prefix;
     }
 
-    MessageDigest newMessageDigest() {
+    public MessageDigest newMessageDigest() {
       try {
         return MessageDigest.getInstance(javaName);
       } catch (NoSuchAlgorithmException e) {

@@ -1,5 +1,7 @@
 package io.attune.packbinaries.platform;
 
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -54,10 +56,21 @@ public record TargetTriple(String name, ElfMachine machine, Platform platform, L
   /**
    * The triple of that name.
    *
-   * @throws UnknownTargetException naming the known triples
+   * @throws PackFailure naming the known triples, for a name outside the table
    */
-  public static TargetTriple of(String name) {
-    return find(name).orElseThrow(() -> new UnknownTargetException(name));
+  public static TargetTriple of(String name) throws PackFailure {
+    Optional<TargetTriple> triple = find(name);
+    if (triple.isEmpty()) {
+      throw new PackFailure(
+          "Unknown target triple '"
+              + name
+              + "'. Known targets: "
+              + knownNames()
+              + ". Set "
+              + PropertyNames.TARGET
+              + " to one of them.");
+    }
+    return triple.get();
   }
 
   /** The musl triple for the same architecture, the one to recommend in messages. */
@@ -87,17 +100,5 @@ public record TargetTriple(String name, ElfMachine machine, Platform platform, L
   @Override
   public String toString() {
     return name;
-  }
-
-  /** A triple outside the table. */
-  public static final class UnknownTargetException extends IllegalArgumentException {
-    public UnknownTargetException(String name) {
-      super(
-          "Unknown target triple '"
-              + name
-              + "'. Known targets: "
-              + knownNames()
-              + ". Set pack.target to one of them.");
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.attune.packbinaries.publish;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
 import java.util.List;
 import java.util.Map;
 
@@ -13,8 +14,11 @@ import java.util.Map;
 public final class DeployPreflight {
 
   static final String MISSING_IMAGE =
-      "pack.image is not set: mvn deploy would build everything and then have nowhere to push. Set <image>"
-          + " in the plugin's configuration or -Dpack.image=REGISTRY/attune/pack-binaries-init";
+      PropertyNames.IMAGE
+          + " is not set: mvn deploy would build everything and then have nowhere to push. Set <image>"
+          + " in the plugin's configuration or -D"
+          + PropertyNames.IMAGE
+          + "=REGISTRY/attune/pack-binaries-init";
 
   /** maven-deploy-plugin's own property names (not ours: they keep the maven. prefix). */
   public static final String DEPLOY_SKIP = "maven.deploy.skip";

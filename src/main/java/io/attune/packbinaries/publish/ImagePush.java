@@ -183,11 +183,13 @@ public final class ImagePush {
     ImageReference target = ImageReference.parse(image);
     if (target.tag() != null || target.digest() != null) {
       throw new PackFailure(
-          "pack.image="
+          PropertyNames.IMAGE
+              + "="
               + image
               + " names a tag or digest; give the repository only ("
               + target.repositoryName()
-              + ") and the tags with pack.image.tags");
+              + ") and the tags with "
+              + PropertyNames.IMAGE_TAGS);
     }
     return target;
   }
@@ -202,7 +204,11 @@ public final class ImagePush {
     for (String tag : tags) {
       if (!tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
         throw new PackFailure(
-            "'" + tag + "' in pack.image.tags is not a valid tag (letters, digits, '_', '.', '-')");
+            "'"
+                + tag
+                + "' in "
+                + PropertyNames.IMAGE_TAGS
+                + " is not a valid tag (letters, digits, '_', '.', '-')");
       }
     }
     return List.copyOf(tags);
@@ -260,7 +266,8 @@ public final class ImagePush {
     if (configured != null) {
       if (!Files.isRegularFile(configured)) {
         throw new PackFailure(
-            "pack.compose.file="
+            PropertyNames.COMPOSE_FILE
+                + "="
                 + configured
                 + " does not exist; point it at the"
                 + " distributable docker-compose.yaml");
@@ -271,7 +278,11 @@ public final class ImagePush {
       return defaultPath;
     }
     log.info(
-        "No " + defaultPath + "; not checking a compose file (set pack.compose.file to check one)");
+        "No "
+            + defaultPath
+            + "; not checking a compose file (set "
+            + PropertyNames.COMPOSE_FILE
+            + " to check one)");
     return null;
   }
 }

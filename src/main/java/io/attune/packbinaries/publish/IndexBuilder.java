@@ -18,6 +18,7 @@ import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
+import io.attune.packbinaries.registry.RegistryStep;
 import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -261,6 +262,7 @@ public final class IndexBuilder {
             image.client(),
             destination,
             blob.path("digest").asText(),
+            blob.path("size").asLong(-1),
             image.reference(),
             temp,
             refusalAdvice);
@@ -328,6 +330,7 @@ public final class IndexBuilder {
       RegistryClient from,
       RegistryClient to,
       String digest,
+      long size,
       ImageReference image,
       Path temp,
       String refusalAdvice)
@@ -349,7 +352,7 @@ public final class IndexBuilder {
         image.registry(),
         refusalAdvice,
         () -> {
-          from.downloadBlob(digest, file);
+          from.downloadBlob(digest, size, file);
           return null;
         });
     step(

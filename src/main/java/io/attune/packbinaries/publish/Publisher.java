@@ -6,6 +6,7 @@ import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
+import io.attune.packbinaries.registry.RegistryStep;
 import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.supplychain.RegistrySteps;
 import java.io.IOException;

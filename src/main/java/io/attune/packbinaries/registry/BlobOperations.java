@@ -1,7 +1,7 @@
 package io.attune.packbinaries.registry;
 
 import io.attune.packbinaries.io.AtomicFiles;
-import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
 /**
  * Blob requests on one repository: check, upload (one session: POST, then PUT of the whole blob to
@@ -65,7 +67,7 @@ final class BlobOperations {
   boolean mount(String digest, String fromRepository) throws IOException {
     String query =
         "?mount="
-            + URLEncoder.encode(References.digest(digest), StandardCharsets.UTF_8)
+            + URLEncoder.encode(References.digest(digest).toString(), StandardCharsets.UTF_8)
             + "&from="
             + URLEncoder.encode(References.repository(fromRepository), StandardCharsets.UTF_8);
     HttpResponse<InputStream> response =
@@ -87,27 +89,66 @@ final class BlobOperations {
         transport.send(RegistryTransport.Request.of("GET", blobUrl(digest)));
     errors.expect(response, 200, "downloading blob " + digest);
     byte[] content = BoundedBody.read(response, BoundedBody.SMALL_BLOB_LIMIT, "blob " + digest);
-    checkDigest(digest, "sha256:" + Sha256.of(content));
+    if (!References.digest(digest).matches(content)) {
+      throw mismatch(digest);
+    }
     return content;
   }
 
-  void download(String digest, Path destination) throws IOException {
-    Path temporary =
-        Files.createTempFile(destination.toAbsolutePath().getParent(), ".blob", ".partial");
-    try {
-      HttpResponse<InputStream> response =
-          transport.send(
-              RegistryTransport.Request.of("GET", blobUrl(digest))
-                  .timeout(RegistryTransport.BLOB_TIMEOUT));
-      errors.expect(response, 200, "downloading blob " + digest);
-      try (InputStream in = response.body();
-          OutputStream out = Files.newOutputStream(temporary)) {
-        in.transferTo(out);
+  /**
+   * Streams the blob to a temporary file beside {@code destination}, hashing as it goes, and
+   * renames it into place only when it is exactly {@code size} bytes of {@code digest}. A registry
+   * that sends more is cut off at size + 1 bytes, so it cannot fill the disk.
+   */
+  void download(String digest, long size, Path destination) throws IOException {
+    Digest expected = References.digest(digest);
+    if (size < 0) {
+      throw new RegistryException(
+          0, "blob " + digest + " has the size " + size + " in its descriptor; nothing to read");
+    }
+    HttpResponse<InputStream> response =
+        transport.send(
+            RegistryTransport.Request.of("GET", blobUrl(digest))
+                .timeout(RegistryTransport.BLOB_TIMEOUT));
+    errors.expect(response, 200, "downloading blob " + digest);
+    try (InputStream in = response.body()) {
+      long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (declared > size) {
+        throw ResponseTooLargeException.overDescriptor(response.uri(), digest, size);
       }
-      checkDigest(digest, "sha256:" + Sha256.of(temporary));
-      AtomicFiles.copy(temporary, destination);
-    } finally {
-      Files.deleteIfExists(temporary);
+      AtomicFiles.write(destination, temporary -> stream(in, size, temporary, response, expected));
+    }
+  }
+
+  private void stream(
+      InputStream in, long size, Path temporary, HttpResponse<?> response, Digest digest)
+      throws IOException {
+    MessageDigest hash = digest.algorithm().newMessageDigest();
+    long received = 0;
+    byte[] buffer = new byte[64 * 1024];
+    try (OutputStream out = Files.newOutputStream(temporary)) {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        received += n;
+        if (received > size) {
+          throw ResponseTooLargeException.overDescriptor(response.uri(), digest.toString(), size);
+        }
+        hash.update(buffer, 0, n);
+        out.write(buffer, 0, n);
+      }
+    }
+    if (received != size) {
+      throw new IOException(
+          response.uri()
+              + " ended blob "
+              + digest
+              + " after "
+              + received
+              + " of the "
+              + size
+              + " bytes its descriptor declares");
+    }
+    if (!HexFormat.of().formatHex(hash.digest()).equals(digest.encoded())) {
+      throw mismatch(digest.toString());
     }
   }
 
@@ -126,16 +167,9 @@ final class BlobOperations {
     return Locations.resolve(response.uri(), location);
   }
 
-  private void checkDigest(String expected, String actual) throws IOException {
-    if (!actual.equals(expected)) {
-      throw new IOException(
-          registry
-              + "/"
-              + repository
-              + " returned content with digest "
-              + actual
-              + " for "
-              + expected);
-    }
+  /** Retried like a lost connection: a proxy may have corrupted it on the way. */
+  private IOException mismatch(String digest) {
+    return new IOException(
+        registry + "/" + repository + " returned content that does not hash to " + digest);
   }
 }

@@ -79,8 +79,8 @@ public final class HttpRegistryClient implements RegistryClient {
   }
 
   @Override
-  public void downloadBlob(String digest, Path destination) throws IOException {
-    blobs.download(digest, destination);
+  public void downloadBlob(String digest, long size, Path destination) throws IOException {
+    blobs.download(digest, size, destination);
   }
 
   @Override

@@ -61,17 +61,16 @@ final class ManifestOperations {
     errors.expect(response, 200, "reading manifest " + reference);
     byte[] content =
         BoundedBody.read(response, BoundedBody.MANIFEST_LIMIT, "the manifest " + reference);
-    String digest = "sha256:" + Sha256.of(content);
-    if (reference.startsWith("sha256:") && !digest.equals(reference)) {
+    if (reference.contains(":") && !References.digest(reference).matches(content)) {
       throw new IOException(
           registry
               + "/"
               + repository
-              + " returned content with digest "
-              + digest
-              + " for "
-              + reference);
+              + " returned content that does not hash to "
+              + reference
+              + " for it");
     }
+    String digest = "sha256:" + Sha256.of(content);
     String mediaType =
         response.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
     return new RegistryClient.Manifest(mediaType, content, digest);

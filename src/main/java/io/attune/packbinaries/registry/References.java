@@ -1,5 +1,6 @@
 package io.attune.packbinaries.registry;
 
+import io.attune.packbinaries.oci.Digest;
 import java.util.regex.Pattern;
 
 /**
@@ -8,9 +9,6 @@ import java.util.regex.Pattern;
  */
 final class References {
 
-  // The OCI image spec's digest grammar: algorithm ":" encoded.
-  private static final Pattern DIGEST =
-      Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Pattern REPOSITORY =
       Pattern.compile(
@@ -18,17 +16,19 @@ final class References {
 
   private References() {}
 
-  static String digest(String digest) throws RegistryException {
-    if (digest == null || !DIGEST.matcher(digest).matches()) {
-      throw new RegistryException(0, "'" + digest + "' is not a valid digest (algorithm:hex)");
+  /** The digest, by the OCI grammar and a registered algorithm ({@link Digest}). */
+  static Digest digest(String digest) throws RegistryException {
+    String problem = Digest.problem(digest);
+    if (problem != null) {
+      throw new RegistryException(0, problem);
     }
-    return digest;
+    return Digest.parseTrusted(digest);
   }
 
   /** A tag or a digest, as a manifest reference. */
   static String manifest(String reference) throws RegistryException {
     if (reference != null && reference.contains(":")) {
-      return digest(reference);
+      return digest(reference).toString();
     }
     if (reference == null || !TAG.matcher(reference).matches()) {
       throw new RegistryException(0, "'" + reference + "' is neither a tag nor a digest");

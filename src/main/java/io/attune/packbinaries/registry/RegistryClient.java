@@ -24,7 +24,13 @@ public interface RegistryClient {
 
   byte[] blob(String digest) throws IOException;
 
-  void downloadBlob(String digest, Path destination) throws IOException;
+  /**
+   * Writes the blob to {@code destination} (temporary file, then rename) once it is exactly {@code
+   * size} bytes with {@code digest}; more bytes than {@code size} stop the download at once.
+   *
+   * @param size the size its descriptor declares
+   */
+  void downloadBlob(String digest, long size, Path destination) throws IOException;
 
   boolean hasManifest(String digest) throws IOException;
 

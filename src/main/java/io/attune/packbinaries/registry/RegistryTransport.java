@@ -2,13 +2,16 @@ package io.attune.packbinaries.registry;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,6 +62,8 @@ final class RegistryTransport {
   private final HttpClient http;
   private final RegistryAuthenticator authenticator;
   private volatile URI base;
+  // The base came from PlainRegistries and no response over it has confirmed it yet.
+  private volatile boolean remembered;
 
   RegistryTransport(
       String registry,
@@ -114,7 +119,7 @@ final class RegistryTransport {
       request.headers().forEach(builder::header);
       // Asked afresh at every hop: a redirect to another origin drops the header.
       authenticator.headerFor(url).ifPresent(value -> builder.header("Authorization", value));
-      HttpResponse<InputStream> response = exchange(http, builder.build());
+      HttpResponse<InputStream> response = exchangeOverBase(builder.build());
       String location = response.headers().firstValue("Location").orElse(null);
       if (!REDIRECTS.contains(response.statusCode()) || location == null) {
         return response;
@@ -134,15 +139,31 @@ final class RegistryTransport {
       throws IOException {
     try {
       return http.send(request, BodyHandlers.ofInputStream());
+    } catch (ConnectException e) {
+      if (isUnresolved(e)) {
+        throw new UnknownHostFailure(request.uri(), e);
+      }
+      throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
   }
 
+  /** The JDK client reports a name that does not resolve as a ConnectException around this. */
+  private static boolean isUnresolved(ConnectException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * HTTPS, except for a loopback registry (or any with {@code allowInsecure}) that speaks plain
-   * HTTP. Decided once, on the first request; a lost connection decides nothing.
+   * HTTP. Decided once, on the first request, by a probe unless this JVM already saw the registry
+   * answer plain HTTP ({@link PlainRegistries}); a lost connection decides nothing.
    */
   private URI base() throws IOException {
     URI known = base;
@@ -152,6 +173,11 @@ final class RegistryTransport {
     URI https = URI.create("https://" + registry);
     if (!allowInsecure && !LoopbackHost.is(URI.create("http://" + registry).getHost())) {
       return settle(https);
+    }
+    URI plain = URI.create("http://" + registry);
+    if (PlainRegistries.known(registry)) {
+      remembered = true;
+      return settle(plain);
     }
     try {
       BoundedBody.discard(
@@ -166,10 +192,46 @@ final class RegistryTransport {
       if (!allowInsecure && isCertificateProblem(e)) {
         throw e;
       }
-      return settle(URI.create("http://" + registry));
+      PlainRegistries.remember(registry);
+      return settle(plain);
     } catch (SSLException e) {
-      return settle(URI.create("http://" + registry));
+      PlainRegistries.remember(registry);
+      return settle(plain);
     }
+  }
+
+  /**
+   * A remembered plain registry that fails to answer, or answers 400 (what a TLS server says to
+   * plain HTTP), may have come back with TLS: forget it, and fail this attempt as a lost
+   * connection, so the retry probes again. Any other answer confirms it.
+   */
+  private HttpResponse<InputStream> exchangeOverBase(HttpRequest request) throws IOException {
+    if (!remembered) {
+      return exchange(http, request);
+    }
+    HttpResponse<InputStream> response;
+    try {
+      response = exchange(http, request);
+    } catch (UnknownHostFailure e) {
+      throw e;
+    } catch (IOException e) {
+      unremember();
+      throw e;
+    }
+    if (response.statusCode() == 400) {
+      BoundedBody.discard(response);
+      unremember();
+      throw new IOException(
+          registry + " answered plain HTTP with 400 although it spoke it before; probing again");
+    }
+    remembered = false;
+    return response;
+  }
+
+  private void unremember() {
+    PlainRegistries.forget(registry);
+    remembered = false;
+    base = null;
   }
 
   private URI settle(URI chosen) {

@@ -11,7 +11,7 @@ import java.time.Duration;
 public final class ResponseTooLargeException extends IOException implements Retryable {
 
   public ResponseTooLargeException(URI url, String what, long limit) {
-    super(
+    this(
         url
             + " sent more than "
             + BoundedBody.describe(limit)
@@ -19,6 +19,22 @@ public final class ResponseTooLargeException extends IOException implements Retr
             + what
             + " (the most a registry serves for one); check that the reference names an image"
             + " in a Docker Registry v2 / OCI registry");
+  }
+
+  private ResponseTooLargeException(String message) {
+    super(message);
+  }
+
+  /** A blob longer than its descriptor says: not the content the manifest names. */
+  static ResponseTooLargeException overDescriptor(URI url, String digest, long size) {
+    return new ResponseTooLargeException(
+        url
+            + " sent more than the "
+            + size
+            + " bytes the descriptor of blob "
+            + digest
+            + " declares; read no further. The registry serves other content than the manifest"
+            + " names: push the image again, or check the registry");
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import java.io.IOException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -17,8 +18,9 @@ import javax.net.ssl.SSLHandshakeException;
  * Retries around one registry step (a request, or one upload session), with exponential backoff and
  * jitter, bounded by time: a registry restart takes seconds, and a fixed handful of attempts within
  * two seconds turned such a blip into a failed release. Retries lost connections, 429 and 5xx (jib
- * alone does not retry 5xx); never other 4xx, nor a TLS handshake failure, which come back the same
- * every time. An optional attempt limit ({@code pack.push.retries}) stops earlier.
+ * alone does not retry 5xx); never other 4xx, a TLS handshake failure or a host name that does not
+ * resolve, which come back the same every time. An optional attempt limit ({@code
+ * pack.push.retries}) stops earlier.
  */
 public final class Retry {
 
@@ -198,7 +200,9 @@ public final class Retry {
     if (e instanceof Retryable retryable) {
       return retryable.isTransient();
     }
-    return !(e instanceof SSLHandshakeException) && !(e instanceof StepFailedException);
+    return !(e instanceof SSLHandshakeException)
+        && !(e instanceof UnknownHostException)
+        && !(e instanceof StepFailedException);
   }
 
   Duration backoff(int attempt, IOException e) {

@@ -311,8 +311,9 @@ public final class SupplyChain {
     List<SbomDocument.Binary> binaries = new ArrayList<>();
     for (VerifiedBinary binary : verified) {
       if (!binary.passed()
-          || binary.target() == null
-          || !samePlatform(TargetTriple.of(binary.target()).platform().toString(), platform)) {
+          || !TargetTriple.find(binary.target())
+              .map(t -> samePlatform(t.platform().toString(), platform))
+              .orElse(false)) {
         continue;
       }
       String name = Path.of(binary.path()).getFileName().toString();

@@ -243,7 +243,9 @@ class HostileImageTest {
                 ImageDocuments.manifest(
                     JSON.writeValueAsBytes(manifest), "the image x", AuditLimits.DEFAULT))
         .isInstanceOf(PackFailure.class)
-        .hasMessageContaining("the image x, config has the digest 'sha256:../../../v2/_catalog'");
+        .hasMessageContaining(
+            "the image x, config has an invalid digest: 'sha256:../../../v2/_catalog' is not"
+                + " algorithm:encoded");
   }
 
   @Test

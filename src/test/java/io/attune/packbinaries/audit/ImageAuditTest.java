@@ -33,8 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImageAuditTest {
 
-  private static final TargetTriple AMD64 = TargetTriple.of("x86_64-unknown-linux-musl");
-  private static final TargetTriple ARM64 = TargetTriple.of("aarch64-unknown-linux-gnu");
+  private static final TargetTriple AMD64 =
+      TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow();
+  private static final TargetTriple ARM64 =
+      TargetTriple.find("aarch64-unknown-linux-gnu").orElseThrow();
 
   @TempDir Path temp;
   private final RecordingLog log = new RecordingLog();

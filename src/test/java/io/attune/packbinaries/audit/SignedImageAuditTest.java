@@ -75,12 +75,12 @@ class SignedImageAuditTest {
             .build(
                 List.of(
                     new ImageBinary(
-                        TargetTriple.of("x86_64-unknown-linux-musl"),
+                        TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow(),
                         AuditFixtures.SENSOR,
                         amd64,
                         Sha256.of(amd64)),
                     new ImageBinary(
-                        TargetTriple.of("aarch64-unknown-linux-gnu"),
+                        TargetTriple.find("aarch64-unknown-linux-gnu").orElseThrow(),
                         AuditFixtures.SENSOR,
                         arm64,
                         Sha256.of(arm64))),

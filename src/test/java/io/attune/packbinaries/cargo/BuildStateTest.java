@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BuildStateTest {
 
-  private static final TargetTriple ARM = TargetTriple.of("aarch64-unknown-linux-musl");
+  private static final TargetTriple ARM =
+      TargetTriple.find("aarch64-unknown-linux-musl").orElseThrow();
 
   @TempDir Path root;
   private ArtifactLayout layout;

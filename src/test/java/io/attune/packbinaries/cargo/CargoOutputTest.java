@@ -11,7 +11,8 @@ class CargoOutputTest {
   @Test
   void prefixesEachLineWithTheTargetAndReadsCargosTime() {
     RecordingLog log = new RecordingLog();
-    CargoOutput output = new CargoOutput(TargetTriple.of("aarch64-unknown-linux-gnu"), log);
+    CargoOutput output =
+        new CargoOutput(TargetTriple.find("aarch64-unknown-linux-gnu").orElseThrow(), log);
 
     output.accept("   Compiling s v0.1.0 (/w/s)");
     output.accept("    Finished `release` profile [optimized] target(s) in 17.88s");

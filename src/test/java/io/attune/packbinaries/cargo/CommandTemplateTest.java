@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class CommandTemplateTest {
 
-  private static final TargetTriple ARM = TargetTriple.of("aarch64-unknown-linux-musl");
+  private static final TargetTriple ARM =
+      TargetTriple.find("aarch64-unknown-linux-musl").orElseThrow();
 
   @Test
   void defaultTemplateBuildsExactlyTheBinariesAsked() throws PackFailure {

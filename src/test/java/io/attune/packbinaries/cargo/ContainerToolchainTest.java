@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The container toolchain against the real engine and the test environment's builder image. */
 class ContainerToolchainTest {
 
-  private static final TargetTriple X86 = TargetTriple.of("x86_64-unknown-linux-gnu");
+  private static final TargetTriple X86 =
+      TargetTriple.find("x86_64-unknown-linux-gnu").orElseThrow();
 
   @TempDir Path dir;
 

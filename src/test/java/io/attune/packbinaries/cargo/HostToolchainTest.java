@@ -26,7 +26,7 @@ class HostToolchainTest {
   private BuildRequest request(String command, String target) {
     return new BuildRequest(
         dir.resolve("crate/Cargo.toml"),
-        List.of(TargetTriple.of(target)),
+        List.of(TargetTriple.find(target).orElseThrow()),
         List.of(),
         List.of(),
         "release",

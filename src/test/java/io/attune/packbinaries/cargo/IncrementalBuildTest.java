@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IncrementalBuildTest {
 
-  private static final TargetTriple X86 = TargetTriple.of("x86_64-unknown-linux-gnu");
+  private static final TargetTriple X86 =
+      TargetTriple.find("x86_64-unknown-linux-gnu").orElseThrow();
 
   @TempDir Path dir;
   private String image;

@@ -17,15 +17,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StripStepTest {
 
-  private static final TargetTriple X86 = TargetTriple.of("x86_64-unknown-linux-gnu");
+  private static final TargetTriple X86 =
+      TargetTriple.find("x86_64-unknown-linux-gnu").orElseThrow();
 
   @TempDir Path dir;
 
   @Test
   void triesTheTargetsBinutilsFirst() {
-    assertThat(StripStep.tools(TargetTriple.of("aarch64-unknown-linux-musl")))
+    assertThat(StripStep.tools(TargetTriple.find("aarch64-unknown-linux-musl").orElseThrow()))
         .containsExactly("aarch64-linux-gnu-strip", "llvm-strip", "strip");
-    assertThat(StripStep.tools(TargetTriple.of("armv7-unknown-linux-musleabihf")).get(0))
+    assertThat(
+            StripStep.tools(TargetTriple.find("armv7-unknown-linux-musleabihf").orElseThrow())
+                .get(0))
         .isEqualTo("arm-linux-gnueabihf-strip");
   }
 

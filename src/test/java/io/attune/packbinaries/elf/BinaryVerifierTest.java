@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every path of the verifier's report entry, on files the tests write (no Docker). */
 class BinaryVerifierTest {
 
-  private static final TargetTriple X86_64_MUSL = TargetTriple.of("x86_64-unknown-linux-musl");
+  private static final TargetTriple X86_64_MUSL =
+      TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow();
 
   @TempDir Path dir;
 

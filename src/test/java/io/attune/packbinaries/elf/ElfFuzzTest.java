@@ -38,7 +38,8 @@ class ElfFuzzTest {
   private static final int BASE_CASES = 500;
 
   private static final Duration VERDICT_LIMIT = Duration.ofSeconds(1);
-  private static final TargetTriple TARGET = TargetTriple.of("x86_64-unknown-linux-musl");
+  private static final TargetTriple TARGET =
+      TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow();
 
   @TempDir Path dir;
 
@@ -145,7 +146,7 @@ class ElfFuzzTest {
     seeds.put("musl-static", compile("musl-gcc", "musl-static", "-static"));
     if (withCargo) {
       for (String triple : List.of("x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu")) {
-        Path built = RealBinariesTest.cargoBuilt(TargetTriple.of(triple));
+        Path built = RealBinariesTest.cargoBuilt(TargetTriple.find(triple).orElseThrow());
         seeds.put("cargo-" + triple, Files.readAllBytes(built));
       }
     }

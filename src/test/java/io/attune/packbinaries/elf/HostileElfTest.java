@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileElfTest {
 
-  private static final TargetTriple X86_64_MUSL = TargetTriple.of("x86_64-unknown-linux-musl");
+  private static final TargetTriple X86_64_MUSL =
+      TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow();
 
   /**
    * The acceptance limit for a verdict on any file, on the thread's CPU time (wall time on a shared

@@ -39,9 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealBinariesTest {
 
-  private static final TargetTriple X86_64_GNU = TargetTriple.of("x86_64-unknown-linux-gnu");
-  private static final TargetTriple X86_64_MUSL = TargetTriple.of("x86_64-unknown-linux-musl");
-  private static final TargetTriple AARCH64_GNU = TargetTriple.of("aarch64-unknown-linux-gnu");
+  private static final TargetTriple X86_64_GNU =
+      TargetTriple.find("x86_64-unknown-linux-gnu").orElseThrow();
+  private static final TargetTriple X86_64_MUSL =
+      TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow();
+  private static final TargetTriple AARCH64_GNU =
+      TargetTriple.find("aarch64-unknown-linux-gnu").orElseThrow();
   private static final Path LS = Path.of("/bin/ls");
   private static final Path LIBC = Path.of("/lib/x86_64-linux-gnu/libc.so.6");
 

@@ -11,9 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every verdict, on small ELF files the tests write. */
 class StaticCheckTest {
 
-  private static final TargetTriple X86_64_MUSL = TargetTriple.of("x86_64-unknown-linux-musl");
-  private static final TargetTriple X86_64_GNU = TargetTriple.of("x86_64-unknown-linux-gnu");
-  private static final TargetTriple AARCH64_MUSL = TargetTriple.of("aarch64-unknown-linux-musl");
+  private static final TargetTriple X86_64_MUSL =
+      TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow();
+  private static final TargetTriple X86_64_GNU =
+      TargetTriple.find("x86_64-unknown-linux-gnu").orElseThrow();
+  private static final TargetTriple AARCH64_MUSL =
+      TargetTriple.find("aarch64-unknown-linux-musl").orElseThrow();
 
   @TempDir Path dir;
 
@@ -111,8 +114,8 @@ class StaticCheckTest {
 
   @Test
   void passesBigEndianAnd32BitTargetsFromTheTable() throws Exception {
-    TargetTriple s390x = TargetTriple.of("s390x-unknown-linux-gnu");
-    TargetTriple armv7 = TargetTriple.of("armv7-unknown-linux-musleabihf");
+    TargetTriple s390x = TargetTriple.find("s390x-unknown-linux-gnu").orElseThrow();
+    TargetTriple armv7 = TargetTriple.find("armv7-unknown-linux-musleabihf").orElseThrow();
     assertThat(check(ElfBuilder.executable(22, 64, ByteOrder.BIG_ENDIAN), s390x).passed()).isTrue();
     assertThat(check(ElfBuilder.executable(40, 32, ByteOrder.LITTLE_ENDIAN), armv7).reasons())
         .isEmpty();
@@ -178,7 +181,7 @@ class StaticCheckTest {
 
   @Test
   void advisesCrtStaticWhereNoMuslTargetExists() throws Exception {
-    TargetTriple s390x = TargetTriple.of("s390x-unknown-linux-gnu");
+    TargetTriple s390x = TargetTriple.find("s390x-unknown-linux-gnu").orElseThrow();
     Verdict verdict =
         check(
             ElfBuilder.executable(22, 64, ByteOrder.BIG_ENDIAN)

@@ -26,9 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The verify goal's work on files the tests write, without Docker. */
 class VerifyRunTest {
 
-  private static final TargetTriple X86_64_MUSL = TargetTriple.of("x86_64-unknown-linux-musl");
-  private static final TargetTriple AARCH64_MUSL = TargetTriple.of("aarch64-unknown-linux-musl");
-  private static final TargetTriple RISCV64_MUSL = TargetTriple.of("riscv64gc-unknown-linux-musl");
+  private static final TargetTriple X86_64_MUSL =
+      TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow();
+  private static final TargetTriple AARCH64_MUSL =
+      TargetTriple.find("aarch64-unknown-linux-musl").orElseThrow();
+  private static final TargetTriple RISCV64_MUSL =
+      TargetTriple.find("riscv64gc-unknown-linux-musl").orElseThrow();
 
   /** Debian's ldconfig: a real static-pie glibc program on every x86-64 Debian host. */
   private static final Path LDCONFIG = Path.of("/sbin/ldconfig");

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class JibTarballFuzzTest {
 
   private static final int BASE_CASES = 60;
-  private static final TargetTriple TARGET = TargetTriple.of("aarch64-unknown-linux-musl");
+  private static final TargetTriple TARGET =
+      TargetTriple.find("aarch64-unknown-linux-musl").orElseThrow();
   private static final byte[] CONFIG = bytes("{\"architecture\":\"arm64\"}");
   private static final byte[] LAYER = bytes("layer bytes");
 

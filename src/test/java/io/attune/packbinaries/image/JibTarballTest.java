@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JibTarballTest {
 
-  private static final TargetTriple TARGET = TargetTriple.of("x86_64-unknown-linux-musl");
+  private static final TargetTriple TARGET =
+      TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow();
   private static final byte[] CONFIG =
       "{\"architecture\":\"amd64\"}".getBytes(StandardCharsets.UTF_8);
   private static final byte[] LAYER = "layer bytes".getBytes(StandardCharsets.UTF_8);

@@ -28,8 +28,8 @@ import java.util.Map;
 final class TestBinaries {
 
   static final String NAME = "hello-sensor";
-  static final TargetTriple AMD64 = TargetTriple.of("x86_64-unknown-linux-gnu");
-  static final TargetTriple ARM64 = TargetTriple.of("aarch64-unknown-linux-gnu");
+  static final TargetTriple AMD64 = TargetTriple.find("x86_64-unknown-linux-gnu").orElseThrow();
+  static final TargetTriple ARM64 = TargetTriple.find("aarch64-unknown-linux-gnu").orElseThrow();
   static final String GREETING = "hello from a static sensor";
 
   private static final Path CACHE = Path.of("target", "test-binaries").toAbsolutePath();

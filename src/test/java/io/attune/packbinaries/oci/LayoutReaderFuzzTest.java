@@ -51,7 +51,9 @@ class LayoutReaderFuzzTest {
       Descriptor layer = layout.addBlob(MediaTypes.OCI_LAYER, ("layer of " + triple).getBytes());
       Descriptor manifest =
           layout.addBlob(MediaTypes.OCI_MANIFEST, OciIndex.dockerManifest(config, List.of(layer)));
-      images.add(new PlatformManifest(TargetTriple.of(triple), manifest, config, List.of(layer)));
+      images.add(
+          new PlatformManifest(
+              TargetTriple.find(triple).orElseThrow(), manifest, config, List.of(layer)));
       manifests.add(relative(manifest.digest()));
       leaves.add(relative(config.digest()));
       leaves.add(relative(layer.digest()));

@@ -17,7 +17,8 @@ class OciIndexTest {
         new Descriptor(ManifestFormat.OCI.manifestMediaType(), "sha256:" + hex.repeat(64), 400);
     Descriptor config =
         new Descriptor(ManifestFormat.OCI.configMediaType(), "sha256:" + "c".repeat(64), 100);
-    return new PlatformManifest(TargetTriple.of(triple), manifest, config, List.of());
+    return new PlatformManifest(
+        TargetTriple.find(triple).orElseThrow(), manifest, config, List.of());
   }
 
   @Test
@@ -85,9 +86,13 @@ class OciIndexTest {
     List<OciIndex.Entry> entries =
         List.of(
             new OciIndex.Entry(
-                amd, TargetTriple.of("x86_64-unknown-linux-musl").platform(), Map.of()),
+                amd,
+                TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow().platform(),
+                Map.of()),
             new OciIndex.Entry(
-                arm, TargetTriple.of("armv7-unknown-linux-musleabihf").platform(), Map.of()));
+                arm,
+                TargetTriple.find("armv7-unknown-linux-musleabihf").orElseThrow().platform(),
+                Map.of()));
 
     String json =
         new String(OciIndex.index(ManifestFormat.OCI, entries, Map.of()), StandardCharsets.UTF_8);
@@ -117,7 +122,7 @@ class OciIndexTest {
   void dockerLoadsLayoutBlobsByPath() throws Exception {
     PlatformManifest image =
         new PlatformManifest(
-            TargetTriple.of("x86_64-unknown-linux-musl"),
+            TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow(),
             new Descriptor(MediaTypes.OCI_MANIFEST, "sha256:" + "a".repeat(64), 1),
             new Descriptor(MediaTypes.OCI_CONFIG, "sha256:" + "c".repeat(64), 2),
             List.of(
@@ -162,7 +167,9 @@ class OciIndexTest {
     assertThat(
             new String(
                 OciIndex.layoutIndex(
-                    manifest, TargetTriple.of("aarch64-unknown-linux-musl").platform(), "1.0"),
+                    manifest,
+                    TargetTriple.find("aarch64-unknown-linux-musl").orElseThrow().platform(),
+                    "1.0"),
                 StandardCharsets.UTF_8))
         .isEqualTo(
             "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","

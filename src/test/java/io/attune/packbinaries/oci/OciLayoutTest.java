@@ -29,7 +29,9 @@ class OciLayoutTest {
       Descriptor manifest =
           layout.addBlob(
               MediaTypes.DOCKER_MANIFEST, OciIndex.dockerManifest(config, List.of(layer)));
-      images.add(new PlatformManifest(TargetTriple.of(triple), manifest, config, List.of(layer)));
+      images.add(
+          new PlatformManifest(
+              TargetTriple.find(triple).orElseThrow(), manifest, config, List.of(layer)));
     }
     Descriptor index =
         layout.addBlob(

@@ -199,6 +199,13 @@ class RetryTest {
     assertThat(Retry.isTransient(new RegistryException(429, "x"))).isTrue();
     assertThat(Retry.isTransient(new RegistryException(404, "x"))).isFalse();
     assertThat(Retry.isTransient(new SSLHandshakeException("PKIX"))).isFalse();
+    assertThat(Retry.isTransient(new java.net.UnknownHostException("r.invalid"))).isFalse();
+    assertThat(
+            Retry.isTransient(
+                new UnknownHostFailure(
+                    URI.create("https://r.invalid/v2/"), new java.net.ConnectException())))
+        .isFalse();
+    assertThat(Retry.isTransient(new java.net.ConnectException("Connection refused"))).isTrue();
     assertThat(
             Retry.isTransient(
                 new Retry.StepFailedException("inner step gave up", new IOException("x"))))

@@ -64,7 +64,9 @@ public final class RecordingFront implements AutoCloseable {
     /** Every manifest GET: 400 with an error body of {@link #INJECTED_BYTES}. */
     HUGE_ERROR,
     /** Every manifest PUT: a 307 to the second origin, as a storage-backed registry may send. */
-    REDIRECT_MANIFEST_PUTS
+    REDIRECT_MANIFEST_PUTS,
+    /** Every blob GET: 200 with a body streamed without a length, until the client stops. */
+    HUGE_BLOB_STREAMED
   }
 
   /** Bigger than any limit of the client, small enough for a test. */
@@ -193,14 +195,20 @@ public final class RecordingFront implements AutoCloseable {
         exchange.sendResponseHeaders(307, -1);
         return;
       }
+      boolean blobGet = method.equals("GET") && path.matches("/v2/.+/blobs/[^/]+");
       if (method.equals("GET")
           && path.contains("/manifests/")
           && injection != Injection.NONE
-          && injection != Injection.REDIRECT_MANIFEST_PUTS) {
+          && injection != Injection.REDIRECT_MANIFEST_PUTS
+          && injection != Injection.HUGE_BLOB_STREAMED) {
         inject(exchange);
         return;
       }
-      if (method.equals("GET") && path.matches("/v2/.+/blobs/[^/]+")) {
+      if (blobGet && injection == Injection.HUGE_BLOB_STREAMED) {
+        inject(exchange);
+        return;
+      }
+      if (blobGet) {
         exchange.getResponseHeaders().set("Location", storageOrigin() + rawTarget(exchange));
         exchange.sendResponseHeaders(307, -1);
         return;
@@ -309,7 +317,7 @@ public final class RecordingFront implements AutoCloseable {
     exchange.getResponseHeaders().set("Content-Type", "application/vnd.oci.image.index.v1+json");
     switch (injection) {
       case HUGE_MANIFEST_DECLARED -> exchange.sendResponseHeaders(200, INJECTED_BYTES);
-      case HUGE_MANIFEST_STREAMED -> exchange.sendResponseHeaders(200, 0);
+      case HUGE_MANIFEST_STREAMED, HUGE_BLOB_STREAMED -> exchange.sendResponseHeaders(200, 0);
       default -> exchange.sendResponseHeaders(400, INJECTED_BYTES);
     }
     OutputStream out = exchange.getResponseBody();

@@ -1,19 +1,17 @@
-package io.attune.packbinaries.publish;
+package io.attune.packbinaries.registry;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
-import io.attune.packbinaries.registry.RegistryException;
-import io.attune.packbinaries.registry.ResponseTooLargeException;
-import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
  * One registry step under {@link Retry}, with the failures the user can fix (refused credentials,
- * an untrusted certificate) turned into a {@link PackFailure} that says what to do. The push and
- * the index goal share it, so a 401 reads the same in both.
+ * an untrusted certificate, a host that does not resolve, a response too large for its kind, and,
+ * where the caller says so, a missing image) turned into a {@link PackFailure} that says what to
+ * do. The push, the index goal and the audit share it, so each failure reads the same in all three.
  */
-final class RegistryStep {
+public final class RegistryStep {
 
   private RegistryStep() {}
 
@@ -21,16 +19,34 @@ final class RegistryStep {
    * @param refusalAdvice what to say on a 401/403: which credentials were tried and how to add them
    *     (never the password)
    */
-  static <T> T run(
+  public static <T> T run(
       Retry retry, String what, String registry, String refusalAdvice, Retry.Step<T> step)
+      throws PackFailure, IOException, InterruptedException {
+    return run(retry, what, registry, refusalAdvice, null, step);
+  }
+
+  /**
+   * @param missingAdvice what to say on a 404, when what the step reads is the user's to name; null
+   *     when a 404 means something broke (an {@link IOException} then, its cause the registry's)
+   */
+  public static <T> T run(
+      Retry retry,
+      String what,
+      String registry,
+      String refusalAdvice,
+      String missingAdvice,
+      Retry.Step<T> step)
       throws PackFailure, IOException, InterruptedException {
     try {
       return retry.run(what, step);
-    } catch (ResponseTooLargeException e) {
+    } catch (ResponseTooLargeException | UnknownHostFailure e) {
       throw new PackFailure(what + " failed: " + e.getMessage(), e);
     } catch (RegistryException e) {
       if (e.isUnauthorized()) {
         throw new PackFailure(what + " was refused (HTTP " + e.status() + "). " + refusalAdvice, e);
+      }
+      if (e.status() == 404 && missingAdvice != null) {
+        throw new PackFailure(what + " failed: " + e.getMessage() + ". " + missingAdvice, e);
       }
       throw new IOException(what + " failed: " + e.getMessage(), e);
     } catch (SSLHandshakeException e) {
