@@ -358,6 +358,10 @@ class ElfReaderTest {
         .isFalse();
     assertThat(ElfReader.read(ElfBuilder.x86_64().sharedLibrary("l.so").writeTo(dir, "l")).pie())
         .isFalse();
+    assertThat(
+            ElfReader.read(ElfBuilder.x86_64().sharedLibrary("l.so").writeTo(dir, "l2"))
+                .staticPie())
+        .isFalse();
     // ET_EXEC whose dynamic flags carry DF_1_PIE anyway: a plain static executable.
     assertThat(
             ElfReader.read(ElfBuilder.x86_64().pie().type(ElfBuilder.ET_EXEC).writeTo(dir, "x"))
