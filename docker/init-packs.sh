@@ -12,9 +12,14 @@
 # fresh static binary with a stale, dynamically linked one from the host).
 # Every other host file replaces the volume's.
 #
+# Only packs are installed: a pack is a top-level directory of SOURCE. Its
+# top-level regular files and links (the packs POM, READMEs, build files, a
+# link to a directory) are never copied, not even into the work directory.
+#
 # Crash safety: the container may be killed at any instant and rerun.
-#   1. SOURCE is copied whole into the work directory TARGET/.init-packs.tmp,
-#      which is on the volume's filesystem, so moving out of it is a rename.
+#   1. SOURCE's packs are copied whole, in one cp, into the work directory
+#      TARGET/.init-packs.tmp, which is on the volume's filesystem, so moving
+#      out of it is a rename.
 #   2. Each staged entry is renamed into place. A rename replaces a file
 #      atomically. A symlink in the volume is removed, never written through,
 #      so nothing outside TARGET is written. A new directory moves as a whole.
@@ -296,11 +301,21 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-log "copying $SOURCE into $TARGET"
+log "copying the packs of $SOURCE into $TARGET"
 mkdir -p -- "$STAGE"
+# The packs, hidden ones too, as cp's operands: only directories are packs.
+set --
+for entry in "$SOURCE"/* "$SOURCE"/.[!.]* "$SOURCE"/..?*; do
+    if [ -d "$entry" ] && [ ! -L "$entry" ]; then
+        set -- "$@" "$entry"
+    elif [ -e "$entry" ] || [ -L "$entry" ]; then
+        log "left out ${entry##*/}: not a directory, so not a pack"
+    fi
+done
+[ "$#" -gt 0 ] || warn "$SOURCE holds no pack (no directory): nothing to copy"
 # -p keeps mode bits (sensors stay executable) and timestamps, so a rerun
-# produces the same tree. "$SOURCE/." also copies hidden files.
-if ! cp -R -p -- "$SOURCE/." "$STAGE/"; then
+# produces the same tree.
+if [ "$#" -gt 0 ] && ! cp -R -p -- "$@" "$STAGE/"; then
     err "copy from $SOURCE to $TARGET failed"
     exit 1
 fi

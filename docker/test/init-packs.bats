@@ -210,6 +210,55 @@ case_no_binaries() {
 @test "no binaries: plain copy into a missing target [dash]" { case_no_binaries dash; }
 @test "no binaries: plain copy into a missing target [busybox]" { case_no_binaries busybox; }
 
+# Only packs reach the volume: the top-level files and links of the host's
+# packs directory (pom.xml, a README, a hidden file, a link to a pack, a
+# dangling link) are never copied, while the packs, hidden ones too, are.
+case_top_level_files() {
+    mkelf "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+    mktext "$SRC/pom.xml" "<project/>"
+    mktext "$SRC/README.md" "packs"
+    mktext "$SRC/.editorconfig" "root = true"
+    mktext "$SRC/core/pack.yaml" "name: core"
+    mktext "$SRC/core/pom.xml" "a pack's own file"
+    mktext "$SRC/core/sensors/poll.py" "poll" 755
+    mktext "$SRC/.hidden-pack/pack.yaml" "name: hidden"
+    ln -s core "$SRC/core-link"
+    ln -s "$SRC/README.md" "$SRC/readme-link"
+    ln -s gone "$SRC/dangling"
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    [ "$(cd "$TGT" && find . -mindepth 1 -maxdepth 1 | LC_ALL=C sort | tr '\n' ' ')" = "./.hidden-pack ./core " ]
+    diff -r "$SRC/core/pack.yaml" "$TGT/core/pack.yaml"
+    [ "$(cat "$TGT/core/pom.xml")" = "a pack's own file" ]
+    [ -x "$TGT/core/sensors/poll.py" ]
+    [ "$(cat "$TGT/.hidden-pack/pack.yaml")" = "name: hidden" ]
+    content_is "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+    local name
+    for name in pom.xml README.md .editorconfig core-link readme-link dangling; do
+        [[ $output == *"init-packs: left out $name: not a directory, so not a pack"* ]]
+    done
+    [[ $output == *"done: 1 static binaries preserved"* ]]
+    no_backup_left
+}
+@test "top-level files and links of the source never reach the volume, the packs do [dash]" { case_top_level_files dash; }
+@test "top-level files and links of the source never reach the volume, the packs do [busybox]" { case_top_level_files busybox; }
+
+# A source with files only holds no pack: nothing is copied, binaries stay.
+case_no_pack() {
+    mkelf "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+    mktext "$SRC/pom.xml" "<project/>"
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    [[ $output == *"WARNING: $SRC holds no pack (no directory): nothing to copy"* ]]
+    [ ! -e "$TGT/pom.xml" ]
+    content_is "$TGT/core/sensors/attune-core-timer-sensor" vol-timer
+    no_backup_left
+}
+@test "a source without directories copies nothing [dash]" { case_no_pack dash; }
+@test "a source without directories copies nothing [busybox]" { case_no_pack busybox; }
+
 case_rerun() {
     mkelf "$TGT/core/sensors/attune-core-timer-sensor" vol-timer 750
     mkelf "$SRC/core/sensors/attune-core-timer-sensor" host-timer

@@ -15,8 +15,8 @@
 # may differ is substituted: the registry host (registry.example.com -> PACK_TEST_REGISTRY), and
 # INIT_PACKS_IMAGE / SENSOR_IMAGE stand in for python and busybox, which can't be pulled here.
 # Each host must get its own architecture's sensor (ELF e_machine 62 or 183), the volume must
-# hold exactly the files of packs/ plus the static sensor (no build output), and the sensor
-# must run.
+# hold exactly the files of packs/' packs (its top-level directories) plus the static sensor (no
+# build output, not packs/pom.xml), and the sensor must run.
 #
 # Needs: the test environment (scripts/test-env.sh env), Docker, docker-compose, skopeo, Maven.
 # Usage: docker/test/readme-release.sh   (prints "N passed, N failed" last)
@@ -95,8 +95,9 @@ for c in "install:$install" "deploy:$deploy" "up:$up" "package:$package" "verify
 done
 
 "$repo/scripts/test/fresh-copy.sh" "$clone"
-# What a fresh clone's packs/ holds: with the static sensor, all the packs volume may hold.
-(cd "$clone/packs" && { find . -type f; echo ./core/sensors/attune-core-timer-sensor; } \
+# The files of a fresh clone's packs, the directories of packs/ (its own top-level files, such as
+# pom.xml, are no pack's): with the static sensor, all the packs volume may hold.
+(cd "$clone/packs" && { find . -mindepth 2 -type f; echo ./core/sensors/attune-core-timer-sensor; } \
     | sed 's|^\./||' | LC_ALL=C sort -u) >"$work/expected"
 skopeo copy --all --src-tls-verify=false --dest-tls-verify=false -q \
     "docker://$PACK_TEST_BASE_IMAGE" "docker://$standin"
@@ -234,10 +235,10 @@ run_host() {
     fi
     in_volume find /v -type f | sed 's|^/v/||' | LC_ALL=C sort >"$log.volume"
     if cmp -s "$work/expected" "$log.volume"; then
-        pass "$name host: the volume holds packs/ and the static sensor only ($(wc -l <"$work/expected") files)"
+        pass "$name host: the volume holds the packs of packs/ and the static sensor only ($(wc -l <"$work/expected") files)"
     else
         diff "$work/expected" "$log.volume" || true
-        fail "$name host: the volume holds other files than packs/ and the static sensor"
+        fail "$name host: the volume holds other files than the packs of packs/ and the static sensor"
     fi
     COMPOSE_PROJECT_NAME=$project ATTUNE_REGISTRY=$registry \
         docker-compose -f docker/distributable/docker-compose.yaml down -v >/dev/null 2>&1 || true
