@@ -24,4 +24,10 @@ class ArgumentsTest {
     assertThatThrownBy(() -> Arguments.split("--triggers '[1]"))
         .hasMessage("unclosed ' in: --triggers '[1]");
   }
+
+  @Test
+  void anEscapedCharacterAloneIsAnArgument() {
+    assertThat(Arguments.split("\\x")).containsExactly("x");
+    assertThat(Arguments.split("\\  --once")).containsExactly(" ", "--once");
+  }
 }

@@ -264,6 +264,15 @@ class ElfReaderTest {
   }
 
   @Test
+  void withoutAStringTableSizeALibraryNameIsReadUpToItsNul() throws Exception {
+    byte[] bytes = ElfBuilder.x86_64().needs("libc.so.6").build();
+    setDynamic(bytes, 10, 0x6fffffffL, 0); // DT_STRSZ becomes an unknown tag
+
+    assertThat(ElfReader.read(Files.write(dir.resolve("n"), bytes)).needed())
+        .containsExactly("libc.so.6");
+  }
+
+  @Test
   void aLibraryNameBeyondTheStringTableButInsideTheFileIsCorrupt() throws Exception {
     byte[] bytes = ElfBuilder.x86_64().needs("libc.so.6").build();
     setDynamic(bytes, 10, 1); // DT_STRSZ 1: offset 1 lies beyond it
@@ -357,6 +366,15 @@ class ElfReaderTest {
                 .staticPie())
         .isFalse();
     assertThat(ElfReader.read(ElfBuilder.x86_64().sharedLibrary("l.so").writeTo(dir, "l")).pie())
+        .isFalse();
+    assertThat(
+            ElfReader.read(ElfBuilder.x86_64().sharedLibrary("l.so").writeTo(dir, "l2"))
+                .staticPie())
+        .isFalse();
+    // ET_EXEC whose dynamic flags carry DF_1_PIE anyway: a plain static executable.
+    assertThat(
+            ElfReader.read(ElfBuilder.x86_64().pie().type(ElfBuilder.ET_EXEC).writeTo(dir, "x"))
+                .staticPie())
         .isFalse();
   }
 

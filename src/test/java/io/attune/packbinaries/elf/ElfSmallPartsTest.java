@@ -44,6 +44,14 @@ class ElfSmallPartsTest {
         .isEqualTo(
             "f is a script (#!/bin/sh), not a compiled binary; verify the binary that cargo"
                 + " built.");
+    // Files exactly as long as the magic they are named by, and one byte shorter.
+    assertThat(message(new byte[] {(byte) 0xcf, (byte) 0xfa, (byte) 0xed, (byte) 0xfe}))
+        .contains("is a Mach-O file (macOS)");
+    assertThat(message(new byte[] {0x1f, (byte) 0x8b}))
+        .isEqualTo("f is a gzip archive, not an executable; unpack it first.");
+    assertThat(message(new byte[] {0x1f}))
+        .isEqualTo(
+            "f is not an ELF file (it starts with bytes 1f; an ELF file starts with 7f 45 4c 46).");
     byte[] long70 = ("#!" + "x".repeat(68)).getBytes("ISO-8859-1");
     assertThat(message(long70)).contains("(#!" + "x".repeat(62) + ")");
   }

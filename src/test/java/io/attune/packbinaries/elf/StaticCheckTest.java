@@ -197,6 +197,25 @@ class StaticCheckTest {
   }
 
   @Test
+  void warnsAboutNameLookupsWhereNoMuslTargetExists() throws Exception {
+    TargetTriple s390x = TargetTriple.find("s390x-unknown-linux-gnu").orElseThrow();
+    assertThat(check(ElfBuilder.executable(22, 64, ByteOrder.BIG_ENDIAN), s390x).warnings())
+        .singleElement()
+        .asString()
+        .endsWith(
+            "and fail where they are missing. Avoid user, group and host name lookups in it, or"
+                + " test it in the target image.");
+  }
+
+  @Test
+  void anUnknownLoaderWithoutLibcIsNamedAsThoseFiles() throws Exception {
+    assertThat(check(ElfBuilder.x86_64().interpreter("/opt/loader.so"), X86_64_MUSL).reasons())
+        .singleElement()
+        .asString()
+        .contains("it would fail in a container without those files.");
+  }
+
+  @Test
   void suggestsTheTripleOfTheBinarysMachineWithTheTargetsCLibrary() throws Exception {
     ElfBuilder aarch64 = ElfBuilder.executable(183, 64, ByteOrder.LITTLE_ENDIAN);
 
