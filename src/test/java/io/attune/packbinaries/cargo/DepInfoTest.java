@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DepInfoTest {
 
-  private static final Path BASE = Path.of("/work/crate");
+  private static final Path BASE = Path.of("/home/dev/crate");
 
   @TempDir Path dir;
 
@@ -18,14 +18,14 @@ class DepInfoTest {
   void listsEveryPrerequisiteOfTheRule() {
     // The form cargo writes beside a binary.
     String text =
-        "/work/crate/target/x86_64-unknown-linux-gnu/release/s: /work/crate/src/main.rs"
-            + " /work/crate/src/cron.rs /cargo-home/registry/src/libc-0.2/src/lib.rs\n";
+        "/home/dev/crate/target/x86_64-unknown-linux-gnu/release/s: /home/dev/crate/src/main.rs"
+            + " /home/dev/crate/src/cron.rs /cargo-home/registry/src/libc-0.2/src/lib.rs\n";
 
     assertThat(DepInfo.parse(text, BASE))
         .contains(
             List.of(
-                Path.of("/work/crate/src/main.rs"),
-                Path.of("/work/crate/src/cron.rs"),
+                Path.of("/home/dev/crate/src/main.rs"),
+                Path.of("/home/dev/crate/src/cron.rs"),
                 Path.of("/cargo-home/registry/src/libc-0.2/src/lib.rs")));
   }
 
@@ -34,7 +34,7 @@ class DepInfoTest {
     String text = "out/s: src/my\\ file.rs \\\n  src/b.rs\n\nsrc/b.rs:\n# env-dep:X=1\n";
 
     assertThat(DepInfo.parse(text, BASE))
-        .contains(List.of(Path.of("/work/crate/src/my file.rs"), Path.of("/work/crate/src/b.rs")));
+        .contains(List.of(Path.of("/home/dev/crate/src/my file.rs"), Path.of("/home/dev/crate/src/b.rs")));
   }
 
   @Test
@@ -47,8 +47,8 @@ class DepInfoTest {
   @Test
   void readsAFile() throws Exception {
     Path file = dir.resolve("s.d");
-    Files.writeString(file, "/t/s: /work/crate/src/main.rs\n");
+    Files.writeString(file, "/t/s: /home/dev/crate/src/main.rs\n");
 
-    assertThat(DepInfo.read(file, BASE)).contains(List.of(Path.of("/work/crate/src/main.rs")));
+    assertThat(DepInfo.read(file, BASE)).contains(List.of(Path.of("/home/dev/crate/src/main.rs")));
   }
 }
