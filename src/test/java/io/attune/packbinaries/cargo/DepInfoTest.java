@@ -34,7 +34,9 @@ class DepInfoTest {
     String text = "out/s: src/my\\ file.rs \\\n  src/b.rs\n\nsrc/b.rs:\n# env-dep:X=1\n";
 
     assertThat(DepInfo.parse(text, BASE))
-        .contains(List.of(Path.of("/home/dev/crate/src/my file.rs"), Path.of("/home/dev/crate/src/b.rs")));
+        .contains(
+            List.of(
+                Path.of("/home/dev/crate/src/my file.rs"), Path.of("/home/dev/crate/src/b.rs")));
   }
 
   @Test
