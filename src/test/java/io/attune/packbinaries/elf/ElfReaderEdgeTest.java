@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,6 +117,21 @@ class ElfReaderEdgeTest {
 
     assertThat(elf.needed()).containsExactly("libc.so.6");
     assertThat(elf.selfContained()).isFalse();
+  }
+
+  @Test
+  void onlyLoadableSegmentsMapTheStringTableAddress() throws Exception {
+    // A PT_PHDR (type 6) claims the string table's address for offset 0x200; only the PT_LOAD
+    // that follows it maps that address, to offset 0x800.
+    Image image =
+        new Image()
+            .segment(6, 0x200, BASE + 0x800, 0x100, 8)
+            .wholeFileLoaded()
+            .text(0x200, "\0libwrong.so")
+            .text(0x800, "\0libc.so.6\0")
+            .dynamic(0x300, 1, 1, 5, BASE + 0x800, 10, 11, 0, 0);
+
+    assertThat(read(image).needed()).containsExactly("libc.so.6");
   }
 
   @Test
@@ -344,6 +360,52 @@ class ElfReaderEdgeTest {
     note(image.bytes, 0x400, "GNU", 3, new byte[] {7, 7, 7, 7});
 
     assertThat(read(image).buildId()).isEqualTo("07070707");
+  }
+
+  @Test
+  void entriesAfterDtNullAreNotRead() throws Exception {
+    Image image =
+        new Image()
+            .wholeFileLoaded()
+            .text(0x800, "\0libc.so.6\0")
+            .dynamic(0x300, 5, BASE + 0x800, 10, 11, 0, 0, 1, 1);
+
+    assertThat(read(image).needed()).isEmpty();
+  }
+
+  @Test
+  void elf32HeaderOnlyFileOfFiftyTwoBytesIsReadAsUnloadable() throws Exception {
+    byte[] header = Arrays.copyOf(ElfBuilder.x86_64().elfClass(32).build(), 52);
+    ByteBuffer elf = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+    elf.putInt(32, 0); // e_shoff
+    elf.putShort(44, (short) 0); // e_phnum
+    elf.putShort(48, (short) 0); // e_shnum
+
+    ElfFile read = ElfReader.read(Files.write(dir.resolve("header-only"), header));
+
+    assertThat(read.elfClass()).isEqualTo(32);
+    assertThat(read.loadable()).isFalse();
+  }
+
+  @Test
+  void elf32CountsFromSectionZeroAreReadFromItsElf32Fields() throws Exception {
+    byte[] bytes =
+        ElfBuilder.x86_64()
+            .elfClass(32)
+            .interpreter("/lib/ld-linux.so.2")
+            .withSymbolTable()
+            .build();
+    ByteBuffer elf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int shoff = elf.getInt(32);
+    elf.putShort(44, (short) 0xffff); // e_phnum PN_XNUM: the count is section 0's sh_info
+    elf.putInt(shoff + 28, 2);
+    elf.putShort(48, (short) 0); // e_shnum 0: the count is section 0's sh_size
+    elf.putInt(shoff + 20, 3);
+
+    ElfFile read = ElfReader.read(Files.write(dir.resolve("elf32-xnum"), bytes));
+
+    assertThat(read.interpreter()).isEqualTo("/lib/ld-linux.so.2");
+    assertThat(read.stripped()).isFalse();
   }
 
   /** Writes one note at {@code at} with 4-byte padding after the name (the segment may differ). */
