@@ -169,6 +169,37 @@ class ElfReaderEdgeTest {
   }
 
   @Test
+  void stringTableSizeThatWrapsBelowItsOffsetOverflows() {
+    // DT_STRSZ 2^64 - 2: added to offset 0x800 it wraps to 0x7fe, which must not pass as an end.
+    Image image =
+        new Image()
+            .wholeFileLoaded()
+            .text(0x800, "\0libm.so.6\0")
+            .dynamic(0x300, 1, 1, 5, BASE + 0x800, 10, -2, 0, 0);
+
+    assertThat(failure(image, dir))
+        .isEqualTo("sensor is corrupt: the size of its dynamic string table overflows.");
+  }
+
+  @Test
+  void emptyStringTableAtTheStartOfTheFileIsEmptyNotAnOverflow() {
+    Image image = new Image().wholeFileLoaded().dynamic(0x300, 1, 0, 5, BASE, 10, 0, 0, 0);
+
+    assertThat(failure(image, dir))
+        .isEqualTo(
+            "sensor is corrupt: a library name in its dynamic section starts at offset 0 of its"
+                + " string table, which is 0 bytes long.");
+  }
+
+  @Test
+  void staticPieIsReadAsPieAndSelfContained() throws Exception {
+    ElfFile elf = ElfReader.read(ElfBuilder.x86_64().pie().writeTo(dir, "static-pie"));
+
+    assertThat(elf.pie()).isTrue();
+    assertThat(elf.staticPie()).isTrue();
+  }
+
+  @Test
   void emptyStringTableHasNoRoomForALibraryName() {
     Image image =
         new Image()
