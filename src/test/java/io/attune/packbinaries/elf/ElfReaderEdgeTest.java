@@ -135,6 +135,32 @@ class ElfReaderEdgeTest {
   }
 
   @Test
+  void loadableSegmentStartingInsideTheFileButEndingPastItIsTruncated() {
+    Image image = new Image().segment(PT_LOAD, 0x800, BASE, 0x900, 0x1000);
+
+    assertThat(failure(image, dir))
+        .isEqualTo(
+            "sensor is truncated or corrupt: its loadable segment 0 (bytes 2048 to 4352) lie"
+                + " beyond the end of the file (4096 bytes). Rebuild it, or copy it again if the"
+                + " copy was cut short.");
+  }
+
+  @Test
+  void addressBelowASegmentAtTheTopOfTheAddressSpaceIsNotInIt() {
+    // The segment starts 0x100 below 2^64; address 0x10 lies below it, though 0x10 minus its
+    // start wraps around to 0x110, inside its size.
+    Image image =
+        new Image()
+            .segment(PT_LOAD, 0, -0x100L, FILE_SIZE, 0x1000)
+            .dynamic(0x300, 1, 1, 5, 0x10, 10, 11, 0, 0);
+
+    assertThat(failure(image, dir))
+        .isEqualTo(
+            "sensor is corrupt: its dynamic string table (address 0x10) is in no loadable"
+                + " segment.");
+  }
+
+  @Test
   void stringTableOutsideEveryLoadableSegmentNamesItsAddress() {
     Image image =
         new Image()
