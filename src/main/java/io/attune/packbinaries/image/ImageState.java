@@ -72,9 +72,11 @@ record ImageState(String fingerprint, String index, Map<String, String> files) {
     } catch (PackFailure | IOException | RuntimeException damaged) {
       return false;
     }
+    // Compared normalized on both sides: a directory given as packs/../target is still itself.
+    Path root = imageDirectory.toAbsolutePath().normalize();
     for (Map.Entry<String, String> entry : files.entrySet()) {
-      Path file = imageDirectory.resolve(entry.getKey()).normalize();
-      if (!file.startsWith(imageDirectory)
+      Path file = root.resolve(entry.getKey()).normalize();
+      if (!file.startsWith(root)
           || !Files.isRegularFile(file)
           || !Sha256.of(file).equals(entry.getValue())) {
         return false;

@@ -134,9 +134,10 @@ public abstract class AbstractPackMojo extends AbstractMojo {
     int at = path.indexOf(basedir);
     if (at >= 0 && session != null) {
       String rest = path.substring(at + basedir.length()).replaceFirst("^[/\\\\]+", "");
-      return Path.of(session.getExecutionRootDirectory()).resolve(rest);
+      return Path.of(session.getExecutionRootDirectory()).resolve(rest).normalize();
     }
-    return outputDirectory.toPath();
+    // A POM may write ${project.basedir}/../target: logs and state files get the plain path.
+    return outputDirectory.toPath().toAbsolutePath().normalize();
   }
 
   /** The targets this run is for: see {@link TargetSelection} for who wins. */

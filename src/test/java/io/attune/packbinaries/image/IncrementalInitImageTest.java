@@ -64,6 +64,17 @@ class IncrementalInitImageTest {
   }
 
   @Test
+  void anOutputDirectoryGivenThroughDotDotIsStillUpToDate() throws Exception {
+    // The packs POM writes ${project.basedir}/../target/packs.
+    Files.createDirectories(temp.resolve("project/packs"));
+    layout = new ArtifactLayout(temp.resolve("project/packs/../target/pack-binaries"));
+    stage("");
+    build(settings("abc123"), "1.0.0");
+
+    assertThat(build(settings("abc123"), "1.0.0").upToDate()).isTrue();
+  }
+
+  @Test
   void aChangedBinaryRebuilds() throws Exception {
     build(settings("abc123"), "1.0.0");
     stage("other bytes");
