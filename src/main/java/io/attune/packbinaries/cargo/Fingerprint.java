@@ -37,6 +37,9 @@ public final class Fingerprint {
   private static final Set<String> CARGO_FILES =
       Set.of("Cargo.toml", "Cargo.lock", "build.rs", "rust-toolchain", "rust-toolchain.toml");
 
+  /** Cargo's configuration, read from a {@code .cargo} directory ("config" is the older name). */
+  private static final Set<String> CARGO_CONFIGS = Set.of("config.toml", "config");
+
   private Fingerprint() {}
 
   /**
@@ -90,13 +93,8 @@ public final class Fingerprint {
 
   private static boolean isCargoFile(Path file) {
     String name = file.getFileName().toString();
-    Path parent = file.getParent();
-    boolean cargoConfig =
-        parent != null
-            && parent.getFileName() != null
-            && parent.getFileName().toString().equals(".cargo")
-            && (name.equals("config") || name.equals("config.toml"));
-    return CARGO_FILES.contains(name) || cargoConfig;
+    return CARGO_FILES.contains(name)
+        || CARGO_CONFIGS.contains(name) && file.endsWith(Path.of(".cargo", name));
   }
 
   private static Map<String, String> walk(
@@ -107,11 +105,10 @@ public final class Fingerprint {
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
             boolean skip =
                 !dir.equals(workspace)
-                    && (name.equals(".git")
-                        || name.equals("target")
+                    && (dir.endsWith(".git")
+                        || dir.endsWith("target")
                         || excluded.stream().anyMatch(dir::equals));
             return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
           }
@@ -136,12 +133,9 @@ public final class Fingerprint {
     MessageDigest digest = Sha256.newDigest();
     new TreeMap<>(files)
         .forEach(
-            (path, sha) -> {
-              digest.update(path.getBytes(StandardCharsets.UTF_8));
-              digest.update((byte) 0);
-              digest.update(sha.getBytes(StandardCharsets.UTF_8));
-              digest.update((byte) '\n');
-            });
+            // The NUL ends the path (a path holds none), the line break the entry.
+            (path, sha) ->
+                digest.update((path + "\0" + sha + "\n").getBytes(StandardCharsets.UTF_8)));
     return HexFormat.of().formatHex(digest.digest());
   }
 

@@ -162,6 +162,61 @@ class FingerprintTest {
         .doesNotHaveDuplicates();
   }
 
+  /** Cargo reads these on its own, so with dep-info they count although no source includes them. */
+  @Test
+  void withDepInfoEveryFileCargoReadsOnItsOwnCounts() throws Exception {
+    List<String> listed = List.of("s/src/main.rs");
+    for (String file :
+        List.of(
+            ".cargo/config.toml",
+            ".cargo/config",
+            "s/.cargo/config.toml",
+            "s/Cargo.toml",
+            "s/Cargo.lock",
+            "s/build.rs",
+            "s/rust-toolchain",
+            "s/rust-toolchain.toml")) {
+      String before = inputs(listed);
+      Path path = workspace.resolve(file);
+      Files.createDirectories(path.getParent());
+      Files.writeString(path, "# " + file + "\n");
+
+      assertThat(inputs(listed)).as(file).isNotEqualTo(before);
+    }
+  }
+
+  /** Only a .cargo directory holds cargo's configuration; other config files are not cargo's. */
+  @Test
+  void withDepInfoAConfigOutsideDotCargoOrAnotherFileInItChangesNothing() throws Exception {
+    List<String> listed = List.of("s/src/main.rs");
+    String before = inputs(listed);
+    for (String file :
+        List.of(
+            "config.toml",
+            "other/config.toml",
+            "cargo/config",
+            ".cargo/credentials.toml",
+            ".cargo/config.toml.orig",
+            "s/Cargo.toml.orig",
+            "s/src/build.rs.bak")) {
+      Path path = workspace.resolve(file);
+      Files.createDirectories(path.getParent());
+      Files.writeString(path, "# " + file + "\n");
+
+      assertThat(inputs(listed)).as(file).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void theWorkspaceItselfIsNotOneOfItsFiles() {
+    assertThat(
+            Fingerprint.withinWorkspace(
+                workspace,
+                List.of(stage),
+                List.of(workspace, workspace.resolve("s/.."), workspace.resolve("s/src/main.rs"))))
+        .containsExactly("s/src/main.rs");
+  }
+
   @Test
   void onlyFilesInsideTheWorkspaceAndOutsideTheOutputsAreKept() {
     List<String> kept =
