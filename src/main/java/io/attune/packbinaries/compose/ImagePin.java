@@ -106,9 +106,8 @@ final class ImagePin {
         }
         path = null;
       } else {
-        if (parent.mapping) {
-          parent.expectKey = true;
-        }
+        // After a value a mapping's next node is a key; a sequence never reads its flag.
+        parent.expectKey = parent.mapping;
         path = parent.mapping && parent.path != null ? with(parent) : null;
       }
       if (servicePath.equals(path)) {
