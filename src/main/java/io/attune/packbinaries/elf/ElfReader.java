@@ -115,7 +115,7 @@ public final class ElfReader {
     Notes notes = new Notes();
     for (Segment s : segments) {
       if (s.type == PT_INTERP) {
-        interpreter = cString(bytes(s.offset, s.filesz, "interpreter path (PT_INTERP)"), 0);
+        interpreter = cString(bytes(s.offset, s.filesz, "interpreter path (PT_INTERP)"));
       } else if (s.type == PT_DYNAMIC) {
         dynamic = dynamic(s, segments);
       } else if (s.type == PT_NOTE) {
@@ -305,7 +305,7 @@ public final class ElfReader {
               + " bytes long.");
     }
     long start = tableOffset + offset;
-    return cString(bytes(start, Math.min(end - start, MAX_NAME), "dynamic string table"), 0);
+    return cString(bytes(start, Math.min(end - start, MAX_NAME), "dynamic string table"));
   }
 
   private final class Notes {
@@ -325,7 +325,7 @@ public final class ElfReader {
           throw new ElfFormatException(
               name + " is corrupt: a note runs past the end of its note segment.");
         }
-        String owner = nameSize == 0 ? "" : cString(notes, (int) nameAt, (int) nameSize);
+        String owner = cString(notes, (int) nameAt, (int) nameSize);
         if (owner.equals("GNU") && type == NT_GNU_BUILD_ID && buildId == null) {
           byte[] id = new byte[(int) descSize];
           notes.get((int) descAt, id);
@@ -465,8 +465,9 @@ public final class ElfReader {
     return is64 ? buffer.getLong(at) : u32(buffer, at);
   }
 
-  private static String cString(ByteBuffer buffer, int at) {
-    return cString(buffer, at, buffer.limit() - at);
+  /** The NUL-terminated string that starts the buffer, or all of it without a NUL. */
+  private static String cString(ByteBuffer buffer) {
+    return cString(buffer, 0, buffer.limit());
   }
 
   private static String cString(ByteBuffer buffer, int at, int maxLength) {

@@ -177,9 +177,12 @@ public final class StaticCheck {
 
   /** A known triple for the binary's actual machine, preferring the target's C library. */
   private static Optional<TargetTriple> tripleFor(int machine, Libc libc) {
-    return TargetTriple.KNOWN.stream()
-        .filter(t -> t.machine().code() == machine)
-        .min((a, b) -> Boolean.compare(a.libc() != libc, b.libc() != libc));
+    List<TargetTriple> forMachine =
+        TargetTriple.KNOWN.stream().filter(t -> t.machine().code() == machine).toList();
+    return forMachine.stream()
+        .filter(t -> t.libc() == libc)
+        .findFirst()
+        .or(() -> forMachine.stream().findFirst());
   }
 
   /** "an aarch64", "a riscv64", "an e_machine 99": the article goes by the spoken name. */

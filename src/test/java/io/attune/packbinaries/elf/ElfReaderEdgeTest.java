@@ -420,6 +420,67 @@ class ElfReaderEdgeTest {
   }
 
   @Test
+  void noteHeaderInTheSegmentsLastTwelveBytesWhoseNameLiesPastItIsCorrupt() {
+    Image image = new Image().wholeFileLoaded().segment(PT_NOTE, 0x400, BASE + 0x400, 12, 4);
+    image.bytes.putInt(0x400, 4).putInt(0x404, 0).putInt(0x408, 1); // "GNU\0" would follow
+
+    assertThat(failure(image, dir))
+        .isEqualTo("sensor is corrupt: a note runs past the end of its note segment.");
+  }
+
+  @Test
+  void emptyNoteHeaderInTheSegmentsLastTwelveBytesIsSkipped() throws Exception {
+    Image image = new Image().wholeFileLoaded().segment(PT_NOTE, 0x400, BASE + 0x400, 32, 4);
+    note(image.bytes, 0x400, "GNU\0", 3, new byte[] {1, 2, 3, 4});
+    image.bytes.putInt(0x414, 0).putInt(0x418, 0).putInt(0x41c, 1); // no name, no description
+
+    ElfFile read = read(image);
+    assertThat(read.buildId()).isEqualTo("01020304");
+    assertThat(read.glibcAbiTag()).isFalse();
+  }
+
+  @Test
+  void gnuNotesOfOtherTypesBeforeTheBuildIdAreNotTakenForIt() throws Exception {
+    // NT_GNU_PROPERTY_TYPE_0 (5), then the ABI tag (1), then the build-id (3), as ld writes them.
+    Image image = new Image().wholeFileLoaded().segment(PT_NOTE, 0x400, BASE + 0x400, 76, 4);
+    note(image.bytes, 0x400, "GNU\0", 5, new byte[8]);
+    note(
+        image.bytes,
+        0x418,
+        "GNU\0",
+        1,
+        new byte[] {0, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0});
+    note(image.bytes, 0x438, "GNU\0", 3, new byte[] {(byte) 0xab, (byte) 0xcd, 1, 2});
+
+    ElfFile read = read(image);
+    assertThat(read.buildId()).isEqualTo("abcd0102");
+    assertThat(read.glibcAbiTag()).isTrue();
+  }
+
+  @Test
+  void theFirstOfTwoBuildIdsIsTakenAndNeitherIsAnAbiTag() throws Exception {
+    Image image = new Image().wholeFileLoaded().segment(PT_NOTE, 0x400, BASE + 0x400, 40, 4);
+    note(image.bytes, 0x400, "GNU\0", 3, new byte[] {1, 2, 3, 4});
+    note(image.bytes, 0x414, "GNU\0", 3, new byte[] {5, 6, 7, 8});
+
+    ElfFile read = read(image);
+    assertThat(read.buildId()).isEqualTo("01020304");
+    assertThat(read.glibcAbiTag()).isFalse();
+  }
+
+  @Test
+  void onlyTheGnuOwnersTypeOneIsTheGlibcAbiTag() throws Exception {
+    // FreeBSD's ABI tag is also type 1; a GNU property note is type 5.
+    Image image = new Image().wholeFileLoaded().segment(PT_NOTE, 0x400, BASE + 0x400, 48, 4);
+    note(image.bytes, 0x400, "FreeBSD\0", 1, new byte[] {0x40, 0x42, 0x0f, 0});
+    note(image.bytes, 0x418, "GNU\0", 5, new byte[8]);
+
+    ElfFile read = read(image);
+    assertThat(read.glibcAbiTag()).isFalse();
+    assertThat(read.buildId()).isNull();
+  }
+
+  @Test
   void entriesAfterDtNullAreNotRead() throws Exception {
     Image image =
         new Image()

@@ -231,6 +231,32 @@ class StaticCheckTest {
             "or verify it against an aarch64 target (-Dpack.target=aarch64-unknown-linux-musl).");
   }
 
+  /** armv7 has only a musl triple and s390x only a gnu one: either is named, whatever the libc. */
+  @Test
+  void suggestsTheMachinesOnlyTripleWhenItHasNoneWithTheTargetsCLibrary() throws Exception {
+    assertThat(check(ElfBuilder.executable(40, 32, ByteOrder.LITTLE_ENDIAN), X86_64_GNU).reasons())
+        .singleElement()
+        .asString()
+        .endsWith(
+            "or verify it against an arm target"
+                + " (-Dpack.target=armv7-unknown-linux-musleabihf).");
+    assertThat(check(ElfBuilder.executable(22, 64, ByteOrder.BIG_ENDIAN), X86_64_MUSL).reasons())
+        .singleElement()
+        .asString()
+        .endsWith("or verify it against an s390x target (-Dpack.target=s390x-unknown-linux-gnu).");
+  }
+
+  @Test
+  void suggestsNoTripleForAMachineThePluginDoesNotKnow() throws Exception {
+    assertThat(check(ElfBuilder.executable(99, 64, ByteOrder.LITTLE_ENDIAN), X86_64_GNU).reasons())
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "attune-core-timer-sensor is an e_machine 99 binary, but target"
+                + " x86_64-unknown-linux-gnu needs x86-64. Build it with --target"
+                + " x86_64-unknown-linux-gnu.");
+  }
+
   @Test
   void failsAnExecutableWithoutLoadableSegments() throws Exception {
     ElfBuilder binary = ElfBuilder.x86_64().withoutLoadableSegment();
