@@ -2,6 +2,7 @@ package io.attune.packbinaries.elf;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** Splits a command-line string into arguments, honouring single and double quotes. */
 public final class Arguments {
@@ -16,9 +17,7 @@ public final class Arguments {
    */
   public static List<String> split(String text) {
     List<String> arguments = new ArrayList<>();
-    if (text == null) {
-      return arguments;
-    }
+    text = Objects.requireNonNullElse(text, "");
     StringBuilder current = new StringBuilder();
     boolean inArgument = false;
     char quote = 0;

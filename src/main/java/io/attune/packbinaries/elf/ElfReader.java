@@ -174,9 +174,8 @@ public final class ElfReader {
 
   private List<Segment> programHeaders(long phoff, int phentsize, long phnum)
       throws IOException, ElfFormatException {
-    List<Segment> segments = new ArrayList<>();
     if (phnum == 0) {
-      return segments;
+      return List.of();
     }
     int entrySize = is64 ? 56 : 32;
     if (phentsize != entrySize) {
@@ -201,6 +200,7 @@ public final class ElfReader {
               + " bytes), more than the 64 KiB Linux loads.");
     }
     ByteBuffer table = bytes(phoff, tableSize, "program headers");
+    List<Segment> segments = new ArrayList<>();
     for (int i = 0; i < phnum; i++) {
       int at = i * phentsize;
       if (is64) {

@@ -156,12 +156,11 @@ public final class SmokeRun {
     }
     Path registration = binfmtDirectory.resolve(qemu);
     try {
-      if (Files.isReadable(registration)
-          && Files.readAllLines(registration).stream().anyMatch("enabled"::equals)) {
+      if (Files.readAllLines(registration).stream().anyMatch("enabled"::equals)) {
         return Optional.of(new Launcher(List.of(), "through binfmt_misc " + qemu));
       }
     } catch (IOException e) {
-      // An unreadable registration is the same as none.
+      // A missing or unreadable registration is the same as none.
     }
     return Optional.empty();
   }

@@ -17,6 +17,7 @@ class ArgumentsTest {
     assertThat(Arguments.split("--name \"two words\" a\\ b ''"))
         .containsExactly("--name", "two words", "a b", "");
     assertThat(Arguments.split("  ")).isEmpty();
+    assertThat(Arguments.split(null)).isEmpty();
   }
 
   @Test

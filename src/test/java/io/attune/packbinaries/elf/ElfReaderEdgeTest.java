@@ -223,6 +223,7 @@ class ElfReaderEdgeTest {
 
     assertThat(elf.pie()).isTrue();
     assertThat(elf.staticPie()).isTrue();
+    assertThat(elf.hasDynamicSegment()).isTrue();
   }
 
   @Test

@@ -281,6 +281,12 @@ class StaticCheckTest {
         .singleElement()
         .asString()
         .contains("without glibc.");
+    assertThat(
+            check(ElfBuilder.x86_64().interpreter("/lib64/ld-linux-x86-64.so.2"), X86_64_MUSL)
+                .reasons())
+        .singleElement()
+        .asString()
+        .contains("without glibc.");
     assertThat(check(ElfBuilder.x86_64().needs("libc.so.6"), X86_64_MUSL).reasons())
         .singleElement()
         .asString()
