@@ -10,57 +10,48 @@ import io.attune.packbinaries.io.Directories;
 import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.oci.OciLayout;
 import io.attune.packbinaries.platform.TargetTriple;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.function.Consumer;
+import java.util.Random;
 
 /**
- * A throwaway image built while cargo compiles, so that the image goal finds jib, the tar and gzip
- * code and the layout reader already loaded and compiled: the first jib build of a JVM costs
- * seconds of class loading, which otherwise come after cargo, on the release's critical path.
- *
- * <p>It builds from scratch into a temporary directory, touches no registry, no cache of the real
- * build and no output, and whatever goes wrong with it only costs the speed-up.
+ * A throwaway image, built so that the image goal later finds jib, the tar and gzip code and the
+ * layout reader already loaded and compiled: the first jib build of a JVM spends most of its time
+ * on class loading. It builds from scratch, touches no registry, no cache of the real build and no
+ * output. See {@code publish/ReleaseWarmUp}, which runs it while cargo compiles.
  */
 public final class ImageWarmUp {
 
+  private static final int WARM_UP_BYTES = 1 << 20;
+
   private ImageWarmUp() {}
 
-  /** Starts the warm-up on a daemon thread of low priority; reports its time or failure. */
-  public static Thread start(Consumer<String> report) {
-    Path temp = Path.of(System.getProperty("java.io.tmpdir"));
-    Thread thread = new Thread(() -> run(temp, report), "pack-binaries-image-warm-up");
-    thread.setDaemon(true);
-    thread.setPriority(Thread.MIN_PRIORITY);
-    // Jib finds some of its parts through the context class loader: the plugin's, not Maven's.
-    thread.setContextClassLoader(ImageWarmUp.class.getClassLoader());
-    thread.start();
-    return thread;
-  }
-
   /** Builds the throwaway image in a new directory under {@code parent}, then deletes it. */
-  static void run(Path parent, Consumer<String> report) {
-    long started = System.nanoTime();
-    Path directory = null;
+  public static void run(Path parent) throws Exception {
+    Path directory = Files.createTempDirectory(parent, "pack-binaries-warm-up");
     try {
-      directory = Files.createTempDirectory(parent, "pack-binaries-warm-up");
       buildThrowawayImage(directory);
-      report.accept("image warm-up done in " + (System.nanoTime() - started) / 1_000_000 + " ms");
-    } catch (Exception | LinkageError e) {
-      report.accept("image warm-up skipped: " + e);
     } finally {
-      if (directory != null) {
-        deleteQuietly(directory);
-      }
+      Directories.deleteRecursively(directory);
     }
   }
 
+  /**
+   * A megabyte that compresses about as a binary does: the tar, gzip and digest loops run long
+   * enough for the JIT to compile them, as a real sensor's layer needs.
+   */
+  private static byte[] binaryLikeContent() {
+    byte[] content = new byte[WARM_UP_BYTES];
+    new Random(0).nextBytes(content);
+    for (int i = 0; i < content.length; i += 2) {
+      content[i] = 0;
+    }
+    return content;
+  }
+
   private static void buildThrowawayImage(Path directory) throws Exception {
-    Path file =
-        Files.writeString(directory.resolve("warm-up"), "warm-up\n", StandardCharsets.UTF_8);
+    Path file = Files.write(directory.resolve("warm-up"), binaryLikeContent());
     Path tarball = directory.resolve("warm-up.tar");
     Jib.fromScratch()
         .setFormat(ImageFormat.OCI)
@@ -77,13 +68,5 @@ public final class ImageWarmUp {
         OciLayout.createEmpty(directory.resolve("layout")),
         ManifestFormat.OCI,
         TargetTriple.of("x86_64-unknown-linux-musl"));
-  }
-
-  private static void deleteQuietly(Path directory) {
-    try {
-      Directories.deleteRecursively(directory);
-    } catch (IOException ignored) {
-      // A temporary directory left behind costs nothing but its few kilobytes.
-    }
   }
 }

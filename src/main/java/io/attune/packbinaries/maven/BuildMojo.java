@@ -11,7 +11,7 @@ import io.attune.packbinaries.cargo.ContainerEngine;
 import io.attune.packbinaries.cargo.ContainerToolchain;
 import io.attune.packbinaries.cargo.HostToolchain;
 import io.attune.packbinaries.cargo.Toolchain;
-import io.attune.packbinaries.image.ImageWarmUp;
+import io.attune.packbinaries.publish.ReleaseWarmUp;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +98,7 @@ public class BuildMojo extends AbstractPackMojo {
     BinaryBuilder.checkManifest(request.manifest());
     BuildLog log = buildLog();
     new BinaryBuilder(request, toolchain(request, template), log)
-        .whileCargoRuns(() -> ImageWarmUp.start(log::debug))
+        .whileCargoRuns(() -> ReleaseWarmUp.start(log::debug))
         .run(template);
   }
 
