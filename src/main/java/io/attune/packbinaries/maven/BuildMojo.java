@@ -1,5 +1,6 @@
 package io.attune.packbinaries.maven;
 
+import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.cargo.BinaryBuilder;
@@ -10,6 +11,7 @@ import io.attune.packbinaries.cargo.ContainerEngine;
 import io.attune.packbinaries.cargo.ContainerToolchain;
 import io.attune.packbinaries.cargo.HostToolchain;
 import io.attune.packbinaries.cargo.Toolchain;
+import io.attune.packbinaries.publish.ReleaseWarmUp;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,11 +92,14 @@ public class BuildMojo extends AbstractPackMojo {
             builderImage,
             environment(),
             session != null && session.isOffline(),
-            outputDirectory.toPath(),
+            layout().root(),
             stageDirectory == null ? null : stageDirectory.toPath());
     CommandTemplate template = CommandTemplate.parse(request.command(), request.profile());
     BinaryBuilder.checkManifest(request.manifest());
-    new BinaryBuilder(request, toolchain(request, template), buildLog()).run(template);
+    BuildLog log = buildLog();
+    new BinaryBuilder(request, toolchain(request, template), log)
+        .whileCargoRuns(() -> ReleaseWarmUp.start(log::debug))
+        .run(template);
   }
 
   private Toolchain toolchain(BuildRequest request, CommandTemplate template) throws PackFailure {

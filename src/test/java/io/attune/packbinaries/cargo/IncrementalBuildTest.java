@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +32,7 @@ class IncrementalBuildTest {
   @TempDir Path dir;
   private String image;
   private Path crate;
+  private final AtomicInteger cargoRuns = new AtomicInteger();
   private String command = "cargo build --release --target {target}";
 
   @BeforeEach
@@ -57,6 +59,7 @@ class IncrementalBuildTest {
   @Test
   void aFileNoSourceIncludesStartsNoContainerAnEditedSourceDoes() throws Exception {
     assertThat(containersStartedBy(this::build)).isEqualTo(1);
+    assertThat(cargoRuns).as("the work started while cargo runs").hasValue(1);
     Files.writeString(crate.resolve("build.log"), "a log beside the sources\n");
     Files.writeString(crate.resolve("src/main.rs~"), "an editor's backup\n");
     Files.createDirectories(crate.resolve("notes"));
@@ -67,6 +70,7 @@ class IncrementalBuildTest {
     assertThat(second.text())
         .contains("it-sensor for x86_64-unknown-linux-gnu is up to date")
         .contains("no container started");
+    assertThat(cargoRuns).as("nothing to run beside cargo when it does not run").hasValue(1);
 
     Files.writeString(
         crate.resolve("src/main.rs"),
@@ -131,6 +135,7 @@ class IncrementalBuildTest {
     CommandTemplate template = CommandTemplate.parse(request.command(), request.profile());
     ContainerEngine engine = new ContainerEngine("docker", log);
     new BinaryBuilder(request, new ContainerToolchain(request, engine, template, log), log)
+        .whileCargoRuns(cargoRuns::incrementAndGet)
         .run(template);
   }
 
