@@ -62,6 +62,13 @@ goal_times() { # SCENARIO LOG
     sed -n 's/^\[INFO\] \([a-z]*\) took \([0-9]*\) ms$/\1 \2/p' "$2" | while read -r goal ms; do
         sample "$1" "${goal}_s" "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
     done
+    # The push's parts: publishing the image (blobs, manifests, tags), and the audit after it.
+    sed -n 's/.* published in \([0-9]*\) ms, besides the work before the tags$/\1/p' "$2" | while read -r ms; do
+        sample "$1" publish_s "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
+    done
+    sed -n 's/^\[INFO\] Audited .* (\([0-9]*\) ms); report .*/\1/p' "$2" | while read -r ms; do
+        sample "$1" audit_s "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
+    done
     # The supply chain's share of the push (SBOM and provenance; signatures when a key is given).
     sed -n 's/^\[INFO\] Supply chain records attached in \([0-9]*\) ms.*/\1/p' "$2" | while read -r ms; do
         sample "$1" supplychain_s "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"

@@ -35,6 +35,7 @@ public final class Publisher {
   private int mountedBlobs;
   private int skippedBlobs;
   private int skippedManifests;
+  private long beforeTagsNanos;
   private BeforeTags beforeTags = (indexDigest, steps) -> {};
 
   /** Work that needs the index in the registry and must finish before any tag names it. */
@@ -69,6 +70,7 @@ public final class Publisher {
 
   public PushResult push(LayoutReader.Layout layout, List<String> tags)
       throws PackFailure, IOException, InterruptedException {
+    long started = System.nanoTime();
     String repository = target.repositoryName();
     Map<String, String> platforms = new LinkedHashMap<>();
     Set<String> mountedFrom = new TreeSet<>();
@@ -127,7 +129,9 @@ public final class Publisher {
             + skippedBlobs
             + " already present; "
             + skippedManifests
-            + " manifests already present");
+            + " manifests already present; published in "
+            + (System.nanoTime() - started - beforeTagsNanos) / 1_000_000
+            + " ms, besides the work before the tags");
     return new PushResult(
         repository,
         List.copyOf(tags),
@@ -180,7 +184,9 @@ public final class Publisher {
       String mediaType, byte[] indexBytes, String indexDigest, List<String> tags)
       throws PackFailure, IOException, InterruptedException {
     putManifestOnce(indexDigest, mediaType, indexBytes, "image index");
+    long beforeTagsStarted = System.nanoTime();
     beforeTags.run(indexDigest, this::step);
+    beforeTagsNanos += System.nanoTime() - beforeTagsStarted;
     for (String tag : tags) {
       step(
           "Tagging " + target.repositoryName() + ":" + tag + " as the image index " + indexDigest,
