@@ -81,9 +81,7 @@ public final class SupplyChainAudit {
     if (request.key() != null) {
       requireSignature(request.repository(), request.digest(), request.key());
       signed = true;
-      for (byte[] envelope : envelopes) {
-        requireProvenanceSignature(envelope, request.digest(), request.key());
-      }
+      requireProvenanceSignature(envelopes, request.digest(), request.key());
     }
     return new Findings(sboms, !envelopes.isEmpty(), signed);
   }
@@ -174,26 +172,57 @@ public final class SupplyChainAudit {
             + " is the public key of the key it was signed with.");
   }
 
-  private void requireProvenanceSignature(byte[] envelope, String digest, VerificationKey key)
-      throws PackFailure {
+  /**
+   * Where provenance is attached, at least one attestation must be this key's. A release pushed
+   * again (another commit giving the same image, or a new key) adds its attestation beside the
+   * earlier ones, and an attestation signed by another key says nothing against this one, as with
+   * cosign's attestations.
+   */
+  private void requireProvenanceSignature(
+      List<byte[]> envelopes, String digest, VerificationKey key) throws PackFailure {
+    if (envelopes.isEmpty()) {
+      return;
+    }
+    for (byte[] envelope : envelopes) {
+      if (signedBy(envelope, digest, key)) {
+        if (envelopes.size() > 1) {
+          log.info(
+              "SLSA provenance of "
+                  + digest
+                  + " verifies with "
+                  + key.file()
+                  + " ("
+                  + (envelopes.size() - 1)
+                  + " more attached, by other keys or earlier pushes)");
+        }
+        return;
+      }
+    }
+    throw new PackFailure(
+        "None of the "
+            + envelopes.size()
+            + " SLSA provenance attestation(s) attached to "
+            + digest
+            + " is signed by "
+            + key.file()
+            + ": they were replaced or changed after the push, or signed with another key. Push"
+            + " and sign the image again.");
+  }
+
+  private boolean signedBy(byte[] envelope, String digest, VerificationKey key) throws PackFailure {
     JsonNode dsse = json(Optional.of(envelope), "the provenance of " + digest).get();
     try {
       byte[] statement = Base64.getDecoder().decode(dsse.path("payload").asText());
       byte[] pae = Dsse.preAuthenticationEncoding(dsse.path("payloadType").asText(), statement);
       for (JsonNode signature : dsse.path("signatures")) {
         if (key.verifies(pae, Base64.getDecoder().decode(signature.path("sig").asText()))) {
-          return;
+          return true;
         }
       }
     } catch (IllegalArgumentException notBase64) {
-      // Falls through to the failure: an envelope that is not base64 verifies with no key.
+      // An envelope that is not base64 verifies with no key.
     }
-    throw new PackFailure(
-        "The SLSA provenance attached to "
-            + digest
-            + " is not signed by "
-            + key.file()
-            + ": it was replaced or changed after the push. Push and sign the image again.");
+    return false;
   }
 
   /** The documents of the referrers of {@code subject} with that artifact type. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
@@ -19,6 +20,7 @@ import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.supplychain.CosignSignature;
+import io.attune.packbinaries.supplychain.Referrers;
 import io.attune.packbinaries.supplychain.SupplyChainRequest;
 import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.RecordingLog;
@@ -46,6 +48,7 @@ class SignedImageAuditTest {
   private static Path privateKey;
   private static Path publicKey;
   private static Path otherPublicKey;
+  private static Path otherPrivateKey;
 
   @TempDir Path temp;
   private final RecordingLog log = new RecordingLog();
@@ -88,7 +91,7 @@ class SignedImageAuditTest {
             .layout();
     privateKey = keyPair("cosign");
     publicKey = shared.resolve("cosign.pub");
-    keyPair("other");
+    otherPrivateKey = keyPair("other");
     otherPublicKey = shared.resolve("other.pub");
   }
 
@@ -116,6 +119,12 @@ class SignedImageAuditTest {
   }
 
   private PushResult push(String repository, Path key) throws Exception {
+    return push(repository, key, Map.of());
+  }
+
+  /** {@code properties} reach the provenance: different ones make a different attestation. */
+  private PushResult push(String repository, Path key, Map<String, String> properties)
+      throws Exception {
     ArtifactLayout artifacts = new ArtifactLayout(temp.resolve("push/target/pack-binaries"));
     return new ImagePush(log)
         .run(
@@ -138,7 +147,7 @@ class SignedImageAuditTest {
                     temp,
                     "0.1.0-TEST",
                     "io.attune.packs:core:" + VERSION,
-                    Map.of(),
+                    properties,
                     Instant.parse("2026-11-28T00:00:00Z"),
                     false,
                     Map.of()),
@@ -222,6 +231,51 @@ class SignedImageAuditTest {
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("None of the 1 signature(s)")
         .hasMessageContaining("verifies with " + otherPublicKey);
+  }
+
+  @Test
+  void aReleasePushedAgainWithAnotherKeyPassesWithThatKey() throws Exception {
+    String repository = repository("audit-resigned");
+    PushResult pushed = push(repository, privateKey, Map.of("pack.targets", "first"));
+    push(repository, otherPrivateKey, Map.of("pack.targets", "second"));
+
+    assertThat(audit(repository + ":" + VERSION, otherPublicKey).passed()).isTrue();
+    assertThat(log.text())
+        .contains(
+            "SLSA provenance of "
+                + pushed.indexDigest()
+                + " verifies with "
+                + otherPublicKey
+                + " (1 more attached, by other keys or earlier pushes)");
+  }
+
+  @Test
+  void provenanceSignedOnlyByAnotherKeyFails() throws Exception {
+    String repository = repository("audit-provenance-other-key");
+    PushResult pushed = push(repository, privateKey, Map.of("pack.targets", "first"));
+    push(repository, otherPrivateKey, Map.of("pack.targets", "second"));
+    // The referrers tag as the first push left it: only the first key's attestation, while the
+    // signature tag now carries the second key's signature.
+    ImageReference reference = ImageReference.parse(repository);
+    RegistryClient client =
+        new HttpRegistryClient(reference.registry(), reference.repository(), null, false);
+    String tag = Referrers.fallbackTag(pushed.indexDigest());
+    RegistryClient.Manifest referrers = client.manifest(tag);
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode index = (ObjectNode) json.readTree(referrers.content());
+    ArrayNode manifests = (ArrayNode) index.path("manifests");
+    assertThat(manifests).hasSize(2);
+    manifests.remove(1);
+    client.putManifest(tag, referrers.mediaType(), json.writeValueAsBytes(index));
+
+    assertThatThrownBy(() -> audit(repository + ":" + VERSION, otherPublicKey))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining(
+            "None of the 1 SLSA provenance attestation(s) attached to "
+                + pushed.indexDigest()
+                + " is signed by "
+                + otherPublicKey);
+    assertThat(report()).doesNotExist();
   }
 
   @Test
