@@ -10,7 +10,9 @@
 #   3. the sensor, from the packs volume;
 #   4. README's audit command on what was pushed (passes) and on the seed's two faults, built with
 #      `docker build --platform` from the local busybox and pushed with `docker push`: an image
-#      labelled linux/arm64 carrying the x86-64 sensor, and an amd64 image with a dynamic one.
+#      labelled linux/arm64 carrying the x86-64 sensor, and an amd64 image with a dynamic one;
+#   5. README's signed-audit command on the unsigned release (fails), then on the release deployed
+#      again with -Dpack.sign.key (passes, with the cosign.pub the deploy wrote).
 #
 # The commands are read from README.md's code blocks and run as written; only what README says
 # may differ is substituted: the registry host (registry.example.com -> PACK_TEST_REGISTRY), and
@@ -89,8 +91,9 @@ up=$(readme_command '^ATTUNE_REGISTRY=registry\.example\.com docker-compose .*di
 package=$(readme_command '^mvn -f packs/pom.xml package .*-Dpack\.builder\.image=')
 verify=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.binary=')
 audit=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.image=')
+signed_audit=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.verify\.publicKey=cosign\.pub$')
 for c in "install:$install" "deploy:$deploy" "up:$up" "package:$package" "verify:$verify" \
-    "audit:$audit"; do
+    "audit:$audit" "signed audit:$signed_audit"; do
     [ -n "${c#*:}" ] || { fail "README has no ${c%%:*} command"; finish; exit 1; }
     say "README's ${c%%:*} command: ${c#*:}"
 done
@@ -209,6 +212,47 @@ if grep -q 'BUILD FAILURE' "$work/audit-dynamic.txt" \
     pass "audit fails on an image whose sensor is dynamic, naming platform and file"
 else
     tail -30 "$work/audit-dynamic.txt"; fail "audit of the image with a dynamic sensor"
+fi
+
+# README's signed release: its deploy command with -Dpack.sign.key added, as README's Supply chain
+# section says (an unencrypted key: README's openssl command asks for the passphrase on a terminal),
+# then README's signed-audit command, run where a cosign.pub is, with its example image replaced:
+# on the image before this key signed it (fails), then after (passes, with the cosign.pub the
+# deploy wrote beside its documents).
+# signed_audit NAME REFERENCE DIRECTORY
+signed_audit() {
+    command=$(printf '%s' "$signed_audit" \
+        | sed "s|registry\.example\.com/attune/pack-binaries-init:1\.2\.0|$2|")
+    [ "$command" != "$signed_audit" ] || { fail "README's signed audit names another example image"; return 1; }
+    (cd "$3" && sh -c "$command") >"$work/signed-audit-$1.log" 2>&1 || true
+    plain "$work/signed-audit-$1.log" >"$work/signed-audit-$1.txt"
+    grep -E -m2 'Audited [^ ]*:|signature|ERROR\] [^ ]' "$work/signed-audit-$1.txt" || true
+}
+keys=$work/keys
+mkdir -p "$keys"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$keys/cosign.key" 2>/dev/null
+openssl pkey -in "$keys/cosign.key" -pubout -out "$keys/cosign.pub" 2>/dev/null
+signed_audit unsigned "$registry/attune/pack-binaries-init:0.1.0" "$keys"
+# The registry outlives a run: an earlier run's release may carry a signature by its own key.
+if grep -q 'BUILD FAILURE' "$work/signed-audit-unsigned.txt" \
+    && grep -qE 'has no cosign signature|None of the [0-9]+ signature\(s\) of .* verifies with' "$work/signed-audit-unsigned.txt"; then
+    pass "signed audit, as README writes it, fails on the release this key did not sign"
+else
+    tail -30 "$work/signed-audit-unsigned.txt"; fail "signed audit of the unsigned release"
+fi
+if sh -c "$(substitute "$deploy") -Dpack.sign.key=$keys/cosign.key" >"$work/signed-deploy.log" 2>&1; then
+    plain "$work/signed-deploy.log" >"$work/signed-deploy.txt"
+    grep -E 'Signed |Attached the SLSA' "$work/signed-deploy.txt" || true
+    signed_audit signed "$registry/attune/pack-binaries-init:0.1.0" \
+        "$clone/target/packs/pack-binaries/supply-chain"
+    if grep -q 'BUILD SUCCESS' "$work/signed-audit-signed.txt" \
+        && grep -q 'all static and of their platform' "$work/signed-audit-signed.txt"; then
+        pass "signed audit, as README writes it, passes on the signed release with the cosign.pub it wrote"
+    else
+        tail -30 "$work/signed-audit-signed.txt"; fail "signed audit of the signed release"
+    fi
+else
+    tail -40 "$work/signed-deploy.log"; fail "deploy with -Dpack.sign.key"
 fi
 
 # run_host NAME PLATFORM-OR-EMPTY TRIPLE E_MACHINE: one host runs README's compose command.
