@@ -38,7 +38,8 @@ public final class ImagePush {
    * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
    * @param composeFile null to skip the check
    * @param supplyChain the SBOM, signature and provenance to attach; null for none
-   * @param audit whether to audit what was pushed, as {@code verify -Dpack.image} does
+   * @param audit whether to audit the pushed index before it is signed and tagged, as {@code verify
+   *     -Dpack.image} does
    */
   public record Request(
       Path layoutDirectory,
@@ -150,6 +151,11 @@ public final class ImagePush {
                 resolution.advice(target.registry()))
             .beforeTags(
                 (digest, steps) -> {
+                  // What fails the audit is neither signed nor tagged: it stays reachable by
+                  // digest only, for whoever investigates.
+                  if (request.audit()) {
+                    audit(request, target.repositoryName() + "@" + digest);
+                  }
                   if (supplyChain != null) {
                     supplyChain.attach(client, steps, digest);
                   }
@@ -157,22 +163,25 @@ public final class ImagePush {
             .push(layout, tags);
     PushReport.write(request.report(), result);
     log.info("Pushed " + result.pinnedReference());
-    if (request.audit()) {
-      new ImageAudit(log)
-          .run(
-              new ImageAudit.Request(
-                  result.pinnedReference(),
-                  request.allowInsecure(),
-                  request.attempts(),
-                  request.settingsCredentials(),
-                  request.environment(),
-                  request.report().resolveSibling(AuditReport.FILE_NAME)));
-    }
     if (compose != null && request.composeUpdate()) {
       compose.writeImage(result.pinnedReference());
       log.info("Pinned " + compose.path() + " to " + result.pinnedReference());
     }
     return result;
+  }
+
+  /** Reads {@code reference} back from the registry, as {@code verify -Dpack.image} does. */
+  private void audit(Request request, String reference)
+      throws PackFailure, IOException, InterruptedException {
+    new ImageAudit(log)
+        .run(
+            new ImageAudit.Request(
+                reference,
+                request.allowInsecure(),
+                request.attempts(),
+                request.settingsCredentials(),
+                request.environment(),
+                request.report().resolveSibling(AuditReport.FILE_NAME)));
   }
 
   /** {@code pack.image}: a repository, without tag or digest (tags come from pack.image.tags). */

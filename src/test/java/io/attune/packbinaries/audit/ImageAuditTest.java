@@ -139,6 +139,72 @@ class ImageAuditTest {
   }
 
   @Test
+  void aPushWhoseAuditFailsWritesNoTag() throws Exception {
+    // The verify goal passes the sensor; the base image brings a dynamic program under
+    // /pack-binaries/, which only reading the pushed image back finds.
+    String base =
+        AuditFixtures.dockerImage(
+            temp.resolve("context"),
+            "linux/amd64",
+            Map.of("/pack-binaries/other/sensors/tool", AuditFixtures.dynamicAmd64()));
+    Path amd64 = AuditFixtures.staticAmd64();
+    InitImageResult built =
+        new InitImage(
+                new InitImageSettings(
+                    base,
+                    "core",
+                    "1.0.0",
+                    null,
+                    null,
+                    Instant.parse("2026-11-28T00:00:00Z"),
+                    ManifestFormat.OCI,
+                    "attune/audit-test:dev",
+                    false,
+                    false,
+                    null),
+                log)
+            .build(
+                List.of(new ImageBinary(AMD64, AuditFixtures.SENSOR, amd64, Sha256.of(amd64))),
+                temp.resolve("target/pack-binaries/image"));
+    String repository =
+        TestEnvironment.registry() + "/" + Fixtures.freshRepository("audit-push-fails");
+
+    assertThatThrownBy(
+            () ->
+                new ImagePush(log)
+                    .run(
+                        new ImagePush.Request(
+                            built.layout(),
+                            repository,
+                            List.of("1.0.0"),
+                            false,
+                            3,
+                            null,
+                            null,
+                            false,
+                            temp.resolve("target/pack-binaries/image.json"),
+                            Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
+                            null,
+                            true)))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("failed the audit")
+        .hasMessageContaining(
+            "linux/amd64: /pack-binaries/other/sensors/tool is dynamically linked");
+
+    assertThat(AuditReport.read(report()).passed()).isFalse();
+    assertThat(log.text()).doesNotContain("Tagged ");
+    assertThat(
+            Fixtures.exitCode(
+                "skopeo",
+                "inspect",
+                "--raw",
+                "--tls-verify=false",
+                "docker://" + repository + ":1.0.0"))
+        .as("the release's tag")
+        .isNotZero();
+  }
+
+  @Test
   void anImageLabelledArm64ThatCarriesAnX86StaticBinaryFailsNamingPlatformAndFile()
       throws Exception {
     String image =
