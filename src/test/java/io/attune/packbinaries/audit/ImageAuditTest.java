@@ -63,48 +63,56 @@ class ImageAuditTest {
                 report()));
   }
 
+  /** The init image the image goal builds, from {@code base}, with {@code binaries}. */
+  private InitImageResult initImage(String base, ImageBinary... binaries) throws Exception {
+    return new InitImage(
+            new InitImageSettings(
+                base,
+                "core",
+                "1.0.0",
+                null,
+                null,
+                Instant.parse("2026-11-28T00:00:00Z"),
+                ManifestFormat.OCI,
+                "attune/audit-test:dev",
+                false,
+                false,
+                null),
+            log)
+        .build(List.of(binaries), temp.resolve("target/pack-binaries/image"));
+  }
+
+  /** The push goal's work with its audit on, tagging 1.0.0. */
+  private PushResult pushAndAudit(InitImageResult built, String repository) throws Exception {
+    return new ImagePush(log)
+        .run(
+            new ImagePush.Request(
+                built.layout(),
+                repository,
+                List.of("1.0.0"),
+                false,
+                3,
+                null,
+                null,
+                false,
+                temp.resolve("target/pack-binaries/image.json"),
+                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
+                null,
+                true));
+  }
+
   @Test
   void theTwoPlatformInitImageThePluginPushedPassesItsOwnAuditAndAnAuditByTag() throws Exception {
     Path amd64 = AuditFixtures.staticAmd64();
     Path arm64 = AuditFixtures.staticArm64();
     InitImageResult built =
-        new InitImage(
-                new InitImageSettings(
-                    TestEnvironment.baseImage(),
-                    "core",
-                    "1.0.0",
-                    null,
-                    null,
-                    Instant.parse("2026-11-28T00:00:00Z"),
-                    ManifestFormat.OCI,
-                    "attune/audit-test:dev",
-                    false,
-                    false,
-                    null),
-                log)
-            .build(
-                List.of(
-                    new ImageBinary(AMD64, AuditFixtures.SENSOR, amd64, Sha256.of(amd64)),
-                    new ImageBinary(ARM64, AuditFixtures.SENSOR, arm64, Sha256.of(arm64))),
-                temp.resolve("target/pack-binaries/image"));
+        initImage(
+            TestEnvironment.baseImage(),
+            new ImageBinary(AMD64, AuditFixtures.SENSOR, amd64, Sha256.of(amd64)),
+            new ImageBinary(ARM64, AuditFixtures.SENSOR, arm64, Sha256.of(arm64)));
     String repository = TestEnvironment.registry() + "/" + Fixtures.freshRepository("audit-push");
 
-    PushResult pushed =
-        new ImagePush(log)
-            .run(
-                new ImagePush.Request(
-                    built.layout(),
-                    repository,
-                    List.of("1.0.0"),
-                    false,
-                    3,
-                    null,
-                    null,
-                    false,
-                    temp.resolve("target/pack-binaries/image.json"),
-                    Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
-                    null,
-                    true));
+    PushResult pushed = pushAndAudit(built, repository);
 
     // The push's own audit wrote its report beside image.json.
     AuditReport afterPush = AuditReport.read(report());
@@ -149,43 +157,11 @@ class ImageAuditTest {
             Map.of("/pack-binaries/other/sensors/tool", AuditFixtures.dynamicAmd64()));
     Path amd64 = AuditFixtures.staticAmd64();
     InitImageResult built =
-        new InitImage(
-                new InitImageSettings(
-                    base,
-                    "core",
-                    "1.0.0",
-                    null,
-                    null,
-                    Instant.parse("2026-11-28T00:00:00Z"),
-                    ManifestFormat.OCI,
-                    "attune/audit-test:dev",
-                    false,
-                    false,
-                    null),
-                log)
-            .build(
-                List.of(new ImageBinary(AMD64, AuditFixtures.SENSOR, amd64, Sha256.of(amd64))),
-                temp.resolve("target/pack-binaries/image"));
+        initImage(base, new ImageBinary(AMD64, AuditFixtures.SENSOR, amd64, Sha256.of(amd64)));
     String repository =
         TestEnvironment.registry() + "/" + Fixtures.freshRepository("audit-push-fails");
 
-    assertThatThrownBy(
-            () ->
-                new ImagePush(log)
-                    .run(
-                        new ImagePush.Request(
-                            built.layout(),
-                            repository,
-                            List.of("1.0.0"),
-                            false,
-                            3,
-                            null,
-                            null,
-                            false,
-                            temp.resolve("target/pack-binaries/image.json"),
-                            Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
-                            null,
-                            true)))
+    assertThatThrownBy(() -> pushAndAudit(built, repository))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("failed the audit")
         .hasMessageContaining(
