@@ -162,16 +162,19 @@ else
     fail "the push did not end with a passing audit of what it pushed"
 fi
 
-# audit_image NAME REFERENCE: README's audit command, with its example image replaced by REFERENCE.
-audit_image() {
-    command=$(printf '%s' "$audit" \
-        | sed "s|registry\.example\.com/attune/pack-binaries-init:1\.2\.0|$2|")
-    [ "$command" != "$audit" ] || { fail "README's audit command names another example image"; return 1; }
-    sh -c "$command" >"$work/audit-$1.log" 2>&1 || true
-    plain "$work/audit-$1.log" >"$work/audit-$1.txt"
+# run_audit COMMAND NAME REFERENCE [DIRECTORY]: one of README's audit commands, with its example
+# image replaced by REFERENCE, run in DIRECTORY (default: here); output in $work/NAME.txt.
+run_audit() {
+    command=$(printf '%s' "$1" \
+        | sed "s|registry\.example\.com/attune/pack-binaries-init:1\.2\.0|$3|")
+    [ "$command" != "$1" ] || { fail "README's $2 command names another example image"; return 1; }
+    (cd "${4:-.}" && sh -c "$command") >"$work/$2.log" 2>&1 || true
+    plain "$work/$2.log" >"$work/$2.txt"
     # What the user reads: the verdict line, or the failure's first reason.
-    grep -E -m2 'Audited [^ ]*:|^  linux/' "$work/audit-$1.txt" || true
+    grep -E -m2 'Audited [^ ]*:|^  linux/|ERROR\] [^ ]' "$work/$2.txt" || true
 }
+# audit_image NAME REFERENCE: README's audit command; output in $work/audit-NAME.txt.
+audit_image() { run_audit "$audit" "audit-$1" "$2"; }
 # bad_image NAME PLATFORM BINARY: BINARY as the sensor in an image built for PLATFORM from the
 # local busybox (by that platform's digest: the classic builder reuses whichever platform of a tag
 # it pulled last), pushed with docker push.
@@ -219,15 +222,9 @@ fi
 # then README's signed-audit command, run where a cosign.pub is, with its example image replaced:
 # on the image before this key signed it (fails), then after (passes, with the cosign.pub the
 # deploy wrote beside its documents).
-# signed_audit NAME REFERENCE DIRECTORY
-signed_audit() {
-    command=$(printf '%s' "$signed_audit" \
-        | sed "s|registry\.example\.com/attune/pack-binaries-init:1\.2\.0|$2|")
-    [ "$command" != "$signed_audit" ] || { fail "README's signed audit names another example image"; return 1; }
-    (cd "$3" && sh -c "$command") >"$work/signed-audit-$1.log" 2>&1 || true
-    plain "$work/signed-audit-$1.log" >"$work/signed-audit-$1.txt"
-    grep -E -m2 'Audited [^ ]*:|signature|ERROR\] [^ ]' "$work/signed-audit-$1.txt" || true
-}
+# signed_audit NAME REFERENCE DIRECTORY: README's signed-audit command, run where a cosign.pub is;
+# output in $work/signed-audit-NAME.txt.
+signed_audit() { run_audit "$signed_audit" "signed-audit-$1" "$2" "$3"; }
 keys=$work/keys
 mkdir -p "$keys"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$keys/cosign.key" 2>/dev/null
