@@ -96,26 +96,27 @@ public final class ImageAudit {
     CredentialResolver.Resolution resolution =
         new CredentialResolver(request.environment(), log)
             .resolve(image, request.settingsCredentials());
-    RegistryClient client =
-        new HttpRegistryClient(
-            image.registry(),
-            image.repository(),
-            resolution.credentials(),
-            request.allowInsecure());
     Retry retry = Retry.standard(request.attempts(), log);
     // A report from an earlier audit must not outlive an audit that stops on malformed data.
     Files.deleteIfExists(request.report());
     long start = System.nanoTime();
-    AuditReport report =
-        audit(client, image, retry, resolution.advice(image.registry()), request.report());
-    if (report.passed() && request.supplyChain()) {
-      // Before the report is written: an image that fails its signature check gets no "pass".
-      Map<String, String> platforms = new LinkedHashMap<>();
-      report.platforms().forEach(p -> platforms.put(p.platform(), p.manifest()));
-      new SupplyChainAudit(client, retry::run, log)
-          .check(
-              new SupplyChainAudit.Request(
-                  image.repositoryName(), report.digest(), platforms, key));
+    AuditReport report;
+    try (RegistryClient client =
+        new HttpRegistryClient(
+            image.registry(),
+            image.repository(),
+            resolution.credentials(),
+            request.allowInsecure())) {
+      report = audit(client, image, retry, resolution.advice(image.registry()), request.report());
+      if (report.passed() && request.supplyChain()) {
+        // Before the report is written: an image that fails its signature check gets no "pass".
+        Map<String, String> platforms = new LinkedHashMap<>();
+        report.platforms().forEach(p -> platforms.put(p.platform(), p.manifest()));
+        new SupplyChainAudit(client, retry::run, log)
+            .check(
+                new SupplyChainAudit.Request(
+                    image.repositoryName(), report.digest(), platforms, key));
+      }
     }
     report.write(request.report());
     long millis = (System.nanoTime() - start) / 1_000_000;

@@ -39,13 +39,14 @@ final class BaseImageDigest {
       var credentials = new CredentialResolver(environment, log).resolve(reference, null);
       // Without allowInsecure the client still falls back to plain HTTP for a loopback host only,
       // as jib does for the base image.
-      var client =
+      try (var client =
           new HttpRegistryClient(
               reference.registry(),
               reference.repository(),
               credentials.credentials(),
-              allowInsecure);
-      return Optional.of(client.manifest(tag).digest());
+              allowInsecure)) {
+        return Optional.of(client.manifest(tag).digest());
+      }
     } catch (Exception unresolved) {
       log.debug("Could not resolve " + baseImage + " to a digest: " + unresolved);
       return Optional.empty();

@@ -121,46 +121,41 @@ public final class ImagePush {
             + " platform(s) to "
             + target.repositoryName()
             + resolution.found().map(c -> " as " + c).orElse(" anonymously"));
-    RegistryClient client =
-        new HttpRegistryClient(
-            target.registry(),
-            target.repository(),
-            resolution.credentials(),
-            request.allowInsecure());
-    // The supply chain's documents are made, and their blobs sent, while the image uploads.
-    SupplyChain supplyChain =
-        request.supplyChain() == null
-            ? null
-            : SupplyChain.start(
-                request.supplyChain(),
-                layout,
-                target,
-                new HttpRegistryClient(
-                    target.registry(),
-                    target.repository(),
-                    resolution.credentials(),
-                    request.allowInsecure()),
-                Retry.standard(request.attempts(), request.retryTimeout(), log)::run,
-                log);
-    PushResult result =
-        new Publisher(
-                client,
-                target,
-                Retry.standard(request.attempts(), request.retryTimeout(), log),
-                log,
-                resolution.advice(target.registry()))
-            .beforeTags(
-                (digest, steps) -> {
-                  // What fails the audit is neither signed nor tagged: it stays reachable by
-                  // digest only, for whoever investigates.
-                  if (request.audit()) {
-                    audit(request, target.repositoryName() + "@" + digest);
-                  }
-                  if (supplyChain != null) {
-                    supplyChain.attach(client, steps, digest);
-                  }
-                })
-            .push(layout, tags);
+    PushResult result;
+    try (RegistryClient client = client(target, resolution, request);
+        // The supply chain's documents are made, and their blobs sent, while the image uploads.
+        RegistryClient documentsClient =
+            request.supplyChain() == null ? null : client(target, resolution, request)) {
+      SupplyChain supplyChain =
+          request.supplyChain() == null
+              ? null
+              : SupplyChain.start(
+                  request.supplyChain(),
+                  layout,
+                  target,
+                  documentsClient,
+                  Retry.standard(request.attempts(), request.retryTimeout(), log)::run,
+                  log);
+      result =
+          new Publisher(
+                  client,
+                  target,
+                  Retry.standard(request.attempts(), request.retryTimeout(), log),
+                  log,
+                  resolution.advice(target.registry()))
+              .beforeTags(
+                  (digest, steps) -> {
+                    // What fails the audit is neither signed nor tagged: it stays reachable by
+                    // digest only, for whoever investigates.
+                    if (request.audit()) {
+                      audit(request, target.repositoryName() + "@" + digest);
+                    }
+                    if (supplyChain != null) {
+                      supplyChain.attach(client, steps, digest);
+                    }
+                  })
+              .push(layout, tags);
+    }
     PushReport.write(request.report(), result);
     log.info("Pushed " + result.pinnedReference());
     if (compose != null && request.composeUpdate()) {
@@ -168,6 +163,12 @@ public final class ImagePush {
       log.info("Pinned " + compose.path() + " to " + result.pinnedReference());
     }
     return result;
+  }
+
+  private static RegistryClient client(
+      ImageReference target, CredentialResolver.Resolution resolution, Request request) {
+    return new HttpRegistryClient(
+        target.registry(), target.repository(), resolution.credentials(), request.allowInsecure());
   }
 
   /** Reads {@code reference} back from the registry, as {@code verify -Dpack.image} does. */

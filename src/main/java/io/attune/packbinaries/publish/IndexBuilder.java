@@ -91,11 +91,16 @@ public final class IndexBuilder {
     CredentialResolver.Resolution resolution =
         new CredentialResolver(request.environment(), log)
             .resolve(target, request.settingsCredentials());
+    List<RegistryClient> opened = new ArrayList<>();
     IndexBuilder builder =
         new IndexBuilder(
-            (registry, repository) ->
-                new HttpRegistryClient(
-                    registry, repository, resolution.credentials(), request.allowInsecure()),
+            (registry, repository) -> {
+              RegistryClient client =
+                  new HttpRegistryClient(
+                      registry, repository, resolution.credentials(), request.allowInsecure());
+              opened.add(client);
+              return client;
+            },
             Retry.standard(request.attempts(), request.retryTimeout(), log),
             log);
     Path temp = Files.createTempDirectory("pack-binaries-index");
@@ -106,6 +111,7 @@ public final class IndexBuilder {
       log.info("Pushed " + result.pinnedReference());
       return result;
     } finally {
+      opened.forEach(RegistryClient::close);
       // A failed copy leaves a downloaded blob behind; failing to clean it up must not hide
       // the failure.
       try {

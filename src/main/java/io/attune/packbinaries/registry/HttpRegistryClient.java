@@ -18,6 +18,7 @@ import javax.net.ssl.SSLContext;
 public final class HttpRegistryClient implements RegistryClient {
 
   private final String repository;
+  private final HttpClient http;
   private final BlobOperations blobs;
   private final ManifestOperations manifests;
 
@@ -39,7 +40,7 @@ public final class HttpRegistryClient implements RegistryClient {
       boolean allowInsecure,
       SSLContext trust) {
     this.repository = repository;
-    HttpClient http = RegistryTransport.newClient(allowInsecure, trust);
+    this.http = RegistryTransport.newClient(allowInsecure, trust);
     RegistryAuthenticator authenticator =
         new RegistryAuthenticator(registry, repository, credentials, allowInsecure, http);
     RegistryTransport transport =
@@ -101,5 +102,10 @@ public final class HttpRegistryClient implements RegistryClient {
   @Override
   public Optional<byte[]> referrers(String digest) throws IOException {
     return manifests.referrers(digest);
+  }
+
+  @Override
+  public void close() {
+    HttpClientShutdown.shutDown(http);
   }
 }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * The few registry operations a push needs, on one repository. Manifests go up and come down as raw
  * bytes: their digests are the digests of exactly these bytes.
  */
-public interface RegistryClient {
+public interface RegistryClient extends AutoCloseable {
 
   /** A manifest as the registry stores it. */
   record Manifest(String mediaType, byte[] content, String digest) {}
@@ -45,4 +45,8 @@ public interface RegistryClient {
    * schema ({@code sha256-<hex>}) instead.
    */
   java.util.Optional<byte[]> referrers(String digest) throws IOException;
+
+  /** Ends the client's connections and threads; it makes no more requests. */
+  @Override
+  void close();
 }

@@ -397,16 +397,17 @@ public final class SupplyChain {
     try {
       ImageReference base = ImageReference.parse(baseName);
       var credentials = new CredentialResolver(request.environment(), log).resolve(base, null);
-      RegistryClient baseClient =
+      try (RegistryClient baseClient =
           new HttpRegistryClient(
               base.registry(),
               base.repository(),
               credentials.credentials(),
-              request.allowInsecure());
-      return Optional.of(
-          earlySteps.run(
-              "Reading the base image " + baseName,
-              () -> baseClient.manifest(base.manifestReference())));
+              request.allowInsecure())) {
+        return Optional.of(
+            earlySteps.run(
+                "Reading the base image " + baseName,
+                () -> baseClient.manifest(base.manifestReference())));
+      }
     } catch (PackFailure | IOException e) {
       log.warn(
           "Could not read the base image "
