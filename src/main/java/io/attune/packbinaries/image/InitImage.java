@@ -69,7 +69,7 @@ public final class InitImage {
       Files.move(staging, imageDirectory, StandardCopyOption.ATOMIC_MOVE);
       Directories.deleteRecursively(previous);
       return staged.relocated(staging, imageDirectory);
-    } catch (PackFailure | IOException | InterruptedException | RuntimeException failure) {
+    } catch (PackFailure | IOException | InterruptedException | RuntimeException | Error failure) {
       // The build's failure is what the user needs to read, not a failed clean-up after it.
       try {
         Directories.deleteRecursively(staging);
