@@ -16,6 +16,7 @@ import java.nio.file.Path;
  *   verify-report.json          the ELF verdict on each  (verify)
  *   image/                      images, index, archives  (image)
  *   image.json                  what was pushed          (push)
+ *   push-state.json             what the last push left in the registry, for a rerun (push)
  *   audit-report.json           the ELF gate on a published image (push, verify -Dpack.image)
  *   supply-chain/               SBOMs, provenance, public key (push)
  * </pre>
@@ -52,6 +53,11 @@ public record ArtifactLayout(Path root) {
 
   public Path pushReport() {
     return root.resolve("image.json");
+  }
+
+  /** Beside image.json: what a rerun with nothing new to publish confirms instead of pushing. */
+  public Path pushState() {
+    return root.resolve("push-state.json");
   }
 
   /** Beside image.json, where the push goal's own audit also writes it. */

@@ -3,6 +3,7 @@ package io.attune.packbinaries.publish;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.audit.AuditReport;
 import io.attune.packbinaries.audit.ImageAudit;
 import io.attune.packbinaries.compose.ComposeFile;
@@ -19,9 +20,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The push goal's work, free of Maven: check the compose file, find credentials, publish the
@@ -121,11 +125,76 @@ public final class ImagePush {
             + " platform(s) to "
             + target.repositoryName()
             + resolution.found().map(c -> " as " + c).orElse(" anonymously"));
+    Path stateFile = stateFile(request);
+    PushState wanted = wantedState(request, target, layout, tags);
     PushResult result;
-    try (RegistryClient client = client(target, resolution, request);
-        // The supply chain's documents are made, and their blobs sent, while the image uploads.
-        RegistryClient documentsClient =
-            request.supplyChain() == null ? null : client(target, resolution, request)) {
+    try (RegistryClient client = client(target, resolution, request)) {
+      Publisher publisher =
+          new Publisher(
+              client,
+              target,
+              Retry.standard(request.attempts(), request.retryTimeout(), log),
+              log,
+              resolution.advice(target.registry()));
+      Optional<PushState> published =
+          wanted == null
+              ? Optional.empty()
+              : new AlreadyPublished(client, publisher::step, log)
+                  .confirm(stateFile, wanted, request.audit() ? auditReport(request) : null);
+      if (published.isPresent()) {
+        result = unchanged(target, layout, tags);
+        log.info(
+            result.pinnedReference()
+                + " already published with tags "
+                + String.join(", ", tags)
+                + attachments(request)
+                + "; nothing pushed (push state "
+                + stateFile
+                + ")");
+      } else {
+        // A push that stops half-way must not leave a state naming what it replaced.
+        Files.deleteIfExists(stateFile);
+        Map<String, String> attachments = new HashMap<>();
+        result =
+            pushInFull(request, target, resolution, layout, tags, client, publisher, attachments);
+        if (wanted != null) {
+          new PushState(
+                  wanted.repository(),
+                  wanted.indexDigest(),
+                  wanted.tags(),
+                  wanted.parameters(),
+                  attachments)
+              .write(stateFile);
+        }
+        log.info("Pushed " + result.pinnedReference());
+      }
+    }
+    PushReport.write(request.report(), result);
+    if (compose != null && request.composeUpdate()) {
+      compose.writeImage(result.pinnedReference());
+      log.info("Pinned " + compose.path() + " to " + result.pinnedReference());
+    }
+    return result;
+  }
+
+  /**
+   * Publishes the layout, audits and attaches its supply chain before the tags.
+   *
+   * @param attachments receives what the supply chain wrote or found in place
+   */
+  private PushResult pushInFull(
+      Request request,
+      ImageReference target,
+      CredentialResolver.Resolution resolution,
+      LayoutReader.Layout layout,
+      List<String> tags,
+      RegistryClient client,
+      Publisher publisher,
+      Map<String, String> attachments)
+      throws PackFailure, IOException, InterruptedException {
+    // The supply chain's documents are made, and their blobs sent, while the image uploads.
+    try (RegistryClient documentsClient =
+        request.supplyChain() == null ? null : client(target, resolution, request)) {
       SupplyChain supplyChain =
           request.supplyChain() == null
               ? null
@@ -136,33 +205,94 @@ public final class ImagePush {
                   documentsClient,
                   Retry.standard(request.attempts(), request.retryTimeout(), log)::run,
                   log);
-      result =
-          new Publisher(
-                  client,
-                  target,
-                  Retry.standard(request.attempts(), request.retryTimeout(), log),
-                  log,
-                  resolution.advice(target.registry()))
-              .beforeTags(
-                  (digest, steps) -> {
-                    // What fails the audit is neither signed nor tagged: it stays reachable by
-                    // digest only, for whoever investigates.
-                    if (request.audit()) {
-                      audit(request, target.repositoryName() + "@" + digest);
-                    }
-                    if (supplyChain != null) {
-                      supplyChain.attach(client, steps, digest);
-                    }
-                  })
-              .push(layout, tags);
+      return publisher
+          .beforeTags(
+              (digest, steps) -> {
+                // What fails the audit is neither signed nor tagged: it stays reachable by
+                // digest only, for whoever investigates.
+                if (request.audit()) {
+                  audit(request, target.repositoryName() + "@" + digest);
+                }
+                if (supplyChain != null) {
+                  attachments.putAll(supplyChain.attach(client, steps, digest));
+                }
+              })
+          .push(layout, tags);
     }
-    PushReport.write(request.report(), result);
-    log.info("Pushed " + result.pinnedReference());
-    if (compose != null && request.composeUpdate()) {
-      compose.writeImage(result.pinnedReference());
-      log.info("Pinned " + compose.path() + " to " + result.pinnedReference());
+  }
+
+  /** Where the push keeps its state: beside image.json, as the artifact layout says. */
+  static Path stateFile(Request request) {
+    return new ArtifactLayout(request.report().toAbsolutePath().getParent()).pushState();
+  }
+
+  private static Path auditReport(Request request) {
+    return request.report().resolveSibling(AuditReport.FILE_NAME);
+  }
+
+  /**
+   * What this push would leave, its attachments aside; null when its parameters cannot be read (an
+   * unreadable key, say), for the full push to report that as it always has.
+   */
+  private PushState wantedState(
+      Request request, ImageReference target, LayoutReader.Layout layout, List<String> tags)
+      throws InterruptedException {
+    try {
+      return new PushState(
+          target.repositoryName(),
+          layout.index().digest(),
+          tags,
+          PushParameters.fingerprint(request),
+          Map.of());
+    } catch (PackFailure | IOException e) {
+      log.debug("No push state for this push: " + e.getMessage());
+      return null;
     }
-    return result;
+  }
+
+  /** What a rerun that found everything in place reports: every blob and manifest skipped. */
+  private static PushResult unchanged(
+      ImageReference target, LayoutReader.Layout layout, List<String> tags) {
+    Map<String, String> platforms = new LinkedHashMap<>();
+    int blobs = 0;
+    for (LayoutReader.Image image : layout.images()) {
+      platforms.put(image.platform().toString(), image.manifest().digest());
+      blobs += image.blobs().size();
+    }
+    return new PushResult(
+        target.repositoryName(),
+        tags,
+        layout.index().digest(),
+        platforms,
+        0,
+        0,
+        0,
+        blobs,
+        layout.images().size() + 1);
+  }
+
+  /** The already-published line's words for what the supply chain attached and the audit. */
+  private static String attachments(Request request) {
+    List<String> parts = new ArrayList<>();
+    SupplyChainRequest supplyChain = request.supplyChain();
+    if (supplyChain != null && supplyChain.sbom()) {
+      parts.add("SBOMs");
+    }
+    if (supplyChain != null && supplyChain.signs()) {
+      parts.add("signatures");
+      parts.add("provenance");
+    }
+    String attached =
+        switch (parts.size()) {
+          case 0 -> "";
+          case 1 -> ", its " + parts.get(0);
+          default ->
+              ", its "
+                  + String.join(", ", parts.subList(0, parts.size() - 1))
+                  + " and "
+                  + parts.get(parts.size() - 1);
+        };
+    return attached + (request.audit() ? ", its audit passed" : "");
   }
 
   private static RegistryClient client(

@@ -218,7 +218,8 @@ public final class Publisher {
     return uploadedBlobs;
   }
 
-  private <T> T step(String what, Retry.Step<T> step)
+  /** Runs one registry request as the push runs its own: retried, a refusal turned into advice. */
+  <T> T step(String what, Retry.Step<T> step)
       throws PackFailure, IOException, InterruptedException {
     log.debug(what);
     return RegistryStep.run(retry, what, target.registry(), refusalAdvice, step);

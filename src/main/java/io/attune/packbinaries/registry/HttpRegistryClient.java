@@ -90,6 +90,11 @@ public final class HttpRegistryClient implements RegistryClient {
   }
 
   @Override
+  public Optional<String> manifestDigest(String reference) throws IOException {
+    return manifests.digest(reference);
+  }
+
+  @Override
   public void putManifest(String reference, String mediaType, byte[] content) throws IOException {
     manifests.put(reference, mediaType, content);
   }

@@ -1,6 +1,7 @@
 package io.attune.packbinaries.registry;
 
 import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.oci.Digest;
 import io.attune.packbinaries.oci.MediaTypes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,35 @@ final class ManifestOperations {
                     "HEAD", transport.url(repository, "manifests/" + References.digest(digest)))
                 .header("Accept", MediaTypes.ACCEPT_ALL));
     return errors.exists(response, "checking manifest " + digest);
+  }
+
+  /**
+   * The digest the registry stores under {@code reference} (a HEAD: no body is sent), or empty when
+   * it has none (404).
+   */
+  Optional<String> digest(String reference) throws IOException {
+    HttpResponse<InputStream> response =
+        transport.send(
+            RegistryTransport.Request.of(
+                    "HEAD",
+                    transport.url(repository, "manifests/" + References.manifest(reference)))
+                .header("Accept", MediaTypes.ACCEPT_ALL));
+    if (!errors.exists(response, "checking manifest " + reference)) {
+      return Optional.empty();
+    }
+    String digest = response.headers().firstValue("Docker-Content-Digest").orElse("");
+    if (Digest.problem(digest) != null) {
+      throw new IOException(
+          registry
+              + "/"
+              + repository
+              + " named no valid Docker-Content-Digest for "
+              + reference
+              + " ('"
+              + digest
+              + "')");
+    }
+    return Optional.of(digest);
   }
 
   void put(String reference, String mediaType, byte[] content) throws IOException {

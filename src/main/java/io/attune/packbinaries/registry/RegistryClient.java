@@ -34,6 +34,12 @@ public interface RegistryClient extends AutoCloseable {
 
   boolean hasManifest(String digest) throws IOException;
 
+  /**
+   * The digest of what {@code reference} (a tag or a digest) names now, from a HEAD request; empty
+   * when the registry has no such manifest.
+   */
+  java.util.Optional<String> manifestDigest(String reference) throws IOException;
+
   /** Puts a manifest under a digest or a tag. */
   void putManifest(String reference, String mediaType, byte[] content) throws IOException;
 

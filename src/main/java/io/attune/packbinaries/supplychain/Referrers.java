@@ -84,6 +84,9 @@ public final class Referrers {
             : uploads.existingManifest("Reading the referrers tag " + tag, tag);
     if (listed.isPresent() && lists(listed.get(), artifact.digest())) {
       log.debug(artifactType + " " + artifact.digest() + " is already attached");
+      if (indexed.isPresent()) {
+        uploads.reliedOn(artifact.digest());
+      }
       return artifact;
     }
     uploads.blob(emptyDigest, EMPTY);
@@ -95,6 +98,7 @@ public final class Referrers {
         bytes);
     if (indexed.isPresent()) {
       log.debug("The registry indexes referrers of " + subject.digest() + " itself");
+      uploads.reliedOn(artifact.digest());
     } else {
       byte[] index = fallbackIndex(listed, artifact, artifactType, all);
       uploads.manifest(

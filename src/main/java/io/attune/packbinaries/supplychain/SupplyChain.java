@@ -112,11 +112,17 @@ public final class SupplyChain {
     return "sbom-" + platform.replace('/', '-') + ".cdx.json";
   }
 
-  /** Attaches the documents to the index {@code indexDigest}, which {@code client} has. */
-  public void attach(RegistryClient client, RegistrySteps steps, String indexDigest)
+  /**
+   * Attaches the documents to the index {@code indexDigest}, which {@code client} has.
+   *
+   * @return each manifest reference the attachments wrote or found in place (the signature and
+   *     referrers tags, or untagged artifacts where the registry indexes referrers itself) with its
+   *     digest: what a rerun finds unchanged when nothing needs attaching again
+   */
+  public Map<String, String> attach(RegistryClient client, RegistrySteps steps, String indexDigest)
       throws PackFailure, IOException, InterruptedException {
     if (!request.attachesAnything()) {
-      return;
+      return Map.of();
     }
     long started = System.nanoTime();
     if (!indexDigest.equals(layout.index().digest())) {
@@ -179,6 +185,7 @@ public final class SupplyChain {
             + " ms while the image uploaded, "
             + waited
             + " ms of it waited for)");
+    return uploads.reliedOn();
   }
 
   private Documents awaitDocuments() throws PackFailure, IOException, InterruptedException {

@@ -1,10 +1,13 @@
 package io.attune.packbinaries.supplychain;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
 import java.io.IOException;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -17,6 +20,7 @@ final class Uploads {
   private final RegistryClient client;
   private final RegistrySteps steps;
   private final Set<String> sentBlobs = new HashSet<>();
+  private final Map<String, String> relied = new LinkedHashMap<>();
   private boolean noReferrersApi;
 
   /**
@@ -58,23 +62,49 @@ final class Uploads {
           client.putManifest(reference, mediaType, content);
           return null;
         });
+    reliedOnTag(reference, content);
+  }
+
+  /**
+   * Records that the attachments rely on the manifest {@code digest}, which no tag names (a
+   * registry with the referrers API lists an artifact by its subject alone).
+   */
+  void reliedOn(String digest) {
+    relied.put(digest, digest);
+  }
+
+  /**
+   * Each tag the attachments wrote or found in place, with the digest of its manifest then, and
+   * each untagged manifest they rely on: what must still be there for a rerun to add nothing.
+   */
+  Map<String, String> reliedOn() {
+    return Map.copyOf(relied);
+  }
+
+  private void reliedOnTag(String reference, byte[] content) {
+    if (!reference.contains(":")) {
+      relied.put(reference, "sha256:" + Sha256.of(content));
+    }
   }
 
   /** The manifest under {@code reference}, or empty when the registry has none (404). */
   Optional<byte[]> existingManifest(String what, String reference)
       throws PackFailure, IOException, InterruptedException {
-    return steps.run(
-        what,
-        () -> {
-          try {
-            return Optional.of(client.manifest(reference).content());
-          } catch (RegistryException e) {
-            if (e.status() == 404) {
-              return Optional.<byte[]>empty();
-            }
-            throw e;
-          }
-        });
+    Optional<byte[]> existing =
+        steps.run(
+            what,
+            () -> {
+              try {
+                return Optional.of(client.manifest(reference).content());
+              } catch (RegistryException e) {
+                if (e.status() == 404) {
+                  return Optional.<byte[]>empty();
+                }
+                throw e;
+              }
+            });
+    existing.ifPresent(content -> reliedOnTag(reference, content));
+    return existing;
   }
 
   /**

@@ -16,9 +16,9 @@ import java.util.Map;
  * (the builder image's cross gcc), a dynamic one (the host's gcc), and images made from them with
  * `docker build --platform` and `docker push`, as a user would make them.
  */
-final class AuditFixtures {
+public final class AuditFixtures {
 
-  static final String SENSOR = "attune-core-timer-sensor";
+  public static final String SENSOR = "attune-core-timer-sensor";
   static final String SENSOR_PATH = "/pack-binaries/core/sensors/" + SENSOR;
 
   private static final Path CACHE = Path.of("target", "audit-binaries").toAbsolutePath();
@@ -28,7 +28,7 @@ final class AuditFixtures {
   private AuditFixtures() {}
 
   /** A static x86-64 program (musl-gcc -static). */
-  static synchronized Path staticAmd64() throws Exception {
+  public static synchronized Path staticAmd64() throws Exception {
     TestEnvironment.requireTool("musl-gcc");
     Path binary = CACHE.resolve("amd64-static");
     if (!Files.exists(binary)) {
@@ -48,7 +48,7 @@ final class AuditFixtures {
   }
 
   /** A static aarch64 program, cross-compiled in the builder image. */
-  static synchronized Path staticArm64() throws Exception {
+  public static synchronized Path staticArm64() throws Exception {
     Path binary = CACHE.resolve("arm64-static");
     if (!Files.exists(binary)) {
       TestEnvironment.requireDocker();

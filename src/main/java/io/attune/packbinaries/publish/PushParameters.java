@@ -1,0 +1,63 @@
+package io.attune.packbinaries.publish;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.supplychain.Provenance;
+import io.attune.packbinaries.supplychain.SigningKey;
+import io.attune.packbinaries.supplychain.SourceRevision;
+import io.attune.packbinaries.supplychain.SupplyChainRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The fingerprint of what, besides the image and its tags, decides what a push writes: whether it
+ * audits, and what its supply chain attaches and from which inputs (the documents' contents, the
+ * public key that signs). Equal fingerprints and an equal index mean a rerun would attach exactly
+ * what is attached already. Only digests of public things go in: the signing key counts by its
+ * public key, a passphrase not at all.
+ */
+final class PushParameters {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private PushParameters() {}
+
+  static String fingerprint(ImagePush.Request request)
+      throws PackFailure, IOException, InterruptedException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("audit", request.audit());
+    SupplyChainRequest supplyChain = request.supplyChain();
+    if (supplyChain != null && supplyChain.attachesAnything()) {
+      ObjectNode attached = root.putObject("supplyChain");
+      attached.put("sbom", supplyChain.sbom());
+      attached.put("pluginVersion", supplyChain.pluginVersion());
+      attached.put("coordinates", supplyChain.coordinates());
+      attached.put("timestamp", supplyChain.timestamp().toString());
+      ObjectNode properties = attached.putObject("properties");
+      // As the provenance records them: a property that may be a secret counts nowhere.
+      Provenance.withoutSecrets(supplyChain.properties()).forEach(properties::put);
+      attached.put("buildRecord", fileDigest(supplyChain.artifacts().buildRecord()));
+      if (supplyChain.sbom()) {
+        attached.put("verifyReport", fileDigest(supplyChain.artifacts().verifyReport()));
+      }
+      if (supplyChain.signs()) {
+        String publicKey =
+            SigningKey.read(supplyChain.signingKey(), supplyChain.passphrase()).publicKeyPem();
+        attached.put("publicKey", Sha256.of(publicKey.getBytes(StandardCharsets.US_ASCII)));
+        // The provenance names the commit and whether the work tree differs from it.
+        SourceRevision source = SourceRevision.of(supplyChain.sourceDirectory());
+        attached.put("commit", source.commit());
+        attached.put("dirty", String.valueOf(source.dirty()));
+      }
+    }
+    return "sha256:" + Sha256.of(JSON.writeValueAsBytes(root));
+  }
+
+  private static String fileDigest(Path file) throws IOException {
+    return Files.isRegularFile(file) ? Sha256.of(file) : "none";
+  }
+}
