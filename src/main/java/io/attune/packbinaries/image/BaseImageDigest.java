@@ -17,6 +17,15 @@ final class BaseImageDigest {
 
   private BaseImageDigest() {}
 
+  /** The digest {@code baseImage} is pinned to, if it names one; never asks a registry. */
+  static Optional<String> pinned(String baseImage) {
+    try {
+      return com.google.cloud.tools.jib.api.ImageReference.parse(baseImage).getDigest();
+    } catch (InvalidImageReferenceException e) {
+      return Optional.empty();
+    }
+  }
+
   /**
    * @return the manifest or index digest, or empty when the registry cannot tell (offline, down,
    *     refused): then the image is rebuilt, and jib reports the real problem

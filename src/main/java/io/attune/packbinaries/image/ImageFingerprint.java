@@ -7,26 +7,24 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A digest of everything the init image's bytes depend on: each binary, every setting that reaches
- * the image, the base image's current digest and the plugin's version (a new plugin may build
- * differently). Equal fingerprints mean a rebuild would give the same images.
+ * A digest of everything the init image's bytes depend on, besides what the base image's reference
+ * points to: each binary, every setting that reaches the image and the plugin's version (a new
+ * plugin may build differently). Equal fingerprints and an equal base digest ({@link ImageState})
+ * mean a rebuild would give the same images. It needs no registry, so a run whose binaries changed
+ * builds at once.
  */
 final class ImageFingerprint {
 
   /** Bump when the image's contents change in a way the inputs below do not show. */
-  private static final String FORMAT = "pack-binaries image fingerprint 1";
+  private static final String FORMAT = "pack-binaries image fingerprint 2";
 
   private ImageFingerprint() {}
 
-  static String of(
-      List<ImageBinary> binaries,
-      InitImageSettings settings,
-      String pluginVersion,
-      String baseDigest) {
+  static String of(List<ImageBinary> binaries, InitImageSettings settings, String pluginVersion) {
     List<String> parts = new ArrayList<>();
     parts.add(FORMAT);
     parts.add("plugin " + pluginVersion);
-    parts.add("base " + settings.baseImage() + "@" + baseDigest);
+    parts.add("base " + settings.baseImage());
     parts.add("pack " + settings.pack());
     parts.add("version " + settings.version());
     parts.add("revision " + settings.revision());

@@ -19,16 +19,18 @@ import java.util.TreeMap;
  * not there.
  *
  * @param fingerprint the {@link ImageFingerprint} of the build's inputs
+ * @param baseDigest the digest the base image's reference had when the images were built from it
  * @param index the digest of the layout's image index
  * @param files each archive's path relative to the image directory, with its sha256
  */
-record ImageState(String fingerprint, String index, Map<String, String> files) {
+record ImageState(String fingerprint, String baseDigest, String index, Map<String, String> files) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** The state of what {@code result} wrote under {@code imageDirectory}. */
-  static ImageState of(String fingerprint, InitImageResult result, Path imageDirectory)
+  static ImageState of(
+      String fingerprint, String baseDigest, InitImageResult result, Path imageDirectory)
       throws IOException {
     Map<String, String> files = new TreeMap<>();
     for (Path file : result.platformTarballs().values()) {
@@ -36,7 +38,7 @@ record ImageState(String fingerprint, String index, Map<String, String> files) {
     }
     Path archive = result.layoutArchive();
     files.put(imageDirectory.relativize(archive).toString(), Sha256.of(archive));
-    return new ImageState(fingerprint, result.index().digest(), files);
+    return new ImageState(fingerprint, baseDigest, result.index().digest(), files);
   }
 
   static Optional<ImageState> read(Path file) {
@@ -55,12 +57,22 @@ record ImageState(String fingerprint, String index, Map<String, String> files) {
     AtomicFiles.write(file, JSON.writeValueAsBytes(this));
   }
 
+  /** Whether this state was made from inputs with {@code currentFingerprint}. */
+  boolean hasFingerprint(String currentFingerprint) {
+    return currentFingerprint.equals(fingerprint);
+  }
+
+  /** Whether this state was made from the base image's {@code currentBaseDigest}. */
+  boolean hasBaseDigest(String currentBaseDigest) {
+    return currentBaseDigest.equals(baseDigest);
+  }
+
   /**
-   * Whether this state was made from {@code currentFingerprint} and everything it wrote is still
-   * there, unchanged: the layout (every blob checked against its digest) and each archive.
+   * Whether everything this state says was written is still there, unchanged: the layout (every
+   * blob checked against its digest) and each archive.
    */
-  boolean isCurrent(String currentFingerprint, Path imageDirectory) throws IOException {
-    if (!fingerprint.equals(currentFingerprint) || files == null || files.isEmpty()) {
+  boolean filesIntact(Path imageDirectory) throws IOException {
+    if (files == null || files.isEmpty()) {
       return false;
     }
     try {

@@ -10,16 +10,21 @@ import io.attune.packbinaries.io.Directories;
 import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.oci.OciLayout;
 import io.attune.packbinaries.platform.TargetTriple;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Random;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
  * A throwaway image, built so that the image goal later finds jib, the tar and gzip code and the
  * layout reader already loaded and compiled: the first jib build of a JVM spends most of its time
  * on class loading. It builds from scratch, touches no registry, no cache of the real build and no
- * output. See {@code publish/ReleaseWarmUp}, which runs it while cargo compiles.
+ * output. Then it readies the TLS client: each platform's jib build first tries HTTPS, even with a
+ * registry on this machine that only speaks HTTP. See {@code publish/ReleaseWarmUp}, which runs it
+ * while cargo compiles.
  */
 public final class ImageWarmUp {
 
@@ -35,6 +40,20 @@ public final class ImageWarmUp {
     } finally {
       Directories.deleteRecursively(directory);
     }
+    writeTlsClientHello();
+  }
+
+  /**
+   * A TLS client's first message, written to a buffer and sent nowhere: it loads the trust store
+   * and the TLS code and generates the key shares, about 50 ms of the first image build otherwise.
+   */
+  private static void writeTlsClientHello() throws Exception {
+    SSLEngine client = SSLContext.getDefault().createSSLEngine("localhost", 443);
+    client.setUseClientMode(true);
+    client.beginHandshake();
+    ByteBuffer hello = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
+    client.wrap(ByteBuffer.allocate(0), hello);
+    client.closeOutbound();
   }
 
   /**

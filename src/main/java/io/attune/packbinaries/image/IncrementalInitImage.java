@@ -64,13 +64,15 @@ public final class IncrementalInitImage {
   public Outcome build(List<ImageBinary> binaries, Path imageDirectory)
       throws PackFailure, IOException, InterruptedException {
     Path stateFile = stateFile(imageDirectory);
-    Optional<String> baseDigest =
-        BaseImageDigest.resolve(settings.baseImage(), allowInsecure(), environment, log);
-    Optional<String> fingerprint =
-        baseDigest.map(digest -> ImageFingerprint.of(binaries, settings, pluginVersion, digest));
-    if (fingerprint.isPresent()) {
-      Optional<ImageState> state = ImageState.read(stateFile);
-      if (state.isPresent() && state.get().isCurrent(fingerprint.get(), imageDirectory)) {
+    String fingerprint = ImageFingerprint.of(binaries, settings, pluginVersion);
+    // The registry is asked for the base's digest only when nothing local has already decided
+    // that the images must be rebuilt.
+    Optional<ImageState> state =
+        ImageState.read(stateFile).filter(last -> last.hasFingerprint(fingerprint));
+    if (state.isPresent() && state.get().filesIntact(imageDirectory)) {
+      Optional<String> baseDigest =
+          BaseImageDigest.resolve(settings.baseImage(), allowInsecure(), environment, log);
+      if (baseDigest.isPresent() && state.get().hasBaseDigest(baseDigest.get())) {
         log.info(
             "init image up to date (binaries, base image "
                 + settings.baseImage()
@@ -83,10 +85,28 @@ public final class IncrementalInitImage {
     // A build that fails half-way must not leave a state that vouches for the old images.
     Files.deleteIfExists(stateFile);
     InitImageResult result = new InitImage(settings, log).build(binaries, imageDirectory);
-    if (fingerprint.isPresent()) {
-      ImageState.of(fingerprint.get(), result, imageDirectory).write(stateFile);
+    Optional<String> builtFrom = builtFrom(result);
+    if (builtFrom.isPresent()) {
+      ImageState.of(fingerprint, builtFrom.get(), result, imageDirectory).write(stateFile);
+    } else {
+      log.debug(
+          "jib did not say which digest of "
+              + settings.baseImage()
+              + " it built from; the next build will not be skipped");
     }
     return new Outcome(result, result.platformTarballs());
+  }
+
+  /**
+   * The base digest the images were built from: as jib pulled it, or the one the reference pins
+   * when jib took it from its cache. Never asked of the registry after the build: its tag may have
+   * moved since, and a state naming the new digest would vouch for images of the old one.
+   */
+  private Optional<String> builtFrom(InitImageResult result) {
+    if (result.baseDigest() != null) {
+      return Optional.of(result.baseDigest());
+    }
+    return BaseImageDigest.pinned(settings.baseImage());
   }
 
   /** Where the last build put each platform's tarball: one per platform the binaries are for. */

@@ -18,6 +18,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -67,8 +69,14 @@ public final class InitImage {
       Files.move(staging, imageDirectory, StandardCopyOption.ATOMIC_MOVE);
       Directories.deleteRecursively(previous);
       return staged.relocated(staging, imageDirectory);
-    } finally {
-      Directories.deleteRecursively(staging);
+    } catch (PackFailure | IOException | InterruptedException | RuntimeException | Error failure) {
+      // The build's failure is what the user needs to read, not a failed clean-up after it.
+      try {
+        Directories.deleteRecursively(staging);
+      } catch (IOException cleanUp) {
+        failure.addSuppressed(cleanUp);
+      }
+      throw failure;
     }
   }
 
@@ -78,10 +86,6 @@ public final class InitImage {
       throws PackFailure, IOException, InterruptedException {
     Path work = imageDirectory.resolve(".work");
     OciLayout layout = OciLayout.createEmpty(imageDirectory.resolve(LAYOUT_DIRECTORY));
-    PlatformImageBuilder builder = new PlatformImageBuilder(settings, log);
-
-    List<PlatformManifest> images = new ArrayList<>();
-    Map<Platform, Path> tarballs = new LinkedHashMap<>();
     for (Map.Entry<TargetTriple, List<ImageBinary>> entry : byTarget.entrySet()) {
       TargetTriple target = entry.getKey();
       log.info(
@@ -93,8 +97,18 @@ public final class InitImage {
               + entry.getValue().stream().map(ImageBinary::name).collect(Collectors.joining(", "))
               + ") from "
               + settings.baseImage());
-      PlatformManifest image = builder.build(target, entry.getValue(), work, layout);
-      Path tarball = imageDirectory.resolve(target.platform().fileName() + ".tar");
+    }
+    Map<TargetTriple, PlatformImageBuilder.JibBuild> builds =
+        ConcurrentJibBuilds.run(new PlatformImageBuilder(settings, log), byTarget, work);
+
+    // One platform after the other, in platform order: the layout, the index and every archive
+    // come out byte for byte the same whichever build finished first.
+    List<PlatformManifest> images = new ArrayList<>();
+    Map<Platform, Path> tarballs = new LinkedHashMap<>();
+    for (PlatformImageBuilder.JibBuild build : builds.values()) {
+      Platform platform = build.target().platform();
+      PlatformManifest image = PlatformImageBuilder.importInto(build, layout, settings.format());
+      Path tarball = imageDirectory.resolve(platform.fileName() + ".tar");
       OciLayoutArchive.writePlatformImage(
           layout,
           image,
@@ -104,13 +118,13 @@ public final class InitImage {
           settings.creationTime());
       log.info(
           "  "
-              + target.platform()
+              + platform
               + " manifest "
               + image.manifest().digest()
               + " → "
               + finalDirectory.resolve(tarball.getFileName()));
       images.add(image);
-      tarballs.put(target.platform(), tarball);
+      tarballs.put(platform, tarball);
     }
 
     Descriptor index =
@@ -131,7 +145,20 @@ public final class InitImage {
             + " (ref "
             + settings.version()
             + ")");
-    return new InitImageResult(index, List.copyOf(images), tarballs, layout.root(), archive);
+    return new InitImageResult(
+        index, List.copyOf(images), tarballs, layout.root(), archive, baseDigest(builds));
+  }
+
+  /**
+   * The base image's digest every platform was built from, when jib said for each and they agree;
+   * otherwise (the base taken from jib's cache, or its tag moved between two pulls) null.
+   */
+  private static String baseDigest(Map<TargetTriple, PlatformImageBuilder.JibBuild> builds) {
+    Set<Optional<String>> digests =
+        builds.values().stream()
+            .map(PlatformImageBuilder.JibBuild::baseDigest)
+            .collect(Collectors.toSet());
+    return digests.size() == 1 ? digests.iterator().next().orElse(null) : null;
   }
 
   /** Targets sorted by platform; two targets of one platform would fight over its image. */

@@ -16,20 +16,23 @@ import java.util.Map;
  * @param platformTarballs each platform's docker-loadable tarball
  * @param layout the OCI layout directory
  * @param layoutArchive the layout as one tar archive
+ * @param baseDigest the digest of the base image (its index, for a multi-platform base) that every
+ *     platform was built from, as jib pulled it; null when jib took it from its cache unasked
  */
 public record InitImageResult(
     Descriptor index,
     List<PlatformManifest> images,
     Map<Platform, Path> platformTarballs,
     Path layout,
-    Path layoutArchive) {
+    Path layoutArchive,
+    String baseDigest) {
 
   /** The same result with every path under {@code from} moved under {@code to}. */
   InitImageResult relocated(Path from, Path to) {
     Map<Platform, Path> tarballs = new LinkedHashMap<>();
     platformTarballs.forEach((platform, path) -> tarballs.put(platform, move(path, from, to)));
     return new InitImageResult(
-        index, images, tarballs, move(layout, from, to), move(layoutArchive, from, to));
+        index, images, tarballs, move(layout, from, to), move(layoutArchive, from, to), baseDigest);
   }
 
   private static Path move(Path path, Path from, Path to) {

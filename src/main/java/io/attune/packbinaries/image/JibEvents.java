@@ -5,6 +5,7 @@ import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.registry.LoopbackHost;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,8 +25,16 @@ final class JibEvents {
           "Cannot verify server at (\\S+)\\. Attempting again with no TLS verification\\."
               + "|Failed to connect to (\\S+) over HTTPS\\. Attempting again with HTTP.*");
 
+  /**
+   * jib's report of the base image's digest: the digest of the manifest (or index) the base's tag
+   * pointed to when jib pulled it, the same digest {@link BaseImageDigest} asks the registry for.
+   */
+  private static final Pattern BASE_DIGEST =
+      Pattern.compile("Using base image with digest: (sha256:[0-9a-f]{64})");
+
   private final BuildLog log;
   private final String prefix;
+  private volatile String baseDigest;
   private double done;
   private int quartersReported;
 
@@ -35,16 +44,29 @@ final class JibEvents {
   }
 
   /** Adds the handlers to {@code containerizer}; {@code label} names the image in each line. */
-  static Containerizer route(Containerizer containerizer, BuildLog log, String label) {
+  static JibEvents route(Containerizer containerizer, BuildLog log, String label) {
     JibEvents events = new JibEvents(log, "[" + label + "] ");
-    return containerizer
+    containerizer
         .addEventHandler(LogEvent.class, events::onLog)
         .addEventHandler(ProgressEvent.class, events::onProgress);
+    return events;
+  }
+
+  /**
+   * The digest jib pulled the base image by, when it pulled it from the registry; empty when it
+   * took the base from its cache without asking (offline, or a reference pinned by digest).
+   */
+  Optional<String> baseDigest() {
+    return Optional.ofNullable(baseDigest);
   }
 
   void onLog(LogEvent event) {
     if (event.getMessage().isBlank()) {
       return;
+    }
+    Matcher base = BASE_DIGEST.matcher(event.getMessage());
+    if (base.matches()) {
+      baseDigest = base.group(1);
     }
     String message = prefix + event.getMessage();
     if (isLoopbackFallback(event.getMessage())) {

@@ -30,9 +30,11 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Builds one platform's init image with jib: the base image's layers for that platform, a layer
@@ -59,8 +61,26 @@ final class PlatformImageBuilder {
     this.log = log;
   }
 
-  PlatformManifest build(
-      TargetTriple target, List<ImageBinary> binaries, Path workDirectory, OciLayout layout)
+  /**
+   * One platform's jib image, built and not yet imported into the layout.
+   *
+   * @param tarball jib's tarball of the image, in the platform's work directory
+   * @param digest the manifest digest jib computed
+   * @param baseDigest the base image's digest as jib pulled it, when jib said
+   */
+  record JibBuild(TargetTriple target, Path tarball, String digest, Optional<String> baseDigest) {}
+
+  /**
+   * Builds {@code target}'s image with jib into a tarball under {@code workDirectory}, which
+   * belongs to this platform alone (its application-layers cache too): several platforms build at
+   * once. jib runs its steps on {@code jibThreads}, so the caller can wait until they have all
+   * ended.
+   */
+  JibBuild buildJibImage(
+      TargetTriple target,
+      List<ImageBinary> binaries,
+      Path workDirectory,
+      ExecutorService jibThreads)
       throws PackFailure, IOException, InterruptedException {
     Platform platform = target.platform();
     Files.createDirectories(workDirectory);
@@ -86,23 +106,33 @@ final class PlatformImageBuilder {
             .setAllowInsecureRegistries(allowInsecure())
             .setOfflineMode(settings.offline())
             .setApplicationLayersCache(workDirectory.resolve("jib-application-cache"))
+            .setExecutorService(jibThreads)
             .setToolName("pack-binaries-maven-plugin");
+    // jib's base-layers cache is safe to share between concurrent builds: it writes each layer
+    // to a temporary directory and renames it, skipping one already there, and writes metadata
+    // under a file lock guarded by an in-JVM lock per path.
     if (settings.baseLayersCache() != null) {
       containerizer.setBaseImageLayersCache(settings.baseLayersCache());
     }
-    JibEvents.route(containerizer, log, platform.toString());
+    JibEvents events = JibEvents.route(containerizer, log, platform.toString());
 
     JibContainer container = containerize(builder, containerizer, platform);
-    PlatformManifest image = JibTarball.importInto(jibTarball, layout, settings.format(), target);
-    Files.delete(jibTarball);
-    if (!image.manifest().digest().equals(container.getDigest().toString())) {
+    return new JibBuild(target, jibTarball, container.getDigest().toString(), events.baseDigest());
+  }
+
+  /** Imports a built image into {@code layout} and deletes jib's tarball. */
+  static PlatformManifest importInto(JibBuild build, OciLayout layout, ManifestFormat format)
+      throws PackFailure, IOException {
+    PlatformManifest image = JibTarball.importInto(build.tarball(), layout, format, build.target());
+    Files.delete(build.tarball());
+    if (!image.manifest().digest().equals(build.digest())) {
       throw new IllegalStateException(
           "The manifest in the layout ("
               + image.manifest().digest()
               + ") differs from the one jib built ("
-              + container.getDigest()
+              + build.digest()
               + ") for "
-              + platform);
+              + build.target().platform());
     }
     return image;
   }

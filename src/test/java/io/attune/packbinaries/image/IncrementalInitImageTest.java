@@ -7,6 +7,7 @@ import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
+import io.attune.packbinaries.testing.FaultProxy;
 import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Files;
@@ -119,6 +120,41 @@ class IncrementalInitImageTest {
     copy("oci:" + first.built().layout() + ":1.2.3", "docker://" + movingBase);
     assertThat(build(settings, "1.0.0").upToDate()).isFalse();
     assertThat(build(settings, "1.0.0").upToDate()).isTrue();
+  }
+
+  @Test
+  void theRegistryIsAskedForTheBaseDigestOnlyWhenNothingLocalHasChanged() throws Exception {
+    List<String> tagRequests = Collections.synchronizedList(new ArrayList<>());
+    String base = TestEnvironment.baseImage();
+    String tagPath =
+        "/v2/" + base.substring(base.indexOf('/') + 1).replaceFirst(":([^:/]+)$", "/manifests/$1");
+    try (FaultProxy proxy =
+        new FaultProxy(
+            TestEnvironment.registry(),
+            request -> {
+              if (request.path().equals(tagPath)) {
+                tagRequests.add(request.method());
+              }
+              return FaultProxy.Action.FORWARD;
+            })) {
+      InitImageSettings settings =
+          settings("abc123", proxy.address() + base.substring(base.indexOf('/')));
+
+      assertThat(build(settings, "1.0.0").upToDate()).isFalse();
+      // jib pulls the tag once per platform; nobody asked before the build.
+      assertThat(tagRequests).as("first build").containsExactly("GET", "GET");
+
+      tagRequests.clear();
+      assertThat(build(settings, "1.0.0").upToDate()).isTrue();
+      // The state holds the digest jib built from: one question decides the run is a no-op.
+      assertThat(tagRequests).as("no-op run").hasSize(1);
+
+      tagRequests.clear();
+      stage("other bytes");
+      assertThat(build(settings, "1.0.0").upToDate()).isFalse();
+      assertThat(tagRequests).as("changed binaries").containsExactly("GET", "GET");
+      assertThat(build(settings, "1.0.0").upToDate()).isTrue();
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.Descriptor;
@@ -84,7 +85,10 @@ class InitImageTest {
     byte[] archive = Files.readAllBytes(good.layoutArchive());
 
     String missingBase = TestEnvironment.registry() + "/library/no-such-base:0";
+    // Both platforms fail; the message is the first platform's, whichever failed first.
     assertThatThrownBy(() -> build(temp.resolve("project"), ManifestFormat.OCI, missingBase))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageStartingWith("Cannot build the linux/amd64 image from base")
         .hasMessageContaining("no-such-base");
 
     assertThat(good.layout().resolve("index.json")).hasBinaryContent(index);
@@ -92,6 +96,51 @@ class InitImageTest {
     try (Stream<Path> leftovers = Files.list(good.layout().getParent().getParent())) {
       assertThat(leftovers.map(p -> p.getFileName().toString())).doesNotContain(".image.partial");
     }
+  }
+
+  @Test
+  void aBaseWithoutOnePlatformFailsWithThatPlatformsMessageAndKeepsThePreviousImages()
+      throws Exception {
+    TestEnvironment.requireTool("skopeo");
+    InitImageResult good = build(temp.resolve("project"), ManifestFormat.OCI);
+    Map<Path, String> before = contents(good.layout().getParent());
+    // The busybox base's amd64 image alone: jib builds linux/amd64 from it and refuses arm64.
+    String amd64Only = TestEnvironment.registry() + "/test/amd64-only-" + UUID.randomUUID() + ":1";
+    run(
+        "skopeo",
+        "copy",
+        "--src-tls-verify=false",
+        "--dest-tls-verify=false",
+        "--override-arch",
+        "amd64",
+        "docker://" + TestEnvironment.baseImage(),
+        "docker://" + amd64Only);
+    logLines.clear();
+
+    assertThatThrownBy(() -> build(temp.resolve("project"), ManifestFormat.OCI, amd64Only))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageStartingWith("Cannot build the linux/arm64 image from base '" + amd64Only)
+        .hasMessageContaining("arm64/linux");
+
+    assertThat(contents(good.layout().getParent())).isEqualTo(before);
+    try (Stream<Path> leftovers = Files.list(good.layout().getParent().getParent())) {
+      assertThat(leftovers.map(p -> p.getFileName().toString()))
+          .doesNotContain(".image.partial", ".image.previous");
+    }
+    // The goal announces both builds at the start: they run at once.
+    assertThat(logLines.subList(0, 2))
+        .allMatch(line -> line.startsWith("[INFO] Building the linux/"));
+  }
+
+  /** Every file under {@code directory}, by path, with its sha256. */
+  private static Map<Path, String> contents(Path directory) throws Exception {
+    Map<Path, String> contents = new java.util.TreeMap<>();
+    try (Stream<Path> files = Files.walk(directory)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        contents.put(directory.relativize(file), Sha256.of(file));
+      }
+    }
+    return contents;
   }
 
   @Test

@@ -69,4 +69,20 @@ class JibEventsTest {
             "[WARN] [linux/amd64] " + unpinned,
             "[INFO] [linux/amd64] Using base image with digest: sha256:b1490f17");
   }
+
+  @Test
+  void theBaseDigestJibPulledIsKept() {
+    assertThat(events.baseDigest()).isEmpty();
+    // A digest cut short is not one.
+    events.onLog(LogEvent.lifecycle("Using base image with digest: sha256:b1490f17"));
+    assertThat(events.baseDigest()).isEmpty();
+
+    String digest = "sha256:" + "0123456789abcdef".repeat(4);
+    events.onLog(LogEvent.lifecycle("Using base image with digest: " + digest));
+
+    assertThat(events.baseDigest()).contains(digest);
+    assertThat(lines)
+        .last()
+        .isEqualTo("[INFO] [linux/amd64] Using base image with digest: " + digest);
+  }
 }
