@@ -1,16 +1,17 @@
 package io.attune.packbinaries.publish;
 
 import io.attune.packbinaries.image.ImageWarmUp;
+import io.attune.packbinaries.registry.RegistryWarmUp;
 import io.attune.packbinaries.supplychain.SupplyChainWarmUp;
 import java.nio.file.Path;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
 
 /**
  * Readies the JVM for the release's later goals while cargo compiles: a throwaway image (for the
- * image goal) and a throwaway SBOM and signature (for the push). Their first use in a JVM costs
- * seconds of class loading and compiling, which otherwise come after cargo, on the release's
- * critical path, while the JVM sits idle waiting for the builder container.
+ * image goal), a throwaway SBOM and signature (for the push) and a throwaway registry request (for
+ * both). Their first use in a JVM costs seconds of class loading and compiling, which otherwise
+ * come after cargo, on the release's critical path, while the JVM sits idle waiting for the builder
+ * container.
  *
  * <p>It runs on a daemon thread of low priority and whatever goes wrong with it only costs the
  * speed-up: the goals do their own work as before.
@@ -38,14 +39,16 @@ public final class ReleaseWarmUp {
       ImageWarmUp.run(temp);
       long imageDone = System.nanoTime();
       SupplyChainWarmUp.run();
-      // The default trust store and TLS context: the registry clients' first HTTPS attempt,
-      // jib's included, loads them.
-      SSLContext.getDefault().getSocketFactory();
+      long supplyChainDone = System.nanoTime();
+      // Also loads the default trust store and TLS context, which jib's first HTTPS attempt needs.
+      RegistryWarmUp.run();
       report.accept(
           "release warm-up done: image "
               + millis(imageDone - started)
-              + " ms, supply chain and TLS "
-              + millis(System.nanoTime() - imageDone)
+              + " ms, supply chain "
+              + millis(supplyChainDone - imageDone)
+              + " ms, registry client and TLS "
+              + millis(System.nanoTime() - supplyChainDone)
               + " ms");
     } catch (Exception | LinkageError e) {
       report.accept(

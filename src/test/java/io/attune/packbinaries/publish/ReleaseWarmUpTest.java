@@ -25,7 +25,8 @@ class ReleaseWarmUpTest {
     assertThat(reports)
         .singleElement()
         .asString()
-        .matches("release warm-up done: image \\d+ ms, supply chain and TLS \\d+ ms");
+        .matches(
+            "release warm-up done: image \\d+ ms, supply chain \\d+ ms, registry client and TLS \\d+ ms");
     try (Stream<Path> left = Files.list(temp)) {
       assertThat(left).isEmpty();
     }
