@@ -50,7 +50,8 @@ timed() {
 
 # Seconds cargo itself spent, from its "Finished ... in Xs" lines (summed over the targets).
 cargo_seconds() {
-    grep -o 'Finished .* in [0-9.]*m\{0,1\} \{0,1\}[0-9.]*s' "$1" | awk '
+    # docker build colours cargo's stderr, sometimes inside the line ("Finished<ESC>[0m<ESC>[91m").
+    sed 's/\x1b\[[0-9;]*m//g' "$1" | grep -o 'Finished .* in [0-9.]*m\{0,1\} \{0,1\}[0-9.]*s' | awk '
         { t = $NF; sub(/s$/, "", t); m = 0
           if ($(NF-1) ~ /m$/) { m = $(NF-1); sub(/m$/, "", m) }
           total += m * 60 + t }

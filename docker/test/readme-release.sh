@@ -4,7 +4,7 @@
 #   1. README's install command, then its deploy command (the variant README gives for machines
 #      where the public builder and busybox images can't be pulled), its package command for
 #      such machines and its verify command; the deploy again with nothing changed must start no
-#      container and rebuild no image;
+#      container, rebuild no image and push nothing;
 #   2. README's distributable compose command with only ATTUNE_REGISTRY set, as an amd64 host
 #      (the default) and as an arm64 host (DOCKER_DEFAULT_PLATFORM=linux/arm64, under qemu);
 #   3. the sensor, from the packs volume;
@@ -128,17 +128,20 @@ else
     fail "maven-deploy-plugin did not report skipping"
 fi
 
-# The same deploy again with nothing changed: the release rebuilds nothing (the packs POM's
-# output directory goes through "..", which once made every run rebuild the init image).
+# The same deploy again with nothing changed: the release rebuilds and pushes nothing (the packs
+# POM's output directory goes through "..", which once made every run rebuild the init image; a
+# build record that differed after a no-op build once made the push sign everything again).
 started=$(date +%s)
 if sh -c "$(substitute "$deploy")" >"$work/redeploy.log" 2>&1; then
     plain "$work/redeploy.log" >"$work/redeploy.txt"
     if grep -q 'is up to date (sources, Cargo.lock, builder image and parameters unchanged); no container started' "$work/redeploy.txt" \
         && grep -q 'init image up to date' "$work/redeploy.txt" \
-        && ! grep -q 'Building the linux/' "$work/redeploy.txt"; then
-        pass "deploy again, nothing changed: no container started, no image rebuilt ($(($(date +%s) - started))s)"
+        && ! grep -q 'Building the linux/' "$work/redeploy.txt" \
+        && grep -q 'already published with tags .*; nothing pushed' "$work/redeploy.txt"; then
+        pass "deploy again, nothing changed: no container started, no image rebuilt, nothing pushed ($(($(date +%s) - started))s)"
     else
-        grep -E 'up to date|Building the|took' "$work/redeploy.txt"; fail "deploy again rebuilt something"
+        grep -E 'up to date|Building the|already published|Pushing|took' "$work/redeploy.txt"
+        fail "deploy again rebuilt or pushed something"
     fi
 else
     tail -40 "$work/redeploy.log"; fail "deploy again: $(substitute "$deploy")"

@@ -107,7 +107,7 @@ public final class BinaryBuilder {
       }
       BuiltBinaries.write(layout.builtBinaries(), built);
       BuildRecord.write(
-          layout.buildRecord(), request.manifest(), toolchainIdentity, commands(template));
+          layout.buildRecord(), request.manifest(), toolchainIdentity, commands(template, built));
       stage(built);
     }
     return built;
@@ -148,8 +148,15 @@ public final class BinaryBuilder {
     return Fingerprint.withinWorkspace(request.workspace(), excluded, files);
   }
 
-  /** Each target's cargo command, for the push goal's provenance. */
-  private java.util.Map<String, String> commands(CommandTemplate template) {
+  /**
+   * Each target's cargo command, for the push goal's provenance: as a build runs it, naming the
+   * binaries, even when every target was up to date and cargo metadata never ran. A record that
+   * differed between a build and the no-op run after it would make the push sign it again.
+   */
+  private java.util.Map<String, String> commands(
+      CommandTemplate template, List<BuiltBinary> built) {
+    List<String> names =
+        binaries.isEmpty() ? built.stream().map(BuiltBinary::name).distinct().toList() : binaries;
     java.util.Map<String, String> commands = new java.util.TreeMap<>();
     for (TargetTriple target : request.targets()) {
       commands.put(
@@ -157,7 +164,7 @@ public final class BinaryBuilder {
           String.join(
               " ",
               template.render(
-                  target, request.profile(), binaries, request.features(), request.offline())));
+                  target, request.profile(), names, request.features(), request.offline())));
     }
     return commands;
   }

@@ -34,6 +34,7 @@ class IncrementalBuildTest {
   private Path crate;
   private final AtomicInteger cargoRuns = new AtomicInteger();
   private String command = "cargo build --release --target {target}";
+  private List<String> binaries = List.of("it-sensor");
 
   @BeforeEach
   void crateAndImage() throws Exception {
@@ -79,6 +80,20 @@ class IncrementalBuildTest {
   }
 
   @Test
+  void anUpToDateRunRecordsTheSameCargoCommandsAsTheBuildItSkips() throws Exception {
+    // No binaries given: the build asks cargo metadata, and its commands name them (--bin).
+    binaries = List.of();
+    Path record = dir.resolve("target/pack-binaries/build-record.json");
+    build();
+    String built = Files.readString(record);
+    assertThat(built).contains("--bin it-sensor");
+
+    assertThat(containersStartedBy(this::build)).isZero();
+    // The provenance, and the push's check for a no-op, read this file.
+    assertThat(Files.readString(record)).isEqualTo(built);
+  }
+
+  @Test
   void aCrateWithoutCargoLockIsUpToDateAfterItsFirstBuild() throws Exception {
     Files.delete(crate.resolve("Cargo.lock"));
 
@@ -115,7 +130,7 @@ class IncrementalBuildTest {
     return new BuildRequest(
         crate.resolve("Cargo.toml"),
         List.of(X86),
-        List.of("it-sensor"),
+        binaries,
         List.of(),
         "release",
         command,
