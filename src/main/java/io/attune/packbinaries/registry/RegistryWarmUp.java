@@ -52,6 +52,7 @@ public final class RegistryWarmUp {
     try {
       SSLEngine engine = SSLContext.getDefault().createSSLEngine("registry.invalid", 443);
       engine.setUseClientMode(true);
+      engine.beginHandshake();
       engine.wrap(
           ByteBuffer.allocate(0), ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
     } catch (GeneralSecurityException e) {

@@ -15,7 +15,7 @@ class ImageWarmUpTest {
 
   @Test
   void buildsOfflineAndLeavesNothingBehind() throws Exception {
-    // No registry and no network here: a throwaway build that needed one would fail this test.
+    // No registry but its own loopback one: a throwaway build that needed another would fail.
     ImageWarmUp.run(temp);
 
     try (Stream<Path> left = Files.list(temp)) {
