@@ -8,14 +8,17 @@
 #   2. README's distributable compose command with only ATTUNE_REGISTRY set, as an amd64 host
 #      (the default) and as an arm64 host (DOCKER_DEFAULT_PLATFORM=linux/arm64, under qemu);
 #   3. the sensor, from the packs volume;
-#   4. README's audit command on what was pushed (passes) and on the seed's two faults, built with
+#   4. README's index command, joining this deploy's two platform images as per-arch runners'
+#      pushes;
+#   5. README's audit command on what was pushed (passes) and on the seed's two faults, built with
 #      `docker build --platform` from the local busybox and pushed with `docker push`: an image
 #      labelled linux/arm64 carrying the x86-64 sensor, and an amd64 image with a dynamic one;
-#   5. README's signed-audit command on the unsigned release (fails), then on the release deployed
+#   6. README's signed-audit command on the unsigned release (fails), then on the release deployed
 #      again with -Dpack.sign.key (passes, with the cosign.pub the deploy wrote).
 #
 # The commands are read from README.md's code blocks and run as written; only what README says
-# may differ is substituted: the registry host (registry.example.com -> PACK_TEST_REGISTRY), and
+# may differ is substituted: the registry host (registry.example.com -> PACK_TEST_REGISTRY), the
+# index command's sha256:… placeholders (the digests the runners' pushes printed), and
 # INIT_PACKS_IMAGE / SENSOR_IMAGE stand in for python and busybox, which can't be pulled here.
 # Each host must get its own architecture's sensor (ELF e_machine 62 or 183), the volume must
 # hold exactly the files of packs/' packs (its top-level directories) plus the static sensor (no
@@ -92,8 +95,9 @@ package=$(readme_command '^mvn -f packs/pom.xml package .*-Dpack\.builder\.image
 verify=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.binary=')
 audit=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.image=')
 signed_audit=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.verify\.publicKey=cosign\.pub$')
+index=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:index ')
 for c in "install:$install" "deploy:$deploy" "up:$up" "package:$package" "verify:$verify" \
-    "audit:$audit" "signed audit:$signed_audit"; do
+    "audit:$audit" "signed audit:$signed_audit" "index:$index"; do
     [ -n "${c#*:}" ] || { fail "README has no ${c%%:*} command"; finish; exit 1; }
     say "README's ${c%%:*} command: ${c#*:}"
 done
@@ -253,6 +257,36 @@ if sh -c "$(substitute "$deploy") -Dpack.sign.key=$keys/cosign.key" >"$work/sign
     fi
 else
     tail -40 "$work/signed-deploy.log"; fail "deploy with -Dpack.sign.key"
+fi
+
+# README's index command, as the last job of per-architecture runners would run it: this deploy's
+# two platform images stand in for what the runners pushed, copied by digest to init-amd64 and
+# init-arm64; only the registry host and README's sha256:… placeholders are replaced.
+platform_digest() {
+    grep -A1 "\"$1\"" target/packs/pack-binaries/image.json | grep -o 'sha256:[0-9a-f]*'
+}
+amd64=$(platform_digest linux/amd64)
+arm64=$(platform_digest linux/arm64)
+for arch in amd64 arm64; do
+    eval "digest=\$$arch"
+    skopeo copy --preserve-digests --src-tls-verify=false --dest-tls-verify=false -q \
+        "docker://$registry/attune/pack-binaries-init@$digest" "docker://$registry/attune/init-$arch:runner-$$"
+done
+index_command=$(substitute "$index" \
+    | sed "s|init-amd64@sha256:…|init-amd64@$amd64|; s|init-arm64@sha256:…|init-arm64@$arm64|")
+if sh -c "$index_command" >"$work/index.log" 2>&1; then
+    joined=$(skopeo inspect --raw --tls-verify=false "docker://$registry/attune/pack-binaries-init:1.2.0")
+    # The index is reproducible, so an earlier run's :1.2.0 would look the same: the log must
+    # show this run writing the tag.
+    if printf '%s' "$joined" | grep -q "$amd64" && printf '%s' "$joined" | grep -q "$arm64" \
+        && printf '%s' "$joined" | grep -q 'image.index' \
+        && plain "$work/index.log" | grep -q 'Tagged .*/attune/pack-binaries-init:1.2.0'; then
+        pass "index, as README writes it, joins the runners' images under :1.2.0"
+    else
+        printf '%s\n' "$joined"; fail "index: :1.2.0 is not an index of both platforms"
+    fi
+else
+    tail -30 "$work/index.log"; fail "index: $index_command"
 fi
 
 # run_host NAME PLATFORM-OR-EMPTY TRIPLE E_MACHINE: one host runs README's compose command.
