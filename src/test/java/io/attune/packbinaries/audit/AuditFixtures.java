@@ -2,11 +2,19 @@ package io.attune.packbinaries.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.attune.packbinaries.image.ImageBinary;
+import io.attune.packbinaries.image.InitImage;
+import io.attune.packbinaries.image.InitImageSettings;
+import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.oci.ManifestFormat;
+import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.testing.Fixtures;
+import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +53,44 @@ public final class AuditFixtures {
       Fixtures.run("gcc", "-Os", "-o", binary.toString(), source().toString());
     }
     return binary;
+  }
+
+  /**
+   * The image goal's two-platform init image, from the test environment's base, with the static
+   * amd64 and arm64 programs as the sensor; returns its OCI layout under {@code directory}.
+   */
+  public static Path staticInitImage(String localName, String version, Path directory)
+      throws Exception {
+    Path amd64 = staticAmd64();
+    Path arm64 = staticArm64();
+    return new InitImage(
+            new InitImageSettings(
+                TestEnvironment.baseImage(),
+                "core",
+                version,
+                null,
+                null,
+                Instant.parse("2026-11-28T00:00:00Z"),
+                ManifestFormat.OCI,
+                localName,
+                false,
+                false,
+                null),
+            new RecordingLog())
+        .build(
+            List.of(
+                new ImageBinary(
+                    TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow(),
+                    SENSOR,
+                    amd64,
+                    Sha256.of(amd64)),
+                new ImageBinary(
+                    TargetTriple.find("aarch64-unknown-linux-gnu").orElseThrow(),
+                    SENSOR,
+                    arm64,
+                    Sha256.of(arm64))),
+            directory)
+        .layout();
   }
 
   /** A static aarch64 program, cross-compiled in the builder image. */

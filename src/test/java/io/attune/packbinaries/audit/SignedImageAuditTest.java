@@ -8,12 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
-import io.attune.packbinaries.image.ImageBinary;
-import io.attune.packbinaries.image.InitImage;
-import io.attune.packbinaries.image.InitImageSettings;
 import io.attune.packbinaries.io.Sha256;
-import io.attune.packbinaries.oci.ManifestFormat;
-import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.publish.PushResult;
 import io.attune.packbinaries.registry.HttpRegistryClient;
@@ -58,37 +53,9 @@ class SignedImageAuditTest {
     TestEnvironment.requireDocker();
     TestEnvironment.requireRegistry();
     TestEnvironment.requireTool("openssl");
-    Path amd64 = AuditFixtures.staticAmd64();
-    Path arm64 = AuditFixtures.staticArm64();
     layout =
-        new InitImage(
-                new InitImageSettings(
-                    TestEnvironment.baseImage(),
-                    "core",
-                    VERSION,
-                    null,
-                    null,
-                    Instant.parse("2026-11-28T00:00:00Z"),
-                    ManifestFormat.OCI,
-                    "attune/signed-audit-test:dev",
-                    false,
-                    false,
-                    null),
-                new RecordingLog())
-            .build(
-                List.of(
-                    new ImageBinary(
-                        TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow(),
-                        AuditFixtures.SENSOR,
-                        amd64,
-                        Sha256.of(amd64)),
-                    new ImageBinary(
-                        TargetTriple.find("aarch64-unknown-linux-gnu").orElseThrow(),
-                        AuditFixtures.SENSOR,
-                        arm64,
-                        Sha256.of(arm64))),
-                shared.resolve("image"))
-            .layout();
+        AuditFixtures.staticInitImage(
+            "attune/signed-audit-test:dev", VERSION, shared.resolve("image"));
     privateKey = keyPair("cosign");
     publicKey = shared.resolve("cosign.pub");
     otherPrivateKey = keyPair("other");

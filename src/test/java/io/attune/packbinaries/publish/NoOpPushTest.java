@@ -4,13 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.audit.AuditFixtures;
-import io.attune.packbinaries.image.ImageBinary;
-import io.attune.packbinaries.image.InitImage;
-import io.attune.packbinaries.image.InitImageSettings;
-import io.attune.packbinaries.io.Sha256;
-import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.oci.MediaTypes;
-import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
@@ -64,37 +58,9 @@ class NoOpPushTest {
     TestEnvironment.requireDocker();
     TestEnvironment.requireRegistry();
     TestEnvironment.requireTool("openssl");
-    Path amd64 = AuditFixtures.staticAmd64();
-    Path arm64 = AuditFixtures.staticArm64();
     layout =
-        new InitImage(
-                new InitImageSettings(
-                    TestEnvironment.baseImage(),
-                    "core",
-                    "1.0.0",
-                    null,
-                    null,
-                    Instant.parse("2026-11-28T00:00:00Z"),
-                    ManifestFormat.OCI,
-                    "attune/noop-push-test:dev",
-                    false,
-                    false,
-                    null),
-                new RecordingLog())
-            .build(
-                List.of(
-                    new ImageBinary(
-                        TargetTriple.find("x86_64-unknown-linux-musl").orElseThrow(),
-                        AuditFixtures.SENSOR,
-                        amd64,
-                        Sha256.of(amd64)),
-                    new ImageBinary(
-                        TargetTriple.find("aarch64-unknown-linux-gnu").orElseThrow(),
-                        AuditFixtures.SENSOR,
-                        arm64,
-                        Sha256.of(arm64))),
-                shared.resolve("image"))
-            .layout();
+        AuditFixtures.staticInitImage(
+            "attune/noop-push-test:dev", "1.0.0", shared.resolve("image"));
     key = key("cosign");
     otherKey = key("other");
   }
