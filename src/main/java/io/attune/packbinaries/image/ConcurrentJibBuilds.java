@@ -1,6 +1,8 @@
 package io.attune.packbinaries.image;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.concurrent.Futures;
+import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,11 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,7 +36,8 @@ final class ConcurrentJibBuilds {
       PlatformImageBuilder builder, Map<TargetTriple, List<ImageBinary>> byTarget, Path work)
       throws PackFailure, IOException, InterruptedException {
     List<ExecutorService> pools = new ArrayList<>();
-    ExecutorService tasks = Executors.newFixedThreadPool(byTarget.size(), daemon("image-build"));
+    ExecutorService tasks =
+        Executors.newFixedThreadPool(byTarget.size(), ParallelTasks.daemonThreads("image-build"));
     pools.add(tasks);
     try {
       Map<TargetTriple, Future<PlatformImageBuilder.JibBuild>> futures = new LinkedHashMap<>();
@@ -44,7 +45,8 @@ final class ConcurrentJibBuilds {
         TargetTriple target = entry.getKey();
         String platform = target.platform().fileName();
         // Our own pool for jib's steps: jib shuts a pool of its own down without waiting for it.
-        ExecutorService jibThreads = Executors.newCachedThreadPool(daemon("jib-" + platform));
+        ExecutorService jibThreads =
+            Executors.newCachedThreadPool(ParallelTasks.daemonThreads("jib-" + platform));
         pools.add(jibThreads);
         futures.put(
             target,
@@ -56,7 +58,7 @@ final class ConcurrentJibBuilds {
       Map<TargetTriple, PlatformImageBuilder.JibBuild> builds = new LinkedHashMap<>();
       for (Map.Entry<TargetTriple, Future<PlatformImageBuilder.JibBuild>> future :
           futures.entrySet()) {
-        builds.put(future.getKey(), result(future.getValue()));
+        builds.put(future.getKey(), Futures.get(future.getValue()));
       }
       return builds;
     } finally {
@@ -67,38 +69,5 @@ final class ConcurrentJibBuilds {
         pool.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS);
       }
     }
-  }
-
-  private static PlatformImageBuilder.JibBuild result(Future<PlatformImageBuilder.JibBuild> future)
-      throws PackFailure, IOException, InterruptedException {
-    try {
-      return future.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof PackFailure failure) {
-        throw failure;
-      }
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new IOException("an image build was interrupted: " + cause, cause);
-    }
-  }
-
-  private static ThreadFactory daemon(String name) {
-    ThreadFactory threads = Executors.defaultThreadFactory();
-    return runnable -> {
-      Thread thread = threads.newThread(runnable);
-      thread.setName("pack-binaries-" + name + "-" + thread.getName());
-      // A thread left behind must not keep Maven's JVM from exiting.
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

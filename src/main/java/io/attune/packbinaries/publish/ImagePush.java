@@ -22,10 +22,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The push goal's work, free of Maven: check the compose file, find credentials, publish the
@@ -254,10 +256,10 @@ public final class ImagePush {
   private static PushResult unchanged(
       ImageReference target, LayoutReader.Layout layout, List<String> tags) {
     Map<String, String> platforms = new LinkedHashMap<>();
-    int blobs = 0;
+    Set<String> blobs = new HashSet<>(); // a blob that platforms share is checked once
     for (LayoutReader.Image image : layout.images()) {
       platforms.put(image.platform().toString(), image.manifest().digest());
-      blobs += image.blobs().size();
+      image.blobs().forEach(blob -> blobs.add(blob.digest()));
     }
     return new PushResult(
         target.repositoryName(),
@@ -267,7 +269,7 @@ public final class ImagePush {
         0,
         0,
         0,
-        blobs,
+        blobs.size(),
         layout.images().size() + 1);
   }
 

@@ -2,6 +2,7 @@ package io.attune.packbinaries.publish;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.registry.ImageReference;
@@ -10,6 +11,7 @@ import io.attune.packbinaries.registry.RegistryStep;
 import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.supplychain.RegistrySteps;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +32,10 @@ public final class Publisher {
   private final Retry retry;
   private final BuildLog log;
   private final String refusalAdvice;
-  private int uploadedBlobs;
-  private long uploadedBytes;
-  private int mountedBlobs;
-  private int skippedBlobs;
-  private int skippedManifests;
+
+  /** Requests at a time while blobs go up: docker push's default. */
+  private static final int PARALLEL_REQUESTS = 5;
+
   private long beforeTagsNanos;
   private BeforeTags beforeTags = (indexDigest, steps) -> {};
 
@@ -71,53 +72,52 @@ public final class Publisher {
   public PushResult push(LayoutReader.Layout layout, List<String> tags)
       throws PackFailure, IOException, InterruptedException {
     long started = System.nanoTime();
-    String repository = target.repositoryName();
-    Map<String, String> platforms = new LinkedHashMap<>();
-    Set<String> mountedFrom = new TreeSet<>();
-    for (LayoutReader.Image image : layout.images()) {
-      String platform = image.platform().toString();
-      String mountSource = mountSource(image);
-      for (Descriptor blob : image.blobs()) {
-        String shortDigest = blob.digest().substring(0, 19);
-        boolean present =
-            step(
-                "Checking blob " + shortDigest + "… of " + platform + " in " + repository,
-                () -> client.hasBlob(blob.digest()));
-        if (present) {
-          skippedBlobs++;
-          continue;
-        }
-        // Only layers can come from the base, and they come first: once one is not there, no
-        // later layer is, so the rest of this image goes straight to upload.
-        if (mountSource != null && image.layers().contains(blob)) {
-          if (mount(blob, mountSource, platform)) {
-            mountedBlobs++;
-            mountedFrom.add(mountSource);
-            continue;
-          }
-          mountSource = null;
-        }
-        step(
-            "Pushing blob " + shortDigest + "… of " + platform + " to " + repository,
-            () -> {
-              client.pushBlob(blob.digest(), layout.blob(blob.digest()));
-              return null;
-            });
-        uploadedBlobs++;
-        uploadedBytes += blob.size();
-      }
-      putManifestOnce(
-          image.manifest().digest(),
-          image.manifest().mediaType(),
-          image.manifestBytes(),
-          "manifest of " + platform);
-      platforms.put(platform, image.manifest().digest());
+    List<BlobJob> blobs = blobJobs(layout);
+    List<LayoutReader.Image> images = layout.images();
+    List<BlobOutcome> outcomes;
+    List<Boolean> manifestsPresent;
+    // Each request waits mostly for the registry, so blobs go up several at a time (as docker
+    // push does, five at most), then the platforms' manifests at once; the index waits for both.
+    try (ParallelTasks parallel =
+        new ParallelTasks("push", Math.max(1, Math.min(PARALLEL_REQUESTS, blobs.size())))) {
+      outcomes = parallel.map(blobs, job -> publishBlob(job, layout));
+      manifestsPresent =
+          parallel.map(
+              images,
+              image ->
+                  putManifestOnce(
+                      image.manifest().digest(),
+                      image.manifest().mediaType(),
+                      image.manifestBytes(),
+                      "manifest of " + image.platform()));
     }
+    Map<String, String> platforms = new LinkedHashMap<>();
+    images.forEach(i -> platforms.put(i.platform().toString(), i.manifest().digest()));
+    int uploadedBlobs = 0;
+    long uploadedBytes = 0;
+    int mountedBlobs = 0;
+    int skippedBlobs = 0;
+    Set<String> mountedFrom = new TreeSet<>();
+    for (int i = 0; i < blobs.size(); i++) {
+      switch (outcomes.get(i)) {
+        case PRESENT -> skippedBlobs++;
+        case MOUNTED -> {
+          mountedBlobs++;
+          mountedFrom.add(blobs.get(i).mountSource());
+        }
+        case UPLOADED -> {
+          uploadedBlobs++;
+          uploadedBytes += blobs.get(i).blob().size();
+        }
+      }
+    }
+    int skippedManifests = (int) manifestsPresent.stream().filter(present -> present).count();
     if (mountedBlobs > 0) {
       log.info("Mounted " + mountedBlobs + " blobs from " + String.join(", ", mountedFrom));
     }
     String indexDigest = layout.index().digest();
-    publishIndex(layout.index().mediaType(), layout.indexBytes(), indexDigest, tags);
+    skippedManifests +=
+        publishIndex(layout.index().mediaType(), layout.indexBytes(), indexDigest, tags) ? 1 : 0;
     log.info(
         "Uploaded "
             + uploadedBlobs
@@ -133,7 +133,7 @@ public final class Publisher {
             + (System.nanoTime() - started - beforeTagsNanos) / 1_000_000
             + " ms, besides the work before the tags");
     return new PushResult(
-        repository,
+        repository(),
         List.copyOf(tags),
         indexDigest,
         platforms,
@@ -142,6 +142,73 @@ public final class Publisher {
         mountedBlobs,
         skippedBlobs,
         skippedManifests);
+  }
+
+  /** What became of one blob. */
+  private enum BlobOutcome {
+    PRESENT,
+    MOUNTED,
+    UPLOADED
+  }
+
+  /**
+   * One blob of the layout, once however many platforms share it.
+   *
+   * @param mountSource the base's repository to mount it from when it is a layer, or null
+   */
+  private record BlobJob(Descriptor blob, String platform, String mountSource) {}
+
+  private List<BlobJob> blobJobs(LayoutReader.Layout layout) {
+    Map<String, BlobJob> jobs = new LinkedHashMap<>();
+    for (LayoutReader.Image image : layout.images()) {
+      String mountSource = mountSource(image);
+      for (Descriptor blob : image.blobs()) {
+        String from = image.layers().contains(blob) ? mountSource : null;
+        BlobJob known = jobs.get(blob.digest());
+        if (known == null || (known.mountSource() == null && from != null)) {
+          jobs.put(blob.digest(), new BlobJob(blob, image.platform().toString(), from));
+        }
+      }
+    }
+    return List.copyOf(jobs.values());
+  }
+
+  /**
+   * Skips a blob the repository has; else asks the registry to mount it from the base's repository
+   * and, when the registry opens an ordinary upload instead, uploads it in that same session.
+   */
+  private BlobOutcome publishBlob(BlobJob job, LayoutReader.Layout layout)
+      throws PackFailure, IOException, InterruptedException {
+    String digest = job.blob().digest();
+    String of = digest.substring(0, 19) + "… of " + job.platform();
+    if (step("Checking blob " + of + " in " + repository(), () -> client.hasBlob(digest))) {
+      return BlobOutcome.PRESENT;
+    }
+    Path content = layout.blob(digest);
+    if (job.mountSource() != null) {
+      boolean mounted =
+          step(
+              "Pushing blob "
+                  + of
+                  + " to "
+                  + repository()
+                  + ", mounted from "
+                  + job.mountSource()
+                  + " if the registry can",
+              () -> client.mountOrPushBlob(digest, job.mountSource(), content));
+      return mounted ? BlobOutcome.MOUNTED : BlobOutcome.UPLOADED;
+    }
+    step(
+        "Pushing blob " + of + " to " + repository(),
+        () -> {
+          client.pushBlob(digest, content);
+          return null;
+        });
+    return BlobOutcome.UPLOADED;
+  }
+
+  private String repository() {
+    return target.repositoryName();
   }
 
   /**
@@ -164,26 +231,14 @@ public final class Publisher {
     return null;
   }
 
-  /** A refused or failed mount is not a failed push: the blob is uploaded instead. */
-  private boolean mount(Descriptor blob, String from, String platform) throws InterruptedException {
-    String what =
-        "Mounting blob " + blob.digest().substring(0, 19) + "… of " + platform + " from " + from;
-    try {
-      return step(what, () -> client.mountBlob(blob.digest(), from));
-    } catch (PackFailure | IOException e) {
-      log.debug(what + " did not work, uploading it: " + e.getMessage());
-      return false;
-    }
-  }
-
   /**
    * The index (an OCI image index or a Docker manifest list, as {@code mediaType} says) by digest,
    * then each tag: the tags are the last thing a push writes.
    */
-  public void publishIndex(
+  public boolean publishIndex(
       String mediaType, byte[] indexBytes, String indexDigest, List<String> tags)
       throws PackFailure, IOException, InterruptedException {
-    putManifestOnce(indexDigest, mediaType, indexBytes, "image index");
+    boolean present = putManifestOnce(indexDigest, mediaType, indexBytes, "image index");
     long beforeTagsStarted = System.nanoTime();
     beforeTags.run(indexDigest, this::step);
     beforeTagsNanos += System.nanoTime() - beforeTagsStarted;
@@ -196,26 +251,23 @@ public final class Publisher {
           });
       log.info("Tagged " + target.repositoryName() + ":" + tag);
     }
+    return present;
   }
 
-  private void putManifestOnce(String digest, String mediaType, byte[] bytes, String what)
+  /** True when the registry had it already. */
+  private boolean putManifestOnce(String digest, String mediaType, byte[] bytes, String what)
       throws PackFailure, IOException, InterruptedException {
     String where = " " + digest.substring(0, 19) + "… to " + target.repositoryName();
     boolean present = step("Checking " + what + where, () -> client.hasManifest(digest));
-    if (present) {
-      skippedManifests++;
-      return;
+    if (!present) {
+      step(
+          "Pushing " + what + where,
+          () -> {
+            client.putManifest(digest, mediaType, bytes);
+            return null;
+          });
     }
-    step(
-        "Pushing " + what + where,
-        () -> {
-          client.putManifest(digest, mediaType, bytes);
-          return null;
-        });
-  }
-
-  int uploadedBlobs() {
-    return uploadedBlobs;
+    return present;
   }
 
   /** Runs one registry request as the push runs its own: retried, a refusal turned into advice. */

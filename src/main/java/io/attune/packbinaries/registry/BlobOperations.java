@@ -44,10 +44,61 @@ final class BlobOperations {
 
   void push(String digest, BodyPublisher content) throws IOException {
     References.digest(digest);
-    HttpResponse<InputStream> started =
-        transport.send(
-            RegistryTransport.Request.of("POST", transport.url(repository, "blobs/uploads/")));
+    HttpResponse<InputStream> started = startUpload("");
     errors.expect(started, 202, "starting the upload of blob " + digest);
+    finishUpload(started, digest, content);
+  }
+
+  boolean mount(String digest, String fromRepository) throws IOException {
+    HttpResponse<InputStream> response = startUpload(mountQuery(digest, fromRepository));
+    if (response.statusCode() == 201) {
+      BoundedBody.discard(response);
+      return true;
+    }
+    // 202: the registry opened an ordinary upload instead; it expires unused.
+    errors.expect(response, 202, "mounting blob " + digest + " from " + fromRepository);
+    BoundedBody.discard(response);
+    return false;
+  }
+
+  /**
+   * A mount, or the upload the registry opens instead (202, as the distribution spec allows) in
+   * that same session. A registry that refuses the mount outright (any 4xx but 429, which is
+   * retried) gets an ordinary upload, which fails as clearly if the refusal was about the target.
+   */
+  boolean mountOrPush(String digest, String fromRepository, BodyPublisher content)
+      throws IOException {
+    HttpResponse<InputStream> started = startUpload(mountQuery(digest, fromRepository));
+    int status = started.statusCode();
+    if (status == 201) {
+      BoundedBody.discard(started);
+      return true;
+    }
+    if (status >= 400 && status < 500 && status != 429) {
+      BoundedBody.discard(started);
+      push(digest, content);
+      return false;
+    }
+    errors.expect(started, 202, "mounting blob " + digest + " from " + fromRepository);
+    finishUpload(started, digest, content);
+    return false;
+  }
+
+  private String mountQuery(String digest, String fromRepository) throws IOException {
+    return "?mount="
+        + URLEncoder.encode(References.digest(digest).toString(), StandardCharsets.UTF_8)
+        + "&from="
+        + URLEncoder.encode(References.repository(fromRepository), StandardCharsets.UTF_8);
+  }
+
+  private HttpResponse<InputStream> startUpload(String query) throws IOException {
+    return transport.send(
+        RegistryTransport.Request.of("POST", transport.url(repository, "blobs/uploads/" + query)));
+  }
+
+  /** The PUT of the whole blob to the Location the 202 {@code started} gave. */
+  private void finishUpload(HttpResponse<InputStream> started, String digest, BodyPublisher content)
+      throws IOException {
     BoundedBody.discard(started);
     URI location = uploadLocation(started);
     String separator = location.getRawQuery() == null ? "?" : "&";
@@ -62,26 +113,6 @@ final class BlobOperations {
                 .timeout(RegistryTransport.BLOB_TIMEOUT));
     errors.expect(finished, 201, "uploading blob " + digest);
     BoundedBody.discard(finished);
-  }
-
-  boolean mount(String digest, String fromRepository) throws IOException {
-    String query =
-        "?mount="
-            + URLEncoder.encode(References.digest(digest).toString(), StandardCharsets.UTF_8)
-            + "&from="
-            + URLEncoder.encode(References.repository(fromRepository), StandardCharsets.UTF_8);
-    HttpResponse<InputStream> response =
-        transport.send(
-            RegistryTransport.Request.of(
-                "POST", transport.url(repository, "blobs/uploads/" + query)));
-    if (response.statusCode() == 201) {
-      BoundedBody.discard(response);
-      return true;
-    }
-    // 202: the registry opened an ordinary upload instead; it expires unused.
-    errors.expect(response, 202, "mounting blob " + digest + " from " + fromRepository);
-    BoundedBody.discard(response);
-    return false;
   }
 
   byte[] read(String digest) throws IOException {

@@ -75,6 +75,12 @@ public final class HttpRegistryClient implements RegistryClient {
   }
 
   @Override
+  public boolean mountOrPushBlob(String digest, String fromRepository, Path content)
+      throws IOException {
+    return blobs.mountOrPush(digest, fromRepository, BodyPublishers.ofFile(content));
+  }
+
+  @Override
   public byte[] blob(String digest) throws IOException {
     return blobs.read(digest);
   }

@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -33,6 +35,8 @@ final class RegistryAuthenticator {
   private final TokenScopes scopes = new TokenScopes();
   private volatile Origin registryOrigin;
   private volatile String authorization;
+  // What the current token was asked for.
+  private List<String> tokenScopes = List.of();
 
   RegistryAuthenticator(
       String registry,
@@ -64,29 +68,45 @@ final class RegistryAuthenticator {
     return current != null && isRegistry(url) ? Optional.of(current) : Optional.empty();
   }
 
-  /** Sets the Authorization header the challenge asks for; false when there is nothing to try. */
-  boolean answer(String header) throws IOException {
+  /** The Authorization header requests carry now (null before the first challenge). */
+  String current() {
+    return authorization;
+  }
+
+  /**
+   * Sets the Authorization header the challenge asks for; false when there is nothing new to try.
+   * Requests run concurrently, so several may meet the same challenge: the first to get here
+   * answers it, and the others resend with that answer, unless theirs needs a scope it lacks.
+   *
+   * @param sentWith the header the challenged request carried (null for none)
+   */
+  synchronized boolean answer(String header, String sentWith) throws IOException {
     Challenge challenge = Challenge.parse(header);
     if (challenge.is("Basic")) {
       if (credentials == null) {
         return false;
       }
-      return replace(basic());
+      return replace(basic(), sentWith);
     }
     if (challenge.is("Bearer")) {
       scopes.add(challenge.parameter("scope"));
       if (scopes.isEmpty()) {
         scopes.add("repository:" + repository + ":pull,push");
       }
-      return replace("Bearer " + token(challenge));
+      List<String> wanted = scopes.asList();
+      if (!Objects.equals(authorization, sentWith) && wanted.equals(tokenScopes)) {
+        return true;
+      }
+      String bearer = "Bearer " + token(challenge);
+      tokenScopes = wanted;
+      return replace(bearer, sentWith);
     }
     return false;
   }
 
-  private synchronized boolean replace(String header) {
-    boolean changed = !header.equals(authorization);
+  private boolean replace(String header, String sentWith) {
     authorization = header;
-    return changed;
+    return !header.equals(sentWith);
   }
 
   private String basic() {

@@ -22,6 +22,13 @@ public interface RegistryClient extends AutoCloseable {
   /** Asks the registry to link a blob of another repository; false when it would not. */
   boolean mountBlob(String digest, String fromRepository) throws IOException;
 
+  /**
+   * Asks the registry to link a blob of another repository and, when it opens an ordinary upload
+   * instead (or refuses the mount), uploads {@code content} then: one request fewer than a mount
+   * that failed followed by an upload. True when mounted.
+   */
+  boolean mountOrPushBlob(String digest, String fromRepository, Path content) throws IOException;
+
   byte[] blob(String digest) throws IOException;
 
   /**

@@ -98,10 +98,11 @@ final class RegistryTransport {
 
   /** Sends, following redirects; on a 401 from the registry answers the challenge and resends. */
   HttpResponse<InputStream> send(Request request) throws IOException {
+    String sentWith = authenticator.current();
     HttpResponse<InputStream> response = follow(request);
     if (response.statusCode() == 401 && authenticator.isRegistry(response.uri())) {
       String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
-      if (authenticator.answer(challenge)) {
+      if (authenticator.answer(challenge, sentWith)) {
         BoundedBody.discard(response);
         response = follow(request);
       }
@@ -167,8 +168,13 @@ final class RegistryTransport {
    */
   private URI base() throws IOException {
     URI known = base;
-    if (known != null) {
-      return known;
+    return known != null ? known : decideBase();
+  }
+
+  /** One decision, however many requests start at once. */
+  private synchronized URI decideBase() throws IOException {
+    if (base != null) {
+      return base;
     }
     URI https = URI.create("https://" + registry);
     if (!allowInsecure && !LoopbackHost.is(URI.create("http://" + registry).getHost())) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.concurrent.Futures;
 import io.attune.packbinaries.elf.VerifiedBinary;
 import io.attune.packbinaries.elf.VerifyReport;
 import io.attune.packbinaries.io.AtomicFiles;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -189,24 +189,7 @@ public final class SupplyChain {
   }
 
   private Documents awaitDocuments() throws PackFailure, IOException, InterruptedException {
-    try {
-      return documents.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof PackFailure failure) {
-        throw failure;
-      }
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof InterruptedException interrupted) {
-        throw interrupted;
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException(cause);
-    }
+    return Futures.get(documents);
   }
 
   private Documents documents() throws PackFailure, IOException, InterruptedException {
