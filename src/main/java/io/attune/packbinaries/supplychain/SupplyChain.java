@@ -6,6 +6,7 @@ import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.concurrent.Futures;
+import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.elf.VerifiedBinary;
 import io.attune.packbinaries.elf.VerifyReport;
 import io.attune.packbinaries.io.AtomicFiles;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What a push attaches to a release once its index is in the registry and before any tag names it:
@@ -134,25 +136,60 @@ public final class SupplyChain {
     String repository = target.repositoryName();
     Uploads uploads = new Uploads(client, steps, made.sentBlobs());
     Referrers referrers = new Referrers(uploads, log);
+    CosignSignature signature = new CosignSignature(uploads);
+    AtomicInteger signed = new AtomicInteger();
+    // Attachments of different manifests touch different tags, so they go up at once; those of one
+    // manifest (its signature, its referrers) one after another, as each rewrites what it read.
+    Map<String, List<Attachment>> bySubject = new LinkedHashMap<>();
     for (PlatformSbom sbom : made.sboms()) {
-      referrers.attach(
-          sbom.manifest(),
-          SbomDocument.MEDIA_TYPE,
-          sbom.document(),
-          "sha256:" + Sha256.of(sbom.document()),
-          Map.of("org.opencontainers.image.created", request.timestamp().toString()));
-      log.info("Attached the SBOM of " + sbom.platform() + " (" + sbomFile(sbom.platform()) + ")");
+      attachment(bySubject, sbom.manifest().digest())
+          .add(
+              () ->
+                  referrers.attach(
+                      sbom.manifest(),
+                      SbomDocument.MEDIA_TYPE,
+                      sbom.document(),
+                      "sha256:" + Sha256.of(sbom.document()),
+                      Map.of("org.opencontainers.image.created", request.timestamp().toString())));
     }
     if (made.key() != null) {
       // The index and each platform's manifest, as cosign sign --recursive does: a client that
       // pulls one platform (skopeo copy without --all, docker pull) checks that manifest's.
       List<String> digests = new ArrayList<>(List.of(indexDigest));
       layout.images().forEach(i -> digests.add(i.manifest().digest()));
-      CosignSignature signature = new CosignSignature(uploads);
-      int signed = 0;
       for (String digest : digests) {
-        signed += signature.sign(repository, digest, made.key()) ? 1 : 0;
+        attachment(bySubject, digest)
+            .add(
+                () -> {
+                  if (signature.sign(repository, digest, made.key())) {
+                    signed.incrementAndGet();
+                  }
+                });
       }
+      attachment(bySubject, indexDigest)
+          .add(
+              () ->
+                  referrers.attach(
+                      layout.index(),
+                      Dsse.MEDIA_TYPE,
+                      made.envelope(),
+                      "sha256:" + Sha256.of(made.statement()),
+                      Map.of("in-toto.io/predicate-type", Provenance.PREDICATE_TYPE)));
+    }
+    try (ParallelTasks parallel = new ParallelTasks("attach", bySubject.size())) {
+      parallel.map(
+          List.copyOf(bySubject.values()),
+          attachments -> {
+            for (Attachment attachment : attachments) {
+              attachment.run();
+            }
+            return null;
+          });
+    }
+    for (PlatformSbom sbom : made.sboms()) {
+      log.info("Attached the SBOM of " + sbom.platform() + " (" + sbomFile(sbom.platform()) + ")");
+    }
+    if (made.key() != null) {
       log.info(
           "Signed "
               + repository
@@ -162,13 +199,7 @@ public final class SupplyChain {
               + layout.images().size()
               + " platform manifests ("
               + CosignSignature.tag(indexDigest)
-              + (signed == 0 ? "; already signed with this key)" : ")"));
-      referrers.attach(
-          layout.index(),
-          Dsse.MEDIA_TYPE,
-          made.envelope(),
-          "sha256:" + Sha256.of(made.statement()),
-          Map.of("in-toto.io/predicate-type", Provenance.PREDICATE_TYPE));
+              + (signed.get() == 0 ? "; already signed with this key)" : ")"));
       log.info("Attached the SLSA provenance of " + repository + "@" + indexDigest);
     } else {
       log.info(
@@ -186,6 +217,17 @@ public final class SupplyChain {
             + waited
             + " ms of it waited for)");
     return uploads.reliedOn();
+  }
+
+  /** One document attached to one manifest. */
+  @FunctionalInterface
+  private interface Attachment {
+    void run() throws PackFailure, IOException, InterruptedException;
+  }
+
+  private static List<Attachment> attachment(
+      Map<String, List<Attachment>> bySubject, String digest) {
+    return bySubject.computeIfAbsent(digest, d -> new ArrayList<>());
   }
 
   private Documents awaitDocuments() throws PackFailure, IOException, InterruptedException {

@@ -1,27 +1,30 @@
 package io.attune.packbinaries.supplychain;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.concurrent.Futures;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
 import java.io.IOException;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.FutureTask;
 
 /**
  * The registry requests of one push's attachments, with none spent twice: each blob goes up once,
- * and a registry that has answered once that it has no referrers API is not asked again.
+ * and a registry that has answered once that it has no referrers API is not asked again. Safe for
+ * attachments made at once: a blob two of them share goes up once, and both wait for it.
  */
 final class Uploads {
 
   private final RegistryClient client;
   private final RegistrySteps steps;
-  private final Set<String> sentBlobs = new HashSet<>();
-  private final Map<String, String> relied = new LinkedHashMap<>();
-  private boolean noReferrersApi;
+  private final Map<String, FutureTask<Void>> blobUploads = new ConcurrentHashMap<>();
+  private final Map<String, String> relied = new ConcurrentHashMap<>();
+  private final Object referrersProbe = new Object();
+  private volatile Boolean hasReferrersApi; // null until the registry has answered
 
   /**
    * @param sent blobs already sent to this repository in this push
@@ -29,12 +32,16 @@ final class Uploads {
   Uploads(RegistryClient client, RegistrySteps steps, Set<String> sent) {
     this.client = client;
     this.steps = steps;
-    this.sentBlobs.addAll(sent);
+    for (String digest : sent) {
+      FutureTask<Void> done = new FutureTask<>(() -> null);
+      done.run();
+      blobUploads.put(digest, done);
+    }
   }
 
   /** The blobs sent so far. */
   Set<String> sent() {
-    return Set.copyOf(sentBlobs);
+    return Set.copyOf(blobUploads.keySet());
   }
 
   /**
@@ -43,15 +50,22 @@ final class Uploads {
    * copy per digest either way.
    */
   void blob(String digest, byte[] content) throws PackFailure, IOException, InterruptedException {
-    if (!sentBlobs.add(digest)) {
-      return;
+    FutureTask<Void> upload =
+        new FutureTask<>(
+            () ->
+                steps.run(
+                    "Pushing blob " + digest,
+                    () -> {
+                      client.pushBlob(digest, content);
+                      return null;
+                    }));
+    FutureTask<Void> first = blobUploads.putIfAbsent(digest, upload);
+    if (first == null) {
+      upload.run();
+      first = upload;
     }
-    steps.run(
-        "Pushing blob " + digest,
-        () -> {
-          client.pushBlob(digest, content);
-          return null;
-        });
+    // A manifest may name the blob only once it is there, whoever sends it.
+    Futures.get(first);
   }
 
   void manifest(String what, String reference, String mediaType, byte[] content)
@@ -112,12 +126,24 @@ final class Uploads {
    * which case the tag schema's index is where referrers are listed.
    */
   Optional<byte[]> referrers(String digest) throws PackFailure, IOException, InterruptedException {
-    if (noReferrersApi) {
-      return Optional.empty();
+    Boolean known = hasReferrersApi;
+    if (known == null) {
+      // The first answer tells whether the registry has the API: attachments made at once wait
+      // for it rather than each asking.
+      synchronized (referrersProbe) {
+        if (hasReferrersApi == null) {
+          Optional<byte[]> index = askReferrers(digest);
+          hasReferrersApi = index.isPresent();
+          return index;
+        }
+      }
+      known = hasReferrersApi;
     }
-    Optional<byte[]> index =
-        steps.run("Asking the referrers API for " + digest, () -> client.referrers(digest));
-    noReferrersApi = index.isEmpty();
-    return index;
+    return known ? askReferrers(digest) : Optional.empty();
+  }
+
+  private Optional<byte[]> askReferrers(String digest)
+      throws PackFailure, IOException, InterruptedException {
+    return steps.run("Asking the referrers API for " + digest, () -> client.referrers(digest));
   }
 }

@@ -335,6 +335,45 @@ class SupplyChainRegistryTest {
         .hasSize(1);
   }
 
+  /**
+   * Attachments to different manifests go up at once, and the SBOMs and the provenance share one
+   * blob, the empty config. Signing an image pushed before (so nothing went up beside it) makes all
+   * of them send it; the proxy holds its upload back, and every artifact manifest must still wait
+   * for it: a registry refuses a manifest whose blob it has not got.
+   */
+  @Test
+  void attachmentsMadeAtOnceWaitForTheBlobTheyShare() throws Exception {
+    String empty = Sha256.of(Referrers.EMPTY); // the hex: the query has the digest URL-encoded
+    List<String> emptyUploads = Collections.synchronizedList(new ArrayList<>());
+    try (FaultProxy proxy =
+        new FaultProxy(
+            TestEnvironment.registry(),
+            request -> {
+              if (request.method().equals("PUT") && request.query().contains(empty)) {
+                emptyUploads.add(request.path());
+                try {
+                  Thread.sleep(500);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return FaultProxy.Action.FORWARD;
+            })) {
+      String repository = proxy.address() + "/" + Fixtures.freshRepository("shared-blob");
+      push(repository, null, false);
+
+      PushResult signed = push(repository, privateKey);
+
+      assertThat(emptyUploads).hasSize(1);
+      assertThat(log.text()).contains("Attached the SLSA provenance of ");
+      RegistryClient client = client(repository);
+      assertThat(
+              JSON.readTree(client.manifest(Referrers.fallbackTag(signed.indexDigest())).content())
+                  .path("manifests"))
+          .hasSize(1);
+    }
+  }
+
   @Test
   void aFirstPushsAttachmentsSpendNoRequestTwice() throws Exception {
     List<String> plain = requestsOfAFirstPush(false);

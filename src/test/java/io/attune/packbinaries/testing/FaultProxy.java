@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,8 +36,11 @@ public final class FaultProxy implements AutoCloseable {
     TOO_MANY_REQUESTS
   }
 
-  /** A request as the rule sees it; {@code number} counts from 1. */
-  public record Request(int number, String method, String path) {}
+  /**
+   * A request as the rule sees it; {@code number} counts from 1, {@code query} is the raw query (""
+   * for none).
+   */
+  public record Request(int number, String method, String path, String query) {}
 
   public interface Rule {
     Action decide(Request request);
@@ -122,7 +126,11 @@ public final class FaultProxy implements AutoCloseable {
       byte[] body = in.readNBytes((int) length);
       Action action =
           rule.decide(
-              new Request(requests.incrementAndGet(), method, URI.create(target).getPath()));
+              new Request(
+                  requests.incrementAndGet(),
+                  method,
+                  URI.create(target).getPath(),
+                  Objects.requireNonNullElse(URI.create(target).getRawQuery(), "")));
       OutputStream out = socket.getOutputStream();
       switch (action) {
         case DROP -> faults.incrementAndGet(); // close without a word
