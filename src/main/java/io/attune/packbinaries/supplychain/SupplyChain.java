@@ -236,7 +236,13 @@ public final class SupplyChain {
 
   private Documents documents() throws PackFailure, IOException, InterruptedException {
     long started = System.nanoTime();
-    // The key first: a wrong passphrase fails before anything else is made.
+    // Asked before anything else, while the image's own uploads have only begun: the index goes
+    // up last, so it is there now only if an earlier push put it there. (Asked later, a fast push
+    // could already have put it, and its attachments would then go up one after another.)
+    String index = layout.index().digest();
+    boolean firstPush =
+        !earlySteps.run("Checking the index " + index, () -> earlyClient.hasManifest(index));
+    // The key next: a wrong passphrase fails before anything is made.
     SigningKey key =
         request.signs() ? SigningKey.read(request.signingKey(), request.passphrase()) : null;
     Path directory = request.artifacts().supplyChainDirectory();
@@ -302,7 +308,7 @@ public final class SupplyChain {
       AtomicFiles.write(directory.resolve(PROVENANCE_FILE), statement);
       AtomicFiles.write(directory.resolve(ENVELOPE_FILE), envelope);
     }
-    Set<String> sent = sendBlobsEarly(sboms, key, envelope);
+    Set<String> sent = firstPush ? sendBlobsEarly(sboms, key, envelope) : Set.of();
     return new Documents(
         sboms, key, statement, envelope, sent, (System.nanoTime() - started) / 1_000_000);
   }
@@ -315,9 +321,6 @@ public final class SupplyChain {
   private Set<String> sendBlobsEarly(List<PlatformSbom> sboms, SigningKey key, byte[] envelope)
       throws PackFailure, IOException, InterruptedException {
     String index = layout.index().digest();
-    if (earlySteps.run("Checking the index " + index, () -> earlyClient.hasManifest(index))) {
-      return Set.of();
-    }
     Map<String, byte[]> blobs = new LinkedHashMap<>();
     blobs.put("sha256:" + Sha256.of(Referrers.EMPTY), Referrers.EMPTY);
     sboms.forEach(sbom -> blobs.put("sha256:" + Sha256.of(sbom.document()), sbom.document()));
