@@ -62,6 +62,7 @@ public final class SupplyChain {
       byte[] statement,
       byte[] envelope,
       Set<String> sentBlobs,
+      boolean referrersApi,
       long millis) {}
 
   private record PlatformSbom(String platform, Descriptor manifest, byte[] document) {}
@@ -134,15 +135,16 @@ public final class SupplyChain {
     Documents made = awaitDocuments();
     long waited = (System.nanoTime() - started) / 1_000_000;
     String repository = target.repositoryName();
-    Uploads uploads = new Uploads(client, steps, made.sentBlobs());
+    Uploads uploads = new Uploads(client, steps, made.sentBlobs(), made.referrersApi());
     Referrers referrers = new Referrers(uploads, log);
     CosignSignature signature = new CosignSignature(uploads);
     AtomicInteger signed = new AtomicInteger();
-    // Attachments of different manifests touch different tags, so they go up at once; those of one
-    // manifest (its signature, its referrers) one after another, as each rewrites what it read.
-    Map<String, List<Attachment>> bySubject = new LinkedHashMap<>();
+    // Each attachment reads a tag and writes it back with itself added (the subject's referrers
+    // tag, or its signature tag): those of different tags go up at once, those of one tag one
+    // after another.
+    Map<String, List<Attachment>> byTag = new LinkedHashMap<>();
     for (PlatformSbom sbom : made.sboms()) {
-      attachment(bySubject, sbom.manifest().digest())
+      attachment(byTag, Referrers.fallbackTag(sbom.manifest().digest()))
           .add(
               () ->
                   referrers.attach(
@@ -158,7 +160,7 @@ public final class SupplyChain {
       List<String> digests = new ArrayList<>(List.of(indexDigest));
       layout.images().forEach(i -> digests.add(i.manifest().digest()));
       for (String digest : digests) {
-        attachment(bySubject, digest)
+        attachment(byTag, CosignSignature.tag(digest))
             .add(
                 () -> {
                   if (signature.sign(repository, digest, made.key())) {
@@ -166,7 +168,7 @@ public final class SupplyChain {
                   }
                 });
       }
-      attachment(bySubject, indexDigest)
+      attachment(byTag, Referrers.fallbackTag(indexDigest))
           .add(
               () ->
                   referrers.attach(
@@ -176,9 +178,9 @@ public final class SupplyChain {
                       "sha256:" + Sha256.of(made.statement()),
                       Map.of("in-toto.io/predicate-type", Provenance.PREDICATE_TYPE)));
     }
-    try (ParallelTasks parallel = new ParallelTasks("attach", bySubject.size())) {
+    try (ParallelTasks parallel = new ParallelTasks("attach", byTag.size())) {
       parallel.map(
-          List.copyOf(bySubject.values()),
+          List.copyOf(byTag.values()),
           attachments -> {
             for (Attachment attachment : attachments) {
               attachment.run();
@@ -242,6 +244,12 @@ public final class SupplyChain {
     String index = layout.index().digest();
     boolean firstPush =
         !earlySteps.run("Checking the index " + index, () -> earlyClient.hasManifest(index));
+    // Whether the registry indexes referrers itself, asked here rather than on the way to the
+    // tags. A registry with the API answers for a digest it has not got yet too.
+    boolean referrersApi =
+        earlySteps
+            .run("Asking the referrers API for " + index, () -> earlyClient.referrers(index))
+            .isPresent();
     // The key next: a wrong passphrase fails before anything is made.
     SigningKey key =
         request.signs() ? SigningKey.read(request.signingKey(), request.passphrase()) : null;
@@ -310,7 +318,13 @@ public final class SupplyChain {
     }
     Set<String> sent = firstPush ? sendBlobsEarly(sboms, key, envelope) : Set.of();
     return new Documents(
-        sboms, key, statement, envelope, sent, (System.nanoTime() - started) / 1_000_000);
+        sboms,
+        key,
+        statement,
+        envelope,
+        sent,
+        referrersApi,
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   /**
@@ -333,7 +347,7 @@ public final class SupplyChain {
                 target.repositoryName(), image.manifest().digest()));
       }
     }
-    Uploads early = new Uploads(earlyClient, earlySteps, Set.of());
+    Uploads early = new Uploads(earlyClient, earlySteps, Set.of(), false);
     for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
       early.blob(blob.getKey(), blob.getValue());
     }

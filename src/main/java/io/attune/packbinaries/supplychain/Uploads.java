@@ -14,8 +14,8 @@ import java.util.concurrent.FutureTask;
 
 /**
  * The registry requests of one push's attachments, with none spent twice: each blob goes up once,
- * and a registry that has answered once that it has no referrers API is not asked again. Safe for
- * attachments made at once: a blob two of them share goes up once, and both wait for it.
+ * and a registry known to have no referrers API is not asked. Safe for attachments made at once: a
+ * blob two of them share goes up once, and both wait for it.
  */
 final class Uploads {
 
@@ -23,15 +23,16 @@ final class Uploads {
   private final RegistrySteps steps;
   private final Map<String, FutureTask<Void>> blobUploads = new ConcurrentHashMap<>();
   private final Map<String, String> relied = new ConcurrentHashMap<>();
-  private final Object referrersProbe = new Object();
-  private volatile Boolean hasReferrersApi; // null until the registry has answered
+  private final boolean referrersApi;
 
   /**
    * @param sent blobs already sent to this repository in this push
+   * @param referrersApi whether the registry indexes referrers itself (its referrers API answered)
    */
-  Uploads(RegistryClient client, RegistrySteps steps, Set<String> sent) {
+  Uploads(RegistryClient client, RegistrySteps steps, Set<String> sent, boolean referrersApi) {
     this.client = client;
     this.steps = steps;
+    this.referrersApi = referrersApi;
     for (String digest : sent) {
       FutureTask<Void> done = new FutureTask<>(() -> null);
       done.run();
@@ -126,24 +127,9 @@ final class Uploads {
    * which case the tag schema's index is where referrers are listed.
    */
   Optional<byte[]> referrers(String digest) throws PackFailure, IOException, InterruptedException {
-    Boolean known = hasReferrersApi;
-    if (known == null) {
-      // The first answer tells whether the registry has the API: attachments made at once wait
-      // for it rather than each asking.
-      synchronized (referrersProbe) {
-        if (hasReferrersApi == null) {
-          Optional<byte[]> index = askReferrers(digest);
-          hasReferrersApi = index.isPresent();
-          return index;
-        }
-      }
-      known = hasReferrersApi;
+    if (!referrersApi) {
+      return Optional.empty();
     }
-    return known ? askReferrers(digest) : Optional.empty();
-  }
-
-  private Optional<byte[]> askReferrers(String digest)
-      throws PackFailure, IOException, InterruptedException {
     return steps.run("Asking the referrers API for " + digest, () -> client.referrers(digest));
   }
 }
