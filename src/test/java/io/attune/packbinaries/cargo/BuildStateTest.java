@@ -54,6 +54,82 @@ class BuildStateTest {
     assertThat(state.isCurrent("fp", layout, ARM)).isFalse();
   }
 
+  /** A state file as the plugin has written it since 0.1.0: it must stay a no-op after upgrade. */
+  private static final String WRITTEN_WITH_INPUTS =
+      """
+      {
+        "fingerprint" : "fp2",
+        "inputs" : [ "src/main.rs", "Cargo.toml" ],
+        "binaries" : [ {
+          "target" : "x86_64-unknown-linux-gnu",
+          "name" : "timer",
+          "path" : "x86_64-unknown-linux-gnu/timer",
+          "sha256" : "ab12",
+          "size" : 123456,
+          "stripped" : true
+        }, {
+          "target" : "aarch64-unknown-linux-gnu",
+          "name" : "timer",
+          "path" : "aarch64-unknown-linux-gnu/timer",
+          "sha256" : "cd34",
+          "size" : 7,
+          "stripped" : false
+        } ]
+      }""";
+
+  private static final String WRITTEN_WITHOUT_INPUTS =
+      """
+      {
+        "fingerprint" : "fp1",
+        "inputs" : null,
+        "binaries" : [ ]
+      }""";
+
+  @Test
+  void aStateFileAsWrittenSoFarReadsBackAndIsWrittenByteForByte() throws Exception {
+    Path file = root.resolve("written.json");
+    Files.writeString(file, WRITTEN_WITH_INPUTS);
+
+    BuildState read = BuildState.read(file).orElseThrow();
+
+    assertThat(read)
+        .isEqualTo(
+            new BuildState(
+                "fp2",
+                List.of("src/main.rs", "Cargo.toml"),
+                List.of(
+                    new BuiltBinary(
+                        "x86_64-unknown-linux-gnu",
+                        "timer",
+                        "x86_64-unknown-linux-gnu/timer",
+                        "ab12",
+                        123456,
+                        true),
+                    new BuiltBinary(
+                        "aarch64-unknown-linux-gnu",
+                        "timer",
+                        "aarch64-unknown-linux-gnu/timer",
+                        "cd34",
+                        7,
+                        false))));
+    Path again = root.resolve("again.json");
+    read.write(again);
+    assertThat(Files.readString(again)).isEqualTo(WRITTEN_WITH_INPUTS);
+  }
+
+  @Test
+  void aStateWithoutInputsKeepsTheNull() throws Exception {
+    Path file = root.resolve("written.json");
+    Files.writeString(file, WRITTEN_WITHOUT_INPUTS);
+
+    BuildState read = BuildState.read(file).orElseThrow();
+
+    assertThat(read).isEqualTo(new BuildState("fp1", null, List.of()));
+    Path again = root.resolve("again.json");
+    read.write(again);
+    assertThat(Files.readString(again)).isEqualTo(WRITTEN_WITHOUT_INPUTS);
+  }
+
   @Test
   void anUnreadableStateIsNoState() throws Exception {
     Path file = root.resolve("broken.json");
