@@ -2,9 +2,12 @@ package io.attune.packbinaries.artifacts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attune.packbinaries.testing.FuzzBudget;
+import io.attune.packbinaries.testing.KeptFileFuzz;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,5 +72,16 @@ class BuiltBinariesTest {
     BuiltBinaries.write(file, List.of());
     assertThat(Files.readString(file)).isEqualTo("[ ]");
     assertThat(BuiltBinaries.read(file)).isEmpty();
+  }
+
+  @Test
+  void hostileCopiesAreReadOrRefused() throws Exception {
+    KeptFileFuzz.run("binaries.json", WRITTEN, dir, BuiltBinaries::read);
+  }
+
+  @Test
+  @Tag(FuzzBudget.TAG)
+  void hostileCopiesLongRun() throws Exception {
+    KeptFileFuzz.longRun("binaries.json", WRITTEN, dir, BuiltBinaries::read);
   }
 }

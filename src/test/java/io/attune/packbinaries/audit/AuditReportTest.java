@@ -2,10 +2,13 @@ package io.attune.packbinaries.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attune.packbinaries.testing.FuzzBudget;
+import io.attune.packbinaries.testing.KeptFileFuzz;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,5 +122,23 @@ class AuditReportTest {
     Path again = dir.resolve("again.json");
     REPORT.write(again);
     assertThat(Files.readString(again)).isEqualTo(WRITTEN);
+  }
+
+  @Test
+  void hostileCopiesAreReadOrRefused() throws Exception {
+    KeptFileFuzz.run("audit report", WRITTEN, dir, AuditReportTest::readAndJudge);
+  }
+
+  @Test
+  @Tag(FuzzBudget.TAG)
+  void hostileCopiesLongRun() throws Exception {
+    KeptFileFuzz.longRun("audit report", WRITTEN, dir, AuditReportTest::readAndJudge);
+  }
+
+  /** What the push goal's no-op check does with a report: read it, then ask for the verdict. */
+  private static void readAndJudge(Path file) throws java.io.IOException {
+    AuditReport read = AuditReport.read(file);
+    read.passed();
+    read.failures();
   }
 }

@@ -6,10 +6,14 @@ import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinary;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.TargetTriple;
+import io.attune.packbinaries.testing.FuzzBudget;
+import io.attune.packbinaries.testing.KeptFileFuzz;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -131,9 +135,58 @@ class BuildStateTest {
   }
 
   @Test
+  void aStateWhoseBinaryHasNoNameOrDigestIsNoState() throws Exception {
+    Path file = root.resolve("edited.json");
+    Files.writeString(file, WRITTEN_WITH_INPUTS.replace("\"name\" : \"timer\",", ""));
+    assertThat(BuildState.read(file)).isEmpty();
+
+    Files.writeString(file, WRITTEN_WITH_INPUTS.replace("\"sha256\" : \"ab12\",", ""));
+    assertThat(BuildState.read(file)).isEmpty();
+  }
+
+  @Test
+  void aStateOfAnotherShapeIsNoState() throws Exception {
+    Path file = root.resolve("edited.json");
+    for (String content :
+        List.of(
+            "",
+            "null",
+            "[]",
+            WRITTEN_WITH_INPUTS.replace("\"size\" : 7", "\"size\" : \"7\""),
+            WRITTEN_WITH_INPUTS.replace("\"stripped\" : false", "\"stripped\" : \"no\""),
+            WRITTEN_WITH_INPUTS.replace("[ \"src/main.rs\", \"Cargo.toml\" ]", "\"src\""),
+            WRITTEN_WITH_INPUTS.replace("\"fingerprint\" : \"fp2\",", "\"other\" : 1,"),
+            WRITTEN_WITH_INPUTS.replace("\"fingerprint\" : \"fp2\",", ""),
+            WRITTEN_WITHOUT_INPUTS.replace("[ ]", "null"),
+            WRITTEN_WITHOUT_INPUTS.replace("[ ]", "[ null ]"))) {
+      Files.writeString(file, content);
+      assertThat(BuildState.read(file)).as(content).isEmpty();
+    }
+  }
+
+  @Test
   void anUnreadableStateIsNoState() throws Exception {
     Path file = root.resolve("broken.json");
     Files.writeString(file, "{not json");
     assertThat(BuildState.read(file)).isEmpty();
+  }
+
+  @Test
+  void hostileCopiesAreReadOrRefused() throws Exception {
+    KeptFileFuzz.run("build state", WRITTEN_WITH_INPUTS, root, this::readAndCheck);
+  }
+
+  @Test
+  @Tag(FuzzBudget.TAG)
+  void hostileCopiesLongRun() throws Exception {
+    KeptFileFuzz.longRun("build state", WRITTEN_WITH_INPUTS, root, this::readAndCheck);
+  }
+
+  /** What the build goal does with a state: read it, then check it against the outputs. */
+  private void readAndCheck(Path file) throws java.io.IOException {
+    Optional<BuildState> read = BuildState.read(file);
+    if (read.isPresent()) {
+      read.get().isCurrent("fp2", layout, ARM);
+    }
   }
 }

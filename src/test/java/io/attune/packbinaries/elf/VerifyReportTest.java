@@ -1,10 +1,14 @@
 package io.attune.packbinaries.elf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.attune.packbinaries.testing.FuzzBudget;
+import io.attune.packbinaries.testing.KeptFileFuzz;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,6 +98,17 @@ class VerifyReportTest {
   }
 
   @Test
+  void aHandEditedValueOfTheWrongTypeIsRefusedNamingIt() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("verify-report.json"), WRITTEN.replace("\"size\" : 9", "\"size\" : \"9\""));
+
+    assertThatThrownBy(() -> VerifyReport.read(file))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessage("binaries[1].size is not a whole number");
+  }
+
+  @Test
   void noVerifyYetIsAnEmptyReport() throws Exception {
     assertThat(VerifyReport.read(dir.resolve("missing.json")).binaries()).isEmpty();
     Path file = dir.resolve("empty.json");
@@ -121,5 +136,24 @@ class VerifyReportTest {
     assertThat(read.entryFor(dir.resolve("other"))).isEmpty();
     assertThat(read.passed()).isTrue();
     assertThat(read.binaries().get(0).reasons()).isEmpty();
+  }
+
+  @Test
+  void hostileCopiesAreReadOrRefused() throws Exception {
+    KeptFileFuzz.run("verify report", WRITTEN, dir, VerifyReportTest::readAndLookUp);
+  }
+
+  @Test
+  @Tag(FuzzBudget.TAG)
+  void hostileCopiesLongRun() throws Exception {
+    KeptFileFuzz.longRun("verify report", WRITTEN, dir, VerifyReportTest::readAndLookUp);
+  }
+
+  /** What the image goal does with a report: read it, then look binaries up in it. */
+  private static void readAndLookUp(Path file) throws java.io.IOException {
+    VerifyReport read = VerifyReport.read(file);
+    read.passed();
+    read.passedWithDigest("ab12");
+    read.entryFor(Path.of("/w/t/x/timer"));
   }
 }

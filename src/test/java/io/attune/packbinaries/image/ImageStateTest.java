@@ -2,9 +2,14 @@ package io.attune.packbinaries.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attune.packbinaries.testing.FuzzBudget;
+import io.attune.packbinaries.testing.KeptFileFuzz;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +52,22 @@ class ImageStateTest {
   }
 
   @Test
+  void aStateOfAnotherShapeIsNoState() throws Exception {
+    Path file = dir.resolve(".image-state.json");
+    for (String content :
+        List.of(
+            "",
+            "null",
+            "{}x",
+            WRITTEN.replace("\"aa11\"", "11"),
+            WRITTEN.replace("\"index\"", "\"indexes\""),
+            WRITTEN.replace("\"sha256:base\"", "[ ]"))) {
+      Files.writeString(file, content);
+      assertThat(ImageState.read(file)).as(content).isEmpty();
+    }
+  }
+
+  @Test
   void aMissingBaseDigestStaysNull() throws Exception {
     String written =
         """
@@ -64,5 +85,26 @@ class ImageStateTest {
     Path again = dir.resolve("again.json");
     read.write(again);
     assertThat(Files.readString(again)).isEqualTo(written);
+  }
+
+  @Test
+  void hostileCopiesAreReadOrRefused() throws Exception {
+    KeptFileFuzz.run("image state", WRITTEN, dir, this::readAndCheck);
+  }
+
+  @Test
+  @Tag(FuzzBudget.TAG)
+  void hostileCopiesLongRun() throws Exception {
+    KeptFileFuzz.longRun("image state", WRITTEN, dir, this::readAndCheck);
+  }
+
+  /** What the image goal does with a state: read it, then check it against the outputs. */
+  private void readAndCheck(Path file) throws java.io.IOException {
+    Optional<ImageState> read = ImageState.read(file);
+    if (read.isPresent()) {
+      read.get().hasFingerprint("sha256:fp");
+      read.get().hasBaseDigest("sha256:base");
+      read.get().filesIntact(dir);
+    }
   }
 }

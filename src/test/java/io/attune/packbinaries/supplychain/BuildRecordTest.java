@@ -2,10 +2,13 @@ package io.attune.packbinaries.supplychain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attune.packbinaries.testing.FuzzBudget;
+import io.attune.packbinaries.testing.KeptFileFuzz;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,5 +121,27 @@ class BuildRecordTest {
     assertThat(BuildRecord.read(file))
         .contains(new BuildRecord("host rustc 1.96", Map.of(), List.of()));
     assertThat(BuildRecord.read(dir.resolve("missing.json"))).isEmpty();
+  }
+
+  @Test
+  void hostileCopiesAreReadOrRefused() throws Exception {
+    KeptFileFuzz.run("build record", WRITTEN, dir, BuildRecordTest::readAndUse);
+  }
+
+  @Test
+  @Tag(FuzzBudget.TAG)
+  void hostileCopiesLongRun() throws Exception {
+    KeptFileFuzz.longRun("build record", WRITTEN, dir, BuildRecordTest::readAndUse);
+  }
+
+  /** What the push goal does with a record: read it, then ask for the builder and the lock. */
+  private static void readAndUse(Path file) throws java.io.IOException {
+    BuildRecord.read(file)
+        .ifPresent(
+            record -> {
+              record.builderImage();
+              record.builderImageId();
+              record.lock().crates().forEach(Crate::purl);
+            });
   }
 }
