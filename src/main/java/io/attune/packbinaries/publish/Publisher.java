@@ -184,7 +184,8 @@ public final class Publisher {
     if (step("Checking blob " + of + " in " + repository(), () -> client.hasBlob(digest))) {
       return BlobOutcome.PRESENT;
     }
-    Path content = layout.blob(digest);
+    // Hashed here, not when the layout was read: a push that finds a blob in place reads none.
+    Path content = layout.checkedBlob(job.blob());
     if (job.mountSource() != null) {
       boolean mounted =
           step(
