@@ -144,7 +144,7 @@ public final class Publisher {
     } else {
       putManifest(indexDigest, layout.index().mediaType(), layout.indexBytes(), INDEX);
     }
-    tagAfterTheWorkBeforeTags(layout.index().mediaType(), layout.indexBytes(), indexDigest, tags);
+    finishWithTags(layout.index().mediaType(), layout.indexBytes(), indexDigest, tags);
     log.info(
         "Uploaded "
             + uploadedBlobs
@@ -270,11 +270,11 @@ public final class Publisher {
     if (!present) {
       putManifest(indexDigest, mediaType, indexBytes, INDEX);
     }
-    tagAfterTheWorkBeforeTags(mediaType, indexBytes, indexDigest, tags);
+    finishWithTags(mediaType, indexBytes, indexDigest, tags);
     return present;
   }
 
-  private void tagAfterTheWorkBeforeTags(
+  private void finishWithTags(
       String mediaType, byte[] indexBytes, String indexDigest, List<String> tags)
       throws PackFailure, IOException, InterruptedException {
     long beforeTagsStarted = System.nanoTime();
