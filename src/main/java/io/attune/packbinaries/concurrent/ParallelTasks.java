@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,6 +59,14 @@ public final class ParallelTasks implements AutoCloseable {
       throw failure;
     }
     return results;
+  }
+
+  /**
+   * Starts one task beside the others; {@link Futures#get} gives its result or its very exception.
+   * A task still running when this closes is interrupted.
+   */
+  public <O> Future<O> start(Callable<O> task) {
+    return threads.submit(task);
   }
 
   /** Threads named {@code pack-binaries-NAME-…} that never keep Maven's JVM from exiting. */

@@ -16,8 +16,11 @@ import java.util.List;
 /**
  * Reads the OCI image layout the image goal writes: {@code index.json} with one descriptor of our
  * index (an OCI image index, or a Docker manifest list in the docker format), which lists one
- * manifest per platform, each naming its config and layers. Every blob is checked against its
- * digest, so a push never publishes a damaged layout.
+ * manifest per platform, each naming its config and layers. The index and manifests are checked
+ * against their digests, and every blob is too, unless the reader is made {@link
+ * #hashingBlobsWhenSent}: then a blob must be there at its size, and {@link Layout#checkedBlob}
+ * hashes it before it is sent, so a push never publishes a damaged layout and a push with nothing
+ * to send reads no blob.
  */
 public final class LayoutReader {
 
@@ -57,6 +60,29 @@ public final class LayoutReader {
     public Path blob(String digest) {
       return OciLayout.blobPath(directory, digest);
     }
+
+    /** The blob's file, once its content hashes to its digest. */
+    public Path checkedBlob(Descriptor blob) throws PackFailure, IOException {
+      Path path = blob(blob.digest());
+      checkBlob(path, blob);
+      return path;
+    }
+  }
+
+  private final boolean hashBlobs;
+
+  /** Checks every blob against its digest while reading. */
+  public LayoutReader() {
+    this(true);
+  }
+
+  private LayoutReader(boolean hashBlobs) {
+    this.hashBlobs = hashBlobs;
+  }
+
+  /** Checks blobs' presence and sizes only; {@link Layout#checkedBlob} hashes one when sent. */
+  public static LayoutReader hashingBlobsWhenSent() {
+    return new LayoutReader(false);
   }
 
   public Layout read(Path directory) throws PackFailure, IOException {
@@ -117,7 +143,10 @@ public final class LayoutReader {
       blobs.add(descriptor(layer, manifestBlob));
     }
     for (Descriptor blob : blobs) {
-      checkBlob(blobFile(directory, blob, manifestBlob), blob);
+      Path file = blobFile(directory, blob, manifestBlob);
+      if (hashBlobs) {
+        checkBlob(file, blob);
+      }
     }
     return new Image(p, manifest, manifestBytes, List.copyOf(blobs), baseName);
   }

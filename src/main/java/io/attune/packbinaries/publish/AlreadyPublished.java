@@ -3,11 +3,14 @@ package io.attune.packbinaries.publish;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.audit.AuditReport;
+import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.supplychain.RegistrySteps;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,6 +22,9 @@ import java.util.Optional;
  * what the user must fix (refused credentials, an untrusted certificate) fails.
  */
 final class AlreadyPublished {
+
+  /** HEAD requests at a time: a release has 2 tags and 6 attachments to confirm. */
+  private static final int PARALLEL_CHECKS = 8;
 
   private final RegistryClient client;
   private final RegistrySteps steps;
@@ -74,20 +80,24 @@ final class AlreadyPublished {
     }
   }
 
-  /** Why the registry differs from what the last push left, or null when it does not. */
+  /**
+   * Why the registry differs from what the last push left, or null when it does not. The HEAD
+   * requests go at once; the reason given is the first by the tags' and attachments' order.
+   */
   private String registryDifference(PushState recorded, PushState wanted)
       throws PackFailure, IOException, InterruptedException {
     String repository = wanted.repository();
-    for (String tag : wanted.tags()) {
-      String difference = differs(repository, tag, wanted.indexDigest());
-      if (difference != null) {
-        return difference;
-      }
-    }
-    for (Map.Entry<String, String> attachment : recorded.attachments().entrySet()) {
-      String difference = differs(repository, attachment.getKey(), attachment.getValue());
-      if (difference != null) {
-        return difference;
+    Map<String, String> expected = new LinkedHashMap<>();
+    wanted.tags().forEach(tag -> expected.put(tag, wanted.indexDigest()));
+    expected.putAll(recorded.attachments());
+    List<Map.Entry<String, String>> references = List.copyOf(expected.entrySet());
+    try (ParallelTasks parallel =
+        new ParallelTasks("confirm", Math.max(1, Math.min(PARALLEL_CHECKS, references.size())))) {
+      for (String difference :
+          parallel.map(references, r -> differs(repository, r.getKey(), r.getValue()))) {
+        if (difference != null) {
+          return difference;
+        }
       }
     }
     return null;

@@ -117,7 +117,8 @@ public final class ImagePush {
       requireDefaultTagWritten(compose, request, target);
     }
     log.info("Tags to write: " + String.join(", ", tags));
-    LayoutReader.Layout layout = new LayoutReader().read(request.layoutDirectory());
+    LayoutReader.Layout layout =
+        LayoutReader.hashingBlobsWhenSent().read(request.layoutDirectory());
     CredentialResolver.Resolution resolution =
         new CredentialResolver(request.environment(), log)
             .resolve(target, request.settingsCredentials());

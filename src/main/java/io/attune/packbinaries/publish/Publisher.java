@@ -2,6 +2,7 @@ package io.attune.packbinaries.publish;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.concurrent.Futures;
 import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.LayoutReader;
@@ -12,11 +13,13 @@ import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.supplychain.RegistrySteps;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Future;
 
 /**
  * Publishes an image layout in the one order that never exposes an incomplete release: every
@@ -35,6 +38,8 @@ public final class Publisher {
 
   /** Requests at a time while blobs go up: docker push's default. */
   private static final int PARALLEL_REQUESTS = 5;
+
+  private static final String INDEX = "image index";
 
   private long beforeTagsNanos;
   private BeforeTags beforeTags = (indexDigest, steps) -> {};
@@ -76,20 +81,39 @@ public final class Publisher {
     List<LayoutReader.Image> images = layout.images();
     List<BlobOutcome> outcomes;
     List<Boolean> manifestsPresent;
+    boolean indexPresent;
+    String indexDigest = layout.index().digest();
     // Each request waits mostly for the registry, so blobs go up several at a time (as docker
-    // push does, five at most), then the platforms' manifests at once; the index waits for both.
-    try (ParallelTasks parallel =
-        new ParallelTasks("push", Math.max(1, Math.min(PARALLEL_REQUESTS, blobs.size())))) {
+    // push does, five at most), and the manifests and the index are checked beside them; then
+    // the missing manifests go up at once, then the index.
+    try (ParallelTasks parallel = new ParallelTasks("push", PARALLEL_REQUESTS)) {
+      List<Future<Boolean>> manifestChecks = new ArrayList<>();
+      for (LayoutReader.Image image : images) {
+        manifestChecks.add(
+            parallel.start(() -> hasManifest(image.manifest().digest(), manifestOf(image))));
+      }
+      Future<Boolean> indexCheck = parallel.start(() -> hasManifest(indexDigest, INDEX));
       outcomes = parallel.map(blobs, job -> publishBlob(job, layout));
-      manifestsPresent =
-          parallel.map(
-              images,
-              image ->
-                  putManifestOnce(
-                      image.manifest().digest(),
-                      image.manifest().mediaType(),
-                      image.manifestBytes(),
-                      "manifest of " + image.platform()));
+      manifestsPresent = new ArrayList<>();
+      List<LayoutReader.Image> missing = new ArrayList<>();
+      for (int i = 0; i < images.size(); i++) {
+        boolean present = Futures.get(manifestChecks.get(i));
+        manifestsPresent.add(present);
+        if (!present) {
+          missing.add(images.get(i));
+        }
+      }
+      parallel.map(
+          missing,
+          image -> {
+            putManifest(
+                image.manifest().digest(),
+                image.manifest().mediaType(),
+                image.manifestBytes(),
+                manifestOf(image));
+            return null;
+          });
+      indexPresent = Futures.get(indexCheck);
     }
     Map<String, String> platforms = new LinkedHashMap<>();
     images.forEach(i -> platforms.put(i.platform().toString(), i.manifest().digest()));
@@ -115,9 +139,12 @@ public final class Publisher {
     if (mountedBlobs > 0) {
       log.info("Mounted " + mountedBlobs + " blobs from " + String.join(", ", mountedFrom));
     }
-    String indexDigest = layout.index().digest();
-    skippedManifests +=
-        publishIndex(layout.index().mediaType(), layout.indexBytes(), indexDigest, tags) ? 1 : 0;
+    if (indexPresent) {
+      skippedManifests++;
+    } else {
+      putManifest(indexDigest, layout.index().mediaType(), layout.indexBytes(), INDEX);
+    }
+    finishWithTags(layout.index().mediaType(), layout.indexBytes(), indexDigest, tags);
     log.info(
         "Uploaded "
             + uploadedBlobs
@@ -184,7 +211,8 @@ public final class Publisher {
     if (step("Checking blob " + of + " in " + repository(), () -> client.hasBlob(digest))) {
       return BlobOutcome.PRESENT;
     }
-    Path content = layout.blob(digest);
+    // Hashed here, not when the layout was read: a push that finds a blob in place reads none.
+    Path content = layout.checkedBlob(job.blob());
     if (job.mountSource() != null) {
       boolean mounted =
           step(
@@ -238,7 +266,17 @@ public final class Publisher {
   public boolean publishIndex(
       String mediaType, byte[] indexBytes, String indexDigest, List<String> tags)
       throws PackFailure, IOException, InterruptedException {
-    boolean present = putManifestOnce(indexDigest, mediaType, indexBytes, "image index");
+    boolean present = hasManifest(indexDigest, INDEX);
+    if (!present) {
+      putManifest(indexDigest, mediaType, indexBytes, INDEX);
+    }
+    finishWithTags(mediaType, indexBytes, indexDigest, tags);
+    return present;
+  }
+
+  private void finishWithTags(
+      String mediaType, byte[] indexBytes, String indexDigest, List<String> tags)
+      throws PackFailure, IOException, InterruptedException {
     long beforeTagsStarted = System.nanoTime();
     beforeTags.run(indexDigest, this::step);
     beforeTagsNanos += System.nanoTime() - beforeTagsStarted;
@@ -251,23 +289,29 @@ public final class Publisher {
           });
       log.info("Tagged " + target.repositoryName() + ":" + tag);
     }
-    return present;
   }
 
-  /** True when the registry had it already. */
-  private boolean putManifestOnce(String digest, String mediaType, byte[] bytes, String what)
+  private static String manifestOf(LayoutReader.Image image) {
+    return "manifest of " + image.platform();
+  }
+
+  private boolean hasManifest(String digest, String what)
       throws PackFailure, IOException, InterruptedException {
-    String where = " " + digest.substring(0, 19) + "… to " + target.repositoryName();
-    boolean present = step("Checking " + what + where, () -> client.hasManifest(digest));
-    if (!present) {
-      step(
-          "Pushing " + what + where,
-          () -> {
-            client.putManifest(digest, mediaType, bytes);
-            return null;
-          });
-    }
-    return present;
+    return step("Checking " + what + where(digest), () -> client.hasManifest(digest));
+  }
+
+  private void putManifest(String digest, String mediaType, byte[] bytes, String what)
+      throws PackFailure, IOException, InterruptedException {
+    step(
+        "Pushing " + what + where(digest),
+        () -> {
+          client.putManifest(digest, mediaType, bytes);
+          return null;
+        });
+  }
+
+  private String where(String digest) {
+    return " " + digest.substring(0, 19) + "… to " + target.repositoryName();
   }
 
   /** Runs one registry request as the push runs its own: retried, a refusal turned into advice. */

@@ -58,7 +58,7 @@ class OciLayoutTest {
   }
 
   @Test
-  void aDamagedBlobIsRefusedBeforeAnythingIsPushed() throws Exception {
+  void aDamagedBlobIsRefusedByAFullReadAndWhenItIsToBeSent() throws Exception {
     Path directory = writeTwoPlatformLayout();
     LayoutReader.Image first = new LayoutReader().read(directory).images().get(0);
     Descriptor layer = first.blobs().get(1);
@@ -69,6 +69,12 @@ class OciLayoutTest {
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("does not match its descriptor " + layer.digest())
         .hasMessageContaining("rebuild the layout with the image goal");
+    LayoutReader.Layout unhashed = LayoutReader.hashingBlobsWhenSent().read(directory);
+    assertThat(unhashed.checkedBlob(first.blobs().get(0)))
+        .isEqualTo(OciLayout.blobPath(directory, first.blobs().get(0).digest()));
+    assertThatThrownBy(() -> unhashed.checkedBlob(layer))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("does not match its descriptor " + layer.digest());
   }
 
   @Test

@@ -82,6 +82,21 @@ public final class Fixtures {
     return process.exitValue();
   }
 
+  /**
+   * The manifest {@code reference} names in a plain-HTTP test registry, exactly as stored, as
+   * skopeo reads it.
+   */
+  public static byte[] storedManifest(String reference) throws IOException, InterruptedException {
+    return run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + reference)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Whether skopeo finds {@code reference} in a plain-HTTP test registry. */
+  public static boolean exists(String reference) throws IOException, InterruptedException {
+    return exitCode("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + reference)
+        == 0;
+  }
+
   /** Retries quickly, so fault tests take milliseconds, not seconds. */
   public static Retry fastRetry(int attempts, BuildLog log) {
     return new Retry(
