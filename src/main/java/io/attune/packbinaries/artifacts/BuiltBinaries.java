@@ -1,8 +1,10 @@
 package io.attune.packbinaries.artifacts;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.attune.packbinaries.io.AtomicFiles;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.io.JsonFields;
+import io.attune.packbinaries.io.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +15,6 @@ import java.util.List;
 /** {@code binaries.json}: the list of binaries the last build produced, for later goals. */
 public final class BuiltBinaries {
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   private BuiltBinaries() {}
 
   /** The file's binaries, or an empty list when no build has run. */
@@ -23,13 +22,45 @@ public final class BuiltBinaries {
     if (!Files.exists(file)) {
       return List.of();
     }
-    return List.of(JSON.readValue(file.toFile(), BuiltBinary[].class));
+    JsonNode root = JsonFiles.read(file);
+    if (!root.isArray()) {
+      throw new IOException("the top level is not a JSON array");
+    }
+    List<BuiltBinary> binaries = new ArrayList<>(root.size());
+    for (int i = 0; i < root.size(); i++) {
+      binaries.add(binary(JsonFields.of(root.get(i), "[" + i + "]")));
+    }
+    return List.copyOf(binaries);
   }
 
   /** Writes the list atomically, sorted by target then name so the file is reproducible. */
   public static void write(Path file, List<BuiltBinary> binaries) throws IOException {
     List<BuiltBinary> sorted = new ArrayList<>(binaries);
     sorted.sort(Comparator.comparing(BuiltBinary::target).thenComparing(BuiltBinary::name));
-    AtomicFiles.write(file, JSON.writeValueAsBytes(sorted));
+    ArrayNode root = JsonFiles.array();
+    sorted.forEach(binary -> put(root.addObject(), binary));
+    JsonFiles.write(file, root);
+  }
+
+  /** One entry as the build goal's files hold it. */
+  public static BuiltBinary binary(JsonFields entry) throws IOException {
+    entry.only("target", "name", "path", "sha256", "size", "stripped");
+    return new BuiltBinary(
+        entry.text("target"),
+        entry.text("name"),
+        entry.text("path"),
+        entry.text("sha256"),
+        entry.number("size"),
+        entry.flag("stripped"));
+  }
+
+  /** Puts {@code binary}'s fields into {@code entry}, in the files' order. */
+  public static void put(ObjectNode entry, BuiltBinary binary) {
+    entry.put("target", binary.target());
+    entry.put("name", binary.name());
+    entry.put("path", binary.path());
+    entry.put("sha256", binary.sha256());
+    entry.put("size", binary.size());
+    entry.put("stripped", binary.stripped());
   }
 }

@@ -1,16 +1,19 @@
 package io.attune.packbinaries.cargo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
-import io.attune.packbinaries.io.AtomicFiles;
+import io.attune.packbinaries.io.JsonFields;
+import io.attune.packbinaries.io.JsonFiles;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,9 +27,6 @@ import java.util.Optional;
  */
 public record BuildState(String fingerprint, List<String> inputs, List<BuiltBinary> binaries) {
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   public static Path file(Path stateDirectory, TargetTriple target) {
     return stateDirectory.resolve(target.name() + ".json");
   }
@@ -36,7 +36,21 @@ public record BuildState(String fingerprint, List<String> inputs, List<BuiltBina
       return Optional.empty();
     }
     try {
-      return Optional.of(JSON.readValue(file.toFile(), BuildState.class));
+      JsonFields root =
+          JsonFields.of(JsonFiles.read(file)).only("fingerprint", "inputs", "binaries");
+      List<BuiltBinary> binaries = new ArrayList<>();
+      for (JsonFields entry : root.required("binaries", root.objects("binaries"))) {
+        BuiltBinary binary = BuiltBinaries.binary(entry);
+        // isCurrent finds each binary by name and compares its digest.
+        entry.required("name", binary.name());
+        entry.required("sha256", binary.sha256());
+        binaries.add(binary);
+      }
+      return Optional.of(
+          new BuildState(
+              root.required("fingerprint", root.text("fingerprint")),
+              root.texts("inputs"),
+              binaries));
     } catch (IOException unreadable) {
       // A state we cannot read only costs a rebuild.
       return Optional.empty();
@@ -44,7 +58,12 @@ public record BuildState(String fingerprint, List<String> inputs, List<BuiltBina
   }
 
   public void write(Path file) throws IOException {
-    AtomicFiles.write(file, JSON.writeValueAsBytes(this));
+    ObjectNode root = JsonFiles.object();
+    root.put("fingerprint", fingerprint);
+    JsonFiles.putTexts(root, "inputs", inputs);
+    ArrayNode entries = root.putArray("binaries");
+    binaries.forEach(binary -> BuiltBinaries.put(entries.addObject(), binary));
+    JsonFiles.write(file, root);
   }
 
   /**

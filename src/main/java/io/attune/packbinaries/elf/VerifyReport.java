@@ -1,12 +1,13 @@
 package io.attune.packbinaries.elf;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.attune.packbinaries.io.AtomicFiles;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.io.JsonFields;
+import io.attune.packbinaries.io.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,11 +16,6 @@ import java.util.Optional;
  * packs only binaries listed here as passed with the same digest.
  */
 public record VerifyReport(List<VerifiedBinary> binaries) {
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public VerifyReport {
     binaries = List.copyOf(binaries);
@@ -31,7 +27,7 @@ public record VerifyReport(List<VerifiedBinary> binaries) {
 
   /** The passing entry for content with this digest, if the report has one. */
   public Optional<VerifiedBinary> passedWithDigest(String sha256) {
-    return binaries.stream().filter(b -> b.passed() && b.sha256().equals(sha256)).findFirst();
+    return binaries.stream().filter(b -> b.passed() && sha256.equals(b.sha256())).findFirst();
   }
 
   /** The entry for the binary at {@code file}, however either path is spelled. */
@@ -43,16 +39,58 @@ public record VerifyReport(List<VerifiedBinary> binaries) {
         .findFirst();
   }
 
-  /** The report in {@code file}, or an empty one when verify has not run. */
+  /**
+   * The report in {@code file}, or an empty one when verify has not run. Fields it does not know
+   * are left alone: a report may be written by hand or by a newer verify goal.
+   */
   public static VerifyReport read(Path file) throws IOException {
     if (!Files.exists(file)) {
       return new VerifyReport(List.of());
     }
-    return JSON.readValue(file.toFile(), VerifyReport.class);
+    JsonFields root = JsonFields.of(JsonFiles.read(file));
+    List<VerifiedBinary> binaries = new ArrayList<>();
+    for (JsonFields entry : root.required("binaries", root.objects("binaries"))) {
+      binaries.add(
+          new VerifiedBinary(
+              entry.text("path"),
+              entry.text("target"),
+              entry.text("sha256"),
+              entry.number("size"),
+              entry.text("verdict"),
+              entry.texts("reasons"),
+              entry.texts("warnings"),
+              entry.text("elfType"),
+              entry.text("machine"),
+              entry.flag("staticPie"),
+              entry.text("interpreter"),
+              entry.texts("needed"),
+              entry.flag("stripped"),
+              entry.text("buildId")));
+    }
+    return new VerifyReport(binaries);
   }
 
   /** Writes it atomically: a reader sees the previous report or this one, never a part. */
   public void write(Path file) throws IOException {
-    AtomicFiles.write(file, JSON.writeValueAsBytes(this));
+    ObjectNode root = JsonFiles.object();
+    ArrayNode entries = root.putArray("binaries");
+    for (VerifiedBinary binary : binaries) {
+      ObjectNode entry = entries.addObject();
+      entry.put("path", binary.path());
+      entry.put("target", binary.target());
+      entry.put("sha256", binary.sha256());
+      entry.put("size", binary.size());
+      entry.put("verdict", binary.verdict());
+      JsonFiles.putTexts(entry, "reasons", binary.reasons());
+      JsonFiles.putTexts(entry, "warnings", binary.warnings());
+      entry.put("elfType", binary.elfType());
+      entry.put("machine", binary.machine());
+      entry.put("staticPie", binary.staticPie());
+      entry.put("interpreter", binary.interpreter());
+      JsonFiles.putTexts(entry, "needed", binary.needed());
+      entry.put("stripped", binary.stripped());
+      entry.put("buildId", binary.buildId());
+    }
+    JsonFiles.write(file, root);
   }
 }

@@ -1,9 +1,9 @@
 package io.attune.packbinaries.image;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.PackFailure;
-import io.attune.packbinaries.io.AtomicFiles;
+import io.attune.packbinaries.io.JsonFields;
+import io.attune.packbinaries.io.JsonFiles;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.LayoutReader;
 import java.io.IOException;
@@ -25,9 +25,6 @@ import java.util.TreeMap;
  */
 record ImageState(String fingerprint, String baseDigest, String index, Map<String, String> files) {
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   /** The state of what {@code result} wrote under {@code imageDirectory}. */
   static ImageState of(
       String fingerprint, String baseDigest, InitImageResult result, Path imageDirectory)
@@ -46,7 +43,14 @@ record ImageState(String fingerprint, String baseDigest, String index, Map<Strin
       return Optional.empty();
     }
     try {
-      return Optional.of(JSON.readValue(file.toFile(), ImageState.class));
+      JsonFields root =
+          JsonFields.of(JsonFiles.read(file)).only("fingerprint", "baseDigest", "index", "files");
+      return Optional.of(
+          new ImageState(
+              root.text("fingerprint"),
+              root.text("baseDigest"),
+              root.text("index"),
+              root.textMap("files")));
     } catch (IOException unreadable) {
       // A state we cannot read only costs a rebuild.
       return Optional.empty();
@@ -54,7 +58,12 @@ record ImageState(String fingerprint, String baseDigest, String index, Map<Strin
   }
 
   void write(Path file) throws IOException {
-    AtomicFiles.write(file, JSON.writeValueAsBytes(this));
+    ObjectNode root = JsonFiles.object();
+    root.put("fingerprint", fingerprint);
+    root.put("baseDigest", baseDigest);
+    root.put("index", index);
+    JsonFiles.putTexts(root, "files", files);
+    JsonFiles.write(file, root);
   }
 
   /** Whether this state was made from inputs with {@code currentFingerprint}. */

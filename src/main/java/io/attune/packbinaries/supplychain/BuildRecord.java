@@ -1,13 +1,14 @@
 package io.attune.packbinaries.supplychain;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.PackFailure;
-import io.attune.packbinaries.io.AtomicFiles;
+import io.attune.packbinaries.io.JsonFields;
+import io.attune.packbinaries.io.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,12 +25,6 @@ import java.util.TreeMap;
  */
 public record BuildRecord(String builder, Map<String, String> commands, List<Crate> crates) {
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
   public BuildRecord {
     commands = new TreeMap<>(commands);
     crates = List.copyOf(crates);
@@ -43,15 +38,47 @@ public record BuildRecord(String builder, Map<String, String> commands, List<Cra
       throws PackFailure, IOException {
     Path lock = manifest.toAbsolutePath().getParent().resolve("Cargo.lock");
     List<Crate> crates = Files.isRegularFile(lock) ? CargoLock.read(lock).crates() : List.of();
-    AtomicFiles.write(file, JSON.writeValueAsBytes(new BuildRecord(builder, commands, crates)));
+    new BuildRecord(builder, commands, crates).write(file);
   }
 
-  /** The record in {@code file}, or empty when no build ran in this output directory. */
+  private void write(Path file) throws IOException {
+    ObjectNode root = JsonFiles.object();
+    root.put("builder", builder);
+    JsonFiles.putTexts(root, "commands", commands); // a TreeMap: targets in sorted order
+    ArrayNode entries = root.putArray("crates");
+    for (Crate crate : crates) {
+      ObjectNode entry = entries.addObject();
+      entry.put("name", crate.name());
+      entry.put("version", crate.version());
+      entry.put("source", crate.source());
+      entry.put("checksum", crate.checksum());
+      JsonFiles.putTexts(entry, "dependencies", crate.dependencies());
+    }
+    JsonFiles.write(file, root);
+  }
+
+  /**
+   * The record in {@code file}, or empty when no build ran in this output directory. Fields it does
+   * not know are left alone, so that a newer build goal's record still serves.
+   */
   public static Optional<BuildRecord> read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    return Optional.of(JSON.readValue(file.toFile(), BuildRecord.class));
+    JsonFields root = JsonFields.of(JsonFiles.read(file));
+    List<Crate> crates = new ArrayList<>();
+    for (JsonFields crate : root.required("crates", root.objects("crates"))) {
+      crates.add(
+          new Crate(
+              crate.text("name"),
+              crate.text("version"),
+              crate.text("source"),
+              crate.text("checksum"),
+              crate.texts("dependencies")));
+    }
+    return Optional.of(
+        new BuildRecord(
+            root.text("builder"), root.required("commands", root.textMap("commands")), crates));
   }
 
   public CargoLock lock() {

@@ -1,0 +1,87 @@
+package io.attune.packbinaries.artifacts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attune.packbinaries.testing.FuzzBudget;
+import io.attune.packbinaries.testing.KeptFileFuzz;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code binaries.json} as the build goal writes it and the verify goal reads it. */
+class BuiltBinariesTest {
+
+  /** The file as the plugin has written it since 0.1.0. */
+  private static final String WRITTEN =
+      """
+      [ {
+        "target" : "aarch64-unknown-linux-gnu",
+        "name" : "timer",
+        "path" : "aarch64-unknown-linux-gnu/timer",
+        "sha256" : "cd34",
+        "size" : 7,
+        "stripped" : false
+      }, {
+        "target" : "x86_64-unknown-linux-gnu",
+        "name" : "timer",
+        "path" : "x86_64-unknown-linux-gnu/timer",
+        "sha256" : "ab12",
+        "size" : 123456,
+        "stripped" : true
+      } ]""";
+
+  private static final BuiltBinary ARM =
+      new BuiltBinary(
+          "aarch64-unknown-linux-gnu",
+          "timer",
+          "aarch64-unknown-linux-gnu/timer",
+          "cd34",
+          7,
+          false);
+  private static final BuiltBinary X86 =
+      new BuiltBinary(
+          "x86_64-unknown-linux-gnu",
+          "timer",
+          "x86_64-unknown-linux-gnu/timer",
+          "ab12",
+          123456,
+          true);
+
+  @TempDir Path dir;
+
+  @Test
+  void aFileAsWrittenSoFarReadsBackAndIsWrittenByteForByte() throws Exception {
+    Path file = Files.writeString(dir.resolve("binaries.json"), WRITTEN);
+
+    List<BuiltBinary> read = BuiltBinaries.read(file);
+
+    assertThat(read).containsExactly(ARM, X86);
+    Path again = dir.resolve("again.json");
+    BuiltBinaries.write(again, List.of(X86, ARM));
+    assertThat(Files.readString(again)).isEqualTo(WRITTEN);
+  }
+
+  @Test
+  void noBuildYetIsAnEmptyListAndAnEmptyBuildAnEmptyArray() throws Exception {
+    assertThat(BuiltBinaries.read(dir.resolve("missing.json"))).isEmpty();
+
+    Path file = dir.resolve("binaries.json");
+    BuiltBinaries.write(file, List.of());
+    assertThat(Files.readString(file)).isEqualTo("[ ]");
+    assertThat(BuiltBinaries.read(file)).isEmpty();
+  }
+
+  @Test
+  void hostileCopiesAreReadOrRefused() throws Exception {
+    KeptFileFuzz.run("binaries.json", WRITTEN, dir, BuiltBinaries::read);
+  }
+
+  @Test
+  @Tag(FuzzBudget.TAG)
+  void hostileCopiesLongRun() throws Exception {
+    KeptFileFuzz.longRun("binaries.json", WRITTEN, dir, BuiltBinaries::read);
+  }
+}
