@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The build goal's work: for each target, either confirms the last result is current or runs the
@@ -72,6 +74,7 @@ public final class BinaryBuilder {
     try (BuildLock lock = BuildLock.acquire(request.lockFile(), log);
         Toolchain builds = toolchain) {
       String toolchainIdentity = toolchain.identity();
+      boolean builtAny = false;
       for (TargetTriple target : request.targets()) {
         List<String> command =
             template.render(
@@ -98,6 +101,7 @@ public final class BinaryBuilder {
           continue;
         }
         List<BuiltBinary> produced = build(target);
+        builtAny = true;
         // Taken after the build: cargo may have written Cargo.lock, and its dep-info now names
         // exactly the files these binaries came from.
         List<String> inputs = inputsOf(target, produced);
@@ -106,11 +110,28 @@ public final class BinaryBuilder {
         built.addAll(produced);
       }
       BuiltBinaries.write(layout.builtBinaries(), built);
-      BuildRecord.write(
-          layout.buildRecord(), request.manifest(), toolchainIdentity, commands(template, built));
+      Map<String, String> commands = commands(template, built);
+      if (builtAny || !recordHas(toolchainIdentity, commands)) {
+        BuildRecord.write(layout.buildRecord(), request.manifest(), toolchainIdentity, commands);
+      }
       stage(built);
     }
     return built;
+  }
+
+  /**
+   * Whether the build record already names this builder and these commands. When no target was
+   * built, that is all that could differ: its crates come from Cargo.lock, which every target's
+   * fingerprint covers, so the record stays as the last build wrote it and Cargo.lock is not read.
+   */
+  private boolean recordHas(String toolchainIdentity, Map<String, String> commands) {
+    try {
+      return BuildRecord.read(layout.buildRecord())
+          .map(r -> toolchainIdentity.equals(r.builder()) && commands.equals(r.commands()))
+          .orElse(false);
+    } catch (IOException unreadable) {
+      return false;
+    }
   }
 
   /** The fingerprint over {@code inputs} (null: the whole workspace) as they are now. */
@@ -153,11 +174,10 @@ public final class BinaryBuilder {
    * binaries, even when every target was up to date and cargo metadata never ran. A record that
    * differed between a build and the no-op run after it would make the push sign it again.
    */
-  private java.util.Map<String, String> commands(
-      CommandTemplate template, List<BuiltBinary> built) {
+  private Map<String, String> commands(CommandTemplate template, List<BuiltBinary> built) {
     List<String> names =
         binaries.isEmpty() ? built.stream().map(BuiltBinary::name).distinct().toList() : binaries;
-    java.util.Map<String, String> commands = new java.util.TreeMap<>();
+    Map<String, String> commands = new TreeMap<>();
     for (TargetTriple target : request.targets()) {
       commands.put(
           target.name(),

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -88,9 +89,12 @@ class IncrementalBuildTest {
     String built = Files.readString(record);
     assertThat(built).contains("--bin it-sensor");
 
+    Object file = Files.readAttributes(record, BasicFileAttributes.class).fileKey();
     assertThat(containersStartedBy(this::build)).isZero();
-    // The provenance, and the push's check for a no-op, read this file.
+    // The provenance, and the push's check for a no-op, read this file: left as it was, not
+    // written again (a write renames a new file into place).
     assertThat(Files.readString(record)).isEqualTo(built);
+    assertThat(Files.readAttributes(record, BasicFileAttributes.class).fileKey()).isEqualTo(file);
   }
 
   @Test
