@@ -280,15 +280,24 @@ public final class Publisher {
     long beforeTagsStarted = System.nanoTime();
     beforeTags.run(indexDigest, this::step);
     beforeTagsNanos += System.nanoTime() - beforeTagsStarted;
-    for (String tag : tags) {
-      step(
-          "Tagging " + target.repositoryName() + ":" + tag + " as the image index " + indexDigest,
-          () -> {
-            client.putManifest(tag, mediaType, indexBytes);
-            return null;
-          });
-      log.info("Tagged " + target.repositoryName() + ":" + tag);
+    // The tags at once: each names the index, which is complete and audited by now.
+    try (ParallelTasks parallel = new ParallelTasks("tag", Math.max(1, tags.size()))) {
+      parallel.map(
+          tags,
+          tag ->
+              step(
+                  "Tagging "
+                      + target.repositoryName()
+                      + ":"
+                      + tag
+                      + " as the image index "
+                      + indexDigest,
+                  () -> {
+                    client.putManifest(tag, mediaType, indexBytes);
+                    return null;
+                  }));
     }
+    tags.forEach(tag -> log.info("Tagged " + target.repositoryName() + ":" + tag));
   }
 
   private static String manifestOf(LayoutReader.Image image) {
