@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManagerFactory;
@@ -38,9 +39,10 @@ import javax.net.ssl.SSLContext;
  * A small front before a real registry, as a registry backed by object storage looks to a client:
  * the front (http or https) forwards to the registry, but sends each upload's {@code Location} and
  * each blob {@code GET} (as a 307) to a second origin, plain HTTP on another port, that stands for
- * the storage service. The second origin forwards too, authorising itself with what the front last
- * saw (a signed URL needs no credentials of the client), and records every header it receives: the
- * client's credentials must never be among them.
+ * the storage service. The second origin forwards too, authorising itself with what the client sent
+ * with the request that led there (as a signed URL carries its own authority, whatever else the
+ * client does meanwhile), and records every header it receives: the client's credentials must never
+ * be among them.
  *
  * <p>It can also inject what a registry cannot be made to send: a manifest body over any limit, or
  * an error body of any size, so the client's bounds meet real bytes.
@@ -91,6 +93,8 @@ public final class RecordingFront implements AutoCloseable {
   private final List<Received> atFront = Collections.synchronizedList(new ArrayList<>());
   private final List<Received> atStorage = Collections.synchronizedList(new ArrayList<>());
   private volatile String lastAuthorization;
+  // Second-origin path -> the Authorization of the front request that sent the client there.
+  private final Map<String, String> signedFor = new ConcurrentHashMap<>();
   private volatile Injection injection = Injection.NONE;
   private volatile long injectedBytesSent;
 
@@ -191,6 +195,7 @@ public final class RecordingFront implements AutoCloseable {
       if (method.equals("PUT")
           && path.contains("/manifests/")
           && injection == Injection.REDIRECT_MANIFEST_PUTS) {
+        sign(path, authorization);
         exchange.getResponseHeaders().set("Location", storageOrigin() + rawTarget(exchange));
         exchange.sendResponseHeaders(307, -1);
         return;
@@ -209,6 +214,7 @@ public final class RecordingFront implements AutoCloseable {
         return;
       }
       if (blobGet) {
+        sign(path, authorization);
         exchange.getResponseHeaders().set("Location", storageOrigin() + rawTarget(exchange));
         exchange.sendResponseHeaders(307, -1);
         return;
@@ -222,7 +228,8 @@ public final class RecordingFront implements AutoCloseable {
   private void atStorage(HttpExchange exchange) throws IOException {
     try (exchange) {
       record(exchange, atStorage);
-      forward(exchange, lastAuthorization, false);
+      String signed = signedFor.get(exchange.getRequestURI().getRawPath());
+      forward(exchange, signed != null ? signed : lastAuthorization, false);
     } catch (IOException | InterruptedException | RuntimeException e) {
       // as above
     }
@@ -283,6 +290,8 @@ public final class RecordingFront implements AutoCloseable {
               if (lower.equals("location")
                   && fromFront
                   && isUpload(method, response.statusCode())) {
+                String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+                values.forEach(v -> sign(URI.create(toStorage(v)).getRawPath(), authorization));
                 exchange
                     .getResponseHeaders()
                     .put(name, values.stream().map(this::toStorage).toList());
@@ -295,6 +304,12 @@ public final class RecordingFront implements AutoCloseable {
     exchange.sendResponseHeaders(response.statusCode(), empty ? -1 : answer.length);
     if (!empty) {
       exchange.getResponseBody().write(answer);
+    }
+  }
+
+  private void sign(String storagePath, String authorization) {
+    if (authorization != null) {
+      signedFor.put(storagePath, authorization);
     }
   }
 
