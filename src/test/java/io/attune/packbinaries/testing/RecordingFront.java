@@ -290,8 +290,8 @@ public final class RecordingFront implements AutoCloseable {
               if (lower.equals("location")
                   && fromFront
                   && isUpload(method, response.statusCode())) {
-                String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-                values.forEach(v -> sign(URI.create(toStorage(v)).getRawPath(), authorization));
+                String sent = exchange.getRequestHeaders().getFirst("Authorization");
+                values.forEach(v -> sign(URI.create(toStorage(v)).getRawPath(), sent));
                 exchange
                     .getResponseHeaders()
                     .put(name, values.stream().map(this::toStorage).toList());
