@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -76,19 +77,33 @@ final class RegistryTransport {
     this.authenticator = authenticator;
   }
 
-  /** HTTP/1.1, no redirects followed by the JDK, and the trust the caller chose. */
+  /**
+   * HTTP/1.1, no redirects followed by the JDK, and the trust the caller chose: made when the first
+   * TLS connection needs it, so a plain-HTTP registry never loads TLS at all.
+   */
   static HttpClient newClient(boolean allowInsecure, SSLContext trust) {
-    HttpClient.Builder builder =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(20))
-            .followRedirects(HttpClient.Redirect.NEVER);
     if (allowInsecure) {
-      builder.sslContext(TrustEverything.context());
-    } else if (trust != null) {
-      builder.sslContext(trust);
+      return newClient(TrustEverything::context);
     }
-    return builder.build();
+    if (trust != null) {
+      return builder(trust).build();
+    }
+    return newClient(DeferredTlsContext::jvmDefault);
+  }
+
+  /** A client whose TLS context {@code make} makes when the first TLS connection needs it. */
+  static HttpClient newClient(Supplier<SSLContext> make) {
+    return builder(DeferredTlsContext.of(make))
+        .sslParameters(DeferredTlsContext.parameters())
+        .build();
+  }
+
+  private static HttpClient.Builder builder(SSLContext tls) {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(20))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .sslContext(tls);
   }
 
   /** {@code /v2/REPOSITORY/PATH} on the registry. */
