@@ -19,6 +19,7 @@ import java.nio.file.Path;
  *   push-state.json             what the last push left in the registry, for a rerun (push)
  *   audit-report.json           the ELF gate on a published image (push, verify -Dpack.image)
  *   supply-chain/               SBOMs, provenance, public key (push)
+ *   .plain-registries           registries known to speak plain HTTP (every goal)
  * </pre>
  */
 public record ArtifactLayout(Path root) {
@@ -58,6 +59,11 @@ public record ArtifactLayout(Path root) {
   /** Beside image.json: what a rerun with nothing new to publish confirms instead of pushing. */
   public Path pushState() {
     return root.resolve("push-state.json");
+  }
+
+  /** Which registries answered plain HTTP, so that the next run need not probe them for TLS. */
+  public Path plainRegistries() {
+    return root.resolve(".plain-registries");
   }
 
   /** Beside image.json, where the push goal's own audit also writes it. */

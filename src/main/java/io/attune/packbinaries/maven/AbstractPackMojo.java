@@ -7,6 +7,7 @@ import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.platform.TargetSelection;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.publish.DeployPreflight;
+import io.attune.packbinaries.registry.PlainRegistries;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -92,7 +93,8 @@ public abstract class AbstractPackMojo extends AbstractMojo {
       return;
     }
     long started = System.nanoTime();
-    try {
+    try (PlainRegistries.Memory memory =
+        PlainRegistries.keptIn(layout().plainRegistries(), getLog()::debug)) {
       run();
       // One line per goal in a fixed form, which make bench collects.
       getLog()
