@@ -41,10 +41,22 @@ public final class PlainRegistries {
 
   private static final Set<String> PLAIN = ConcurrentHashMap.newKeySet();
 
+  // Servers of this JVM's own (the warm-up's): plain by construction, never kept in the file.
+  private static final Set<String> OWN = ConcurrentHashMap.newKeySet();
+
   private PlainRegistries() {}
 
   static boolean known(String registry) {
-    return PLAIN.contains(registry);
+    return PLAIN.contains(registry) || OWN.contains(registry);
+  }
+
+  /** A server this JVM runs itself: no probe while it runs; {@link #forgetOwn} after. */
+  static void own(String registry) {
+    OWN.add(registry);
+  }
+
+  static void forgetOwn(String registry) {
+    OWN.remove(registry);
   }
 
   static void remember(String registry) {

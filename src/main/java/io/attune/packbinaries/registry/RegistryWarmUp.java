@@ -38,7 +38,7 @@ public final class RegistryWarmUp {
     server.start();
     String registry = "127.0.0.1:" + server.getAddress().getPort();
     // Plain by construction, and this server would never answer the HTTPS probe's hello.
-    PlainRegistries.remember(registry);
+    PlainRegistries.own(registry);
     String digest = "sha256:" + Sha256.of(MANIFEST);
     try (HttpRegistryClient client = new HttpRegistryClient(registry, "warm-up", null, false)) {
       // A push's requests, often enough for the JIT to compile the client's request path: the
@@ -52,7 +52,7 @@ public final class RegistryWarmUp {
       }
     } finally {
       server.stop(0);
-      PlainRegistries.forget(registry);
+      PlainRegistries.forgetOwn(registry);
     }
     helloOverTls();
   }
