@@ -6,6 +6,8 @@ import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.concurrent.Futures;
+import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.io.AtomicFiles;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.TargetTriple;
@@ -20,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
 
 /**
  * The build goal's work: for each target, either confirms the last result is current or runs the
@@ -72,8 +75,11 @@ public final class BinaryBuilder {
     checkManifest(request.manifest());
     List<BuiltBinary> built = new ArrayList<>();
     try (BuildLock lock = BuildLock.acquire(request.lockFile(), log);
-        Toolchain builds = toolchain) {
-      String toolchainIdentity = toolchain.identity();
+        Toolchain builds = toolchain;
+        ParallelTasks background = new ParallelTasks("pack-binaries-builder-identity", 1)) {
+      // The engine takes tens of ms to name the builder image; the states are read and the sources
+      // hashed meanwhile. Nothing is built before it has answered (it may pull the image).
+      Future<String> identity = background.start(toolchain::identity);
       boolean builtAny = false;
       for (TargetTriple target : request.targets()) {
         List<String> command =
@@ -84,10 +90,7 @@ public final class BinaryBuilder {
         if (state.isPresent()
             && state
                 .get()
-                .isCurrent(
-                    fingerprint(state.get().inputs(), toolchainIdentity, command),
-                    layout,
-                    target)) {
+                .isCurrent(fingerprint(state.get().inputs(), identity, command), layout, target)) {
           for (BuiltBinary binary : state.get().binaries()) {
             log.info(
                 binary.name()
@@ -100,15 +103,16 @@ public final class BinaryBuilder {
           built.addAll(state.get().binaries());
           continue;
         }
+        Futures.get(identity);
         List<BuiltBinary> produced = build(target);
         builtAny = true;
         // Taken after the build: cargo may have written Cargo.lock, and its dep-info now names
         // exactly the files these binaries came from.
         List<String> inputs = inputsOf(target, produced);
-        new BuildState(fingerprint(inputs, toolchainIdentity, command), inputs, produced)
-            .write(stateFile);
+        new BuildState(fingerprint(inputs, identity, command), inputs, produced).write(stateFile);
         built.addAll(produced);
       }
+      String toolchainIdentity = Futures.get(identity);
       BuiltBinaries.write(layout.builtBinaries(), built);
       Map<String, String> commands = commands(template, built);
       if (builtAny || !recordHas(toolchainIdentity, commands)) {
@@ -135,14 +139,19 @@ public final class BinaryBuilder {
   }
 
   /** The fingerprint over {@code inputs} (null: the whole workspace) as they are now. */
-  private String fingerprint(List<String> inputs, String toolchainIdentity, List<String> command)
-      throws IOException {
+  private String fingerprint(
+      List<String> inputs, Future<String> toolchainIdentity, List<String> command)
+      throws PackFailure, IOException, InterruptedException {
     String sources =
         inputs == null
             ? Fingerprint.sources(request.workspace(), excludedFromSources())
             : Fingerprint.inputs(request.workspace(), excludedFromSources(), inputs);
     return Fingerprint.of(
-        sources, toolchainIdentity, command, request.environment(), request.binaries());
+        sources,
+        Futures.get(toolchainIdentity),
+        command,
+        request.environment(),
+        request.binaries());
   }
 
   /**

@@ -26,8 +26,8 @@ import org.apache.maven.project.MavenProject;
 import org.codehaus.plexus.util.xml.Xpp3Dom;
 
 /**
- * What every goal shares: skipping, the target triples, the output directory, and turning the
- * core's exceptions into Maven's two kinds of failure.
+ * What every goal shares: skipping, the target triples, the output directory, the memory of which
+ * registries speak plain HTTP, and turning the core's exceptions into Maven's two kinds of failure.
  */
 public abstract class AbstractPackMojo extends AbstractMojo {
 
