@@ -7,6 +7,8 @@ import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.audit.AuditReport;
 import io.attune.packbinaries.audit.ImageAudit;
 import io.attune.packbinaries.compose.ComposeFile;
+import io.attune.packbinaries.concurrent.Futures;
+import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.registry.CredentialResolver;
 import io.attune.packbinaries.registry.Credentials;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Future;
 
 /**
  * The push goal's work, free of Maven: check the compose file, find credentials, publish the
@@ -107,6 +110,15 @@ public final class ImagePush {
   }
 
   public PushResult run(Request request) throws PackFailure, IOException, InterruptedException {
+    try (ParallelTasks background = new ParallelTasks("pack-binaries-push-parameters", 1)) {
+      // The parameters' fingerprint asks git about the sources (tens of ms): it is taken while
+      // the compose file and the layout are read.
+      return run(request, background.start(() -> PushParameters.fingerprint(request)));
+    }
+  }
+
+  private PushResult run(Request request, Future<String> parameters)
+      throws PackFailure, IOException, InterruptedException {
     ImageReference target = target(request.image());
     List<String> tags = tags(request.tags());
     ComposeFile compose = null;
@@ -129,7 +141,7 @@ public final class ImagePush {
             + target.repositoryName()
             + resolution.found().map(c -> " as " + c).orElse(" anonymously"));
     Path stateFile = stateFile(request);
-    PushState wanted = wantedState(request, target, layout, tags);
+    PushState wanted = wantedState(parameters, target, layout, tags);
     PushResult result;
     try (RegistryClient client = client(target, resolution, request)) {
       Publisher publisher =
@@ -238,14 +250,17 @@ public final class ImagePush {
    * unreadable key, say), for the full push to report that as it always has.
    */
   private PushState wantedState(
-      Request request, ImageReference target, LayoutReader.Layout layout, List<String> tags)
+      Future<String> parameters,
+      ImageReference target,
+      LayoutReader.Layout layout,
+      List<String> tags)
       throws InterruptedException {
     try {
       return new PushState(
           target.repositoryName(),
           layout.index().digest(),
           tags,
-          PushParameters.fingerprint(request),
+          Futures.get(parameters),
           Map.of());
     } catch (PackFailure | IOException e) {
       log.debug("No push state for this push: " + e.getMessage());
