@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -56,12 +57,16 @@ public final class SupplyChain {
    *
    * @param sentBlobs the documents' blobs already sent while the image uploaded
    */
+  /** The tags a first push reads at once: two platforms' SBOMs and signatures, the index's two. */
+  private static final int MAX_TAG_READS = 6;
+
   private record Documents(
       List<PlatformSbom> sboms,
       SigningKey key,
       byte[] statement,
       byte[] envelope,
       Set<String> sentBlobs,
+      Map<String, Optional<byte[]>> tagsRead,
       boolean referrersApi,
       long millis) {}
 
@@ -135,7 +140,8 @@ public final class SupplyChain {
     Documents made = awaitDocuments();
     long waited = (System.nanoTime() - started) / 1_000_000;
     String repository = target.repositoryName();
-    Uploads uploads = new Uploads(client, steps, made.sentBlobs(), made.referrersApi());
+    Uploads uploads =
+        new Uploads(client, steps, made.sentBlobs(), made.referrersApi(), made.tagsRead());
     Referrers referrers = new Referrers(uploads, log);
     CosignSignature signature = new CosignSignature(uploads);
     AtomicInteger signed = new AtomicInteger();
@@ -250,7 +256,21 @@ public final class SupplyChain {
         earlySteps
             .run("Asking the referrers API for " + index, () -> earlyClient.referrers(index))
             .isPresent();
-    // The key next: a wrong passphrase fails before anything is made.
+    try (ParallelTasks reads = new ParallelTasks("pack-binaries-tag-reads", MAX_TAG_READS)) {
+      Map<String, Future<Optional<byte[]>>> tagReads =
+          firstPush ? readTagsEarly(reads, referrersApi) : Map.of();
+      return documents(firstPush, referrersApi, tagReads, started);
+    }
+  }
+
+  /** The documents, made while the tags are read; their blobs sent early on a first push. */
+  private Documents documents(
+      boolean firstPush,
+      boolean referrersApi,
+      Map<String, Future<Optional<byte[]>>> tagReads,
+      long started)
+      throws PackFailure, IOException, InterruptedException {
+    // The key first: a wrong passphrase fails before anything is made.
     SigningKey key =
         request.signs() ? SigningKey.read(request.signingKey(), request.passphrase()) : null;
     Path directory = request.artifacts().supplyChainDirectory();
@@ -316,13 +336,23 @@ public final class SupplyChain {
       AtomicFiles.write(directory.resolve(PROVENANCE_FILE), statement);
       AtomicFiles.write(directory.resolve(ENVELOPE_FILE), envelope);
     }
-    Set<String> sent = firstPush ? sendBlobsEarly(sboms, key, envelope) : Set.of();
+    Set<String> sent = Set.of();
+    if (firstPush) {
+      Uploads early = new Uploads(earlyClient, earlySteps, Set.of(), false, Map.of());
+      sendBlobsEarly(early, sboms, key, envelope);
+      sent = early.sent();
+    }
+    Map<String, Optional<byte[]>> tagsRead = new LinkedHashMap<>();
+    for (Map.Entry<String, Future<Optional<byte[]>>> read : tagReads.entrySet()) {
+      tagsRead.put(read.getKey(), Futures.get(read.getValue()));
+    }
     return new Documents(
         sboms,
         key,
         statement,
         envelope,
         sent,
+        tagsRead,
         referrersApi,
         (System.nanoTime() - started) / 1_000_000);
   }
@@ -332,7 +362,8 @@ public final class SupplyChain {
    * digest the registry must have, so they need not wait for the index. Only on a first push: an
    * index already in the registry means a rerun, which finds its documents attached already.
    */
-  private Set<String> sendBlobsEarly(List<PlatformSbom> sboms, SigningKey key, byte[] envelope)
+  private void sendBlobsEarly(
+      Uploads early, List<PlatformSbom> sboms, SigningKey key, byte[] envelope)
       throws PackFailure, IOException, InterruptedException {
     String index = layout.index().digest();
     Map<String, byte[]> blobs = new LinkedHashMap<>();
@@ -347,11 +378,43 @@ public final class SupplyChain {
                 target.repositoryName(), image.manifest().digest()));
       }
     }
-    Uploads early = new Uploads(earlyClient, earlySteps, Set.of(), false);
     for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
       early.blob(blob.getKey(), blob.getValue());
     }
-    return early.sent();
+  }
+
+  /**
+   * Starts reading the tags the attachments will read and write back (each subject's referrers tag
+   * and signature tag), so that attaching takes one request fewer per tag. Only on a first push,
+   * whose subjects no one else knows yet: only a tag left from an earlier push of the same digests
+   * can be there, and this finds it as a later read would.
+   */
+  private Map<String, Future<Optional<byte[]>>> readTagsEarly(
+      ParallelTasks reads, boolean referrersApi) {
+    Uploads reader = new Uploads(earlyClient, earlySteps, Set.of(), false, Map.of());
+    Map<String, String> tags = new LinkedHashMap<>(); // tag -> what its read is called
+    String index = layout.index().digest();
+    if (request.sbom() && !referrersApi) {
+      layout.images().forEach(i -> referrersTag(tags, i.manifest().digest()));
+    }
+    if (request.signs()) {
+      if (!referrersApi) {
+        referrersTag(tags, index);
+      }
+      tags.put(CosignSignature.tag(index), "Reading the signatures " + CosignSignature.tag(index));
+      for (LayoutReader.Image image : layout.images()) {
+        String tag = CosignSignature.tag(image.manifest().digest());
+        tags.put(tag, "Reading the signatures " + tag);
+      }
+    }
+    Map<String, Future<Optional<byte[]>>> started = new LinkedHashMap<>();
+    tags.forEach((tag, what) -> started.put(tag, reads.start(() -> reader.read(what, tag))));
+    return started;
+  }
+
+  private static void referrersTag(Map<String, String> tags, String subject) {
+    String tag = Referrers.fallbackTag(subject);
+    tags.put(tag, "Reading the referrers tag " + tag);
   }
 
   /** The platform's binaries as verify passed them, each with the crates built into it. */

@@ -24,15 +24,23 @@ final class Uploads {
   private final Map<String, FutureTask<Void>> blobUploads = new ConcurrentHashMap<>();
   private final Map<String, String> relied = new ConcurrentHashMap<>();
   private final boolean referrersApi;
+  private final Map<String, Optional<byte[]>> readEarly;
 
   /**
    * @param sent blobs already sent to this repository in this push
    * @param referrersApi whether the registry indexes referrers itself (its referrers API answered)
+   * @param readEarly tags already read in this push ({@link #read}), each to be used once
    */
-  Uploads(RegistryClient client, RegistrySteps steps, Set<String> sent, boolean referrersApi) {
+  Uploads(
+      RegistryClient client,
+      RegistrySteps steps,
+      Set<String> sent,
+      boolean referrersApi,
+      Map<String, Optional<byte[]>> readEarly) {
     this.client = client;
     this.steps = steps;
     this.referrersApi = referrersApi;
+    this.readEarly = new ConcurrentHashMap<>(readEarly);
     for (String digest : sent) {
       FutureTask<Void> done = new FutureTask<>(() -> null);
       done.run();
@@ -102,24 +110,33 @@ final class Uploads {
     }
   }
 
-  /** The manifest under {@code reference}, or empty when the registry has none (404). */
+  /**
+   * The manifest under {@code reference}, or empty when the registry has none (404): as read
+   * earlier in this push if it was, the first time it is asked for, else read now.
+   */
   Optional<byte[]> existingManifest(String what, String reference)
       throws PackFailure, IOException, InterruptedException {
-    Optional<byte[]> existing =
-        steps.run(
-            what,
-            () -> {
-              try {
-                return Optional.of(client.manifest(reference).content());
-              } catch (RegistryException e) {
-                if (e.status() == 404) {
-                  return Optional.<byte[]>empty();
-                }
-                throw e;
-              }
-            });
+    Optional<byte[]> early = readEarly.remove(reference);
+    Optional<byte[]> existing = early != null ? early : read(what, reference);
     existing.ifPresent(content -> reliedOnTag(reference, content));
     return existing;
+  }
+
+  /** The manifest under {@code reference}, or empty when the registry has none (404). */
+  Optional<byte[]> read(String what, String reference)
+      throws PackFailure, IOException, InterruptedException {
+    return steps.run(
+        what,
+        () -> {
+          try {
+            return Optional.of(client.manifest(reference).content());
+          } catch (RegistryException e) {
+            if (e.status() == 404) {
+              return Optional.<byte[]>empty();
+            }
+            throw e;
+          }
+        });
   }
 
   /**

@@ -413,6 +413,66 @@ class SupplyChainRegistryTest {
     return requests.stream().map(r -> r.method() + " " + r.path()).toList();
   }
 
+  /**
+   * A first push reads the tags its attachments rewrite while the image uploads, once each, and
+   * what it reads is what a later read would find: a signature tag left by an earlier push of the
+   * same index (deleted since, so this push is a first one again) keeps its signature beside the
+   * new one.
+   */
+  @Test
+  void aFirstPushOverTagsLeftByAnEarlierPushKeepsWhatTheyList() throws Exception {
+    List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    try (FaultProxy proxy =
+        new FaultProxy(
+            TestEnvironment.registry(),
+            request -> {
+              requests.add(request.method() + " " + request.path());
+              return FaultProxy.Action.FORWARD;
+            })) {
+      String repository = proxy.address() + "/" + Fixtures.freshRepository("orphan-tags");
+      String index = push(repository, privateKey).indexDigest();
+      Fixtures.run(
+          "skopeo", "delete", "--tls-verify=false", "docker://" + repository + "@" + index);
+      Files.delete(artifacts.pushState());
+      Path otherPlain = temp.resolve("keys/other-plain.pem");
+      Path otherKey = temp.resolve("keys/other.key");
+      Fixtures.run(
+          "openssl",
+          "genpkey",
+          "-algorithm",
+          "EC",
+          "-pkeyopt",
+          "ec_paramgen_curve:P-256",
+          "-out",
+          otherPlain.toString());
+      Fixtures.run(
+          "openssl",
+          "pkcs8",
+          "-topk8",
+          "-v2",
+          "aes-256-cbc",
+          "-in",
+          otherPlain.toString(),
+          "-out",
+          otherKey.toString(),
+          "-passout",
+          "pass:" + PASSPHRASE);
+      requests.clear();
+
+      push(repository, otherKey);
+
+      List<String> tagReads =
+          requests.stream()
+              .filter(r -> r.startsWith("GET ") && r.contains("/manifests/sha256-"))
+              .toList();
+      assertThat(tagReads).hasSize(6).doesNotHaveDuplicates();
+      assertThat(
+              JSON.readTree(client(repository).manifest(CosignSignature.tag(index)).content())
+                  .path("layers"))
+          .hasSize(2);
+    }
+  }
+
   @Test
   void aWrongPassphraseFailsBeforeAnyTagIsWritten() throws Exception {
     String repository = repository("wrong-passphrase");
