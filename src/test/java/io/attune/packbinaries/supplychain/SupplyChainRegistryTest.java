@@ -378,11 +378,11 @@ class SupplyChainRegistryTest {
   void aFirstPushsAttachmentsSpendNoRequestTwice() throws Exception {
     List<String> plain = requestsOfAFirstPush(false);
     List<String> signed = requestsOfAFirstPush(true);
-    // Two SBOMs, three signatures and the provenance on a registry without the referrers API:
-    // 10 blobs (the empty config, 2 SBOMs, the envelope, 3 payloads and 3 configs; 2 requests
-    // each) sent beside the image after one check that the index is new; after the index, 1
-    // referrers probe, 3 for each SBOM (tag read, artifact, tag), 2 for each signature (read,
-    // manifest) and 3 for the provenance.
+    // Two SBOMs, three signatures and the provenance on a registry without the referrers API.
+    // Beside the image, after one check that the index is new: 1 referrers probe, 6 tag reads
+    // (the referrers tags of the SBOMs' and the provenance's subjects, 3 signature tags) and 10
+    // blobs (the empty config, 2 SBOMs, the envelope, 3 payloads and 3 configs; 2 requests each).
+    // After the index: 2 for each SBOM and the provenance (artifact, tag), 1 for each signature.
     assertThat(signed.size() - plain.size()).isLessThanOrEqualTo(1 + 20 + 16);
     assertThat(count(signed, "HEAD ") - count(plain, "HEAD ")).isEqualTo(1);
     assertThat(count(signed, "GET ") - count(plain, "GET ")).isEqualTo(7);
