@@ -2,8 +2,8 @@ package io.attune.packbinaries.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.Digest;
 import io.attune.packbinaries.oci.MediaTypes;
@@ -19,8 +19,6 @@ import java.util.TreeMap;
  * {@link PackFailure} that names the document.
  */
 final class ImageDocuments {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ImageDocuments() {}
 
@@ -146,7 +144,7 @@ final class ImageDocuments {
 
   private static JsonNode parse(byte[] document, String where) throws PackFailure {
     try {
-      JsonNode root = JSON.readTree(document);
+      JsonNode root = Json.parse(document);
       if (root == null || !root.isObject()) {
         throw new PackFailure(where + " is not a JSON object; push the image again.");
       }

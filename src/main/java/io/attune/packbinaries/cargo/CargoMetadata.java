@@ -1,9 +1,9 @@
 package io.attune.packbinaries.cargo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ final class CargoMetadata {
                             + " to the binaries to build"));
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(json);
+      root = Json.parse(json);
     } catch (IOException e) {
       throw new PackFailure(
           "cargo metadata printed something that is not JSON: " + e.getMessage(), e);

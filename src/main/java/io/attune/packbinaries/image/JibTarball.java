@@ -2,8 +2,8 @@ package io.attune.packbinaries.image;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.Digest;
 import io.attune.packbinaries.oci.ManifestFormat;
@@ -33,8 +33,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * the blobs just copied. Anything malformed is a PackFailure naming the tarball.
  */
 final class JibTarball {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Registries refuse manifests over 4 MiB; jib's JSON files are a few KB. */
   static final int MAX_JSON_BYTES = 4 * 1024 * 1024;
@@ -210,7 +208,7 @@ final class JibTarball {
 
   private JsonNode parse(byte[] content, String what) throws PackFailure {
     try {
-      return JSON.readTree(content);
+      return Json.parse(content);
     } catch (JsonProcessingException e) {
       throw fail(what + " is not valid JSON (" + e.getOriginalMessage() + ")");
     } catch (IOException e) {

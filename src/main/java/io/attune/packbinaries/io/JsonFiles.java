@@ -1,9 +1,6 @@
 package io.attune.packbinaries.io;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -14,32 +11,25 @@ import java.util.Map;
 
 /**
  * The small JSON files the goals keep between runs (states and reports), read and written as
- * Jackson trees with the mapping spelled out beside each record. Bean binding would be shorter, but
- * in a cold JVM its first use costs about 0.1 s more than a tree and each further record type 10-20
- * ms more, paid again by every run that has nothing to do.
+ * Jackson trees ({@link Json}) with the mapping spelled out beside each record. Bean binding would
+ * be shorter, but in a cold JVM its first use costs about 0.1 s more than a tree and each further
+ * record type 10-20 ms more, paid again by every run that has nothing to do.
  */
 public final class JsonFiles {
-
-  // Anything after the document means the file is not what we wrote.
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
-  /** Two-space indentation, {@code "key" : value}: what the files have always looked like. */
-  private static final ObjectWriter PRETTY = JSON.writerWithDefaultPrettyPrinter();
 
   private JsonFiles() {}
 
   public static ObjectNode object() {
-    return JSON.createObjectNode();
+    return Json.object();
   }
 
   public static ArrayNode array() {
-    return JSON.createArrayNode();
+    return Json.array();
   }
 
   /** Writes {@code content} pretty-printed, atomically: a reader sees the old file or this one. */
   public static void write(Path file, JsonNode content) throws IOException {
-    AtomicFiles.write(file, PRETTY.writeValueAsBytes(content));
+    AtomicFiles.write(file, Json.pretty(content));
   }
 
   /**
@@ -48,11 +38,8 @@ public final class JsonFiles {
    * @throws IOException when it cannot be read, is not JSON or is empty
    */
   public static JsonNode read(Path file) throws IOException {
-    JsonNode root = JSON.readTree(Files.readAllBytes(file));
-    if (root == null || root.isMissingNode()) {
-      throw new IOException("it is empty");
-    }
-    return root;
+    // Anything after the document means the file is not what we wrote.
+    return Json.parseWhole(Files.readAllBytes(file));
   }
 
   /** Puts {@code values} as an array of strings, or null as null. */

@@ -3,8 +3,8 @@ package io.attune.packbinaries.oci;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,8 +23,6 @@ import java.util.List;
  * to send reads no blob.
  */
 public final class LayoutReader {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Registries refuse manifests over 4 MiB; ours are a few KB. */
   static final int MAX_JSON_BYTES = 4 * 1024 * 1024;
@@ -153,7 +151,7 @@ public final class LayoutReader {
 
   private static JsonNode parse(Path file, byte[] content) throws PackFailure, IOException {
     try {
-      return JSON.readTree(content);
+      return Json.parse(content);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       throw new PackFailure(

@@ -1,9 +1,9 @@
 package io.attune.packbinaries.oci;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.platform.Platform;
 import java.util.Comparator;
 import java.util.List;
@@ -27,8 +27,6 @@ public final class OciIndex {
 
   /** The base's manifest digest for that platform; jib does not expose it, so we never write it. */
   public static final String BASE_DIGEST = "org.opencontainers.image.base.digest";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private OciIndex() {}
 
@@ -82,7 +80,7 @@ public final class OciIndex {
    */
   public static byte[] index(
       ManifestFormat format, List<Entry> entries, Map<String, String> annotations) {
-    ObjectNode index = JSON.createObjectNode();
+    ObjectNode index = Json.object();
     index.put("schemaVersion", 2);
     index.put("mediaType", format.indexMediaType());
     ArrayNode manifests = index.putArray("manifests");
@@ -104,7 +102,7 @@ public final class OciIndex {
    * platform's manifest) named {@code refName}, so `skopeo copy oci:DIR:REF` finds it.
    */
   public static byte[] layoutIndex(Descriptor target, Platform platform, String refName) {
-    ObjectNode index = JSON.createObjectNode();
+    ObjectNode index = Json.object();
     index.put("schemaVersion", 2);
     index.put("mediaType", ManifestFormat.OCI.indexMediaType());
     ObjectNode entry = descriptor(index.putArray("manifests").addObject(), target);
@@ -117,7 +115,7 @@ public final class OciIndex {
 
   /** A Docker image manifest, schema 2, in the field order jib writes it. */
   public static byte[] dockerManifest(Descriptor config, List<Descriptor> layers) {
-    ObjectNode manifest = JSON.createObjectNode();
+    ObjectNode manifest = Json.object();
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", ManifestFormat.DOCKER.manifestMediaType());
     descriptor(manifest.putObject("config"), config);
@@ -128,7 +126,7 @@ public final class OciIndex {
 
   /** docker load's {@code manifest.json} for one image whose files are layout blobs. */
   public static byte[] dockerLoadManifest(PlatformManifest image, List<String> repoTags) {
-    ArrayNode root = JSON.createArrayNode();
+    ArrayNode root = Json.array();
     ObjectNode entry = root.addObject();
     entry.put("Config", blobPath(image.config()));
     ArrayNode tags = entry.putArray("RepoTags");
@@ -161,11 +159,7 @@ public final class OciIndex {
     new TreeMap<>(values).forEach(node::put);
   }
 
-  private static byte[] bytes(Object node) {
-    try {
-      return JSON.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree always serializes", e);
-    }
+  private static byte[] bytes(JsonNode node) {
+    return Json.compact(node);
   }
 }

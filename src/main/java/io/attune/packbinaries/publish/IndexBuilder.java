@@ -1,11 +1,11 @@
 package io.attune.packbinaries.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.io.Directories;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.ManifestFormat;
@@ -37,8 +37,6 @@ import java.util.Map;
  * tags.
  */
 public final class IndexBuilder {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** {@code reference[=os/arch[/variant]]}, as given in pack.index.images. */
   public record Source(ImageReference reference, Platform claimed) {
@@ -224,10 +222,10 @@ public final class IndexBuilder {
               + ", not a single-platform image; name one"
               + " platform's image (REPOSITORY@sha256:…)");
     }
-    JsonNode parsed = JSON.readTree(manifest.content());
+    JsonNode parsed = Json.parse(manifest.content());
     String configDigest = parsed.path("config").path("digest").asText();
     JsonNode config =
-        JSON.readTree(
+        Json.parse(
             step(
                 "Reading the config of " + image,
                 image.registry(),

@@ -1,8 +1,8 @@
 package io.attune.packbinaries.publish;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.supplychain.Provenance;
 import io.attune.packbinaries.supplychain.SigningKey;
@@ -22,13 +22,11 @@ import java.nio.file.Path;
  */
 final class PushParameters {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private PushParameters() {}
 
   static String fingerprint(ImagePush.Request request)
       throws PackFailure, IOException, InterruptedException {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.object();
     root.put("audit", request.audit());
     SupplyChainRequest supplyChain = request.supplyChain();
     if (supplyChain != null && supplyChain.attachesAnything()) {
@@ -54,7 +52,7 @@ final class PushParameters {
         attached.put("dirty", String.valueOf(source.dirty()));
       }
     }
-    return "sha256:" + Sha256.of(JSON.writeValueAsBytes(root));
+    return "sha256:" + Sha256.of(Json.compact(root));
   }
 
   private static String fileDigest(Path file) throws IOException {

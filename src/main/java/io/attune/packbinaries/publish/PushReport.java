@@ -1,10 +1,9 @@
 package io.attune.packbinaries.publish;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.io.AtomicFiles;
+import io.attune.packbinaries.io.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,13 +11,10 @@ import java.util.Map;
 /** Writes {@code image.json}: what was pushed, for release notes, deploy jobs and benches. */
 public final class PushReport {
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   private PushReport() {}
 
   public static void write(Path file, PushResult result) throws IOException {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.object();
     root.put("reference", result.repository());
     root.put("indexDigest", result.indexDigest());
     root.put("pinnedReference", result.pinnedReference());
@@ -33,6 +29,6 @@ public final class PushReport {
     root.put("mountedBlobs", result.mountedBlobs());
     root.put("skippedBlobs", result.skippedBlobs());
     root.put("skippedManifests", result.skippedManifests());
-    AtomicFiles.write(file, JSON.writeValueAsBytes(root));
+    AtomicFiles.write(file, Json.pretty(root));
   }
 }

@@ -1,10 +1,9 @@
 package io.attune.packbinaries.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.io.AtomicFiles;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.oci.Digest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,9 +34,6 @@ public record PushState(
   /** Bumped when the meaning of a field changes: an older file then means a full push. */
   static final int FORMAT = 1;
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   public PushState {
     tags = List.copyOf(tags);
     attachments = Map.copyOf(attachments);
@@ -45,7 +41,7 @@ public record PushState(
 
   /** Writes it atomically: a reader sees the previous state or this one, never a part. */
   public void write(Path file) throws IOException {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.object();
     root.put("format", FORMAT);
     root.put("repository", repository);
     root.put("indexDigest", indexDigest);
@@ -53,7 +49,7 @@ public record PushState(
     root.put("parameters", parameters);
     ObjectNode attached = root.putObject("attachments");
     new TreeMap<>(attachments).forEach(attached::put);
-    AtomicFiles.write(file, JSON.writeValueAsBytes(root));
+    AtomicFiles.write(file, Json.pretty(root));
   }
 
   /**
@@ -64,7 +60,7 @@ public record PushState(
    *     truncated file, say): the caller then pushes in full
    */
   public static PushState read(Path file) throws IOException {
-    JsonNode root = JSON.readTree(Files.readAllBytes(file));
+    JsonNode root = Json.parse(Files.readAllBytes(file));
     if (root == null || root.path("format").asInt() != FORMAT) {
       throw new IOException("not a push state of format " + FORMAT);
     }

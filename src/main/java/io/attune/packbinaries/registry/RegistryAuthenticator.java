@@ -1,8 +1,8 @@
 package io.attune.packbinaries.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -24,8 +24,6 @@ import java.util.Optional;
  * and to the token realm that registry named, and a token only to the registry it was issued for.
  */
 final class RegistryAuthenticator {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String registry;
   private final String repository;
@@ -170,7 +168,7 @@ final class RegistryAuthenticator {
       throw new RegistryErrors(registry, repository)
           .error(response, "getting a token from " + realm);
     }
-    JsonNode body = JSON.readTree(BoundedBody.read(response, BoundedBody.ERROR_LIMIT, "a token"));
+    JsonNode body = Json.parse(BoundedBody.read(response, BoundedBody.ERROR_LIMIT, "a token"));
     String token =
         body.hasNonNull("token")
             ? body.get("token").asText()

@@ -1,7 +1,7 @@
 package io.attune.packbinaries.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.attune.packbinaries.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -15,8 +15,6 @@ import java.time.Instant;
  * Retry-After} for {@link Retry}.
  */
 final class RegistryErrors {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String registry;
   private final String repository;
@@ -77,7 +75,7 @@ final class RegistryErrors {
   /** The registry's {"errors":[{"code","message"}]} as one line, or the first 200 characters. */
   static String registryErrors(String body) {
     try {
-      JsonNode errors = JSON.readTree(body).path("errors");
+      JsonNode errors = Json.parse(body).path("errors");
       if (errors.isArray() && !errors.isEmpty()) {
         StringBuilder text = new StringBuilder();
         for (JsonNode error : errors) {

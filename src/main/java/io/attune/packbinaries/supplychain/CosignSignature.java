@@ -1,10 +1,10 @@
 package io.attune.packbinaries.supplychain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.MediaTypes;
 import java.io.IOException;
@@ -28,8 +28,6 @@ public final class CosignSignature {
       "application/vnd.dev.cosign.simplesigning.v1+json";
   public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Uploads uploads;
 
   CosignSignature(Uploads uploads) {
@@ -46,17 +44,13 @@ public final class CosignSignature {
    * Keyless signing would add the Fulcio certificate and Rekor bundle as annotations of the layer.
    */
   public static byte[] payload(String repository, String digest) {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.object();
     ObjectNode critical = root.putObject("critical");
     critical.putObject("identity").put("docker-reference", repository);
     critical.putObject("image").put("docker-manifest-digest", digest);
     critical.put("type", "cosign container image signature");
     root.putNull("optional");
-    try {
-      return JSON.writeValueAsBytes(root);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return Json.compact(root);
   }
 
   /** Signs {@code digest} of {@code repository}; returns whether a new signature was written. */
@@ -66,9 +60,9 @@ public final class CosignSignature {
     String payloadDigest = "sha256:" + Sha256.of(payload);
     String tag = tag(digest);
     Optional<byte[]> existing = uploads.existingManifest("Reading the signatures " + tag, tag);
-    ArrayNode layers = JSON.createArrayNode();
+    ArrayNode layers = Json.array();
     if (existing.isPresent()) {
-      for (JsonNode layer : JSON.readTree(existing.get()).path("layers")) {
+      for (JsonNode layer : Json.parse(existing.get()).path("layers")) {
         if (layer.path("digest").asText().equals(payloadDigest) && signedBy(layer, payload, key)) {
           return false;
         }
@@ -85,13 +79,13 @@ public final class CosignSignature {
     byte[] config = config(diffIds);
     String configDigest = "sha256:" + Sha256.of(config);
     uploads.blob(configDigest, config);
-    ObjectNode manifest = JSON.createObjectNode();
+    ObjectNode manifest = Json.object();
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
     Referrers.descriptor(
         manifest.putObject("config"), MediaTypes.OCI_CONFIG, configDigest, config.length);
     manifest.set("layers", layers);
-    byte[] bytes = JSON.writeValueAsBytes(manifest);
+    byte[] bytes = Json.compact(manifest);
     uploads.manifest("Pushing the signature " + tag, tag, MediaTypes.OCI_MANIFEST, bytes);
     return true;
   }
@@ -119,7 +113,7 @@ public final class CosignSignature {
 
   /** A config as cosign writes one: the layers' digests as the rootfs, no platform. */
   private static byte[] config(List<String> layerDigests) throws IOException {
-    ObjectNode config = JSON.createObjectNode();
+    ObjectNode config = Json.object();
     config.put("architecture", "");
     config.put("os", "");
     config.putObject("config");
@@ -127,6 +121,6 @@ public final class CosignSignature {
     rootfs.put("type", "layers");
     ArrayNode diffIds = rootfs.putArray("diff_ids");
     layerDigests.forEach(diffIds::add);
-    return JSON.writeValueAsBytes(config);
+    return Json.compact(config);
   }
 }

@@ -1,7 +1,7 @@
 package io.attune.packbinaries.supplychain;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.io.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -32,8 +32,7 @@ public final class Dsse {
    */
   public static byte[] envelope(String payloadType, byte[] payload, SigningKey key, String keyId) {
     byte[] signature = key.sign(preAuthenticationEncoding(payloadType, payload));
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode envelope = json.createObjectNode();
+    ObjectNode envelope = Json.object();
     envelope.put("payloadType", payloadType);
     envelope.put("payload", Base64.getEncoder().encodeToString(payload));
     envelope
@@ -41,10 +40,6 @@ public final class Dsse {
         .addObject()
         .put("keyid", keyId)
         .put("sig", Base64.getEncoder().encodeToString(signature));
-    try {
-      return json.writeValueAsBytes(envelope);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return Json.compact(envelope);
   }
 }

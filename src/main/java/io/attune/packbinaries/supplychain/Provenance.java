@@ -1,9 +1,8 @@
 package io.attune.packbinaries.supplychain;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.io.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,9 +23,6 @@ public final class Provenance {
   /** Property names whose values may be secrets: never recorded. */
   private static final Pattern SECRET_NAME =
       Pattern.compile("(?i).*(pass|secret|token|credential|auth|pwd).*");
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   /**
    * @param repository {@code host/path}
@@ -51,7 +47,7 @@ public final class Provenance {
   private Provenance() {}
 
   public static byte[] statement(Inputs inputs) {
-    ObjectNode statement = JSON.createObjectNode();
+    ObjectNode statement = Json.object();
     statement.put("_type", "https://in-toto.io/Statement/v1");
     ArrayNode subjects = statement.putArray("subject");
     subject(subjects, inputs.repository(), inputs.indexDigest());
@@ -108,11 +104,7 @@ public final class Provenance {
     builder.putObject("version").put("pack-binaries-maven-plugin", inputs.pluginVersion());
     // No startedOn/finishedOn and no invocation id: a rebuild gives the same statement.
     run.putObject("metadata");
-    try {
-      return JSON.writeValueAsBytes(statement);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return Json.compact(statement);
   }
 
   /** The properties whose names do not suggest a secret, sorted. */
@@ -138,6 +130,6 @@ public final class Provenance {
   }
 
   static List<String> subjectsOf(byte[] statement) throws java.io.IOException {
-    return JSON.readTree(statement).path("subject").findValuesAsText("sha256");
+    return Json.parse(statement).path("subject").findValuesAsText("sha256");
   }
 }

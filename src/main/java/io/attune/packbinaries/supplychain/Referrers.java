@@ -1,11 +1,11 @@
 package io.attune.packbinaries.supplychain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.MediaTypes;
@@ -31,8 +31,6 @@ public final class Referrers {
 
   /** Marks an artifact by the content it carries, so a rerun replaces its own entry. */
   static final String CONTENT_ANNOTATION = "io.attune.pack-binaries.content.sha256";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Uploads uploads;
   private final BuildLog log;
@@ -61,7 +59,7 @@ public final class Referrers {
     String documentDigest = "sha256:" + Sha256.of(document);
     Map<String, String> all = new TreeMap<>(annotations);
     all.put(CONTENT_ANNOTATION, identity);
-    ObjectNode manifest = JSON.createObjectNode();
+    ObjectNode manifest = Json.object();
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
     manifest.put("artifactType", artifactType);
@@ -73,7 +71,7 @@ public final class Referrers {
         manifest.putObject("subject"), subject.mediaType(), subject.digest(), subject.size());
     ObjectNode manifestAnnotations = manifest.putObject("annotations");
     all.forEach(manifestAnnotations::put);
-    byte[] bytes = JSON.writeValueAsBytes(manifest);
+    byte[] bytes = Json.compact(manifest);
     Descriptor artifact =
         new Descriptor(MediaTypes.OCI_MANIFEST, "sha256:" + Sha256.of(bytes), bytes.length);
     Optional<byte[]> indexed = uploads.referrers(subject.digest());
@@ -111,7 +109,7 @@ public final class Referrers {
   }
 
   private static boolean lists(byte[] index, String digest) throws IOException {
-    for (JsonNode entry : JSON.readTree(index).path("manifests")) {
+    for (JsonNode entry : Json.parse(index).path("manifests")) {
       if (entry.path("digest").asText().equals(digest)) {
         return true;
       }
@@ -131,12 +129,12 @@ public final class Referrers {
       String artifactType,
       Map<String, String> annotations)
       throws IOException {
-    ObjectNode index = JSON.createObjectNode();
+    ObjectNode index = Json.object();
     index.put("schemaVersion", 2);
     index.put("mediaType", MediaTypes.OCI_INDEX);
     ArrayNode manifests = index.putArray("manifests");
     if (existing.isPresent()) {
-      for (JsonNode entry : JSON.readTree(existing.get()).path("manifests")) {
+      for (JsonNode entry : Json.parse(existing.get()).path("manifests")) {
         boolean replaced =
             entry.path("artifactType").asText().equals(artifactType)
                 && entry
@@ -154,7 +152,7 @@ public final class Referrers {
     entry.put("artifactType", artifactType);
     ObjectNode entryAnnotations = entry.putObject("annotations");
     annotations.forEach(entryAnnotations::put);
-    return JSON.writeValueAsBytes(index);
+    return Json.compact(index);
   }
 
   static ObjectNode descriptor(ObjectNode node, String mediaType, String digest, long size) {

@@ -1,7 +1,6 @@
 package io.attune.packbinaries.supplychain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
@@ -10,6 +9,7 @@ import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.elf.VerifiedBinary;
 import io.attune.packbinaries.elf.VerifyReport;
 import io.attune.packbinaries.io.AtomicFiles;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.LayoutReader;
@@ -465,7 +465,7 @@ public final class SupplyChain {
       return null;
     }
     try {
-      JsonNode root = new ObjectMapper().readTree(manifest.get().content());
+      JsonNode root = Json.parse(manifest.get().content());
       if (!root.has("manifests")) {
         return manifest.get().digest();
       }

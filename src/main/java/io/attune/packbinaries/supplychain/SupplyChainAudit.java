@@ -1,10 +1,10 @@
 package io.attune.packbinaries.supplychain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
 import java.io.IOException;
@@ -27,8 +27,6 @@ public final class SupplyChainAudit {
 
   /** The largest SBOM read: a workspace of thousands of crates stays well under it. */
   static final int MAX_SBOM_BYTES = 32 << 20;
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * @param repository {@code host/path} of the image
@@ -293,7 +291,7 @@ public final class SupplyChainAudit {
       return Optional.empty();
     }
     try {
-      return Optional.of(JSON.readTree(bytes.get()));
+      return Optional.of(Json.parse(bytes.get()));
     } catch (IOException e) {
       throw new PackFailure(what + " is not JSON; it was not written by a signing tool.");
     }
