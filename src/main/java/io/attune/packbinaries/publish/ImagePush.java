@@ -209,20 +209,23 @@ public final class ImagePush {
       throws PackFailure, IOException, InterruptedException {
     // The supply chain's documents are made, and their blobs sent, while the image uploads.
     try (RegistryClient documentsClient =
-        request.supplyChain() == null ? null : client(target, resolution, request)) {
-      SupplyChain supplyChain =
-          request.supplyChain() == null
-              ? null
-              : SupplyChain.start(
-                  request.supplyChain(),
-                  layout,
-                  target,
-                  documentsClient,
-                  Retry.standard(request.attempts(), request.retryTimeout(), log)::run,
-                  log);
+            request.supplyChain() == null ? null : client(target, resolution, request);
+        SupplyChain supplyChain =
+            request.supplyChain() == null
+                ? null
+                : SupplyChain.start(
+                    request.supplyChain(),
+                    layout,
+                    target,
+                    documentsClient,
+                    Retry.standard(request.attempts(), request.retryTimeout(), log)::run,
+                    log)) {
       return publisher
           .beforeTags(
               (digest, steps) -> {
+                if (supplyChain != null) {
+                  supplyChain.readTags(client, steps); // beside the audit
+                }
                 // What fails the audit is neither signed nor tagged: it stays reachable by
                 // digest only, for whoever investigates.
                 if (request.audit()) {

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,11 +40,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * supply-chain/}. The documents are made from the local layout while the image uploads ({@link
  * #start}); {@link #attach} only sends them.
  */
-public final class SupplyChain {
+public final class SupplyChain implements AutoCloseable {
 
   public static final String PROVENANCE_FILE = "provenance.intoto.json";
   public static final String ENVELOPE_FILE = "provenance.dsse.json";
   public static final String PUBLIC_KEY_FILE = "cosign.pub";
+
+  /** The tags read at once: two platforms' SBOMs and signatures, the index's two. */
+  private static final int MAX_TAG_READS = 6;
 
   private final SupplyChainRequest request;
   private final LayoutReader.Layout layout;
@@ -50,23 +55,29 @@ public final class SupplyChain {
   private final RegistryClient earlyClient;
   private final RegistrySteps earlySteps;
   private final BuildLog log;
+
   private final FutureTask<Documents> documents = new FutureTask<>(this::documents);
+
+  /** Whether the registry indexes referrers itself: asked first thing on the documents' thread. */
+  private final CompletableFuture<Boolean> referrersApi = new CompletableFuture<>();
+
+  /** The tags the attachments rewrite, being read ({@link #readTags}) while the audit runs. */
+  private final ParallelTasks tagReads =
+      new ParallelTasks("pack-binaries-tag-reads", MAX_TAG_READS);
+
+  private final Map<String, Future<Optional<byte[]>>> tagsBeingRead = new ConcurrentHashMap<>();
 
   /**
    * What {@link #attach} sends, made from the local layout alone.
    *
    * @param sentBlobs the documents' blobs already sent while the image uploaded
    */
-  /** The tags a first push reads at once: two platforms' SBOMs and signatures, the index's two. */
-  private static final int MAX_TAG_READS = 6;
-
   private record Documents(
       List<PlatformSbom> sboms,
       SigningKey key,
       byte[] statement,
       byte[] envelope,
       Set<String> sentBlobs,
-      Map<String, Optional<byte[]>> tagsRead,
       boolean referrersApi,
       long millis) {}
 
@@ -115,6 +126,12 @@ public final class SupplyChain {
     return supplyChain;
   }
 
+  /** Stops the tag reads still running: a push that fails before attaching leaves none behind. */
+  @Override
+  public void close() {
+    tagReads.close();
+  }
+
   /** The SBOM's file for a platform: {@code sbom-linux-arm64.cdx.json}. */
   public static String sbomFile(String platform) {
     return "sbom-" + platform.replace('/', '-') + ".cdx.json";
@@ -140,8 +157,12 @@ public final class SupplyChain {
     Documents made = awaitDocuments();
     long waited = (System.nanoTime() - started) / 1_000_000;
     String repository = target.repositoryName();
-    Uploads uploads =
-        new Uploads(client, steps, made.sentBlobs(), made.referrersApi(), made.tagsRead());
+    Map<String, Optional<byte[]>> tagsRead = new LinkedHashMap<>();
+    for (Map.Entry<String, Future<Optional<byte[]>>> read : tagsBeingRead.entrySet()) {
+      tagsRead.put(read.getKey(), Futures.get(read.getValue()));
+    }
+    tagsBeingRead.clear();
+    Uploads uploads = new Uploads(client, steps, made.sentBlobs(), made.referrersApi(), tagsRead);
     Referrers referrers = new Referrers(uploads, log);
     CosignSignature signature = new CosignSignature(uploads);
     AtomicInteger signed = new AtomicInteger();
@@ -248,29 +269,23 @@ public final class SupplyChain {
     // up last, so it is there now only if an earlier push put it there. (Asked later, a fast push
     // could already have put it, and its attachments would then go up one after another.)
     String index = layout.index().digest();
-    boolean firstPush =
-        !earlySteps.run("Checking the index " + index, () -> earlyClient.hasManifest(index));
-    // Whether the registry indexes referrers itself, asked here rather than on the way to the
-    // tags. A registry with the API answers for a digest it has not got yet too.
-    boolean referrersApi =
-        earlySteps
-            .run("Asking the referrers API for " + index, () -> earlyClient.referrers(index))
-            .isPresent();
-    try (ParallelTasks reads = new ParallelTasks("pack-binaries-tag-reads", MAX_TAG_READS)) {
-      Map<String, Future<Optional<byte[]>>> tagReads =
-          firstPush ? readTagsEarly(reads, referrersApi) : Map.of();
-      return documents(firstPush, referrersApi, tagReads, started);
+    boolean firstPush;
+    boolean indexesReferrers;
+    try {
+      firstPush =
+          !earlySteps.run("Checking the index " + index, () -> earlyClient.hasManifest(index));
+      // Whether the registry indexes referrers itself, asked here rather than on the way to the
+      // tags. A registry with the API answers for a digest it has not got yet too.
+      indexesReferrers =
+          earlySteps
+              .run("Asking the referrers API for " + index, () -> earlyClient.referrers(index))
+              .isPresent();
+    } catch (PackFailure | IOException | InterruptedException | RuntimeException e) {
+      referrersApi.completeExceptionally(e);
+      throw e;
     }
-  }
-
-  /** The documents, made while the tags are read; their blobs sent early on a first push. */
-  private Documents documents(
-      boolean firstPush,
-      boolean referrersApi,
-      Map<String, Future<Optional<byte[]>>> tagReads,
-      long started)
-      throws PackFailure, IOException, InterruptedException {
-    // The key first: a wrong passphrase fails before anything is made.
+    referrersApi.complete(indexesReferrers);
+    // The key next: a wrong passphrase fails before anything is made.
     SigningKey key =
         request.signs() ? SigningKey.read(request.signingKey(), request.passphrase()) : null;
     Path directory = request.artifacts().supplyChainDirectory();
@@ -342,18 +357,13 @@ public final class SupplyChain {
       sendBlobsEarly(early, sboms, key, envelope);
       sent = early.sent();
     }
-    Map<String, Optional<byte[]>> tagsRead = new LinkedHashMap<>();
-    for (Map.Entry<String, Future<Optional<byte[]>>> read : tagReads.entrySet()) {
-      tagsRead.put(read.getKey(), Futures.get(read.getValue()));
-    }
     return new Documents(
         sboms,
         key,
         statement,
         envelope,
         sent,
-        tagsRead,
-        referrersApi,
+        indexesReferrers,
         (System.nanoTime() - started) / 1_000_000);
   }
 
@@ -385,31 +395,38 @@ public final class SupplyChain {
 
   /**
    * Starts reading the tags the attachments will read and write back (each subject's referrers tag
-   * and signature tag), so that attaching takes one request fewer per tag. Only on a first push,
-   * whose subjects no one else knows yet: only a tag left from an earlier push of the same digests
-   * can be there, and this finds it as a later read would.
+   * and signature tag), for {@link #attach} to find read. Called once the index is in the registry,
+   * so the reads run beside the audit rather than beside the image's uploads.
    */
-  private Map<String, Future<Optional<byte[]>>> readTagsEarly(
-      ParallelTasks reads, boolean referrersApi) {
-    Uploads reader = new Uploads(earlyClient, earlySteps, Set.of(), false, Map.of());
-    Map<String, String> tags = new LinkedHashMap<>(); // tag -> what its read is called
+  public void readTags(RegistryClient client, RegistrySteps steps) {
+    if (!request.attachesAnything()) {
+      return;
+    }
+    Uploads reader = new Uploads(client, steps, Set.of(), false, Map.of());
     String index = layout.index().digest();
-    if (request.sbom() && !referrersApi) {
-      layout.images().forEach(i -> referrersTag(tags, i.manifest().digest()));
+    Map<String, String> referrersTags = new LinkedHashMap<>(); // tag -> what its read is called
+    Map<String, String> signatureTags = new LinkedHashMap<>();
+    if (request.sbom()) {
+      layout.images().forEach(i -> referrersTag(referrersTags, i.manifest().digest()));
     }
     if (request.signs()) {
-      if (!referrersApi) {
-        referrersTag(tags, index);
-      }
-      tags.put(CosignSignature.tag(index), "Reading the signatures " + CosignSignature.tag(index));
-      for (LayoutReader.Image image : layout.images()) {
-        String tag = CosignSignature.tag(image.manifest().digest());
-        tags.put(tag, "Reading the signatures " + tag);
+      referrersTag(referrersTags, index);
+      List<String> digests = new ArrayList<>(List.of(index));
+      layout.images().forEach(i -> digests.add(i.manifest().digest()));
+      for (String digest : digests) {
+        String tag = CosignSignature.tag(digest);
+        signatureTags.put(tag, "Reading the signatures " + tag);
       }
     }
-    Map<String, Future<Optional<byte[]>>> started = new LinkedHashMap<>();
-    tags.forEach((tag, what) -> started.put(tag, reads.start(() -> reader.read(what, tag))));
-    return started;
+    // A registry that indexes referrers itself is not asked for the tag schema's tags.
+    referrersTags.forEach(
+        (tag, what) ->
+            tagsBeingRead.put(
+                tag,
+                tagReads.start(
+                    () -> Futures.get(referrersApi) ? Optional.empty() : reader.read(what, tag))));
+    signatureTags.forEach(
+        (tag, what) -> tagsBeingRead.put(tag, tagReads.start(() -> reader.read(what, tag))));
   }
 
   private static void referrersTag(Map<String, String> tags, String subject) {

@@ -379,10 +379,11 @@ class SupplyChainRegistryTest {
     List<String> plain = requestsOfAFirstPush(false);
     List<String> signed = requestsOfAFirstPush(true);
     // Two SBOMs, three signatures and the provenance on a registry without the referrers API.
-    // Beside the image, after one check that the index is new: 1 referrers probe, 6 tag reads
-    // (the referrers tags of the SBOMs' and the provenance's subjects, 3 signature tags) and 10
-    // blobs (the empty config, 2 SBOMs, the envelope, 3 payloads and 3 configs; 2 requests each).
-    // After the index: 2 for each SBOM and the provenance (artifact, tag), 1 for each signature.
+    // Beside the image, after one check that the index is new: 1 referrers probe and 10 blobs
+    // (the empty config, 2 SBOMs, the envelope, 3 payloads and 3 configs; 2 requests each).
+    // After the index, beside the audit: 6 tag reads (the referrers tags of the SBOMs' and the
+    // provenance's subjects, 3 signature tags). Then 2 for each SBOM and the provenance
+    // (artifact, tag), 1 for each signature.
     assertThat(signed.size() - plain.size()).isLessThanOrEqualTo(1 + 20 + 16);
     assertThat(count(signed, "HEAD ") - count(plain, "HEAD ")).isEqualTo(1);
     assertThat(count(signed, "GET ") - count(plain, "GET ")).isEqualTo(7);
@@ -414,10 +415,10 @@ class SupplyChainRegistryTest {
   }
 
   /**
-   * A first push reads the tags its attachments rewrite while the image uploads, once each, and
-   * what it reads is what a later read would find: a signature tag left by an earlier push of the
-   * same index (deleted since, so this push is a first one again) keeps its signature beside the
-   * new one.
+   * A push reads the tags its attachments rewrite while the audit runs, once each, and what it
+   * reads is what the attachments then add to: a signature tag left by an earlier push of the same
+   * index (deleted since, so this push is a first one again) keeps its signature beside the new
+   * one.
    */
   @Test
   void aFirstPushOverTagsLeftByAnEarlierPushKeepsWhatTheyList() throws Exception {
