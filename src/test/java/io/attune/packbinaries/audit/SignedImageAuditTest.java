@@ -64,16 +64,7 @@ class SignedImageAuditTest {
 
   /** NAME.key and NAME.pub, an EC P-256 pair made by openssl; returns the private key. */
   private static Path keyPair(String name) throws Exception {
-    Path key = shared.resolve(name + ".key");
-    Fixtures.run(
-        "openssl",
-        "genpkey",
-        "-algorithm",
-        "EC",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-out",
-        key.toString());
+    Path key = Fixtures.signingKey(shared.resolve(name + ".key"));
     Fixtures.run(
         "openssl",
         "pkey",

@@ -67,17 +67,7 @@ class NoOpPushTest {
 
   /** An unencrypted EC P-256 key made by openssl. */
   private static Path key(String name) throws Exception {
-    Path file = shared.resolve(name + ".key");
-    Fixtures.run(
-        "openssl",
-        "genpkey",
-        "-algorithm",
-        "EC",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-out",
-        file.toString());
-    return file;
+    return Fixtures.signingKey(shared.resolve(name + ".key"));
   }
 
   /** Every request goes through a recording proxy, so a test sees what each push sent. */

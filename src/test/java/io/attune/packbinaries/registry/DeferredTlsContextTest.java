@@ -3,22 +3,18 @@ package io.attune.packbinaries.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.TcpRelay;
 import io.attune.packbinaries.testing.TestEnvironment;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,19 +31,7 @@ class DeferredTlsContextTest {
   @BeforeEach
   void registries() throws Exception {
     TestEnvironment.requireRegistry();
-    String truststore = TestEnvironment.value("PACK_TEST_TRUSTSTORE", "");
-    TestEnvironment.require(
-        !truststore.isEmpty() && Files.isRegularFile(Path.of(truststore)),
-        "The secure registry's trust store");
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(Path.of(truststore))) {
-      store.load(in, "changeit".toCharArray());
-    }
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(store);
-    testCa = SSLContext.getInstance("TLS");
-    testCa.init(null, factory.getTrustManagers(), null);
+    testCa = Fixtures.trustingTestCa();
   }
 
   private HttpClient client(Supplier<SSLContext> context) {

@@ -11,16 +11,13 @@ import io.attune.packbinaries.publish.PushResult;
 import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,15 +50,7 @@ class SecureRegistryTest {
             "https://" + registry + "/v2/"),
         "The secure registry on " + registry);
     password = Files.readString(Path.of(passwordFile)).strip();
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(Path.of(truststore))) {
-      store.load(in, "changeit".toCharArray());
-    }
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(store);
-    trust = SSLContext.getInstance("TLS");
-    trust.init(null, factory.getTrustManagers(), null);
+    trust = Fixtures.trustingTestCa();
   }
 
   private PushResult push(CredentialResolver.Resolution resolution, String repository)

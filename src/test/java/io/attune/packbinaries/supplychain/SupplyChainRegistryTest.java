@@ -117,30 +117,8 @@ class SupplyChainRegistryTest {
         "commit",
         "-qm",
         "sources");
-    Path plainKey = temp.resolve("keys/plain.pem");
-    Files.createDirectories(plainKey.getParent());
-    Fixtures.run(
-        "openssl",
-        "genpkey",
-        "-algorithm",
-        "EC",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-out",
-        plainKey.toString());
-    privateKey = temp.resolve("keys/cosign.key");
-    Fixtures.run(
-        "openssl",
-        "pkcs8",
-        "-topk8",
-        "-v2",
-        "aes-256-cbc",
-        "-in",
-        plainKey.toString(),
-        "-out",
-        privateKey.toString(),
-        "-passout",
-        "pass:" + PASSPHRASE);
+    Path plainKey = Fixtures.signingKey(temp.resolve("keys/plain.pem"));
+    privateKey = Fixtures.encryptedKey(plainKey, temp.resolve("keys/cosign.key"), PASSPHRASE);
     publicKey = temp.resolve("keys/cosign.pub");
     Fixtures.run(
         "openssl", "pkey", "-in", plainKey.toString(), "-pubout", "-out", publicKey.toString());
@@ -435,29 +413,11 @@ class SupplyChainRegistryTest {
       Fixtures.run(
           "skopeo", "delete", "--tls-verify=false", "docker://" + repository + "@" + index);
       Files.delete(artifacts.pushState());
-      Path otherPlain = temp.resolve("keys/other-plain.pem");
-      Path otherKey = temp.resolve("keys/other.key");
-      Fixtures.run(
-          "openssl",
-          "genpkey",
-          "-algorithm",
-          "EC",
-          "-pkeyopt",
-          "ec_paramgen_curve:P-256",
-          "-out",
-          otherPlain.toString());
-      Fixtures.run(
-          "openssl",
-          "pkcs8",
-          "-topk8",
-          "-v2",
-          "aes-256-cbc",
-          "-in",
-          otherPlain.toString(),
-          "-out",
-          otherKey.toString(),
-          "-passout",
-          "pass:" + PASSPHRASE);
+      Path otherKey =
+          Fixtures.encryptedKey(
+              Fixtures.signingKey(temp.resolve("keys/other-plain.pem")),
+              temp.resolve("keys/other.key"),
+              PASSPHRASE);
       requests.clear();
 
       push(repository, otherKey);

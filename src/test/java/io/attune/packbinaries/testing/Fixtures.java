@@ -11,12 +11,16 @@ import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.oci.OciLayout;
 import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /** Real inputs for registry tests: a two-platform OCI layout, fresh repository names. */
 public final class Fixtures {
@@ -95,6 +99,57 @@ public final class Fixtures {
   public static boolean exists(String reference) throws IOException, InterruptedException {
     return exitCode("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + reference)
         == 0;
+  }
+
+  /** An unencrypted EC P-256 key in {@code file}, made by openssl, as a signer would make one. */
+  public static Path signingKey(Path file) throws IOException, InterruptedException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    run(
+        "openssl",
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        file.toString());
+    return file;
+  }
+
+  /** {@code plain} encrypted with {@code passphrase} (PKCS#8, AES-256) into {@code encrypted}. */
+  public static Path encryptedKey(Path plain, Path encrypted, String passphrase)
+      throws IOException, InterruptedException {
+    run(
+        "openssl",
+        "pkcs8",
+        "-topk8",
+        "-v2",
+        "aes-256-cbc",
+        "-in",
+        plain.toString(),
+        "-out",
+        encrypted.toString(),
+        "-passout",
+        "pass:" + passphrase);
+    return encrypted;
+  }
+
+  /** A TLS context that trusts the test environment's CA (its trust store), and nothing else. */
+  public static SSLContext trustingTestCa() throws Exception {
+    String truststore = TestEnvironment.value("PACK_TEST_TRUSTSTORE", "");
+    TestEnvironment.require(
+        !truststore.isEmpty() && Files.isRegularFile(Path.of(truststore)),
+        "The secure registry's trust store");
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(Path.of(truststore))) {
+      store.load(in, "changeit".toCharArray());
+    }
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(store);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, factory.getTrustManagers(), null);
+    return context;
   }
 
   /** Retries quickly, so fault tests take milliseconds, not seconds. */
