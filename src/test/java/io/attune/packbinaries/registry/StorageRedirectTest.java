@@ -11,16 +11,13 @@ import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.RecordingFront;
 import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,7 +101,7 @@ class StorageRedirectTest {
             && Files.isRegularFile(ca.resolveSibling("server.key")),
         "The secure registry's password file, trust store and server key");
     String password = Files.readString(Path.of(passwordFile)).strip();
-    SSLContext trust = trust(Path.of(truststore));
+    SSLContext trust = Fixtures.trustingTestCa();
     Credentials credentials =
         new Credentials(
             TestEnvironment.value("PACK_TEST_REGISTRY_USER", "attune"), password, "test");
@@ -169,19 +166,6 @@ class StorageRedirectTest {
         "The test CA's trust store and server key");
     return new Tls(
         RecordingFront.serverTls(ca.resolveSibling("server.crt"), ca.resolveSibling("server.key")),
-        trust(Path.of(truststore)));
-  }
-
-  static SSLContext trust(Path truststore) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(truststore)) {
-      store.load(in, "changeit".toCharArray());
-    }
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(store);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
-    return context;
+        Fixtures.trustingTestCa());
   }
 }
