@@ -39,6 +39,11 @@ public final class CosignSignature {
     return digest.replace(':', '-') + ".sig";
   }
 
+  /** What reading a signature tag is called in the log and in failures. */
+  static String readingTag(String tag) {
+    return "Reading the signatures " + tag;
+  }
+
   /**
    * The simple-signing payload: the image's repository and the manifest digest it vouches for.
    * Keyless signing would add the Fulcio certificate and Rekor bundle as annotations of the layer.
@@ -59,7 +64,7 @@ public final class CosignSignature {
     byte[] payload = payload(repository, digest);
     String payloadDigest = "sha256:" + Sha256.of(payload);
     String tag = tag(digest);
-    Optional<byte[]> existing = uploads.existingManifest("Reading the signatures " + tag, tag);
+    Optional<byte[]> existing = uploads.existingManifest(readingTag(tag), tag);
     ArrayNode layers = Json.array();
     if (existing.isPresent()) {
       for (JsonNode layer : Json.parse(existing.get()).path("layers")) {

@@ -77,9 +77,7 @@ public final class Referrers {
     Optional<byte[]> indexed = uploads.referrers(subject.digest());
     String tag = fallbackTag(subject.digest());
     Optional<byte[]> listed =
-        indexed.isPresent()
-            ? indexed
-            : uploads.existingManifest("Reading the referrers tag " + tag, tag);
+        indexed.isPresent() ? indexed : uploads.existingManifest(readingTag(tag), tag);
     if (listed.isPresent() && lists(listed.get(), artifact.digest())) {
       log.debug(artifactType + " " + artifact.digest() + " is already attached");
       if (indexed.isPresent()) {
@@ -120,6 +118,11 @@ public final class Referrers {
   /** The tag schema's tag for referrers of {@code digest}. */
   public static String fallbackTag(String digest) {
     return digest.replace(':', '-');
+  }
+
+  /** What reading a referrers tag is called in the log and in failures. */
+  static String readingTag(String tag) {
+    return "Reading the referrers tag " + tag;
   }
 
   /** The tag schema's index: what {@code existing} lists, this artifact replacing its own. */

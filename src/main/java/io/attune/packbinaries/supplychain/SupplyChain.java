@@ -78,7 +78,6 @@ public final class SupplyChain implements AutoCloseable {
       byte[] statement,
       byte[] envelope,
       Set<String> sentBlobs,
-      boolean referrersApi,
       long millis) {}
 
   private record PlatformSbom(String platform, Descriptor manifest, byte[] document) {}
@@ -162,7 +161,8 @@ public final class SupplyChain implements AutoCloseable {
       tagsRead.put(read.getKey(), Futures.get(read.getValue()));
     }
     tagsBeingRead.clear();
-    Uploads uploads = new Uploads(client, steps, made.sentBlobs(), made.referrersApi(), tagsRead);
+    Uploads uploads =
+        new Uploads(client, steps, made.sentBlobs(), Futures.get(referrersApi), tagsRead);
     Referrers referrers = new Referrers(uploads, log);
     CosignSignature signature = new CosignSignature(uploads);
     AtomicInteger signed = new AtomicInteger();
@@ -182,11 +182,7 @@ public final class SupplyChain implements AutoCloseable {
                       Map.of("org.opencontainers.image.created", request.timestamp().toString())));
     }
     if (made.key() != null) {
-      // The index and each platform's manifest, as cosign sign --recursive does: a client that
-      // pulls one platform (skopeo copy without --all, docker pull) checks that manifest's.
-      List<String> digests = new ArrayList<>(List.of(indexDigest));
-      layout.images().forEach(i -> digests.add(i.manifest().digest()));
-      for (String digest : digests) {
+      for (String digest : signedDigests()) {
         attachment(byTag, CosignSignature.tag(digest))
             .add(
                 () -> {
@@ -351,20 +347,9 @@ public final class SupplyChain implements AutoCloseable {
       AtomicFiles.write(directory.resolve(PROVENANCE_FILE), statement);
       AtomicFiles.write(directory.resolve(ENVELOPE_FILE), envelope);
     }
-    Set<String> sent = Set.of();
-    if (firstPush) {
-      Uploads early = new Uploads(earlyClient, earlySteps, Set.of(), false, Map.of());
-      sendBlobsEarly(early, sboms, key, envelope);
-      sent = early.sent();
-    }
+    Set<String> sent = firstPush ? sendBlobsEarly(sboms, key, envelope) : Set.of();
     return new Documents(
-        sboms,
-        key,
-        statement,
-        envelope,
-        sent,
-        indexesReferrers,
-        (System.nanoTime() - started) / 1_000_000);
+        sboms, key, statement, envelope, sent, (System.nanoTime() - started) / 1_000_000);
   }
 
   /**
@@ -372,8 +357,7 @@ public final class SupplyChain implements AutoCloseable {
    * digest the registry must have, so they need not wait for the index. Only on a first push: an
    * index already in the registry means a rerun, which finds its documents attached already.
    */
-  private void sendBlobsEarly(
-      Uploads early, List<PlatformSbom> sboms, SigningKey key, byte[] envelope)
+  private Set<String> sendBlobsEarly(List<PlatformSbom> sboms, SigningKey key, byte[] envelope)
       throws PackFailure, IOException, InterruptedException {
     String index = layout.index().digest();
     Map<String, byte[]> blobs = new LinkedHashMap<>();
@@ -388,9 +372,11 @@ public final class SupplyChain implements AutoCloseable {
                 target.repositoryName(), image.manifest().digest()));
       }
     }
+    Uploads early = new Uploads(earlyClient, earlySteps, Set.of(), false, Map.of());
     for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
       early.blob(blob.getKey(), blob.getValue());
     }
+    return early.sent();
   }
 
   /**
@@ -403,35 +389,42 @@ public final class SupplyChain implements AutoCloseable {
       return;
     }
     Uploads reader = new Uploads(client, steps, Set.of(), false, Map.of());
-    String index = layout.index().digest();
-    Map<String, String> referrersTags = new LinkedHashMap<>(); // tag -> what its read is called
-    Map<String, String> signatureTags = new LinkedHashMap<>();
+    // The referrers tags of what the SBOMs and the provenance attach to, as attach adds them.
+    List<String> subjects = new ArrayList<>();
     if (request.sbom()) {
-      layout.images().forEach(i -> referrersTag(referrersTags, i.manifest().digest()));
+      layout.images().forEach(i -> subjects.add(i.manifest().digest()));
     }
     if (request.signs()) {
-      referrersTag(referrersTags, index);
-      List<String> digests = new ArrayList<>(List.of(index));
-      layout.images().forEach(i -> digests.add(i.manifest().digest()));
-      for (String digest : digests) {
+      subjects.add(layout.index().digest());
+    }
+    for (String subject : subjects) {
+      String tag = Referrers.fallbackTag(subject);
+      // A registry that indexes referrers itself is not asked for the tag schema's tags.
+      tagsBeingRead.put(
+          tag,
+          tagReads.start(
+              () ->
+                  Futures.get(referrersApi)
+                      ? Optional.empty()
+                      : reader.read(Referrers.readingTag(tag), tag)));
+    }
+    if (request.signs()) {
+      for (String digest : signedDigests()) {
         String tag = CosignSignature.tag(digest);
-        signatureTags.put(tag, "Reading the signatures " + tag);
+        tagsBeingRead.put(
+            tag, tagReads.start(() -> reader.read(CosignSignature.readingTag(tag), tag)));
       }
     }
-    // A registry that indexes referrers itself is not asked for the tag schema's tags.
-    referrersTags.forEach(
-        (tag, what) ->
-            tagsBeingRead.put(
-                tag,
-                tagReads.start(
-                    () -> Futures.get(referrersApi) ? Optional.empty() : reader.read(what, tag))));
-    signatureTags.forEach(
-        (tag, what) -> tagsBeingRead.put(tag, tagReads.start(() -> reader.read(what, tag))));
   }
 
-  private static void referrersTag(Map<String, String> tags, String subject) {
-    String tag = Referrers.fallbackTag(subject);
-    tags.put(tag, "Reading the referrers tag " + tag);
+  /**
+   * The index and each platform's manifest, as cosign sign --recursive signs them: a client that
+   * pulls one platform (skopeo copy without --all, docker pull) checks that manifest's signature.
+   */
+  private List<String> signedDigests() {
+    List<String> digests = new ArrayList<>(List.of(layout.index().digest()));
+    layout.images().forEach(i -> digests.add(i.manifest().digest()));
+    return digests;
   }
 
   /** The platform's binaries as verify passed them, each with the crates built into it. */
