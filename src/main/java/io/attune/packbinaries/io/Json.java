@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -53,9 +54,7 @@ public final class Json {
 
   /** As {@link #parse(byte[])}, for text. */
   public static JsonNode parse(String text) throws IOException {
-    try (JsonParser parser = FACTORY.createParser(text)) {
-      return parser.nextToken() == null ? MissingNode.getInstance() : value(parser);
-    }
+    return parse(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.attune.packbinaries.oci;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.io.Json;
@@ -94,7 +93,7 @@ public final class OciIndex {
     if (format == ManifestFormat.OCI && !annotations.isEmpty()) {
       putSorted(index.putObject("annotations"), annotations);
     }
-    return bytes(index);
+    return Json.compact(index);
   }
 
   /**
@@ -110,7 +109,7 @@ public final class OciIndex {
       platform(entry.putObject("platform"), platform);
     }
     entry.putObject("annotations").put(REF_NAME, refName);
-    return bytes(index);
+    return Json.compact(index);
   }
 
   /** A Docker image manifest, schema 2, in the field order jib writes it. */
@@ -121,7 +120,7 @@ public final class OciIndex {
     descriptor(manifest.putObject("config"), config);
     ArrayNode layerArray = manifest.putArray("layers");
     layers.forEach(layer -> descriptor(layerArray.addObject(), layer));
-    return bytes(manifest);
+    return Json.compact(manifest);
   }
 
   /** docker load's {@code manifest.json} for one image whose files are layout blobs. */
@@ -133,7 +132,7 @@ public final class OciIndex {
     repoTags.forEach(tags::add);
     ArrayNode layers = entry.putArray("Layers");
     image.layers().forEach(layer -> layers.add(blobPath(layer)));
-    return bytes(root);
+    return Json.compact(root);
   }
 
   static String blobPath(Descriptor descriptor) {
@@ -157,9 +156,5 @@ public final class OciIndex {
 
   private static void putSorted(ObjectNode node, Map<String, String> values) {
     new TreeMap<>(values).forEach(node::put);
-  }
-
-  private static byte[] bytes(JsonNode node) {
-    return Json.compact(node);
   }
 }

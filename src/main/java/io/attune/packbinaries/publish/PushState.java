@@ -61,7 +61,7 @@ public record PushState(
    */
   public static PushState read(Path file) throws IOException {
     JsonNode root = Json.parse(Files.readAllBytes(file));
-    if (root == null || root.path("format").asInt() != FORMAT) {
+    if (root.path("format").asInt() != FORMAT) {
       throw new IOException("not a push state of format " + FORMAT);
     }
     List<String> tags = new ArrayList<>();

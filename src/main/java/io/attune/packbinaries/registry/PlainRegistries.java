@@ -67,8 +67,8 @@ public final class PlainRegistries {
     PLAIN.remove(registry);
   }
 
-  /** What this JVM knows now, sorted. */
-  static Set<String> known() {
+  /** What this JVM remembers now, its own servers aside, sorted: what the file keeps. */
+  static Set<String> remembered() {
     return new TreeSet<>(PLAIN);
   }
 
@@ -122,7 +122,7 @@ public final class PlainRegistries {
 
     @Override
     public void close() {
-      Set<String> now = known();
+      Set<String> now = remembered();
       Path directory = file.toAbsolutePath().getParent();
       if (now.equals(read) || directory == null || !Files.isDirectory(directory)) {
         return;

@@ -83,7 +83,7 @@ class PlainRegistriesTest {
   void aRunThatLearnedNothingLeavesTheFileAlone() throws Exception {
     Path file = temp.resolve(".plain-registries");
     PlainRegistries.remember("127.0.0.1:40003");
-    Files.writeString(file, String.join("\n", PlainRegistries.known()) + "\n");
+    Files.writeString(file, String.join("\n", PlainRegistries.remembered()) + "\n");
     FileTime before = FileTime.fromMillis(1_000_000_000_000L);
     Files.setLastModifiedTime(file, before);
 
