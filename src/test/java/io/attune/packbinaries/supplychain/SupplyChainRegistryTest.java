@@ -49,6 +49,7 @@ class SupplyChainRegistryTest {
   private Path layoutDirectory;
   private ArtifactLayout artifacts;
   private Path source;
+  private Path plainKey;
   private Path privateKey;
   private Path publicKey;
   private String builderId;
@@ -117,7 +118,7 @@ class SupplyChainRegistryTest {
         "commit",
         "-qm",
         "sources");
-    Path plainKey = Fixtures.signingKey(temp.resolve("keys/plain.pem"));
+    plainKey = Fixtures.signingKey(temp.resolve("keys/plain.pem"));
     privateKey = Fixtures.encryptedKey(plainKey, temp.resolve("keys/cosign.key"), PASSPHRASE);
     publicKey = temp.resolve("keys/cosign.pub");
     Fixtures.run(
@@ -437,21 +438,8 @@ class SupplyChainRegistryTest {
   @Test
   void aWrongPassphraseFailsBeforeAnyTagIsWritten() throws Exception {
     String repository = repository("wrong-passphrase");
-    Path key = temp.resolve("keys/other.key");
-    Fixtures.run(
-        "openssl",
-        "pkcs8",
-        "-topk8",
-        "-v2",
-        "aes-256-cbc",
-        "-in",
-        privateKey.toString(),
-        "-passin",
-        "pass:" + PASSPHRASE,
-        "-out",
-        key.toString(),
-        "-passout",
-        "pass:another one");
+    // The same key, encrypted with another passphrase than the one the push is given.
+    Path key = Fixtures.encryptedKey(plainKey, temp.resolve("keys/other.key"), "another one");
     assertThatThrownBy(() -> push(repository, key))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("Could not decrypt pack.sign.key")

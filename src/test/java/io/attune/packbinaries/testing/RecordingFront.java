@@ -92,7 +92,6 @@ public final class RecordingFront implements AutoCloseable {
   private final ExecutorService workers = Executors.newCachedThreadPool();
   private final List<Received> atFront = Collections.synchronizedList(new ArrayList<>());
   private final List<Received> atStorage = Collections.synchronizedList(new ArrayList<>());
-  private volatile String lastAuthorization;
   // Second-origin path -> the Authorization of the front request that sent the client there.
   private final Map<String, String> signedFor = new ConcurrentHashMap<>();
   private volatile Injection injection = Injection.NONE;
@@ -187,9 +186,6 @@ public final class RecordingFront implements AutoCloseable {
     try (exchange) {
       Received received = record(exchange, atFront);
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-      if (authorization != null) {
-        lastAuthorization = authorization;
-      }
       String path = exchange.getRequestURI().getRawPath();
       String method = received.method();
       if (method.equals("PUT")
@@ -228,8 +224,7 @@ public final class RecordingFront implements AutoCloseable {
   private void atStorage(HttpExchange exchange) throws IOException {
     try (exchange) {
       record(exchange, atStorage);
-      String signed = signedFor.get(exchange.getRequestURI().getRawPath());
-      forward(exchange, signed != null ? signed : lastAuthorization, false);
+      forward(exchange, signedFor.get(exchange.getRequestURI().getRawPath()), false);
     } catch (IOException | InterruptedException | RuntimeException e) {
       // as above
     }
@@ -254,7 +249,8 @@ public final class RecordingFront implements AutoCloseable {
   /**
    * Forwards to the registry. From the front, the client's headers go as they are and upload
    * locations are pointed at the second origin; from the second origin, the client's headers go
-   * without any Authorization, and {@code authorization} (the front's last) is used instead.
+   * without any Authorization, and {@code authorization} (what the client sent with the front
+   * request that led there, if anything) is used instead.
    */
   private void forward(HttpExchange exchange, String authorization, boolean fromFront)
       throws IOException, InterruptedException {
