@@ -179,9 +179,13 @@ public abstract class AbstractPackMojo extends AbstractMojo {
     project.getProperties().forEach((k, v) -> properties.put(k.toString(), v.toString()));
     session.getUserProperties().forEach((k, v) -> properties.put(k.toString(), v.toString()));
     boolean bindsPush = false;
+    // Every packaging's lifecycle binds it; the effective POM lists it with those executions.
+    boolean deployPluginBound = true;
     String image = properties.get(PropertyNames.IMAGE);
     for (Plugin plugin : project.getBuildPlugins()) {
       if ("maven-deploy-plugin".equals(plugin.getArtifactId())) {
+        deployPluginBound =
+            plugin.getExecutions().stream().anyMatch(e -> !"none".equals(e.getPhase()));
         String skip = configured(plugin.getConfiguration(), "skip");
         if (skip != null && session.getUserProperties().get(DeployPreflight.DEPLOY_SKIP) == null) {
           properties.put(DeployPreflight.DEPLOY_SKIP, skip);
@@ -203,6 +207,7 @@ public abstract class AbstractPackMojo extends AbstractMojo {
         new DeployPreflight.Project(
             session.getGoals(),
             bindsPush,
+            deployPluginBound,
             image,
             project.getVersion(),
             distribution != null && distribution.getRepository() != null,

@@ -28,6 +28,8 @@ public final class DeployPreflight {
    *
    * @param requestedGoals the goals and phases on the command line
    * @param bindsPush whether this project binds the push goal
+   * @param deployPluginBound whether maven-deploy-plugin runs in the deploy phase at all: false
+   *     when the POM unbinds its executions ({@code <phase>none</phase>})
    * @param image the configured pack.image, or null
    * @param version the project's version
    * @param releaseRepository whether distributionManagement names a {@code <repository>}
@@ -38,6 +40,7 @@ public final class DeployPreflight {
   public record Project(
       List<String> requestedGoals,
       boolean bindsPush,
+      boolean deployPluginBound,
       String image,
       String version,
       boolean releaseRepository,
@@ -71,8 +74,11 @@ public final class DeployPreflight {
     }
   }
 
-  /** Whether maven-deploy-plugin will either skip or find a repository to deploy to. */
+  /** Whether maven-deploy-plugin will not run, skip, or find a repository to deploy to. */
   static boolean deployPluginCanDeploy(Project project) {
+    if (!project.deployPluginBound()) {
+      return true;
+    }
     Map<String, String> properties = project.properties();
     boolean snapshot = snapshot(project.version());
     String skip = properties.getOrDefault(DEPLOY_SKIP, "false").trim();

@@ -19,7 +19,8 @@ class DeployPreflightTest {
       boolean release,
       boolean snapshot,
       Map<String, String> properties) {
-    return new DeployPreflight.Project(goals, true, image, version, release, snapshot, properties);
+    return new DeployPreflight.Project(
+        goals, true, true, image, version, release, snapshot, properties);
   }
 
   private static DeployPreflight.Project deploy(String version, Map<String, String> properties) {
@@ -88,6 +89,22 @@ class DeployPreflightTest {
   }
 
   @Test
+  void aPomThatUnbindsTheDeployPluginPublishesTheImagesAlone() {
+    // The packs POM's way: maven-deploy-plugin's default-deploy execution in phase none.
+    DeployPreflight.Project unbound =
+        new DeployPreflight.Project(
+            List.of("deploy"), true, false, IMAGE, "1.0", false, false, Map.of());
+    assertThatCode(() -> DeployPreflight.check(unbound)).doesNotThrowAnyException();
+    // Still no image: that failure stands.
+    assertThatThrownBy(
+            () ->
+                DeployPreflight.check(
+                    new DeployPreflight.Project(
+                        List.of("deploy"), true, false, null, "1.0", false, false, Map.of())))
+        .hasMessageStartingWith("pack.image is not set");
+  }
+
+  @Test
   void aProjectWithAMavenRepositoryKeepsDeployingToIt() {
     List<String> goals = List.of("deploy");
     assertThatCode(() -> DeployPreflight.check(project(goals, IMAGE, "1.0", true, false, Map.of())))
@@ -136,7 +153,7 @@ class DeployPreflightTest {
             () ->
                 DeployPreflight.check(
                     new DeployPreflight.Project(
-                        List.of("deploy"), false, null, "1.0", false, false, Map.of())))
+                        List.of("deploy"), false, true, null, "1.0", false, false, Map.of())))
         .doesNotThrowAnyException();
   }
 }
