@@ -61,6 +61,11 @@ public record ArtifactLayout(Path root) {
     return root.resolve("push-state.json");
   }
 
+  /** The SHA-256 of the goals' files by their stamps, so that the next run need not read them. */
+  public Path fileDigests() {
+    return root.resolve(".file-digests");
+  }
+
   /** Which registries answered plain HTTP, so that the next run need not probe them for TLS. */
   public Path plainRegistries() {
     return root.resolve(".plain-registries");

@@ -9,7 +9,7 @@ import io.attune.packbinaries.artifacts.BuiltBinary;
 import io.attune.packbinaries.concurrent.Futures;
 import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.io.AtomicFiles;
-import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.supplychain.BuildRecord;
 import java.io.IOException;
@@ -258,7 +258,7 @@ public final class BinaryBuilder {
       }
       Path destination = layout.binary(target, name);
       AtomicFiles.copy(stripped, destination);
-      String sha256 = Sha256.of(destination);
+      String sha256 = FileDigests.sha256(destination);
       AtomicFiles.writeString(layout.checksum(target, name), BuildState.checksumLine(sha256, name));
       produced.add(
           new BuiltBinary(

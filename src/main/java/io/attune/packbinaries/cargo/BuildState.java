@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
-import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +81,7 @@ public record BuildState(String fingerprint, List<String> inputs, List<BuiltBina
       if (!Files.isRegularFile(file) || !Files.isRegularFile(checksum)) {
         return false;
       }
-      if (!Sha256.of(file).equals(binary.sha256())
+      if (!FileDigests.sha256(file).equals(binary.sha256())
           || !Files.readString(checksum, StandardCharsets.UTF_8)
               .equals(checksumLine(binary.sha256(), binary.name()))) {
         return false;

@@ -2,7 +2,7 @@ package io.attune.packbinaries.elf;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
-import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +54,7 @@ public final class BinaryVerifier {
     if (size > maxSize) {
       return VerifiedBinary.failed(path, target.name(), null, size, tooLarge(name, size, maxSize));
     }
-    String sha256 = Sha256.of(absolute);
+    String sha256 = FileDigests.sha256(absolute);
     ElfFile elf;
     try {
       elf = ElfReader.read(absolute);

@@ -2,9 +2,9 @@ package io.attune.packbinaries.image;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
-import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.LayoutReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,10 +31,10 @@ record ImageState(String fingerprint, String baseDigest, String index, Map<Strin
       throws IOException {
     Map<String, String> files = new TreeMap<>();
     for (Path file : result.platformTarballs().values()) {
-      files.put(imageDirectory.relativize(file).toString(), Sha256.of(file));
+      files.put(imageDirectory.relativize(file).toString(), FileDigests.sha256(file));
     }
     Path archive = result.layoutArchive();
-    files.put(imageDirectory.relativize(archive).toString(), Sha256.of(archive));
+    files.put(imageDirectory.relativize(archive).toString(), FileDigests.sha256(archive));
     return new ImageState(fingerprint, baseDigest, result.index().digest(), files);
   }
 
@@ -99,7 +99,7 @@ record ImageState(String fingerprint, String baseDigest, String index, Map<Strin
       Path file = root.resolve(entry.getKey()).normalize();
       if (!file.startsWith(root)
           || !Files.isRegularFile(file)
-          || !Sha256.of(file).equals(entry.getValue())) {
+          || !FileDigests.sha256(file).equals(entry.getValue())) {
         return false;
       }
     }

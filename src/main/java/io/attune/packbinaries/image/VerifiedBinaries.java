@@ -6,7 +6,7 @@ import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
 import io.attune.packbinaries.elf.VerifiedBinary;
 import io.attune.packbinaries.elf.VerifyReport;
-import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,7 +81,7 @@ public final class VerifiedBinaries {
     if (!Files.isRegularFile(file)) {
       return what + ": the file is missing; run the build goal again";
     }
-    String now = Sha256.of(file);
+    String now = FileDigests.sha256(file);
     if (!now.equals(verified) || !now.equals(binary.sha256())) {
       return what
           + ": changed since it was verified (verified sha256 "

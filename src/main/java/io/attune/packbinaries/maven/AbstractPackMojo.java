@@ -4,6 +4,7 @@ import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.TargetSelection;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.publish.DeployPreflight;
@@ -93,8 +94,9 @@ public abstract class AbstractPackMojo extends AbstractMojo {
       return;
     }
     long started = System.nanoTime();
-    try (PlainRegistries.Memory memory =
-        PlainRegistries.keptIn(layout().plainRegistries(), getLog()::debug)) {
+    try (PlainRegistries.Memory registries =
+            PlainRegistries.keptIn(layout().plainRegistries(), getLog()::debug);
+        FileDigests.Memory digests = FileDigests.keptIn(layout().fileDigests(), getLog()::debug)) {
       run();
       // One line per goal in a fixed form, which make bench collects.
       getLog()

@@ -1,6 +1,7 @@
 package io.attune.packbinaries.oci;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.FileDigests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -147,8 +148,14 @@ public record Digest(Algorithm algorithm, String encoded) {
     return of(algorithm, content).equals(this);
   }
 
-  /** True when the file's bytes hash to this digest; streams, so a blob of any size fits. */
+  /**
+   * True when the file's bytes hash to this digest; streams, so a blob of any size fits. A sha256
+   * file whose stamp is unchanged since it was last hashed is not read again ({@link FileDigests}).
+   */
   public boolean matches(Path file) throws IOException {
+    if (algorithm == Algorithm.SHA256) {
+      return FileDigests.sha256(file).equals(encoded);
+    }
     MessageDigest digest = algorithm.newMessageDigest();
     try (InputStream in = Files.newInputStream(file);
         OutputStream hashed = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {

@@ -2,6 +2,7 @@ package io.attune.packbinaries.publish;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.supplychain.Provenance;
@@ -56,6 +57,6 @@ final class PushParameters {
   }
 
   private static String fileDigest(Path file) throws IOException {
-    return Files.isRegularFile(file) ? Sha256.of(file) : "none";
+    return Files.isRegularFile(file) ? FileDigests.sha256(file) : "none";
   }
 }

@@ -1,0 +1,263 @@
+package io.attune.packbinaries.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * SHA-256 of files, remembered by each file's stamp: device and inode, size, modification and
+ * change time, all of which a write, a rename over it or a {@code touch} changes. Every goal checks
+ * what the last one wrote (binaries, image files, blobs), so a release with nothing changed read
+ * and hashed about 12 MB, and a JVM's first megabyte of SHA-256 runs in the interpreter: about 50
+ * ms before any real work. A file whose stamp is unchanged is not hashed again.
+ *
+ * <p>As git does for its index, a digest is remembered only when the file's modification time is
+ * older than the hashing by more than the file system's clock step: a file written again within
+ * that step would keep its stamp. Where the file system has no Unix stamp (no inode or change time)
+ * nothing is remembered.
+ *
+ * <p>The memory outlives the JVM for the files of one directory, the goals' output, in a file there
+ * ({@link #keptIn}). That file is only a hint, read as such: a line that is not a well-formed entry
+ * for a file in that directory is ignored.
+ */
+public final class FileDigests {
+
+  /** A line is under 300 bytes; thousands of files fit in far less. */
+  static final int MAX_BYTES = 1024 * 1024;
+
+  /** Beyond this, the JVM's memory starts again (a long-lived JVM hashes many projects). */
+  static final int MAX_ENTRIES = 10_000;
+
+  /** Linux stamps files from a clock that steps every 1–10 ms; whole seconds mean a coarse one. */
+  static final long FINE_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  static final long COARSE_STEP_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
+
+  private static final String HEADER =
+      "# SHA-256 of the pack-binaries goals' files by their stamp (size, modification and change"
+          + " times, device and inode): a file is hashed again when any part differs. Safe to"
+          + " delete.\n";
+
+  private static final Map<Path, Entry> KNOWN = new ConcurrentHashMap<>();
+
+  private FileDigests() {}
+
+  /** What identifies a file's content without reading it, as long as the content was settled. */
+  record Stamp(long size, long modifiedNanos, long changedNanos, long device, long inode) {
+
+    /** The file's stamp, or null where the file system has none. */
+    static Stamp of(Path file) throws IOException {
+      Map<String, Object> attributes;
+      try {
+        attributes = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,dev,ino");
+      } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+        return null;
+      }
+      if (!(attributes.get("size") instanceof Long size)
+          || !(attributes.get("lastModifiedTime") instanceof FileTime modified)
+          || !(attributes.get("ctime") instanceof FileTime changed)
+          || !(attributes.get("dev") instanceof Long device)
+          || !(attributes.get("ino") instanceof Long inode)) {
+        return null;
+      }
+      return new Stamp(
+          size, modified.to(TimeUnit.NANOSECONDS), changed.to(TimeUnit.NANOSECONDS), device, inode);
+    }
+
+    /** Whether a write made after {@code hashedAtNanos} (wall clock) would show in the stamp. */
+    boolean settledBefore(long hashedAtNanos) {
+      long step = modifiedNanos % 1_000_000_000L == 0 ? COARSE_STEP_NANOS : FINE_STEP_NANOS;
+      return hashedAtNanos - step > Math.max(modifiedNanos, changedNanos);
+    }
+  }
+
+  record Entry(Stamp stamp, String sha256) {}
+
+  /** The file's SHA-256 as lowercase hex: remembered when its stamp is unchanged, else read. */
+  public static String sha256(Path file) throws IOException {
+    Path key = file.toAbsolutePath().normalize();
+    Stamp before = Stamp.of(key);
+    Entry known = KNOWN.get(key);
+    if (before != null && known != null && known.stamp().equals(before)) {
+      return known.sha256();
+    }
+    long hashedAt = wallClockNanos();
+    String digest = Sha256.of(key);
+    if (before != null && before.settledBefore(hashedAt) && before.equals(Stamp.of(key))) {
+      remember(key, new Entry(before, digest));
+    } else {
+      KNOWN.remove(key);
+    }
+    return digest;
+  }
+
+  private static Stamp stampOrNull(Path file) {
+    try {
+      return Stamp.of(file);
+    } catch (IOException gone) {
+      return null;
+    }
+  }
+
+  private static void remember(Path file, Entry entry) {
+    if (KNOWN.size() >= MAX_ENTRIES) {
+      KNOWN.clear();
+    }
+    KNOWN.put(file, entry);
+  }
+
+  static void forgetAll() {
+    KNOWN.clear();
+  }
+
+  private static long wallClockNanos() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  /** What this JVM remembers of the files under {@code directory}, by relative path, sorted. */
+  static Map<String, Entry> rememberedUnder(Path directory) {
+    Path root = directory.toAbsolutePath().normalize();
+    Map<String, Entry> under = new TreeMap<>();
+    KNOWN.forEach(
+        (file, entry) -> {
+          if (file.startsWith(root) && !file.equals(root)) {
+            under.put(root.relativize(file).toString(), entry);
+          }
+        });
+    return under;
+  }
+
+  /**
+   * Adds what {@code file} remembers of its directory's files to this JVM's memory; on {@link
+   * Memory#close()}, writes the memory of that directory back if it changed and the directory
+   * exists. Neither ever fails a goal: {@code debug} hears what went wrong.
+   */
+  public static Memory keptIn(Path file, Consumer<String> debug) {
+    Path directory = file.toAbsolutePath().normalize().getParent();
+    Map<String, Entry> read = read(file, debug);
+    read.forEach((relative, entry) -> remember(directory.resolve(relative), entry));
+    return new Memory(file, directory, rememberedUnder(directory), debug);
+  }
+
+  /** The entries in {@code file}, by path relative to its directory; none when unreadable. */
+  static Map<String, Entry> read(Path file, Consumer<String> debug) {
+    Map<String, Entry> entries = new TreeMap<>();
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_BYTES + 1);
+    } catch (NoSuchFileException missing) {
+      return entries;
+    } catch (IOException e) {
+      debug.accept("Not reading " + file + ": " + e.getMessage());
+      return entries;
+    }
+    if (bytes.length > MAX_BYTES) {
+      debug.accept("Not reading " + file + ": larger than " + MAX_BYTES + " bytes");
+      return entries;
+    }
+    for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n", -1)) {
+      parse(line, entries);
+      if (entries.size() >= MAX_ENTRIES) {
+        break;
+      }
+    }
+    return entries;
+  }
+
+  /** One line: sha256, size, mtime, ctime, device, inode (numbers in decimal) and path, by tabs. */
+  private static void parse(String line, Map<String, Entry> entries) {
+    String[] fields = line.split("\t", -1);
+    if (fields.length != 7 || !HEX.matcher(fields[0]).matches()) {
+      return;
+    }
+    long[] numbers = new long[5];
+    for (int i = 0; i < numbers.length; i++) {
+      try {
+        numbers[i] = Long.parseLong(fields[i + 1]);
+      } catch (NumberFormatException e) {
+        return;
+      }
+    }
+    String relative = fields[6];
+    Path path;
+    try {
+      path = Path.of(relative);
+    } catch (RuntimeException invalid) {
+      return;
+    }
+    // Only a plain path inside the directory: nothing absolute, nothing through "..".
+    if (relative.isEmpty()
+        || path.isAbsolute()
+        || !path.normalize().toString().equals(relative)
+        || path.startsWith("..")
+        || numbers[0] < 0) {
+      return;
+    }
+    entries.put(
+        relative,
+        new Entry(
+            new Stamp(numbers[0], numbers[1], numbers[2], numbers[3], numbers[4]), fields[0]));
+  }
+
+  /** The memory's file while a goal runs: see {@link #keptIn}. */
+  public static final class Memory implements AutoCloseable {
+    private final Path file;
+    private final Path directory;
+    private final Map<String, Entry> atStart;
+    private final Consumer<String> debug;
+
+    private Memory(Path file, Path directory, Map<String, Entry> atStart, Consumer<String> debug) {
+      this.file = file;
+      this.directory = directory;
+      this.atStart = atStart;
+      this.debug = debug;
+    }
+
+    @Override
+    public void close() {
+      Map<String, Entry> now = rememberedUnder(directory);
+      // A file deleted or changed since is not worth a line.
+      now.entrySet()
+          .removeIf(e -> !e.getValue().stamp().equals(stampOrNull(directory.resolve(e.getKey()))));
+      if (now.equals(atStart) || !Files.isDirectory(directory)) {
+        return;
+      }
+      StringBuilder text = new StringBuilder(HEADER);
+      now.forEach(
+          (relative, entry) -> {
+            Stamp s = entry.stamp();
+            if (relative.indexOf('\n') < 0 && relative.indexOf('\t') < 0) {
+              text.append(
+                  String.join(
+                      "\t",
+                      entry.sha256(),
+                      Long.toString(s.size()),
+                      Long.toString(s.modifiedNanos()),
+                      Long.toString(s.changedNanos()),
+                      Long.toString(s.device()),
+                      Long.toString(s.inode()),
+                      relative));
+              text.append('\n');
+            }
+          });
+      try {
+        AtomicFiles.writeString(file, text.toString());
+      } catch (IOException e) {
+        debug.accept("Could not write " + file + ": " + e.getMessage());
+      }
+    }
+  }
+}
