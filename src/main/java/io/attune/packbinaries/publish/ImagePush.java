@@ -110,39 +110,55 @@ public final class ImagePush {
   }
 
   public PushResult run(Request request) throws PackFailure, IOException, InterruptedException {
-    try (ParallelTasks background = new ParallelTasks("pack-binaries-push-parameters", 1)) {
-      // The parameters' fingerprint asks git about the sources (tens of ms): it is taken while
-      // the compose file and the layout are read.
-      return run(request, background.start(() -> PushParameters.fingerprint(request)));
+    ImageReference target = target(request.image());
+    List<String> tags = tags(request.tags());
+    try (ParallelTasks background = new ParallelTasks("pack-binaries-push-checks", 2)) {
+      // The parameters' fingerprint asks git about the sources, and the compose file's check
+      // parses YAML (tens of ms each): both run while the layout is read and the registry asked
+      // whether the push is already done. Nothing is written before the compose file has passed.
+      Future<String> parameters = background.start(() -> PushParameters.fingerprint(request));
+      Future<ComposeFile> compose =
+          background.start(() -> checkedComposeFile(request, target, tags));
+      try {
+        return run(request, target, tags, parameters, compose);
+      } catch (PackFailure | IOException | RuntimeException e) {
+        // A compose file that does not pull this image is said first, as when it was read first.
+        Futures.get(compose);
+        throw e;
+      }
     }
   }
 
-  private PushResult run(Request request, Future<String> parameters)
-      throws PackFailure, IOException, InterruptedException {
-    ImageReference target = target(request.image());
-    List<String> tags = tags(request.tags());
-    ComposeFile compose = null;
-    if (request.composeFile() != null) {
-      compose = ComposeFile.read(request.composeFile(), ComposeFile.INIT_SERVICE);
-      compose.requireRepository(
-          target.repositoryName(), composeEnvironment(request.environment(), target));
-      requireDefaultTagWritten(compose, request, target);
+  /** The compose file, once it pulls what this push writes; null when none is configured. */
+  private static ComposeFile checkedComposeFile(
+      Request request, ImageReference target, List<String> tags) throws PackFailure, IOException {
+    if (request.composeFile() == null) {
+      return null;
     }
+    ComposeFile compose = ComposeFile.read(request.composeFile(), ComposeFile.INIT_SERVICE);
+    compose.requireRepository(
+        target.repositoryName(), composeEnvironment(request.environment(), target));
+    requireDefaultTagWritten(compose, request, target);
+    return compose;
+  }
+
+  private PushResult run(
+      Request request,
+      ImageReference target,
+      List<String> tags,
+      Future<String> parameters,
+      Future<ComposeFile> composeCheck)
+      throws PackFailure, IOException, InterruptedException {
     log.info("Tags to write: " + String.join(", ", tags));
     LayoutReader.Layout layout =
         LayoutReader.hashingBlobsWhenSent().read(request.layoutDirectory());
     CredentialResolver.Resolution resolution =
         new CredentialResolver(request.environment(), log)
             .resolve(target, request.settingsCredentials());
-    log.info(
-        "Pushing "
-            + layout.images().size()
-            + " platform(s) to "
-            + target.repositoryName()
-            + resolution.found().map(c -> " as " + c).orElse(" anonymously"));
     Path stateFile = stateFile(request);
     PushState wanted = wantedState(parameters, target, layout, tags);
     PushResult result;
+    ComposeFile compose;
     try (RegistryClient client = client(target, resolution, request)) {
       Publisher publisher =
           new Publisher(
@@ -156,6 +172,13 @@ public final class ImagePush {
               ? Optional.empty()
               : new AlreadyPublished(client, publisher::step, log)
                   .confirm(stateFile, wanted, request.audit() ? auditReport(request) : null);
+      compose = Futures.get(composeCheck);
+      log.info(
+          "Pushing "
+              + layout.images().size()
+              + " platform(s) to "
+              + target.repositoryName()
+              + resolution.found().map(c -> " as " + c).orElse(" anonymously"));
       if (published.isPresent()) {
         result = unchanged(target, layout, tags);
         log.info(
