@@ -52,6 +52,10 @@ public final class FileDigests {
 
   private static final Map<Path, Entry> KNOWN = new ConcurrentHashMap<>();
 
+  // Files hashed too soon after their last write to be remembered, with the stamp they had: a
+  // goal's end hashes them again once the step has passed (see Memory#close).
+  private static final Map<Path, Stamp> UNSETTLED = new ConcurrentHashMap<>();
+
   private FileDigests() {}
 
   /** What identifies a file's content without reading it, as long as the content was settled. */
@@ -95,10 +99,14 @@ public final class FileDigests {
     }
     long hashedAt = wallClockNanos();
     String digest = Sha256.of(key);
-    if (before != null && before.settledBefore(hashedAt) && before.equals(Stamp.of(key))) {
-      remember(key, new Entry(before, digest));
-    } else {
-      KNOWN.remove(key);
+    KNOWN.remove(key);
+    UNSETTLED.remove(key);
+    if (before != null && before.equals(Stamp.of(key))) {
+      if (before.settledBefore(hashedAt)) {
+        remember(key, new Entry(before, digest));
+      } else if (UNSETTLED.size() < MAX_ENTRIES) {
+        UNSETTLED.put(key, before);
+      }
     }
     return digest;
   }
@@ -120,6 +128,33 @@ public final class FileDigests {
 
   static void forgetAll() {
     KNOWN.clear();
+    UNSETTLED.clear();
+  }
+
+  /**
+   * Hashes again the files under {@code root} that were hashed within their clock step and have
+   * kept their stamp since: now that the step has passed, what they hash to can be remembered. A
+   * release's image files, written and hashed at the end of the image goal, are remembered so at
+   * the end of the push goal, and the next run need not read them.
+   */
+  private static void settleUnder(Path root) {
+    long now = wallClockNanos();
+    for (Map.Entry<Path, Stamp> pending : UNSETTLED.entrySet()) {
+      Path file = pending.getKey();
+      if (!file.startsWith(root)) {
+        continue;
+      }
+      Stamp stamp = stampOrNull(file);
+      if (stamp == null || !stamp.equals(pending.getValue())) {
+        UNSETTLED.remove(file);
+      } else if (stamp.settledBefore(now)) {
+        try {
+          sha256(file);
+        } catch (IOException gone) {
+          UNSETTLED.remove(file);
+        }
+      }
+    }
   }
 
   private static long wallClockNanos() {
@@ -228,11 +263,15 @@ public final class FileDigests {
 
     @Override
     public void close() {
+      if (!Files.isDirectory(directory)) {
+        return;
+      }
+      settleUnder(directory);
       Map<String, Entry> now = rememberedUnder(directory);
       // A file deleted or changed since is not worth a line.
       now.entrySet()
           .removeIf(e -> !e.getValue().stamp().equals(stampOrNull(directory.resolve(e.getKey()))));
-      if (now.equals(atStart) || !Files.isDirectory(directory)) {
+      if (now.equals(atStart)) {
         return;
       }
       StringBuilder text = new StringBuilder(HEADER);

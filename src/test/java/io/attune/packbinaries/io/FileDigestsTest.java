@@ -45,14 +45,56 @@ class FileDigestsTest {
     assertThat(FileDigests.rememberedUnder(temp)).containsOnlyKeys("out/sensor");
   }
 
-  @Test
-  void aFileWrittenWithinTheClocksStepIsHashedButNotRemembered() throws Exception {
-    // Written again in the same step, it could keep this stamp with other bytes.
-    Path file = temp.resolve("fresh");
+  /** A file whose modification time the clock has not passed yet, however slow this run. */
+  private Path unsettledFile(String name, long millisAhead) throws Exception {
+    Path file = temp.resolve(name);
     Files.writeString(file, "just written");
+    Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + millisAhead));
+    return file;
+  }
+
+  @Test
+  void aFileWithinTheClocksStepIsHashedButNotRemembered() throws Exception {
+    // Written again in the same step, it could keep this stamp with other bytes.
+    Path file = unsettledFile("fresh", 60_000);
 
     assertThat(FileDigests.sha256(file)).isEqualTo(Sha256.of(file));
     assertThat(FileDigests.rememberedUnder(temp)).isEmpty();
+  }
+
+  @Test
+  void aGoalsEndRemembersWhatWasHashedTooSoonOnceTheStepHasPassed() throws Exception {
+    Path memory = temp.resolve(".file-digests");
+    Path file = unsettledFile("image.tar", 300);
+    try (FileDigests.Memory imageGoal = FileDigests.keptIn(memory, log::debug)) {
+      FileDigests.sha256(file);
+    }
+    Thread.sleep(300 + FileDigests.FINE_STEP_NANOS / 1_000_000 + 50);
+
+    try (FileDigests.Memory pushGoal = FileDigests.keptIn(memory, log::debug)) {
+      assertThat(pushGoal).isNotNull();
+    }
+
+    assertThat(FileDigests.read(memory, log::debug)).containsOnlyKeys("image.tar");
+    assertThat(FileDigests.read(memory, log::debug).get("image.tar").sha256())
+        .isEqualTo(Sha256.of(file));
+  }
+
+  @Test
+  void whatWasHashedTooSoonAndChangedSinceIsNotRemembered() throws Exception {
+    Path memory = temp.resolve(".file-digests");
+    Path file = unsettledFile("image.tar", 0);
+    try (FileDigests.Memory imageGoal = FileDigests.keptIn(memory, log::debug)) {
+      FileDigests.sha256(file);
+    }
+    Files.writeString(file, "written again");
+    Thread.sleep(FileDigests.FINE_STEP_NANOS / 1_000_000 + 50);
+
+    try (FileDigests.Memory pushGoal = FileDigests.keptIn(memory, log::debug)) {
+      assertThat(pushGoal).isNotNull();
+    }
+
+    assertThat(FileDigests.read(memory, log::debug)).isEmpty();
   }
 
   @Test
