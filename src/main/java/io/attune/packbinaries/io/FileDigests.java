@@ -1,10 +1,7 @@
 package io.attune.packbinaries.io;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
@@ -190,20 +187,7 @@ public final class FileDigests {
   /** The entries in {@code file}, by path relative to its directory; none when unreadable. */
   static Map<String, Entry> read(Path file, Consumer<String> debug) {
     Map<String, Entry> entries = new TreeMap<>();
-    byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_BYTES + 1);
-    } catch (NoSuchFileException missing) {
-      return entries;
-    } catch (IOException e) {
-      debug.accept("Not reading " + file + ": " + e.getMessage());
-      return entries;
-    }
-    if (bytes.length > MAX_BYTES) {
-      debug.accept("Not reading " + file + ": larger than " + MAX_BYTES + " bytes");
-      return entries;
-    }
-    for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n", -1)) {
+    for (String line : HintFiles.read(file, MAX_BYTES, debug).orElse("").split("\n", -1)) {
       parse(line, entries);
       if (entries.size() >= MAX_ENTRIES) {
         break;
@@ -292,11 +276,7 @@ public final class FileDigests {
               text.append('\n');
             }
           });
-      try {
-        AtomicFiles.writeString(file, text.toString());
-      } catch (IOException e) {
-        debug.accept("Could not write " + file + ": " + e.getMessage());
-      }
+      HintFiles.write(file, text.toString(), debug);
     }
   }
 }

@@ -1,11 +1,7 @@
 package io.attune.packbinaries.registry;
 
-import io.attune.packbinaries.io.AtomicFiles;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.attune.packbinaries.io.HintFiles;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
@@ -86,20 +82,7 @@ public final class PlainRegistries {
   /** The registry names in {@code file}; none when it is missing, unreadable or too large. */
   static Set<String> read(Path file, Consumer<String> debug) {
     Set<String> names = new TreeSet<>();
-    byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_BYTES + 1);
-    } catch (NoSuchFileException missing) {
-      return names;
-    } catch (IOException e) {
-      debug.accept("Not reading " + file + ": " + e.getMessage());
-      return names;
-    }
-    if (bytes.length > MAX_BYTES) {
-      debug.accept("Not reading " + file + ": larger than " + MAX_BYTES + " bytes");
-      return names;
-    }
-    for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n", -1)) {
+    for (String line : HintFiles.read(file, MAX_BYTES, debug).orElse("").split("\n", -1)) {
       String name = line.strip();
       if (NAME.matcher(name).matches()) {
         names.add(name);
@@ -129,11 +112,7 @@ public final class PlainRegistries {
       }
       StringBuilder text = new StringBuilder(HEADER);
       now.forEach(name -> text.append(name).append('\n'));
-      try {
-        AtomicFiles.writeString(file, text.toString());
-      } catch (IOException e) {
-        debug.accept("Could not write " + file + ": " + e.getMessage());
-      }
+      HintFiles.write(file, text.toString(), debug);
     }
   }
 }
