@@ -160,6 +160,8 @@ public final class ImagePush {
     PushResult result;
     ComposeFile compose;
     try (RegistryClient client = client(target, resolution, request)) {
+      // A loopback registry's HTTPS probe runs while the compose file is still being checked.
+      client.prepare();
       Publisher publisher =
           new Publisher(
               client,

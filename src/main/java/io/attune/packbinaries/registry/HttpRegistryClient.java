@@ -19,6 +19,7 @@ public final class HttpRegistryClient implements RegistryClient {
 
   private final String repository;
   private final HttpClient http;
+  private final RegistryTransport transport;
   private final BlobOperations blobs;
   private final ManifestOperations manifests;
 
@@ -43,8 +44,7 @@ public final class HttpRegistryClient implements RegistryClient {
     this.http = RegistryTransport.newClient(allowInsecure, trust);
     RegistryAuthenticator authenticator =
         new RegistryAuthenticator(registry, repository, credentials, allowInsecure, http);
-    RegistryTransport transport =
-        new RegistryTransport(registry, allowInsecure, http, authenticator);
+    this.transport = new RegistryTransport(registry, allowInsecure, http, authenticator);
     RegistryErrors errors = new RegistryErrors(registry, repository);
     this.blobs = new BlobOperations(transport, errors, registry, repository);
     this.manifests = new ManifestOperations(transport, errors, registry, repository);
@@ -52,6 +52,15 @@ public final class HttpRegistryClient implements RegistryClient {
 
   public String repository() {
     return repository;
+  }
+
+  @Override
+  public void prepare() {
+    try {
+      transport.decideScheme();
+    } catch (IOException e) {
+      // Nothing decided: the first request decides, retried and reported as requests are.
+    }
   }
 
   @Override

@@ -59,6 +59,14 @@ public interface RegistryClient extends AutoCloseable {
    */
   java.util.Optional<byte[]> referrers(String digest) throws IOException;
 
+  /**
+   * Decides now how to reach the registry (HTTPS, or plain HTTP for a loopback or insecure registry
+   * that answers so), which otherwise the first request decides, so that the decision can run
+   * beside other work. Best effort: whatever goes wrong is left for the first request to meet and
+   * report.
+   */
+  default void prepare() {}
+
   /** Ends the client's connections and threads; it makes no more requests. */
   @Override
   void close();

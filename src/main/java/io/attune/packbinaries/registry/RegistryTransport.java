@@ -181,6 +181,11 @@ final class RegistryTransport {
    * HTTP. Decided once, on the first request, by a probe unless this JVM already saw the registry
    * answer plain HTTP ({@link PlainRegistries}); a lost connection decides nothing.
    */
+  /** Makes the decision {@link #base()} would make on the first request, now. */
+  void decideScheme() throws IOException {
+    base();
+  }
+
   private URI base() throws IOException {
     URI known = base;
     return known != null ? known : decideBase();

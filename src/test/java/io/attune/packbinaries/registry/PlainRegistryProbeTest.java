@@ -1,11 +1,14 @@
 package io.attune.packbinaries.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TcpRelay;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +56,38 @@ class PlainRegistryProbeTest {
     }
     assertThat(relay.tlsConnections).hasValue(1);
     assertThat(relay.connections.get()).isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void prepareProbesBeforeAnyRequestSoTheClientsMadeAfterItDoNot() throws IOException {
+    try (HttpRegistryClient push = client(null, false)) {
+      push.prepare();
+      assertThat(relay.tlsConnections).hasValue(1);
+      assertThat(PlainRegistries.known(relay.address())).isTrue();
+
+      // The supply chain's client, made once the push has begun.
+      try (HttpRegistryClient documents = client(null, false)) {
+        assertThat(documents.hasManifest(MISSING)).isFalse();
+      }
+      assertThat(push.hasManifest(MISSING)).isFalse();
+    }
+    assertThat(relay.tlsConnections).hasValue(1);
+  }
+
+  @Test
+  void prepareAgainstNoRegistryDecidesNothingAndLeavesTheFailureToTheFirstRequest()
+      throws IOException {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    String nothing = "127.0.0.1:" + closed;
+    try (HttpRegistryClient client =
+        new HttpRegistryClient(nothing, "library/busybox", null, false)) {
+      client.prepare();
+      assertThat(PlainRegistries.known(nothing)).isFalse();
+      assertThatThrownBy(() -> client.hasManifest(MISSING)).isInstanceOf(IOException.class);
+    }
   }
 
   @Test
