@@ -232,7 +232,8 @@ public final class ImagePush {
       Publisher publisher,
       Map<String, String> attachments)
       throws PackFailure, IOException, InterruptedException {
-    // The supply chain's documents are made, and their blobs sent, while the image uploads.
+    // The supply chain's documents are made while the image uploads, and their blobs sent once it
+    // is in.
     try (RegistryClient documentsClient =
             request.supplyChain() == null ? null : client(target, resolution, request);
         SupplyChain supplyChain =
@@ -249,6 +250,7 @@ public final class ImagePush {
           .beforeTags(
               (digest, steps) -> {
                 if (supplyChain != null) {
+                  supplyChain.imagePublished();
                   supplyChain.readTags(client, steps); // beside the audit
                 }
                 // What fails the audit is neither signed nor tagged: it stays reachable by

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,6 +68,10 @@ public final class SupplyChain implements AutoCloseable {
 
   private final Map<String, Future<Optional<byte[]>>> tagsBeingRead = new ConcurrentHashMap<>();
 
+  // Opened once the image is in the registry, or the push has ended: the documents' blobs go up
+  // beside the audit, not beside the image's own uploads, which they would slow on a small machine.
+  private final CountDownLatch imageSent = new CountDownLatch(1);
+
   /**
    * What {@link #attach} sends, made from the local layout alone.
    *
@@ -100,8 +105,8 @@ public final class SupplyChain implements AutoCloseable {
   /**
    * Starts making the documents on a thread of their own. They need only the local layout (whose
    * digests are the ones the push sends), so they are made while the image uploads; on a first push
-   * their blobs go up then too, and only the manifests and tags that name the index are left for
-   * {@link #attach}.
+   * their blobs go up once the image is in ({@link #imagePublished}), beside the audit, and only
+   * the manifests and tags that name the index are left for {@link #attach}.
    *
    * @param earlyClient a client of the target repository for this thread alone
    * @param earlySteps runs this thread's registry requests, retried
@@ -125,9 +130,15 @@ public final class SupplyChain implements AutoCloseable {
     return supplyChain;
   }
 
+  /** Says the image and its index are in the registry: the documents' blobs may go up now. */
+  public void imagePublished() {
+    imageSent.countDown();
+  }
+
   /** Stops the tag reads still running: a push that fails before attaching leaves none behind. */
   @Override
   public void close() {
+    imageSent.countDown();
     tagReads.close();
   }
 
@@ -153,6 +164,7 @@ public final class SupplyChain implements AutoCloseable {
       throw new IllegalStateException(
           "pushed index " + indexDigest + " is not the layout's " + layout.index().digest());
     }
+    imageSent.countDown(); // the index is in, as attaching needs: the early blobs may go
     Documents made = awaitDocuments();
     long waited = (System.nanoTime() - started) / 1_000_000;
     String repository = target.repositoryName();
@@ -347,14 +359,18 @@ public final class SupplyChain implements AutoCloseable {
       AtomicFiles.write(directory.resolve(PROVENANCE_FILE), statement);
       AtomicFiles.write(directory.resolve(ENVELOPE_FILE), envelope);
     }
-    Set<String> sent = firstPush ? sendBlobsEarly(sboms, key, envelope) : Set.of();
+    Set<String> sent = Set.of();
+    if (firstPush) {
+      imageSent.await();
+      sent = sendBlobsEarly(sboms, key, envelope);
+    }
     return new Documents(
         sboms, key, statement, envelope, sent, (System.nanoTime() - started) / 1_000_000);
   }
 
   /**
-   * Sends the documents' blobs (and a first signature's) while the image uploads: they name no
-   * digest the registry must have, so they need not wait for the index. Only on a first push: an
+   * Sends the documents' blobs (and a first signature's) before the attachments need them: they
+   * name no digest the registry must have, so they go up beside the audit. Only on a first push: an
    * index already in the registry means a rerun, which finds its documents attached already.
    */
   private Set<String> sendBlobsEarly(List<PlatformSbom> sboms, SigningKey key, byte[] envelope)

@@ -27,6 +27,8 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -367,6 +369,61 @@ class SupplyChainRegistryTest {
     assertThat(count(signed, "HEAD ") - count(plain, "HEAD ")).isEqualTo(1);
     assertThat(count(signed, "GET ") - count(plain, "GET ")).isEqualTo(7);
     assertThat(signed).filteredOn(line -> line.contains("/referrers/")).hasSize(1);
+  }
+
+  /**
+   * The documents' blobs go up beside the audit, not beside the image's own uploads, which they
+   * would slow on a small machine. The proxy holds the platform manifests back for a second, time
+   * enough to make the documents: none of their blobs may start uploading before the index.
+   */
+  @Test
+  void aFirstPushSendsTheDocumentsBlobsOnlyOnceTheImageIsIn() throws Exception {
+    List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger manifestsHeld = new AtomicInteger();
+    try (FaultProxy proxy =
+        new FaultProxy(
+            TestEnvironment.registry(),
+            request -> {
+              String line = request.method() + " " + request.path();
+              requests.add(line);
+              if (isManifestByDigest(line) && manifestsHeld.incrementAndGet() <= 2) {
+                try {
+                  Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return FaultProxy.Action.FORWARD;
+            })) {
+      push(proxy.address() + "/" + Fixtures.freshRepository("documents-later"), privateKey);
+    }
+    List<String> sent = List.copyOf(requests);
+    // The two platform manifests, then the index; the attachments' manifests come after it.
+    int indexPut =
+        IntStream.range(0, sent.size())
+            .filter(i -> isManifestByDigest(sent.get(i)))
+            .skip(2)
+            .findFirst()
+            .orElseThrow();
+
+    // Before the index, the image's uploads alone (as many as an unsigned push makes); the
+    // documents' 10 blobs after it.
+    long imageUploads =
+        requestsOfAFirstPush(false).stream().filter(SupplyChainRegistryTest::startsUpload).count();
+    assertThat(sent.subList(0, indexPut))
+        .filteredOn(SupplyChainRegistryTest::startsUpload)
+        .hasSize((int) imageUploads);
+    assertThat(sent.subList(indexPut, sent.size()))
+        .filteredOn(SupplyChainRegistryTest::startsUpload)
+        .hasSize(10);
+  }
+
+  private static boolean isManifestByDigest(String request) {
+    return request.startsWith("PUT ") && request.contains("/manifests/sha256:");
+  }
+
+  private static boolean startsUpload(String request) {
+    return request.startsWith("POST ") && request.contains("/blobs/uploads/");
   }
 
   private static long count(List<String> requests, String method) {
