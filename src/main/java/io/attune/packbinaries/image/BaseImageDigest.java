@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * The digest the registry gives the base image's reference now: a tag such as {@code busybox:1.36}
- * may move, and an image built from its old target is stale. One manifest request; nothing for a
- * reference pinned by digest.
+ * may move, and an image built from its old target is stale. One manifest HEAD request; nothing for
+ * a reference pinned by digest.
  */
 final class BaseImageDigest {
 
@@ -54,7 +54,9 @@ final class BaseImageDigest {
               reference.repository(),
               credentials.credentials(),
               allowInsecure)) {
-        return Optional.of(client.manifest(tag).digest());
+        // A HEAD: no body, and Docker Hub counts no HEAD against its pull rate limit, so a
+        // release with nothing changed costs none of it.
+        return client.manifestDigest(tag);
       }
     } catch (Exception unresolved) {
       log.debug("Could not resolve " + baseImage + " to a digest: " + unresolved);
