@@ -30,4 +30,10 @@ public record InitImageSettings(
     String localName,
     boolean allowInsecureRegistries,
     boolean offline,
-    Path baseLayersCache) {}
+    Path baseLayersCache) {
+
+  /**
+   * The base when none is configured: a busybox-style image of every platform the plugin builds.
+   */
+  public static final String DEFAULT_BASE = "busybox:1.36";
+}

@@ -22,7 +22,6 @@ import io.attune.packbinaries.oci.OciLayout;
 import io.attune.packbinaries.oci.PlatformManifest;
 import io.attune.packbinaries.platform.Platform;
 import io.attune.packbinaries.platform.TargetTriple;
-import io.attune.packbinaries.registry.LoopbackHost;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -166,15 +165,7 @@ final class PlatformImageBuilder {
 
   /** Plain HTTP is allowed when asked for, and always for a registry on this machine. */
   boolean allowInsecure() {
-    if (settings.allowInsecureRegistries()) {
-      return true;
-    }
-    try {
-      String registry = ImageReference.parse(settings.baseImage()).getRegistry();
-      return LoopbackHost.is(registry.replaceFirst(":\\d+$", ""));
-    } catch (InvalidImageReferenceException e) {
-      return false;
-    }
+    return BaseImageDigest.allowsInsecure(settings.baseImage(), settings.allowInsecureRegistries());
   }
 
   private JibContainer containerize(

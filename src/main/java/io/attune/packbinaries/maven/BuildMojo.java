@@ -11,6 +11,8 @@ import io.attune.packbinaries.cargo.ContainerEngine;
 import io.attune.packbinaries.cargo.ContainerToolchain;
 import io.attune.packbinaries.cargo.HostToolchain;
 import io.attune.packbinaries.cargo.Toolchain;
+import io.attune.packbinaries.image.BaseImageDigest;
+import io.attune.packbinaries.image.InitImageSettings;
 import io.attune.packbinaries.publish.ReleaseWarmUp;
 import java.io.File;
 import java.util.ArrayList;
@@ -79,6 +81,15 @@ public class BuildMojo extends AbstractPackMojo {
   protected void run() throws Exception {
     // Before compiling anything: a deploy that would fail later would waste the whole build.
     deployPreflight(project);
+    if (runsLater("image")) {
+      // The image goal's question to the base's registry, asked while this goal works.
+      String base = parameterOf("image", "base", PropertyNames.IMAGE_BASE);
+      BaseImageDigest.prefetch(
+          base != null ? base : InitImageSettings.DEFAULT_BASE,
+          allowInsecureRegistries,
+          System.getenv(),
+          buildLog());
+    }
     BuildRequest request =
         new BuildRequest(
             cargoManifest.toPath(),

@@ -25,7 +25,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 public class ImageMojo extends AbstractPackMojo {
 
   /** The multi-platform base image, by tag or digest; each platform gets its own variant. */
-  @Parameter(property = PropertyNames.IMAGE_BASE, defaultValue = "busybox:1.36")
+  @Parameter(property = PropertyNames.IMAGE_BASE, defaultValue = InitImageSettings.DEFAULT_BASE)
   private String base;
 
   /** {@code oci} (OCI image index) or {@code docker} (Docker manifest list, old registries). */
