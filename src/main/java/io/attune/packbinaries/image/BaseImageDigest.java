@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The digest the registry gives the base image's reference now: a tag such as {@code busybox:1.36}
@@ -18,9 +19,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BaseImageDigest {
 
+  /**
+   * How long an answer asked ahead may wait for its resolve. A release with nothing changed takes
+   * it within a second; after a real build the image is rebuilt and never asks, and a long-lived
+   * JVM (mvnd) must not take an hours-old answer in a later build.
+   */
+  static final long MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  record Ahead(long askedAt, CompletableFuture<Optional<String>> answer) {
+    boolean fresh() {
+      return System.nanoTime() - askedAt < MAX_AGE_NANOS;
+    }
+  }
+
   // Answers asked ahead (see prefetch), each taken once by the resolve it was asked for.
-  private static final Map<String, CompletableFuture<Optional<String>>> AHEAD =
-      new ConcurrentHashMap<>();
+  static final Map<String, Ahead> AHEAD = new ConcurrentHashMap<>();
 
   private BaseImageDigest() {}
 
@@ -40,13 +53,14 @@ public final class BaseImageDigest {
       return;
     }
     boolean allowInsecure = allowsInsecure(baseImage, allowInsecureRegistries);
-    CompletableFuture<Optional<String>> answer = new CompletableFuture<>();
-    if (AHEAD.putIfAbsent(key(baseImage, allowInsecure), answer) != null) {
+    Ahead mine = new Ahead(System.nanoTime(), new CompletableFuture<>());
+    if (AHEAD.merge(key(baseImage, allowInsecure), mine, (old, ours) -> old.fresh() ? old : ours)
+        != mine) {
       return;
     }
     Thread thread =
         new Thread(
-            () -> answer.complete(ask(baseImage, allowInsecure, environment, log)),
+            () -> mine.answer().complete(ask(baseImage, allowInsecure, environment, log)),
             "pack-binaries-base-digest");
     thread.setDaemon(true);
     thread.start();
@@ -69,7 +83,7 @@ public final class BaseImageDigest {
     }
   }
 
-  private static String key(String baseImage, boolean allowInsecure) {
+  static String key(String baseImage, boolean allowInsecure) {
     return baseImage + (allowInsecure ? " insecure" : "");
   }
 
@@ -88,9 +102,9 @@ public final class BaseImageDigest {
    */
   static Optional<String> resolve(
       String baseImage, boolean allowInsecure, Map<String, String> environment, BuildLog log) {
-    CompletableFuture<Optional<String>> asked = AHEAD.remove(key(baseImage, allowInsecure));
-    if (asked != null) {
-      return asked.join();
+    Ahead asked = AHEAD.remove(key(baseImage, allowInsecure));
+    if (asked != null && asked.fresh()) {
+      return asked.answer().join();
     }
     return ask(baseImage, allowInsecure, environment, log);
   }

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,38 @@ class BaseImageDigestTest {
 
       assertThat(tagRequests).containsExactly("HEAD");
       BaseImageDigest.resolve(other, true, Map.of(), log); // takes what was asked ahead
+    }
+  }
+
+  @Test
+  void anAnswerAskedTooLongAgoIsNotTakenAndIsAskedAfresh() throws Exception {
+    try (FaultProxy proxy = proxy(tagPath())) {
+      String base = proxy.address() + pathOfBase();
+      // What a real build's prefetch leaves behind when the image is rebuilt and never asks, in a
+      // JVM that lives on (mvnd): a stale answer naming a digest the tag no longer has.
+      String stale = "sha256:" + "b".repeat(64);
+      BaseImageDigest.AHEAD.put(
+          BaseImageDigest.key(base, true),
+          new BaseImageDigest.Ahead(
+              System.nanoTime() - BaseImageDigest.MAX_AGE_NANOS - 1,
+              CompletableFuture.completedFuture(Optional.of(stale))));
+
+      assertThat(BaseImageDigest.resolve(base, true, Map.of(), log))
+          .isPresent()
+          .doesNotContain(stale);
+      assertThat(tagRequests).containsExactly("HEAD");
+
+      // Nor does it keep a new prefetch from asking.
+      BaseImageDigest.AHEAD.put(
+          BaseImageDigest.key(base, true),
+          new BaseImageDigest.Ahead(
+              System.nanoTime() - BaseImageDigest.MAX_AGE_NANOS - 1,
+              CompletableFuture.completedFuture(Optional.of(stale))));
+      BaseImageDigest.prefetch(base, true, Map.of(), log);
+      assertThat(BaseImageDigest.resolve(base, true, Map.of(), log))
+          .isPresent()
+          .doesNotContain(stale);
+      assertThat(tagRequests).containsExactly("HEAD", "HEAD");
     }
   }
 
