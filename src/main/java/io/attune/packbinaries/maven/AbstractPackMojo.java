@@ -28,8 +28,9 @@ import org.apache.maven.project.MavenProject;
 import org.codehaus.plexus.util.xml.Xpp3Dom;
 
 /**
- * What every goal shares: skipping, the target triples, the output directory, the memory of which
- * registries speak plain HTTP, and turning the core's exceptions into Maven's two kinds of failure.
+ * What every goal shares: skipping, the target triples, the output directory, what runs remember
+ * for the next (which registries speak plain HTTP, the digests of the goals' files), and turning
+ * the core's exceptions into Maven's two kinds of failure.
  */
 public abstract class AbstractPackMojo extends AbstractMojo {
 

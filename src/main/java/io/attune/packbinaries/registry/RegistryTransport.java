@@ -176,16 +176,16 @@ final class RegistryTransport {
     return false;
   }
 
-  /**
-   * HTTPS, except for a loopback registry (or any with {@code allowInsecure}) that speaks plain
-   * HTTP. Decided once, on the first request, by a probe unless this JVM already saw the registry
-   * answer plain HTTP ({@link PlainRegistries}); a lost connection decides nothing.
-   */
   /** Makes the decision {@link #base()} would make on the first request, now. */
   void decideScheme() throws IOException {
     base();
   }
 
+  /**
+   * HTTPS, except for a loopback registry (or any with {@code allowInsecure}) that speaks plain
+   * HTTP. Decided once, on the first request, by a probe unless this JVM already saw the registry
+   * answer plain HTTP ({@link PlainRegistries}); a lost connection decides nothing.
+   */
   private URI base() throws IOException {
     URI known = base;
     return known != null ? known : decideBase();

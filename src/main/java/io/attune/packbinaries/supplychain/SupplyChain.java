@@ -135,7 +135,10 @@ public final class SupplyChain implements AutoCloseable {
     imageSent.countDown();
   }
 
-  /** Stops the tag reads still running: a push that fails before attaching leaves none behind. */
+  /**
+   * Stops the tag reads still running and lets the documents' thread end: a push that fails before
+   * attaching leaves neither behind.
+   */
   @Override
   public void close() {
     imageSent.countDown();
@@ -164,7 +167,7 @@ public final class SupplyChain implements AutoCloseable {
       throw new IllegalStateException(
           "pushed index " + indexDigest + " is not the layout's " + layout.index().digest());
     }
-    imageSent.countDown(); // the index is in, as attaching needs: the early blobs may go
+    imagePublished(); // the index is in, as attaching needs
     Documents made = awaitDocuments();
     long waited = (System.nanoTime() - started) / 1_000_000;
     String repository = target.repositoryName();
