@@ -3,6 +3,7 @@ package io.attune.packbinaries.artifacts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
 import java.io.IOException;
@@ -37,7 +38,7 @@ public final class BuiltBinaries {
   public static void write(Path file, List<BuiltBinary> binaries) throws IOException {
     List<BuiltBinary> sorted = new ArrayList<>(binaries);
     sorted.sort(Comparator.comparing(BuiltBinary::target).thenComparing(BuiltBinary::name));
-    ArrayNode root = JsonFiles.array();
+    ArrayNode root = Json.array();
     sorted.forEach(binary -> put(root.addObject(), binary));
     JsonFiles.write(file, root);
   }

@@ -2,6 +2,7 @@ package io.attune.packbinaries.audit;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public record AuditReport(
 
   /** Writes it atomically: a reader sees the previous report or this one, never a part. */
   public void write(Path file) throws IOException {
-    ObjectNode root = JsonFiles.object();
+    ObjectNode root = Json.object();
     root.put("reference", reference);
     root.put("digest", digest);
     root.put("verdict", verdict);

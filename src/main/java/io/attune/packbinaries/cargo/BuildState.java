@@ -6,6 +6,7 @@ import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
 import io.attune.packbinaries.io.FileDigests;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
 import io.attune.packbinaries.platform.TargetTriple;
@@ -58,7 +59,7 @@ public record BuildState(String fingerprint, List<String> inputs, List<BuiltBina
   }
 
   public void write(Path file) throws IOException {
-    ObjectNode root = JsonFiles.object();
+    ObjectNode root = Json.object();
     root.put("fingerprint", fingerprint);
     JsonFiles.putTexts(root, "inputs", inputs);
     ArrayNode entries = root.putArray("binaries");

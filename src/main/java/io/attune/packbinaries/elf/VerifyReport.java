@@ -2,6 +2,7 @@ package io.attune.packbinaries.elf;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
 import java.io.IOException;
@@ -72,7 +73,7 @@ public record VerifyReport(List<VerifiedBinary> binaries) {
 
   /** Writes it atomically: a reader sees the previous report or this one, never a part. */
   public void write(Path file) throws IOException {
-    ObjectNode root = JsonFiles.object();
+    ObjectNode root = Json.object();
     ArrayNode entries = root.putArray("binaries");
     for (VerifiedBinary binary : binaries) {
       ObjectNode entry = entries.addObject();

@@ -3,6 +3,7 @@ package io.attune.packbinaries.image;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.io.FileDigests;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
 import io.attune.packbinaries.oci.LayoutReader;
@@ -58,7 +59,7 @@ record ImageState(String fingerprint, String baseDigest, String index, Map<Strin
   }
 
   void write(Path file) throws IOException {
-    ObjectNode root = JsonFiles.object();
+    ObjectNode root = Json.object();
     root.put("fingerprint", fingerprint);
     root.put("baseDigest", baseDigest);
     root.put("index", index);

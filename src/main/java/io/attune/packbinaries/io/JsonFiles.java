@@ -19,14 +19,6 @@ public final class JsonFiles {
 
   private JsonFiles() {}
 
-  public static ObjectNode object() {
-    return Json.object();
-  }
-
-  public static ArrayNode array() {
-    return Json.array();
-  }
-
   /** Writes {@code content} pretty-printed, atomically: a reader sees the old file or this one. */
   public static void write(Path file, JsonNode content) throws IOException {
     AtomicFiles.write(file, Json.pretty(content));

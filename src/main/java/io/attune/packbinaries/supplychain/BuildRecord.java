@@ -3,6 +3,7 @@ package io.attune.packbinaries.supplychain;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
 import java.io.IOException;
@@ -42,7 +43,7 @@ public record BuildRecord(String builder, Map<String, String> commands, List<Cra
   }
 
   private void write(Path file) throws IOException {
-    ObjectNode root = JsonFiles.object();
+    ObjectNode root = Json.object();
     root.put("builder", builder);
     JsonFiles.putTexts(root, "commands", commands); // a TreeMap: targets in sorted order
     ArrayNode entries = root.putArray("crates");
