@@ -35,6 +35,8 @@ class PlainRegistryProbeTest {
   void relay() throws IOException {
     TestEnvironment.requireRegistry();
     relay = new TcpRelay(TestEnvironment.registry());
+    // The JVM's memory is static, and an earlier test's relay may have had this port.
+    PlainRegistries.forget(relay.address());
   }
 
   @AfterEach
