@@ -20,7 +20,7 @@ BUILD_PACK = PACK_BUILDER=$(PACK_BUILDER) MVN="$(MVN)" scripts/build-pack-binari
 
 .PHONY: help plugin pack-binaries dev-up docker-build-pack-binaries docker-build-pack-binaries-arm64 \
 	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor test-maven-versions \
-	test-scripts test-release \
+	test-scripts test-release test-same-digests \
 	bench fuzz mutation clean
 
 help:
@@ -68,7 +68,7 @@ dev-up: docker-build-pack-binaries
 
 test: test-env
 	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-scripts test-release \
-		test-java test-maven-versions
+		test-java test-maven-versions test-same-digests
 
 # scripts/: shellcheck and the build script's tests (it builds with the installed plugin).
 test-scripts: plugin
@@ -103,6 +103,20 @@ test-maven-versions:
 				-DoutputDirectory="$$dir" && tar -xzf "$$dir/apache-maven-$$version-bin.tar.gz" -C "$$dir"; }; \
 		echo "ITs under Maven $$version"; \
 		$(MVN) verify -DskipTests -Dinvoker.mavenHome="$$home" $(if $(IT),-Dinvoker.test='$(IT)'); \
+	done
+
+# The packs POM's release builds the same index under the Maven on PATH and under each of
+# MAVEN_VERSIONS (fetched by test-maven-versions): its project.build.outputTimestamp is set, and
+# where it is not, Maven 3 and Maven 4 give two digests for the same inputs.
+PACKS_INDEX = target/packs/pack-binaries/image/layout/index.json
+test-same-digests:
+	@set -e; dir="$$($(TEST_ENV) path)"; first=; for mvn in mvn $(foreach v,$(MAVEN_VERSIONS),"$$dir/apache-maven-$(v)/bin/mvn"); do \
+		RUST_TARGET=$(PACK_BINARIES_RUST_TARGET) PACK_BUILDER=$(PACK_BUILDER) MVN="$$mvn -B -ntp -q" \
+			scripts/build-pack-binaries.sh; \
+		digest=$$(sed -n 's/.*"digest":"\(sha256:[0-9a-f]*\)".*/\1/p' $(PACKS_INDEX)); \
+		echo "packs index under $$("$$mvn" -B -v | sed -n '1s/.*\(Apache Maven [^ ]*\).*/\1/p'): $$digest"; \
+		[ -n "$$digest" ] && [ "$${first:-$$digest}" = "$$digest" ] || { echo "the packs POM's index differs between Mavens" >&2; exit 1; }; \
+		first=$$digest; \
 	done
 
 # The parsers' long fuzz runs (tag "fuzz", see testing/FuzzBudget): 100 x the cases `make test`
