@@ -43,6 +43,15 @@ public final class ComposeFile {
               + ".image; the init image must be pulled"
               + " from the registry the push goes to (image: REGISTRY/attune/pack-binaries-init:TAG)");
     }
+    if (scalar.getValue().isEmpty()) {
+      // Compose refuses it too; and an empty value may have no text of its own to pin in place.
+      throw new PackFailure(
+          yaml.path()
+              + ": services."
+              + service
+              + ".image is empty; write the image the service pulls"
+              + " (image: REGISTRY/attune/pack-binaries-init:TAG)");
+    }
     return new ComposeFile(yaml, service, scalar);
   }
 

@@ -59,7 +59,7 @@ final class ImagePin {
       return replace(text, start(alias), end(alias), reference);
     }
     if (target.image instanceof ScalarEvent scalar) {
-      ScalarToken token = scalarToken(settings, text, end(scalar));
+      ScalarToken token = scalarToken(settings, text, end(scalar), where);
       return replace(text, start(token), end(token), styled(reference, scalar, text, token));
     }
     // Otherwise the image comes from a merge key (the reader refuses any other non-scalar image).
@@ -129,7 +129,8 @@ final class ImagePin {
   }
 
   /** The scalar token that ends where the event ends: its span excludes the anchor and the tag. */
-  private static ScalarToken scalarToken(LoadSettings settings, String text, int end) {
+  private static ScalarToken scalarToken(LoadSettings settings, String text, int end, String where)
+      throws PackFailure {
     ScannerImpl scanner = new ScannerImpl(settings, new StreamReader(settings, text));
     while (scanner.hasNext()) {
       Token token = scanner.next();
@@ -137,7 +138,9 @@ final class ImagePin {
         return scalar;
       }
     }
-    throw new IllegalStateException("the scanner found no token for a scalar the parser read");
+    // Not seen since empty images are refused; a verdict all the same, should YAML find another.
+    throw new PackFailure(
+        where + ": its image has no text of its own to pin in place; write it by hand");
   }
 
   /** The reference in the value's own style, so quoting and block layout stay as written. */

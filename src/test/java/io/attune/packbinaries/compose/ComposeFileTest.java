@@ -107,6 +107,16 @@ class ComposeFileTest {
     assertRefused(file("just text")).hasMessageContaining("has no services");
   }
 
+  @Test
+  void anEmptyImageIsRefusedAsEmpty() throws Exception {
+    // The last, anchor and tag but no text, was found by make fuzz: the pin found no token for it.
+    for (String value : new String[] {"", " ''", " \"\"", " &i !!str ", " !!str", " &i"}) {
+      assertRefused(file("services:\n  init-pack-binaries:\n    image:" + value + "\n"))
+          .hasMessageContaining(
+              ": services.init-pack-binaries.image is empty; write the image the service pulls");
+    }
+  }
+
   // --- Hostile and malformed files: one PackFailure naming the file (and line) each. ---
 
   @Test
