@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
+import io.attune.packbinaries.io.PlainPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +49,8 @@ public final class BuiltBinaries {
     entry.only("target", "name", "path", "sha256", "size", "stripped");
     return new BuiltBinary(
         entry.text("target"),
-        entry.text("name"),
-        entry.text("path"),
+        entry.text("name", PlainPaths::isFileName, "a file name"),
+        entry.text("path", PlainPaths::isInside, "a relative path inside the output directory"),
         entry.text("sha256"),
         entry.number("size"),
         entry.flag("stripped"));

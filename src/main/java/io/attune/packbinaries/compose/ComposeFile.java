@@ -62,8 +62,19 @@ public final class ComposeFile {
 
   /** The image as Compose would resolve it with {@code environment}. */
   public String image(Map<String, String> environment) throws PackFailure {
-    return Interpolation.resolve(
-        rawImage(), environment, yaml.path().toString(), "services." + service + ".image");
+    String key = "services." + service + ".image";
+    String resolved = Interpolation.resolve(rawImage(), environment, yaml.path().toString(), key);
+    if (resolved.isEmpty()) {
+      throw new PackFailure(
+          yaml.path()
+              + ": "
+              + key
+              + " ("
+              + rawImage()
+              + ") comes to nothing with the variables it names unset or empty; give them"
+              + " defaults (${NAME:-default}) or write the image");
+    }
+    return resolved;
   }
 
   /** {@code host/path} of the resolved image, without tag or digest. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
+import io.attune.packbinaries.io.PlainPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ public record VerifyReport(List<VerifiedBinary> binaries) {
     for (JsonFields entry : root.required("binaries", root.objects("binaries"))) {
       binaries.add(
           new VerifiedBinary(
-              entry.text("path"),
+              entry.text("path", PlainPaths::isPath, "a path"),
               entry.text("target"),
               entry.text("sha256"),
               entry.number("size"),

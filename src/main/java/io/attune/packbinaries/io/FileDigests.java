@@ -211,18 +211,7 @@ public final class FileDigests {
       }
     }
     String relative = fields[6];
-    Path path;
-    try {
-      path = Path.of(relative);
-    } catch (RuntimeException invalid) {
-      return;
-    }
-    // Only a plain path inside the directory: nothing absolute, nothing through "..".
-    if (relative.isEmpty()
-        || path.isAbsolute()
-        || !path.normalize().toString().equals(relative)
-        || path.startsWith("..")
-        || numbers[0] < 0) {
+    if (!PlainPaths.isInside(relative) || numbers[0] < 0) {
       return;
     }
     entries.put(

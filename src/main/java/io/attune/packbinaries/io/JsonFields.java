@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The fields of one JSON object, read as a record's components: an absent or null field reads as
@@ -68,6 +69,15 @@ public final class JsonFields {
       throw wrong(field, "a string");
     }
     return value.textValue();
+  }
+
+  /** The field's string, refused as not {@code expected} unless {@code valid} accepts it. */
+  public String text(String field, Predicate<String> valid, String expected) throws IOException {
+    String value = text(field);
+    if (value != null && !valid.test(value)) {
+      throw wrong(field, expected);
+    }
+    return value;
   }
 
   public long number(String field) throws IOException {

@@ -1,9 +1,11 @@
 package io.attune.packbinaries.artifacts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.testing.FuzzBudget;
 import io.attune.packbinaries.testing.KeptFileFuzz;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,6 +74,39 @@ class BuiltBinariesTest {
     BuiltBinaries.write(file, List.of());
     assertThat(Files.readString(file)).isEqualTo("[ ]");
     assertThat(BuiltBinaries.read(file)).isEmpty();
+  }
+
+  @Test
+  void aNameOrPathThatLeadsElsewhereOrCannotBeSpelledIsRefusedWhereItIsRead() throws Exception {
+    // Each is resolved against the output directory by the later goals.
+    String[][] edits = {
+      {"\"name\" : \"timer\"", "\"name\" : \"../timer\"", "[0].name is not a file name"},
+      {"\"name\" : \"timer\"", "\"name\" : \"ti\\u0000mer\"", "[0].name is not a file name"},
+      {"\"name\" : \"timer\"", "\"name\" : \"..\"", "[0].name is not a file name"},
+      {
+        "\"path\" : \"aarch64-unknown-linux-gnu/timer\"",
+        "\"path\" : \"/etc/passwd\"",
+        "[0].path is not a relative path inside the output directory"
+      },
+      {
+        "\"path\" : \"aarch64-unknown-linux-gnu/timer\"",
+        "\"path\" : \"aarch64-unknown-linux-gnu/../../timer\"",
+        "[0].path is not a relative path inside the output directory"
+      },
+      {
+        "\"path\" : \"aarch64-unknown-linux-gnu/timer\"",
+        "\"path\" : \"aarch64\\u0000/timer\"",
+        "[0].path is not a relative path inside the output directory"
+      },
+    };
+    for (String[] edit : edits) {
+      Path file =
+          Files.writeString(dir.resolve("binaries.json"), WRITTEN.replace(edit[0], edit[1]));
+      assertThat(Files.readString(file)).contains(edit[1].substring(10));
+      assertThatThrownBy(() -> BuiltBinaries.read(file))
+          .isInstanceOf(IOException.class)
+          .hasMessage(edit[2]);
+    }
   }
 
   @Test

@@ -117,6 +117,21 @@ class ComposeFileTest {
     }
   }
 
+  @Test
+  void anImageThatComesToNothingSaysSoRatherThanNamingAnEmptyRepository() throws Exception {
+    Path file = file("services:\n  init-pack-binaries:\n    image: ${IMAGE}${TAG}\n");
+    ComposeFile compose = read(file);
+
+    assertThat(compose.image(Map.of("TAG", ":1", "IMAGE", "r/a"))).isEqualTo("r/a:1");
+    assertThatThrownBy(() -> compose.requireRepository("r/a", Map.of("TAG", "")))
+        .isInstanceOf(PackFailure.class)
+        .hasMessage(
+            file
+                + ": services.init-pack-binaries.image (${IMAGE}${TAG}) comes to nothing with the"
+                + " variables it names unset or empty; give them defaults (${NAME:-default}) or"
+                + " write the image");
+  }
+
   // --- Hostile and malformed files: one PackFailure naming the file (and line) each. ---
 
   @Test

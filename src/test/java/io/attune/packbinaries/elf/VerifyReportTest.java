@@ -109,6 +109,20 @@ class VerifyReportTest {
   }
 
   @Test
+  void aPathThisSystemCannotSpellIsRefusedNamingIt() throws Exception {
+    // Found by make fuzz: a NUL in a path failed the lookup with an unchecked exception.
+    Path file =
+        Files.writeString(
+            dir.resolve("verify-report.json"),
+            WRITTEN.replaceFirst("\"/w/t/x/timer\"", "\"/w/t\\\\u0000/x/timer\""));
+    assertThat(Files.readString(file)).contains("/w/t\\u0000/x/timer");
+
+    assertThatThrownBy(() -> VerifyReport.read(file))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessage("binaries[0].path is not a path");
+  }
+
+  @Test
   void noVerifyYetIsAnEmptyReport() throws Exception {
     assertThat(VerifyReport.read(dir.resolve("missing.json")).binaries()).isEmpty();
     Path file = dir.resolve("empty.json");
