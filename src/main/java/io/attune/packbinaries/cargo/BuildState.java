@@ -9,6 +9,7 @@ import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
+import io.attune.packbinaries.io.PlainPaths;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,11 +48,13 @@ public record BuildState(String fingerprint, List<String> inputs, List<BuiltBina
         entry.required("sha256", binary.sha256());
         binaries.add(binary);
       }
+      // The fingerprint reads each input from the workspace: only paths inside it.
+      List<String> inputs = root.texts("inputs");
+      if (inputs != null && !inputs.stream().allMatch(PlainPaths::isInside)) {
+        return Optional.empty();
+      }
       return Optional.of(
-          new BuildState(
-              root.required("fingerprint", root.text("fingerprint")),
-              root.texts("inputs"),
-              binaries));
+          new BuildState(root.required("fingerprint", root.text("fingerprint")), inputs, binaries));
     } catch (IOException unreadable) {
       // A state we cannot read only costs a rebuild.
       return Optional.empty();

@@ -1,5 +1,6 @@
 package io.attune.packbinaries.cargo;
 
+import io.attune.packbinaries.io.PlainPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,6 +49,9 @@ final class DepInfo {
       }
       sawRule = true;
       for (String word : words.subList(colon + 1, words.size())) {
+        if (!PlainPaths.isPath(word)) {
+          return Optional.empty(); // not cargo's: the whole workspace counts instead
+        }
         files.add(base.resolve(word).normalize());
       }
     }

@@ -6,6 +6,7 @@ import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
+import io.attune.packbinaries.io.PlainPaths;
 import io.attune.packbinaries.oci.LayoutReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,12 +47,13 @@ record ImageState(String fingerprint, String baseDigest, String index, Map<Strin
     try {
       JsonFields root =
           JsonFields.of(JsonFiles.read(file)).only("fingerprint", "baseDigest", "index", "files");
+      Map<String, String> files = root.textMap("files");
+      if (files != null && !files.keySet().stream().allMatch(PlainPaths::isInside)) {
+        return Optional.empty();
+      }
       return Optional.of(
           new ImageState(
-              root.text("fingerprint"),
-              root.text("baseDigest"),
-              root.text("index"),
-              root.textMap("files")));
+              root.text("fingerprint"), root.text("baseDigest"), root.text("index"), files));
     } catch (IOException unreadable) {
       // A state we cannot read only costs a rebuild.
       return Optional.empty();

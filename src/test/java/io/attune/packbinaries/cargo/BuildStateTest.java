@@ -158,7 +158,11 @@ class BuildStateTest {
             WRITTEN_WITH_INPUTS.replace("\"fingerprint\" : \"fp2\",", "\"other\" : 1,"),
             WRITTEN_WITH_INPUTS.replace("\"fingerprint\" : \"fp2\",", ""),
             WRITTEN_WITHOUT_INPUTS.replace("[ ]", "null"),
-            WRITTEN_WITHOUT_INPUTS.replace("[ ]", "[ null ]"))) {
+            WRITTEN_WITHOUT_INPUTS.replace("[ ]", "[ null ]"),
+            // Inputs the fingerprint would read outside the workspace, or could not even name.
+            WRITTEN_WITH_INPUTS.replace("\"src/main.rs\"", "\"../../outside.rs\""),
+            WRITTEN_WITH_INPUTS.replace("\"src/main.rs\"", "\"/etc/passwd\""),
+            WRITTEN_WITH_INPUTS.replace("\"src/main.rs\"", "\"src/ma\\u0000in.rs\""))) {
       Files.writeString(file, content);
       assertThat(BuildState.read(file)).as(content).isEmpty();
     }
@@ -182,10 +186,16 @@ class BuildStateTest {
     KeptFileFuzz.longRun("build state", WRITTEN_WITH_INPUTS, root, this::readAndCheck);
   }
 
-  /** What the build goal does with a state: read it, then check it against the outputs. */
+  /**
+   * What the build goal does with a state: read it, fingerprint the inputs it lists, then check it
+   * against the outputs.
+   */
   private void readAndCheck(Path file) throws java.io.IOException {
     Optional<BuildState> read = BuildState.read(file);
     if (read.isPresent()) {
+      if (read.get().inputs() != null) {
+        Fingerprint.inputs(root, List.of(), read.get().inputs());
+      }
       read.get().isCurrent("fp2", layout, ARM);
     }
   }

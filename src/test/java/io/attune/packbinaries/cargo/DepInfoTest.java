@@ -47,6 +47,12 @@ class DepInfoTest {
   }
 
   @Test
+  void aListWithAPathThisSystemCannotNameIsNoList() {
+    // Not cargo's writing: the fingerprint then covers the whole workspace.
+    assertThat(DepInfo.parse("out/s: src/a.rs src/b\0.rs\n", BASE)).isEmpty();
+  }
+
+  @Test
   void readsAFile() throws Exception {
     Path file = dir.resolve("s.d");
     Files.writeString(file, "/t/s: /home/dev/crate/src/main.rs\n");

@@ -61,7 +61,11 @@ class ImageStateTest {
             "{}x",
             WRITTEN.replace("\"aa11\"", "11"),
             WRITTEN.replace("\"index\"", "\"indexes\""),
-            WRITTEN.replace("\"sha256:base\"", "[ ]"))) {
+            WRITTEN.replace("\"sha256:base\"", "[ ]"),
+            // Files it would read outside the image directory, or could not even name.
+            WRITTEN.replace("\"init-image.oci.tar\"", "\"../../outside.tar\""),
+            WRITTEN.replace("\"init-image.oci.tar\"", "\"/etc/passwd\""),
+            WRITTEN.replace("\"init-image.oci.tar\"", "\"init-image\\u0000.oci.tar\""))) {
       Files.writeString(file, content);
       assertThat(ImageState.read(file)).as(content).isEmpty();
     }
