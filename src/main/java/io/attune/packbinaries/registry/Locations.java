@@ -11,8 +11,44 @@ final class Locations {
 
   private Locations() {}
 
-  static URI resolve(URI base, String reference) {
-    URI ref = URI.create(reference.trim());
+  /**
+   * {@code reference} resolved against {@code base}.
+   *
+   * @throws RegistryException when the reference is no URI, or leads to no HTTP(S) URL with a host:
+   *     a registry's redirect or upload can go nowhere else
+   */
+  static URI resolve(URI base, String reference) throws RegistryException {
+    URI resolved;
+    try {
+      resolved = resolve(base, URI.create(reference.trim()));
+    } catch (IllegalArgumentException notAUri) {
+      resolved = null;
+    }
+    if (resolved == null || !isHttpWithHost(resolved)) {
+      String shown = reference.length() <= 200 ? reference : reference.substring(0, 200) + "…";
+      throw new RegistryException(
+          0,
+          "The answer from "
+              + base
+              + " sent its client on to '"
+              + shown
+              + "', which is no HTTP or HTTPS URL with a host: the registry, or a proxy in front"
+              + " of it, is misconfigured");
+    }
+    return resolved;
+  }
+
+  private static boolean isHttpWithHost(URI url) {
+    String scheme = url.getScheme();
+    return ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+        && url.getHost() != null;
+  }
+
+  /** Null where the result would have no authority: HTTP needs one, and "//" could fake it. */
+  private static URI resolve(URI base, URI ref) {
+    if (ref.getScheme() != null && ref.getRawAuthority() == null) {
+      return null;
+    }
     if (ref.getScheme() != null) {
       return withPath(
           ref.getScheme(), ref.getRawAuthority(), removeDotSegments(ref.getRawPath()), ref);

@@ -151,7 +151,9 @@ public final class Retry {
       try {
         return step.run();
       } catch (IOException e) {
-        if (!isTransient(e)) {
+        // A stopped step (a sibling failed, or the build was cancelled) is not retried, nor
+        // reported as one: the failure that stopped it is what the user reads.
+        if (!isTransient(e) || Thread.currentThread().isInterrupted()) {
           throw e;
         }
         Duration elapsed = Duration.ofNanos(nanoTime.getAsLong() - start);

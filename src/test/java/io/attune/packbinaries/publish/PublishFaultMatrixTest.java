@@ -1,6 +1,7 @@
 package io.attune.packbinaries.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.registry.HttpRegistryClient;
@@ -110,6 +111,30 @@ class PublishFaultMatrixTest {
         completed, faults, requests, 100.0 * faults / requests);
     assertThat(completed).isEqualTo(20);
     assertThat((double) faults / requests).isBetween(0.12, 0.28);
+  }
+
+  @Test
+  void anUploadSentOnToNoHttpUrlFailsOnceNamingItAndTagsNothing() throws Exception {
+    String registry = TestEnvironment.registry();
+    String repository = Fixtures.freshRepository("misdirected");
+    RecordingLog log = new RecordingLog();
+    try (FaultProxy proxy =
+        new FaultProxy(
+            registry,
+            request ->
+                request.method().equals("POST")
+                    ? FaultProxy.Action.MISDIRECT
+                    : FaultProxy.Action.FORWARD)) {
+      assertThatThrownBy(() -> push(proxy.address(), repository, timeBounded(log), log))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageStartingWith("Pushing blob sha256:")
+          .hasMessageContaining("sent its client on to '" + FaultProxy.MISDIRECTED_TO + "'")
+          .hasMessageContaining("is misconfigured");
+      // Not a transient failure: no retry.
+      assertThat(log.text()).doesNotContain("retrying");
+    }
+    assertThat(new HttpRegistryClient(registry, repository, null, false).manifestDigest("1.0"))
+        .isEmpty();
   }
 
   @Test

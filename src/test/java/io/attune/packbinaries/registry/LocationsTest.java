@@ -1,6 +1,7 @@
 package io.attune.packbinaries.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,7 +56,7 @@ class LocationsTest {
         "g#s/../x|http://a/b/c/g#s/../x",
         "http://g/a/./b/../c|http://g/a/c",
       })
-  void resolvesAsRfc3986Says(String reference, String expected) {
+  void resolvesAsRfc3986Says(String reference, String expected) throws Exception {
     assertThat(Locations.resolve(BASE, reference)).hasToString(expected);
   }
 
@@ -68,8 +69,32 @@ class LocationsTest {
         "//cdn.example/v2/x|https://cdn.example/v2/x",
         "1?_state=s|https://r:5443/v2/x/blobs/uploads/1?_state=s",
       })
-  void resolvesUploadLocationsAgainstThePost(String location, String expected) {
+  void resolvesUploadLocationsAgainstThePost(String location, String expected) throws Exception {
     assertThat(Locations.resolve(URI.create("https://r:5443/v2/x/blobs/uploads/"), location))
         .hasToString(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "http://r/a b", // not a URI: a space
+        "/v2/%zz", // not a URI: a broken escape
+        "mailto:ops@r.example",
+        "file:///etc/passwd",
+        "ftp://r.example/x",
+        "http:/..//evil.example/x", // no authority: would read back as another host
+        "https://:5443/v2/",
+      })
+  void aLocationThatLeadsToNoHttpUrlIsARegistryFailureNamingIt(String location) {
+    URI post = URI.create("https://r:5443/v2/x/blobs/uploads/");
+    assertThatThrownBy(() -> Locations.resolve(post, location))
+        .isInstanceOfSatisfying(
+            RegistryException.class, e -> assertThat(e.isTransient()).as("retried").isFalse())
+        .hasMessage(
+            "The answer from https://r:5443/v2/x/blobs/uploads/ sent its client on to '"
+                + location
+                + "', which is no HTTP or HTTPS URL with a host: the registry, or a proxy in"
+                + " front of it, is misconfigured");
   }
 }

@@ -110,6 +110,32 @@ class RetryTest {
   }
 
   @Test
+  void aStepStoppedByAnInterruptIsNotRetriedNorLoggedAsRetrying() {
+    AtomicInteger calls = new AtomicInteger();
+    Retry retry = retry(0, Duration.ofHours(1), Duration.ofMillis(1), Duration.ofMillis(1));
+    try {
+      assertThatThrownBy(
+              () ->
+                  retry.run(
+                      "step",
+                      () -> {
+                        calls.incrementAndGet();
+                        // What the HTTP client's send does when its thread is interrupted.
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted");
+                      }))
+          .isInstanceOf(IOException.class)
+          .hasMessage("interrupted");
+      assertThat(Thread.currentThread().isInterrupted()).as("still interrupted").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(calls).hasValue(1);
+    assertThat(waits).isEmpty();
+    assertThat(log.lines).isEmpty();
+  }
+
+  @Test
   void aTimeoutOfZeroMeansOneAttempt() {
     AtomicInteger calls = new AtomicInteger();
     assertThatThrownBy(

@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback HTTP proxy in front of a real registry that breaks some requests on purpose: drops the
- * connection without an answer, or answers 503 or 429. Everything else is forwarded as is, with
- * upload locations rewritten to point back at the proxy. One request per connection.
+ * connection without an answer, answers 503 or 429, or sends the client to a non-HTTP URL.
+ * Everything else is forwarded as is, with upload locations rewritten to point back at the proxy.
+ * One request per connection.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -33,8 +34,13 @@ public final class FaultProxy implements AutoCloseable {
     FORWARD,
     DROP,
     UNAVAILABLE,
-    TOO_MANY_REQUESTS
+    TOO_MANY_REQUESTS,
+    /** 202 Accepted, sending the client on to a URL no HTTP client can follow. */
+    MISDIRECT
   }
+
+  /** Where {@link Action#MISDIRECT} sends the client. */
+  public static final String MISDIRECTED_TO = "mailto:ops@registry.invalid";
 
   /**
    * A request as the rule sees it; {@code number} counts from 1, {@code query} is the raw query (""
@@ -145,6 +151,16 @@ public final class FaultProxy implements AutoCloseable {
               429,
               "Too Many Requests",
               Map.of("Retry-After", List.of("0")),
+              new byte[0],
+              false);
+        }
+        case MISDIRECT -> {
+          faults.incrementAndGet();
+          respond(
+              out,
+              202,
+              "Accepted",
+              Map.of("Location", List.of(MISDIRECTED_TO)),
               new byte[0],
               false);
         }
