@@ -2,6 +2,7 @@ package io.attune.packbinaries.registry;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.oci.Digest;
+import java.net.URI;
 import java.util.regex.Pattern;
 
 /**
@@ -14,8 +15,25 @@ public record ImageReference(String registry, String repository, String tag, Str
       Pattern.compile(
           "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+  // A DNS name or IPv4 address, or an IPv6 address in brackets (checked further as a URI's host).
+  private static final Pattern HOST =
+      Pattern.compile(
+          "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+              + "|\\[[0-9A-Fa-f:.]+]");
+  // Docker allows 255 characters of name, 128 of tag and a digest: far less than this. The bound
+  // also keeps the patterns' repeats (one level of recursion each in java.util.regex) shallow.
+  static final int MAX_LENGTH = 1024;
 
   public static ImageReference parse(String text) throws PackFailure {
+    if (text.length() > MAX_LENGTH) {
+      throw new PackFailure(
+          "'"
+              + text.substring(0, 64)
+              + "…' is "
+              + text.length()
+              + " characters long; no image reference is longer than "
+              + MAX_LENGTH);
+    }
     String rest = text.trim();
     String digest = null;
     int at = rest.indexOf('@');
@@ -36,6 +54,14 @@ public record ImageReference(String registry, String repository, String tag, Str
               + " registry.example.com/attune/pack-binaries-init");
     }
     String registry = rest.substring(0, slash);
+    if (!isHostAndPort(registry)) {
+      throw new PackFailure(
+          "'"
+              + text
+              + "': '"
+              + registry
+              + "' is not a registry host (a DNS name or an IP address, then :PORT if needed)");
+    }
     String path = rest.substring(slash + 1);
     String tag = null;
     int colon = path.lastIndexOf(':');
@@ -56,6 +82,29 @@ public record ImageReference(String registry, String repository, String tag, Str
               + " digits, '.', '_', '-', separated by '/')");
     }
     return new ImageReference(registry, path, tag, digest);
+  }
+
+  /** What the registry client can make an {@code https://HOST:PORT/} URL of. */
+  private static boolean isHostAndPort(String registry) {
+    int colon = registry.lastIndexOf(':');
+    boolean hasPort = colon > registry.lastIndexOf(']');
+    String host = hasPort ? registry.substring(0, colon) : registry;
+    if (!HOST.matcher(host).matches()) {
+      return false;
+    }
+    if (hasPort) {
+      String port = registry.substring(colon + 1);
+      if (!port.matches("[0-9]{1,5}")
+          || Integer.parseInt(port) == 0
+          || Integer.parseInt(port) > 65535) {
+        return false;
+      }
+    }
+    try {
+      return URI.create("https://" + registry + "/").getHost() != null;
+    } catch (IllegalArgumentException notAHost) {
+      return false;
+    }
   }
 
   private static boolean looksLikeHost(String first) {

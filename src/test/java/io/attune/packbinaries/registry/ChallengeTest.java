@@ -23,6 +23,33 @@ class ChallengeTest {
   }
 
   @Test
+  void aLongQuotedValueIsReadInOnePassWithoutOverflowingTheStack() {
+    // A regular expression overflowed the stack at about 3,000 characters
+    // (RegistryAnswersFuzzTest).
+    String realm = "é".repeat(200_000) + "\\\"" + "x".repeat(1000);
+    Challenge challenge = Challenge.parse("Basic realm=\"" + realm + "\", service=r");
+
+    assertThat(challenge.parameter("realm")).hasSize(201_001).endsWith("\"" + "x".repeat(1000));
+    assertThat(challenge.parameter("service")).isEqualTo("r");
+  }
+
+  @Test
+  void namesAreLettersDigitsUnderscoresAndDashesAndBareValuesEndAtSpaceCommaOrQuote() {
+    Challenge challenge =
+        Challenge.parse("Bearer A_Z-az09=v1 .x=v2,y=v3\"q\" =v4, z=,w=\tv5 :n=v6");
+
+    assertThat(challenge.parameters())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("a_z-az09", "v1", "x", "v2", "y", "v3", "n", "v6"));
+  }
+
+  @Test
+  void anUnclosedQuoteEndsTheParameters() {
+    Challenge challenge = Challenge.parse("Bearer service=r,realm=\"https://a/token, scope=x");
+    assertThat(challenge.parameters()).containsOnlyKeys("service");
+  }
+
+  @Test
   void aBasicChallengeOrNoneAtAll() {
     assertThat(Challenge.parse("Basic realm=\"Registry Realm\"").is("Basic")).isTrue();
     assertThat(Challenge.parse(null).parameters()).isEmpty();

@@ -32,6 +32,46 @@ class ImageReferenceTest {
   }
 
   @Test
+  void aRegistryNoUrlCanNameIsRefusedWhereItIsWritten() throws Exception {
+    // Found by RegistryAnswersFuzzTest: these reached the client and failed there unchecked.
+    for (String registry :
+        List.of(
+            "my registry.example",
+            "registr%zzy.example",
+            "[::1:5000",
+            "[:]1]:5000",
+            "[:::::]:5000",
+            "r.example:99999",
+            "r.example:0",
+            "r.example:",
+            "-r.example",
+            "r..example:5000")) {
+      assertThatThrownBy(() -> ImageReference.parse(registry + "/attune/x"))
+          .as(registry)
+          .isInstanceOf(PackFailure.class)
+          .hasMessage(
+              "'"
+                  + registry
+                  + "/attune/x': '"
+                  + registry
+                  + "' is not a registry host (a DNS name or an IP address, then :PORT if needed)");
+    }
+    for (String registry : List.of("[::1]:5000", "[::1]", "10.0.0.1:443", "r-1.example:5000")) {
+      assertThat(ImageReference.parse(registry + "/attune/x").registry()).isEqualTo(registry);
+    }
+  }
+
+  @Test
+  void aReferenceLongerThanAnyRealOneIsRefusedBeforeItIsMatched() {
+    String path = "a/".repeat(20_000) + "a";
+    assertThatThrownBy(() -> ImageReference.parse("r.example/" + path))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageEndingWith(
+            "is 40011 characters long; no image reference is longer than "
+                + ImageReference.MAX_LENGTH);
+  }
+
+  @Test
   void pushTargetIsARepositoryWithoutTag() {
     assertThatThrownBy(() -> ImagePush.target("registry.example.com/attune/x:1.0"))
         .hasMessageContaining("give the repository only (registry.example.com/attune/x)");
