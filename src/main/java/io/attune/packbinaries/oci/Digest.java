@@ -55,6 +55,8 @@ public record Digest(Algorithm algorithm, String encoded) {
   private static final Pattern GRAMMAR =
       Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
 
+  private static final int MAX_ALGORITHM_LENGTH = 64;
+
   /** What hostile text may show of itself in a message: enough to recognise it, no more. */
   private static final int SHOWN = 80;
 
@@ -87,10 +89,14 @@ public record Digest(Algorithm algorithm, String encoded) {
     if (text == null || text.isEmpty()) {
       return "the digest is missing";
     }
-    if (!GRAMMAR.matcher(text).matches()) {
+    // The grammar repeats a group per component of the algorithm's name, which java.util.regex
+    // does by recursion: a name of thousands of components overflowed the stack. Real ones are
+    // short, so a long one fails the grammar here, before the pattern runs.
+    int colon = text.indexOf(':');
+    if ((colon < 0 ? text.length() : colon) > MAX_ALGORITHM_LENGTH
+        || !GRAMMAR.matcher(text).matches()) {
       return "'" + shown(text) + "' is not algorithm:encoded (e.g. sha256:<64 hex digits>)";
     }
-    int colon = text.indexOf(':');
     String name = text.substring(0, colon);
     Algorithm algorithm = algorithmNamed(name);
     if (algorithm == null) {

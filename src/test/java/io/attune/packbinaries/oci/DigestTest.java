@@ -87,6 +87,17 @@ class DigestTest {
   }
 
   @Test
+  void anAlgorithmNameOfThousandsOfComponentsIsRefusedWithoutOverflowingTheStack() {
+    // The grammar's pattern recursed once per component (a registry's digest header, say).
+    for (String hostile : new String[] {"a.".repeat(100_000) + "a:b", "a.".repeat(100_000)}) {
+      assertThat(Digest.problem(hostile))
+          .endsWith("…' is not algorithm:encoded (e.g. sha256:<64 hex digits>)");
+    }
+    assertThat(Digest.problem("a".repeat(64) + ":b")).contains("uses the algorithm");
+    assertThat(Digest.problem("a".repeat(65) + ":b")).contains("is not algorithm:encoded");
+  }
+
+  @Test
   void hashesBytesAndFilesWithItsOwnAlgorithm() throws Exception {
     byte[] content = "hello\n".getBytes(StandardCharsets.UTF_8);
     Path file = Files.write(temp.resolve("f"), content);

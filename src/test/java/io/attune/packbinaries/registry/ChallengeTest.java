@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ChallengeTest {
 
@@ -41,6 +43,29 @@ class ChallengeTest {
     assertThat(challenge.parameters())
         .containsExactlyInAnyOrderEntriesOf(
             java.util.Map.of("a_z-az09", "v1", "x", "v2", "y", "v3", "n", "v6"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '\'',
+      value = {
+        // The characters either side of each range of name characters end a name.
+        "Bearer @a=1,[b=2,/c=3,:d=4,`e=5,{f=6,A@=7,Z[=8,0/=9,9:=10,é=11,~g=12|a=1 b=2 c=3 d=4 e=5 f=6 g=12",
+        "Bearer AZaz09_-=v|azaz09_-=v",
+        // Whatever ends the header early: a name, an '=', a backslash in an unclosed quote.
+        "Bearer realm=x, trailing|realm=x",
+        "Bearer realm=x, scope=|realm=x",
+        "Bearer realm=x, scope=\"abc\\|realm=x",
+        "Bearer realm=\"a\\\"b\\\\\"|realm=a\"b\\",
+      })
+  void readsExactlyTheParametersWritten(String header, String expected) {
+    java.util.Map<String, String> wanted = new java.util.HashMap<>();
+    for (String pair : expected.split(" ")) {
+      String[] nameValue = pair.split("=", 2);
+      wanted.put(nameValue[0], nameValue[1]);
+    }
+    assertThat(Challenge.parse(header).parameters()).isEqualTo(wanted);
   }
 
   @Test

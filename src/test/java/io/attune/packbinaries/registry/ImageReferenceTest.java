@@ -45,7 +45,11 @@ class ImageReferenceTest {
             "r.example:0",
             "r.example:",
             "-r.example",
-            "r..example:5000")) {
+            "r..example:5000",
+            "r.example:65536",
+            "r.example#x",
+            "r.example?x",
+            "r.123")) { // a host Java's URI cannot name: the top label starts with a digit
       assertThatThrownBy(() -> ImageReference.parse(registry + "/attune/x"))
           .as(registry)
           .isInstanceOf(PackFailure.class)
@@ -56,9 +60,19 @@ class ImageReferenceTest {
                   + registry
                   + "' is not a registry host (a DNS name or an IP address, then :PORT if needed)");
     }
-    for (String registry : List.of("[::1]:5000", "[::1]", "10.0.0.1:443", "r-1.example:5000")) {
+    for (String registry :
+        List.of("[::1]:5000", "[::1]", "10.0.0.1:443", "r-1.example:5000", "r.example:65535")) {
       assertThat(ImageReference.parse(registry + "/attune/x").registry()).isEqualTo(registry);
     }
+  }
+
+  @Test
+  void aReferenceOfTheLongestLengthIsRead() throws Exception {
+    String longest = "r.example/" + "a".repeat(ImageReference.MAX_LENGTH - "r.example/".length());
+    assertThat(ImageReference.parse(longest).toString()).isEqualTo(longest);
+    assertThatThrownBy(() -> ImageReference.parse(longest + "a"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("no image reference is longer than");
   }
 
   @Test
