@@ -57,10 +57,12 @@ final class Locations {
       return withPath(
           base.getScheme(), ref.getRawAuthority(), removeDotSegments(ref.getRawPath()), ref);
     }
-    String path = ref.getRawPath() == null ? "" : ref.getRawPath();
+    // A reference without a scheme, and an http(s) base, are hierarchical: their paths are not
+    // null.
+    String path = ref.getRawPath();
     String query = ref.getRawQuery();
     if (path.isEmpty()) {
-      path = base.getRawPath() == null ? "" : base.getRawPath();
+      path = base.getRawPath();
       if (query == null) {
         query = base.getRawQuery();
       }
@@ -76,10 +78,10 @@ final class Locations {
     return build(scheme, authority, path, ref.getRawQuery(), ref.getRawFragment());
   }
 
-  /** Section 5.2.3. */
+  /** Section 5.2.3, for a base with an authority, as every http(s) base has. */
   private static String merge(URI base, String path) {
-    String basePath = base.getRawPath() == null ? "" : base.getRawPath();
-    if (base.getRawAuthority() != null && basePath.isEmpty()) {
+    String basePath = base.getRawPath();
+    if (basePath.isEmpty()) {
       return "/" + path;
     }
     return basePath.substring(0, basePath.lastIndexOf('/') + 1) + path;
@@ -87,9 +89,6 @@ final class Locations {
 
   /** Section 5.2.4. */
   static String removeDotSegments(String path) {
-    if (path == null) {
-      return "";
-    }
     String input = path;
     StringBuilder output = new StringBuilder();
     while (!input.isEmpty()) {
@@ -110,8 +109,9 @@ final class Locations {
       } else if (input.equals(".") || input.equals("..")) {
         input = "";
       } else {
-        int next = input.indexOf('/', input.startsWith("/") ? 1 : 0);
-        int end = next < 0 ? input.length() : next;
+        // The first segment, with its leading "/" if it has one.
+        int next = input.indexOf('/', 1);
+        int end = next == -1 ? input.length() : next;
         output.append(input, 0, end);
         input = input.substring(end);
       }

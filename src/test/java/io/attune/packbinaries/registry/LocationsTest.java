@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -96,5 +97,49 @@ class LocationsTest {
                 + location
                 + "', which is no HTTP or HTTPS URL with a host: the registry, or a proxy in"
                 + " front of it, is misconfigured");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // Section 5.2.4's own examples, and each rule on its own.
+        "/a/b/c/./../../g|/a/g",
+        "mid/content=5/../6|mid/6",
+        "../a|a",
+        "./a|a",
+        ".|''",
+        "..|''",
+        "/.|/",
+        "/..|/",
+        "a/./b|a/b",
+        "/a/b/..|/a/",
+      })
+  void removesDotSegmentsAsSection524Says(String path, String expected) {
+    assertThat(Locations.removeDotSegments(path)).isEqualTo(expected);
+  }
+
+  @Test
+  void aBaseWithoutPathTakesTheReferenceAsItsFirstSegment() throws Exception {
+    assertThat(Locations.resolve(URI.create("https://r:5443"), "v2/x/blobs/uploads/1"))
+        .hasToString("https://r:5443/v2/x/blobs/uploads/1");
+  }
+
+  @Test
+  void aBaseWithoutAuthorityLeadsToNoUrl() {
+    assertThatThrownBy(() -> Locations.resolve(URI.create("http:/v2/x/"), "uploads/1"))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("sent its client on to 'uploads/1'");
+  }
+
+  @Test
+  void aLongLocationIsShownByItsFirst200Characters() {
+    URI post = URI.create("https://r:5443/v2/x/blobs/uploads/");
+    String exactly200 = "mailto:" + "a".repeat(193);
+    assertThatThrownBy(() -> Locations.resolve(post, exactly200))
+        .hasMessageContaining("'" + exactly200 + "'");
+    assertThatThrownBy(() -> Locations.resolve(post, exactly200 + "bcd"))
+        .hasMessageContaining("'" + exactly200 + "…'")
+        .hasMessageNotContaining("bcd");
   }
 }
