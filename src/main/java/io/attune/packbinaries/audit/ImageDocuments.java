@@ -156,8 +156,4 @@ final class ImageDocuments {
       throw new PackFailure(where + " could not be read: " + e.getMessage(), e);
     }
   }
-
-  static String abbreviate(String text) {
-    return text.length() > 80 ? text.substring(0, 80) + "…" : text;
-  }
 }

@@ -2,6 +2,7 @@ package io.attune.packbinaries.audit;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.io.Sha256;
+import io.attune.packbinaries.io.Shown;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -237,7 +238,7 @@ final class LayerScanner {
     return new PackFailure(
         where
             + " is not a readable tar layer ("
-            + ImageDocuments.abbreviate(String.valueOf(e.getMessage()))
+            + Shown.cut(String.valueOf(e.getMessage()), 80)
             + "); push the image again, or rebuild it.",
         e);
   }

@@ -1,6 +1,7 @@
 package io.attune.packbinaries.compose;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Shown;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -187,7 +188,7 @@ final class ComposeYaml {
                     + ":"
                     + line(key)
                     + ": mapping key \""
-                    + shown(key.getValue())
+                    + Shown.cut(key.getValue(), 80)
                     + "\" already defined at line "
                     + line(first)
                     + "; remove one of them");
@@ -202,10 +203,6 @@ final class ComposeYaml {
 
   static int line(Node node) {
     return node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
-  }
-
-  static String shown(String text) {
-    return text.length() <= 80 ? text : text.substring(0, 80) + "…";
   }
 
   Path path() {

@@ -1,6 +1,7 @@
 package io.attune.packbinaries.compose;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Shown;
 import java.util.Map;
 
 /**
@@ -153,7 +154,7 @@ final class Interpolation {
             + ": invalid interpolation format for "
             + key
             + ": \""
-            + (template.length() <= 200 ? template : template.substring(0, 200) + "…")
+            + Shown.cut(template, 200)
             + "\". You may need to escape any $ with another $.");
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.io.Json;
+import io.attune.packbinaries.io.Shown;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.Digest;
 import io.attune.packbinaries.oci.ManifestFormat;
@@ -222,7 +223,6 @@ final class JibTarball {
   }
 
   private static String shown(String text) {
-    String printable = text.replaceAll("[^\\x20-\\x7e]", "?");
-    return printable.length() <= 80 ? printable : printable.substring(0, 80) + "…";
+    return Shown.printable(text, 80);
   }
 }

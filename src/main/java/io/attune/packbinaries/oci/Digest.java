@@ -2,6 +2,7 @@ package io.attune.packbinaries.oci;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.io.FileDigests;
+import io.attune.packbinaries.io.Shown;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -176,8 +177,7 @@ public record Digest(Algorithm algorithm, String encoded) {
   }
 
   private static String shown(String text) {
-    String printable = text.replaceAll("[^\\x20-\\x7e]", "?");
-    return printable.length() <= SHOWN ? printable : printable.substring(0, SHOWN) + "…";
+    return Shown.printable(text, SHOWN);
   }
 
   @Override

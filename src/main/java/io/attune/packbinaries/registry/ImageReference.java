@@ -1,6 +1,7 @@
 package io.attune.packbinaries.registry;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.Shown;
 import io.attune.packbinaries.oci.Digest;
 import java.net.URI;
 import java.util.regex.Pattern;
@@ -28,8 +29,8 @@ public record ImageReference(String registry, String repository, String tag, Str
     if (text.length() > MAX_LENGTH) {
       throw new PackFailure(
           "'"
-              + text.substring(0, 64)
-              + "…' is "
+              + Shown.cut(text, 64)
+              + "' is "
               + text.length()
               + " characters long; no image reference is longer than "
               + MAX_LENGTH);

@@ -1,5 +1,6 @@
 package io.attune.packbinaries.registry;
 
+import io.attune.packbinaries.io.Shown;
 import java.net.URI;
 
 /**
@@ -25,13 +26,12 @@ final class Locations {
       resolved = null;
     }
     if (resolved == null || !isHttpWithHost(resolved)) {
-      String shown = reference.length() <= 200 ? reference : reference.substring(0, 200) + "…";
       throw new RegistryException(
           0,
           "The answer from "
               + base
               + " sent its client on to '"
-              + shown
+              + Shown.cut(reference, 200)
               + "', which is no HTTP or HTTPS URL with a host: the registry, or a proxy in front"
               + " of it, is misconfigured");
     }

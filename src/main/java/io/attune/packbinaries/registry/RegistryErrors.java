@@ -2,6 +2,7 @@ package io.attune.packbinaries.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.attune.packbinaries.io.Json;
+import io.attune.packbinaries.io.Shown;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -90,6 +91,6 @@ final class RegistryErrors {
       // fall through to the raw text
     }
     String trimmed = body.strip();
-    return trimmed.length() > 200 ? trimmed.substring(0, 200) + "…" : trimmed;
+    return Shown.cut(trimmed, 200);
   }
 }
