@@ -37,7 +37,6 @@ public final class BinaryBuilder {
   private final ArtifactLayout layout;
   private List<String> binaries;
   private boolean prepared;
-  private Runnable whileCargoRuns = () -> {};
 
   public BinaryBuilder(BuildRequest request, Toolchain toolchain, BuildLog log) {
     this.request = request;
@@ -45,15 +44,6 @@ public final class BinaryBuilder {
     this.log = log;
     this.layout = new ArtifactLayout(request.outputDirectory());
     this.binaries = request.binaries();
-  }
-
-  /**
-   * Work to start once, when the first target is really built (none when all are up to date): it
-   * runs while cargo compiles. Returns this.
-   */
-  public BinaryBuilder whileCargoRuns(Runnable work) {
-    this.whileCargoRuns = work;
-    return this;
   }
 
   /** Checks the parts of the request that need no toolchain. */
@@ -209,7 +199,6 @@ public final class BinaryBuilder {
   private List<BuiltBinary> build(TargetTriple target)
       throws PackFailure, IOException, InterruptedException {
     if (!prepared) {
-      whileCargoRuns.run();
       toolchain.prepareBuild();
       prepared = true;
     }

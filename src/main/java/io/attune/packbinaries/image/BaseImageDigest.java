@@ -8,9 +8,6 @@ import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.LoopbackHost;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The digest the registry gives the base image's reference now: a tag such as {@code busybox:1.36}
@@ -19,52 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BaseImageDigest {
 
-  /**
-   * How long an answer asked ahead may wait for its resolve. A release with nothing changed takes
-   * it within a second; after a real build the image is rebuilt and never asks, and a long-lived
-   * JVM (mvnd) must not take an hours-old answer in a later build.
-   */
-  static final long MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(30);
-
-  record Ahead(long askedAt, CompletableFuture<Optional<String>> answer) {
-    boolean fresh() {
-      return System.nanoTime() - askedAt < MAX_AGE_NANOS;
-    }
-  }
-
-  // Answers asked ahead (see prefetch), each taken once by the resolve it was asked for.
-  static final Map<String, Ahead> AHEAD = new ConcurrentHashMap<>();
-
   private BaseImageDigest() {}
-
-  /**
-   * Starts asking, on a thread of its own, what {@link #resolve} will ask for the same base and
-   * settings: the build goal calls it when the image goal follows in the same run, so the image
-   * goal of a release with nothing changed finds the answer waiting instead of paying a fresh JVM's
-   * first registry request. Only a HEAD, which Docker Hub does not count as a pull, so a run whose
-   * image is rebuilt after all wastes nothing; a base pinned by digest asks nothing.
-   */
-  public static void prefetch(
-      String baseImage,
-      boolean allowInsecureRegistries,
-      Map<String, String> environment,
-      BuildLog log) {
-    if (baseImage == null || pinned(baseImage).isPresent()) {
-      return;
-    }
-    boolean allowInsecure = allowsInsecure(baseImage, allowInsecureRegistries);
-    Ahead mine = new Ahead(System.nanoTime(), new CompletableFuture<>());
-    if (AHEAD.merge(key(baseImage, allowInsecure), mine, (old, ours) -> old.fresh() ? old : ours)
-        != mine) {
-      return;
-    }
-    Thread thread =
-        new Thread(
-            () -> mine.answer().complete(ask(baseImage, allowInsecure, environment, log)),
-            "pack-binaries-base-digest");
-    thread.setDaemon(true);
-    thread.start();
-  }
 
   /**
    * Whether the base's registry may be reached over plain HTTP: with {@code
@@ -83,10 +35,6 @@ public final class BaseImageDigest {
     }
   }
 
-  static String key(String baseImage, boolean allowInsecure) {
-    return baseImage + (allowInsecure ? " insecure" : "");
-  }
-
   /** The digest {@code baseImage} is pinned to, if it names one; never asks a registry. */
   static Optional<String> pinned(String baseImage) {
     try {
@@ -101,15 +49,6 @@ public final class BaseImageDigest {
    *     refused): then the image is rebuilt, and jib reports the real problem
    */
   static Optional<String> resolve(
-      String baseImage, boolean allowInsecure, Map<String, String> environment, BuildLog log) {
-    Ahead asked = AHEAD.remove(key(baseImage, allowInsecure));
-    if (asked != null && asked.fresh()) {
-      return asked.answer().join();
-    }
-    return ask(baseImage, allowInsecure, environment, log);
-  }
-
-  private static Optional<String> ask(
       String baseImage, boolean allowInsecure, Map<String, String> environment, BuildLog log) {
     com.google.cloud.tools.jib.api.ImageReference parsed;
     try {

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.model.DistributionManagement;
 import org.apache.maven.model.Plugin;
@@ -218,58 +217,6 @@ public abstract class AbstractPackMojo extends AbstractMojo {
             distribution != null && distribution.getSnapshotRepository() != null,
             properties));
   }
-
-  /**
-   * What {@code parameter} of this plugin's {@code goal} is set to in this project, by Maven's
-   * rules for a parameter with a property: the goal's execution, else the plugin's configuration,
-   * else {@code -Dproperty}, else the project's property of that name; null when none sets it.
-   */
-  protected String parameterOf(String goal, String parameter, String property) {
-    if (project == null) {
-      return null;
-    }
-    for (Plugin plugin : project.getBuildPlugins()) {
-      if (!"pack-binaries-maven-plugin".equals(plugin.getArtifactId())) {
-        continue;
-      }
-      for (PluginExecution execution : plugin.getExecutions()) {
-        String value = configured(execution.getConfiguration(), parameter);
-        if (execution.getGoals().contains(goal) && value != null) {
-          return value;
-        }
-      }
-      String value = configured(plugin.getConfiguration(), parameter);
-      if (value != null) {
-        return value;
-      }
-    }
-    String value = userProperty(property);
-    return value != null ? value : project.getProperties().getProperty(property);
-  }
-
-  /** Whether this project binds {@code goal} and the run reaches the phase it is bound to. */
-  protected boolean runsLater(String goal) {
-    if (project == null || session == null) {
-      return false;
-    }
-    boolean bound =
-        project.getBuildPlugins().stream()
-            .filter(p -> "pack-binaries-maven-plugin".equals(p.getArtifactId()))
-            .flatMap(p -> p.getExecutions().stream())
-            .anyMatch(e -> e.getGoals().contains(goal));
-    return bound && session.getGoals().stream().anyMatch(PHASES_FROM_PACKAGE::contains);
-  }
-
-  /** The default lifecycle's phases from package on, where the image and push goals are bound. */
-  private static final Set<String> PHASES_FROM_PACKAGE =
-      Set.of(
-          "package",
-          "pre-integration-test",
-          "integration-test",
-          "post-integration-test",
-          "verify",
-          "install",
-          "deploy");
 
   private static String configured(Object configuration, String name) {
     if (configuration instanceof Xpp3Dom dom && dom.getChild(name) != null) {

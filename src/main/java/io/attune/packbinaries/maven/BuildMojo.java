@@ -11,9 +11,6 @@ import io.attune.packbinaries.cargo.ContainerEngine;
 import io.attune.packbinaries.cargo.ContainerToolchain;
 import io.attune.packbinaries.cargo.HostToolchain;
 import io.attune.packbinaries.cargo.Toolchain;
-import io.attune.packbinaries.image.BaseImageDigest;
-import io.attune.packbinaries.image.InitImageSettings;
-import io.attune.packbinaries.publish.ReleaseWarmUp;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,15 +78,6 @@ public class BuildMojo extends AbstractPackMojo {
   protected void run() throws Exception {
     // Before compiling anything: a deploy that would fail later would waste the whole build.
     deployPreflight(project);
-    if (runsLater("image")) {
-      // The image goal's question to the base's registry, asked while this goal works.
-      String base = parameterOf("image", "base", PropertyNames.IMAGE_BASE);
-      BaseImageDigest.prefetch(
-          base != null ? base : InitImageSettings.DEFAULT_BASE,
-          allowInsecureRegistries,
-          System.getenv(),
-          buildLog());
-    }
     BuildRequest request =
         new BuildRequest(
             cargoManifest.toPath(),
@@ -108,9 +96,7 @@ public class BuildMojo extends AbstractPackMojo {
     CommandTemplate template = CommandTemplate.parse(request.command(), request.profile());
     BinaryBuilder.checkManifest(request.manifest());
     BuildLog log = buildLog();
-    new BinaryBuilder(request, toolchain(request, template), log)
-        .whileCargoRuns(() -> ReleaseWarmUp.start(log::debug))
-        .run(template);
+    new BinaryBuilder(request, toolchain(request, template), log).run(template);
   }
 
   private Toolchain toolchain(BuildRequest request, CommandTemplate template) throws PackFailure {

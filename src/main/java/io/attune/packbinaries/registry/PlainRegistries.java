@@ -37,22 +37,10 @@ public final class PlainRegistries {
 
   private static final Set<String> PLAIN = ConcurrentHashMap.newKeySet();
 
-  // Servers of this JVM's own (the warm-up's): plain by construction, never kept in the file.
-  private static final Set<String> OWN = ConcurrentHashMap.newKeySet();
-
   private PlainRegistries() {}
 
   static boolean known(String registry) {
-    return PLAIN.contains(registry) || OWN.contains(registry);
-  }
-
-  /** A server this JVM runs itself: no probe while it runs; {@link #forgetOwn} after. */
-  static void own(String registry) {
-    OWN.add(registry);
-  }
-
-  static void forgetOwn(String registry) {
-    OWN.remove(registry);
+    return PLAIN.contains(registry);
   }
 
   static void remember(String registry) {
@@ -63,7 +51,7 @@ public final class PlainRegistries {
     PLAIN.remove(registry);
   }
 
-  /** What this JVM remembers now, its own servers aside, sorted: what the file keeps. */
+  /** What this JVM remembers now, sorted: what the file keeps. */
   static Set<String> remembered() {
     return new TreeSet<>(PLAIN);
   }

@@ -63,23 +63,6 @@ class PlainRegistriesTest {
   }
 
   @Test
-  void aServerOfTheJvmsOwnIsKnownButNeverWritten() throws Exception {
-    Path file = temp.resolve(".plain-registries");
-    PlainRegistries.own("127.0.0.1:40005");
-
-    try (PlainRegistries.Memory run = PlainRegistries.keptIn(file, log::debug)) {
-      PlainRegistries.remember("127.0.0.1:40006");
-      assertThat(PlainRegistries.known("127.0.0.1:40005")).isTrue();
-    }
-
-    assertThat(PlainRegistries.read(file, log::debug))
-        .contains("127.0.0.1:40006")
-        .doesNotContain("127.0.0.1:40005");
-    PlainRegistries.forgetOwn("127.0.0.1:40005");
-    PlainRegistries.forget("127.0.0.1:40006");
-  }
-
-  @Test
   void aRunThatLearnedNothingLeavesTheFileAlone() throws Exception {
     Path file = temp.resolve(".plain-registries");
     PlainRegistries.remember("127.0.0.1:40003");
