@@ -66,11 +66,6 @@ public record ArtifactLayout(Path root) {
     return root.resolve(".file-digests");
   }
 
-  /** Which registries answered plain HTTP, so that the next run need not probe them for TLS. */
-  public Path plainRegistries() {
-    return root.resolve(".plain-registries");
-  }
-
   /** Beside image.json, where the push goal's own audit also writes it. */
   public Path auditReport() {
     return root.resolve("audit-report.json");

@@ -5,7 +5,7 @@ import io.attune.packbinaries.elf.ElfFormatException;
 import io.attune.packbinaries.elf.ElfReader;
 import io.attune.packbinaries.elf.StaticCheck;
 import io.attune.packbinaries.elf.Verdict;
-import io.attune.packbinaries.image.InitImage;
+import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.platform.ElfMachine;
 import io.attune.packbinaries.platform.Platform;
 import io.attune.packbinaries.platform.TargetTriple;
@@ -38,7 +38,7 @@ final class BinaryInspector {
 
   AuditedBinary inspect(String path, Path copy, String sha256, long size, String layer)
       throws IOException {
-    String label = labels.get(InitImage.SHA256_LABEL_PREFIX + fileName(path));
+    String label = labels.get(OciIndex.SHA256_LABEL_PREFIX + fileName(path));
     ElfFile elf;
     try {
       elf = ElfReader.read(copy);
@@ -66,7 +66,7 @@ final class BinaryInspector {
               + " has sha256 "
               + sha256
               + ", but the image's label "
-              + InitImage.SHA256_LABEL_PREFIX
+              + OciIndex.SHA256_LABEL_PREFIX
               + fileName(path)
               + " says "
               + label

@@ -3,16 +3,14 @@ package io.attune.packbinaries.audit;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
-import io.attune.packbinaries.image.InitImage;
 import io.attune.packbinaries.io.Directories;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.platform.Platform;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.registry.CredentialResolver;
-import io.attune.packbinaries.registry.Credentials;
-import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
+import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryStep;
 import io.attune.packbinaries.registry.Retry;
@@ -38,38 +36,17 @@ public final class ImageAudit {
 
   /**
    * @param reference {@code host/repository[:tag][@digest]}; without either, {@code latest}
-   * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
+   * @param access the registry's credentials, retries and the goal's connections
    * @param report where {@code audit-report.json} goes
    * @param supplyChain whether to list the SBOMs and provenance attached to the image
    * @param publicKey with supplyChain, the key a signature of the image must verify with; or null
    */
   public record Request(
-      String reference,
-      boolean allowInsecure,
-      int attempts,
-      Credentials settingsCredentials,
-      Map<String, String> environment,
-      Path report,
-      boolean supplyChain,
-      Path publicKey) {
+      String reference, RegistryAccess access, Path report, boolean supplyChain, Path publicKey) {
 
     /** The binaries only, as the push audits what it pushed. */
-    public Request(
-        String reference,
-        boolean allowInsecure,
-        int attempts,
-        Credentials settingsCredentials,
-        Map<String, String> environment,
-        Path report) {
-      this(
-          reference,
-          allowInsecure,
-          attempts,
-          settingsCredentials,
-          environment,
-          report,
-          false,
-          null);
+    public Request(String reference, RegistryAccess access, Path report) {
+      this(reference, access, report, false, null);
     }
   }
 
@@ -93,20 +70,14 @@ public final class ImageAudit {
         request.supplyChain() && request.publicKey() != null
             ? VerificationKey.read(request.publicKey(), PropertyNames.VERIFY_PUBLIC_KEY)
             : null;
-    CredentialResolver.Resolution resolution =
-        new CredentialResolver(request.environment(), log)
-            .resolve(image, request.settingsCredentials());
-    Retry retry = Retry.standard(request.attempts(), log);
+    CredentialResolver.Resolution resolution = request.access().credentialsFor(image, log);
+    Retry retry = request.access().retry(log);
     // A report from an earlier audit must not outlive an audit that stops on malformed data.
     Files.deleteIfExists(request.report());
     long start = System.nanoTime();
     AuditReport report;
     try (RegistryClient client =
-        new HttpRegistryClient(
-            image.registry(),
-            image.repository(),
-            resolution.credentials(),
-            request.allowInsecure())) {
+        request.access().client(image.registry(), image.repository(), resolution.credentials())) {
       report = audit(client, image, retry, resolution.advice(image.registry()), request.report());
       if (report.passed() && request.supplyChain()) {
         // Before the report is written: an image that fails its signature check gets no "pass".
@@ -269,8 +240,8 @@ public final class ImageAudit {
                 + " missing.");
       }
       for (Map.Entry<String, String> label : config.labels().entrySet()) {
-        if (label.getKey().startsWith(InitImage.SHA256_LABEL_PREFIX)) {
-          String name = label.getKey().substring(InitImage.SHA256_LABEL_PREFIX.length());
+        if (label.getKey().startsWith(OciIndex.SHA256_LABEL_PREFIX)) {
+          String name = label.getKey().substring(OciIndex.SHA256_LABEL_PREFIX.length());
           if (binaries.stream().noneMatch(b -> BinaryInspector.fileName(b.path()).equals(name))) {
             reasons.add(
                 "the label "

@@ -4,6 +4,7 @@ import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.artifacts.BuildRecord;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
 import io.attune.packbinaries.concurrent.Futures;
@@ -11,7 +12,6 @@ import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.io.AtomicFiles;
 import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.TargetTriple;
-import io.attune.packbinaries.supplychain.BuildRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +35,14 @@ public final class BinaryBuilder {
   private final Toolchain toolchain;
   private final BuildLog log;
   private final ArtifactLayout layout;
+  private final FileDigests digests;
   private List<String> binaries;
   private boolean prepared;
 
-  public BinaryBuilder(BuildRequest request, Toolchain toolchain, BuildLog log) {
+  public BinaryBuilder(
+      BuildRequest request, Toolchain toolchain, BuildLog log, FileDigests digests) {
     this.request = request;
+    this.digests = digests;
     this.toolchain = toolchain;
     this.log = log;
     this.layout = new ArtifactLayout(request.outputDirectory());
@@ -80,7 +83,11 @@ public final class BinaryBuilder {
         if (state.isPresent()
             && state
                 .get()
-                .isCurrent(fingerprint(state.get().inputs(), identity, command), layout, target)) {
+                .isCurrent(
+                    fingerprint(state.get().inputs(), identity, command),
+                    layout,
+                    target,
+                    digests)) {
           for (BuiltBinary binary : state.get().binaries()) {
             log.info(
                 binary.name()
@@ -247,7 +254,7 @@ public final class BinaryBuilder {
       }
       Path destination = layout.binary(target, name);
       AtomicFiles.copy(stripped, destination);
-      String sha256 = FileDigests.sha256(destination);
+      String sha256 = digests.sha256(destination);
       AtomicFiles.writeString(layout.checksum(target, name), BuildState.checksumLine(sha256, name));
       produced.add(
           new BuiltBinary(

@@ -74,7 +74,8 @@ public record BuildState(String fingerprint, List<String> inputs, List<BuiltBina
    * Whether this state was made from {@code currentFingerprint} and its binaries and their checksum
    * files are still in place, unchanged.
    */
-  public boolean isCurrent(String currentFingerprint, ArtifactLayout layout, TargetTriple target)
+  public boolean isCurrent(
+      String currentFingerprint, ArtifactLayout layout, TargetTriple target, FileDigests digests)
       throws IOException {
     if (!fingerprint.equals(currentFingerprint) || binaries.isEmpty()) {
       return false;
@@ -85,7 +86,7 @@ public record BuildState(String fingerprint, List<String> inputs, List<BuiltBina
       if (!Files.isRegularFile(file) || !Files.isRegularFile(checksum)) {
         return false;
       }
-      if (!FileDigests.sha256(file).equals(binary.sha256())
+      if (!digests.sha256(file).equals(binary.sha256())
           || !Files.readString(checksum, StandardCharsets.UTF_8)
               .equals(checksumLine(binary.sha256(), binary.name()))) {
         return false;

@@ -23,13 +23,13 @@ public final class BinaryVerifier {
   /**
    * @throws PackFailure when the file does not exist or is not a regular file
    */
-  public static VerifiedBinary verify(Path file, TargetTriple target)
+  public static VerifiedBinary verify(Path file, TargetTriple target, FileDigests digests)
       throws IOException, PackFailure {
-    return verify(file, target, MAX_SIZE);
+    return verify(file, target, MAX_SIZE, digests);
   }
 
   /** As {@link #verify(Path, TargetTriple)} with another size limit, so tests need no 256 MiB. */
-  static VerifiedBinary verify(Path file, TargetTriple target, long maxSize)
+  static VerifiedBinary verify(Path file, TargetTriple target, long maxSize, FileDigests digests)
       throws IOException, PackFailure {
     Path absolute = file.toAbsolutePath().normalize();
     if (!Files.exists(absolute)) {
@@ -54,7 +54,7 @@ public final class BinaryVerifier {
     if (size > maxSize) {
       return VerifiedBinary.failed(path, target.name(), null, size, tooLarge(name, size, maxSize));
     }
-    String sha256 = FileDigests.sha256(absolute);
+    String sha256 = digests.sha256(absolute);
     ElfFile elf;
     try {
       elf = ElfReader.read(absolute);

@@ -6,6 +6,7 @@ import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,13 +26,19 @@ public final class VerifyRun {
   private final ArtifactLayout layout;
   private final Optional<SmokeRun> smokeRun;
   private final List<String> runArguments;
+  private final FileDigests digests;
 
   /**
    * @param smokeRun empty to check headers only
    */
   public VerifyRun(
-      BuildLog log, ArtifactLayout layout, Optional<SmokeRun> smokeRun, List<String> runArguments) {
+      BuildLog log,
+      ArtifactLayout layout,
+      Optional<SmokeRun> smokeRun,
+      List<String> runArguments,
+      FileDigests digests) {
     this.log = log;
+    this.digests = digests;
     this.layout = layout;
     this.smokeRun = smokeRun;
     this.runArguments = List.copyOf(runArguments);
@@ -87,7 +94,7 @@ public final class VerifyRun {
   private VerifiedBinary check(Path file, TargetTriple target, String expectedSha256)
       throws IOException, InterruptedException, PackFailure {
     long started = System.nanoTime();
-    VerifiedBinary result = BinaryVerifier.verify(file, target);
+    VerifiedBinary result = BinaryVerifier.verify(file, target, digests);
     long millis = (System.nanoTime() - started) / 1_000_000;
     String name = file.getFileName().toString();
     if (expectedSha256 != null

@@ -29,14 +29,18 @@ record ImageState(String fingerprint, String baseDigest, String index, Map<Strin
 
   /** The state of what {@code result} wrote under {@code imageDirectory}. */
   static ImageState of(
-      String fingerprint, String baseDigest, InitImageResult result, Path imageDirectory)
+      String fingerprint,
+      String baseDigest,
+      InitImageResult result,
+      Path imageDirectory,
+      FileDigests digests)
       throws IOException {
     Map<String, String> files = new TreeMap<>();
     for (Path file : result.platformTarballs().values()) {
-      files.put(imageDirectory.relativize(file).toString(), FileDigests.sha256(file));
+      files.put(imageDirectory.relativize(file).toString(), digests.sha256(file));
     }
     Path archive = result.layoutArchive();
-    files.put(imageDirectory.relativize(archive).toString(), FileDigests.sha256(archive));
+    files.put(imageDirectory.relativize(archive).toString(), digests.sha256(archive));
     return new ImageState(fingerprint, baseDigest, result.index().digest(), files);
   }
 
@@ -83,13 +87,13 @@ record ImageState(String fingerprint, String baseDigest, String index, Map<Strin
    * Whether everything this state says was written is still there, unchanged: the layout (every
    * blob checked against its digest) and each archive.
    */
-  boolean filesIntact(Path imageDirectory) throws IOException {
+  boolean filesIntact(Path imageDirectory, FileDigests digests) throws IOException {
     if (files == null || files.isEmpty()) {
       return false;
     }
     try {
       LayoutReader.Layout layout =
-          new LayoutReader().read(imageDirectory.resolve(InitImage.LAYOUT_DIRECTORY));
+          new LayoutReader(digests).read(imageDirectory.resolve(InitImage.LAYOUT_DIRECTORY));
       if (!layout.index().digest().equals(index)) {
         return false;
       }
@@ -102,7 +106,7 @@ record ImageState(String fingerprint, String baseDigest, String index, Map<Strin
       Path file = root.resolve(entry.getKey()).normalize();
       if (!file.startsWith(root)
           || !Files.isRegularFile(file)
-          || !FileDigests.sha256(file).equals(entry.getValue())) {
+          || !digests.sha256(file).equals(entry.getValue())) {
         return false;
       }
     }

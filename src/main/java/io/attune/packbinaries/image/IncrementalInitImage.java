@@ -2,6 +2,7 @@ package io.attune.packbinaries.image;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,6 +42,7 @@ public final class IncrementalInitImage {
   private final String pluginVersion;
   private final Map<String, String> environment;
   private final BuildLog log;
+  private final FileDigests digests;
 
   /**
    * @param environment where credentials for the base image's registry may be found
@@ -49,7 +51,9 @@ public final class IncrementalInitImage {
       InitImageSettings settings,
       String pluginVersion,
       Map<String, String> environment,
-      BuildLog log) {
+      BuildLog log,
+      FileDigests digests) {
+    this.digests = digests;
     this.settings = settings;
     this.pluginVersion = pluginVersion;
     this.environment = environment;
@@ -69,7 +73,7 @@ public final class IncrementalInitImage {
     // that the images must be rebuilt.
     Optional<ImageState> state =
         ImageState.read(stateFile).filter(last -> last.hasFingerprint(fingerprint));
-    if (state.isPresent() && state.get().filesIntact(imageDirectory)) {
+    if (state.isPresent() && state.get().filesIntact(imageDirectory, digests)) {
       Optional<String> baseDigest =
           BaseImageDigest.resolve(settings.baseImage(), allowInsecure(), environment, log);
       if (baseDigest.isPresent() && state.get().hasBaseDigest(baseDigest.get())) {
@@ -87,7 +91,7 @@ public final class IncrementalInitImage {
     InitImageResult result = new InitImage(settings, log).build(binaries, imageDirectory);
     Optional<String> builtFrom = builtFrom(result);
     if (builtFrom.isPresent()) {
-      ImageState.of(fingerprint, builtFrom.get(), result, imageDirectory).write(stateFile);
+      ImageState.of(fingerprint, builtFrom.get(), result, imageDirectory, digests).write(stateFile);
     } else {
       log.debug(
           "jib did not say which digest of "

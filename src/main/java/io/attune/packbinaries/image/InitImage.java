@@ -38,9 +38,6 @@ public final class InitImage {
   public static final String LAYOUT_DIRECTORY = "layout";
   public static final String LAYOUT_ARCHIVE = "pack-binaries-init.oci.tar";
 
-  /** Each platform image's label per binary, its sha256: this prefix and the binary's name. */
-  public static final String SHA256_LABEL_PREFIX = PlatformImageBuilder.SHA256_LABEL_PREFIX;
-
   private final InitImageSettings settings;
   private final BuildLog log;
 

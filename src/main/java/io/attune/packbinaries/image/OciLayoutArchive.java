@@ -62,7 +62,7 @@ public final class OciLayoutArchive {
         (Path temp) -> {
           try (OutputStream out = Files.newOutputStream(temp);
               ReproducibleTar tar = new ReproducibleTar(out, time)) {
-            tar.addBytes(OciLayout.LAYOUT_FILE, OciLayout.LAYOUT_CONTENT);
+            tar.addBytes(OciLayout.LAYOUT_FILE, OciLayout.layoutContent());
             tar.addBytes(
                 OciLayout.INDEX_FILE,
                 OciIndex.layoutIndex(image.manifest(), image.platform(), refName));

@@ -47,7 +47,6 @@ final class PlatformImageBuilder {
 
   static final String ENTRYPOINT_SCRIPT = "/usr/local/bin/pack-binaries-init.sh";
   static final String SCRIPT_RESOURCE = "pack-binaries-init.sh";
-  static final String SHA256_LABEL_PREFIX = "io.attune.pack-binaries.sha256.";
 
   private static final FilePermissions EXECUTABLE = FilePermissions.fromOctalString("755");
   private static final String ROOT_OWNER = "0:0";
@@ -248,7 +247,7 @@ final class PlatformImageBuilder {
     putIfPresent(labels, "org.opencontainers.image.source", settings.source());
     labels.put(OciIndex.TARGET_ANNOTATION, target.name());
     for (ImageBinary binary : binaries) {
-      labels.put(SHA256_LABEL_PREFIX + binary.name(), binary.sha256());
+      labels.put(OciIndex.SHA256_LABEL_PREFIX + binary.name(), binary.sha256());
     }
     return labels;
   }

@@ -23,7 +23,8 @@ public final class VerifiedBinaries {
   private VerifiedBinaries() {}
 
   /** The binaries of {@code binaries.json}, each proven to have passed verification. */
-  public static List<ImageBinary> select(ArtifactLayout layout) throws PackFailure, IOException {
+  public static List<ImageBinary> select(ArtifactLayout layout, FileDigests digests)
+      throws PackFailure, IOException {
     List<BuiltBinary> built = BuiltBinaries.read(layout.builtBinaries());
     if (built.isEmpty()) {
       throw new PackFailure(
@@ -44,7 +45,7 @@ public final class VerifiedBinaries {
     List<String> refusals = new ArrayList<>();
     for (BuiltBinary binary : built) {
       Path file = layout.root().resolve(binary.path()).toAbsolutePath().normalize();
-      String refusal = refusal(binary, file, report.entryFor(file).orElse(null));
+      String refusal = refusal(binary, file, report.entryFor(file).orElse(null), digests);
       if (refusal != null) {
         refusals.add(refusal);
       } else {
@@ -63,7 +64,8 @@ public final class VerifiedBinaries {
     return accepted;
   }
 
-  private static String refusal(BuiltBinary binary, Path file, VerifiedBinary verdict)
+  private static String refusal(
+      BuiltBinary binary, Path file, VerifiedBinary verdict, FileDigests digests)
       throws IOException {
     String what = binary.name() + " (" + binary.target() + ", " + file + ")";
     if (verdict == null) {
@@ -81,7 +83,7 @@ public final class VerifiedBinaries {
     if (!Files.isRegularFile(file)) {
       return what + ": the file is missing; run the build goal again";
     }
-    String now = FileDigests.sha256(file);
+    String now = digests.sha256(file);
     if (!now.equals(verified) || !now.equals(binary.sha256())) {
       return what
           + ": changed since it was verified (verified sha256 "

@@ -23,16 +23,17 @@ import java.util.regex.Pattern;
  * that step would keep its stamp. Where the file system has no Unix stamp (no inode or change time)
  * nothing is remembered.
  *
- * <p>The memory outlives the JVM for the files of one directory, the goals' output, in a file there
- * ({@link #keptIn}). That file is only a hint, read as such: a line that is not a well-formed entry
- * for a file in that directory is ignored.
+ * <p>One memory belongs to one goal, which closes it at its end: it then writes what it learned of
+ * the files of one directory, the goals' output, to a file there ({@link #keptIn}), which the next
+ * goal reads. That file is only a hint, read as such: a line that is not a well-formed entry for a
+ * file in that directory is ignored.
  */
-public final class FileDigests {
+public final class FileDigests implements AutoCloseable {
 
   /** A line is under 300 bytes; thousands of files fit in far less. */
   static final int MAX_BYTES = 1024 * 1024;
 
-  /** Beyond this, the JVM's memory starts again (a long-lived JVM hashes many projects). */
+  /** Beyond this, the memory starts again (a goal over many thousands of files). */
   static final int MAX_ENTRIES = 10_000;
 
   /** Linux stamps files from a clock that steps every 1–10 ms; whole seconds mean a coarse one. */
@@ -47,13 +48,43 @@ public final class FileDigests {
           + " times, device and inode): a file is hashed again when any part differs. Safe to"
           + " delete.\n";
 
-  private static final Map<Path, Entry> KNOWN = new ConcurrentHashMap<>();
+  private final Map<Path, Entry> known = new ConcurrentHashMap<>();
 
-  // Files hashed too soon after their last write to be remembered, with the stamp they had: a
-  // goal's end hashes them again once the step has passed (see Memory#close).
-  private static final Map<Path, Stamp> UNSETTLED = new ConcurrentHashMap<>();
+  // Files hashed too soon after their last write to be remembered, with the stamp they had: the
+  // goal's end hashes them again once the step has passed (see close).
+  private final Map<Path, Stamp> unsettled = new ConcurrentHashMap<>();
 
-  private FileDigests() {}
+  // The memory's file and its directory, or null for a memory that is not kept.
+  private final Path file;
+  private final Path directory;
+  private final Map<String, Entry> atStart;
+  private final Consumer<String> debug;
+
+  private FileDigests(Path file, Consumer<String> debug) {
+    this.file = file;
+    this.directory = file == null ? null : file.toAbsolutePath().normalize().getParent();
+    this.debug = debug;
+    if (file != null) {
+      read(file, debug).forEach((relative, entry) -> remember(directory.resolve(relative), entry));
+      this.atStart = rememberedUnder(directory);
+    } else {
+      this.atStart = Map.of();
+    }
+  }
+
+  /** A memory for this goal alone: nothing read, nothing kept. */
+  public static FileDigests inMemory() {
+    return new FileDigests(null, message -> {});
+  }
+
+  /**
+   * A memory that starts with what {@code file} remembers of its directory's files and, on {@link
+   * #close()}, writes the memory of that directory back if it changed and the directory exists.
+   * Neither ever fails a goal: {@code debug} hears what went wrong.
+   */
+  public static FileDigests keptIn(Path file, Consumer<String> debug) {
+    return new FileDigests(file, debug);
+  }
 
   /** What identifies a file's content without reading it, as long as the content was settled. */
   record Stamp(long size, long modifiedNanos, long changedNanos, long device, long inode) {
@@ -87,22 +118,22 @@ public final class FileDigests {
   record Entry(Stamp stamp, String sha256) {}
 
   /** The file's SHA-256 as lowercase hex: remembered when its stamp is unchanged, else read. */
-  public static String sha256(Path file) throws IOException {
+  public String sha256(Path file) throws IOException {
     Path key = file.toAbsolutePath().normalize();
     Stamp before = Stamp.of(key);
-    Entry known = KNOWN.get(key);
-    if (before != null && known != null && known.stamp().equals(before)) {
-      return known.sha256();
+    Entry remembered = known.get(key);
+    if (before != null && remembered != null && remembered.stamp().equals(before)) {
+      return remembered.sha256();
     }
     long hashedAt = wallClockNanos();
     String digest = Sha256.of(key);
-    KNOWN.remove(key);
-    UNSETTLED.remove(key);
+    known.remove(key);
+    unsettled.remove(key);
     if (before != null && before.equals(Stamp.of(key))) {
       if (before.settledBefore(hashedAt)) {
         remember(key, new Entry(before, digest));
-      } else if (UNSETTLED.size() < MAX_ENTRIES) {
-        UNSETTLED.put(key, before);
+      } else if (unsettled.size() < MAX_ENTRIES) {
+        unsettled.put(key, before);
       }
     }
     return digest;
@@ -116,16 +147,11 @@ public final class FileDigests {
     }
   }
 
-  private static void remember(Path file, Entry entry) {
-    if (KNOWN.size() >= MAX_ENTRIES) {
-      KNOWN.clear();
+  private void remember(Path file, Entry entry) {
+    if (known.size() >= MAX_ENTRIES) {
+      known.clear();
     }
-    KNOWN.put(file, entry);
-  }
-
-  static void forgetAll() {
-    KNOWN.clear();
-    UNSETTLED.clear();
+    known.put(file, entry);
   }
 
   /**
@@ -134,21 +160,21 @@ public final class FileDigests {
    * release's image files, written and hashed at the end of the image goal, are remembered so at
    * the end of the push goal, and the next run need not read them.
    */
-  private static void settleUnder(Path root) {
+  private void settleUnder(Path root) {
     long now = wallClockNanos();
-    for (Map.Entry<Path, Stamp> pending : UNSETTLED.entrySet()) {
+    for (Map.Entry<Path, Stamp> pending : unsettled.entrySet()) {
       Path file = pending.getKey();
       if (!file.startsWith(root)) {
         continue;
       }
       Stamp stamp = stampOrNull(file);
       if (stamp == null || !stamp.equals(pending.getValue())) {
-        UNSETTLED.remove(file);
+        unsettled.remove(file);
       } else if (stamp.settledBefore(now)) {
         try {
           sha256(file);
         } catch (IOException gone) {
-          UNSETTLED.remove(file);
+          unsettled.remove(file);
         }
       }
     }
@@ -159,29 +185,17 @@ public final class FileDigests {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
-  /** What this JVM remembers of the files under {@code directory}, by relative path, sorted. */
-  static Map<String, Entry> rememberedUnder(Path directory) {
+  /** What this memory holds of the files under {@code directory}, by relative path, sorted. */
+  Map<String, Entry> rememberedUnder(Path directory) {
     Path root = directory.toAbsolutePath().normalize();
     Map<String, Entry> under = new TreeMap<>();
-    KNOWN.forEach(
+    known.forEach(
         (file, entry) -> {
           if (file.startsWith(root) && !file.equals(root)) {
             under.put(root.relativize(file).toString(), entry);
           }
         });
     return under;
-  }
-
-  /**
-   * Adds what {@code file} remembers of its directory's files to this JVM's memory; on {@link
-   * Memory#close()}, writes the memory of that directory back if it changed and the directory
-   * exists. Neither ever fails a goal: {@code debug} hears what went wrong.
-   */
-  public static Memory keptIn(Path file, Consumer<String> debug) {
-    Path directory = file.toAbsolutePath().normalize().getParent();
-    Map<String, Entry> read = read(file, debug);
-    read.forEach((relative, entry) -> remember(directory.resolve(relative), entry));
-    return new Memory(file, directory, rememberedUnder(directory), debug);
   }
 
   /** The entries in {@code file}, by path relative to its directory; none when unreadable. */
@@ -220,52 +234,38 @@ public final class FileDigests {
             new Stamp(numbers[0], numbers[1], numbers[2], numbers[3], numbers[4]), fields[0]));
   }
 
-  /** The memory's file while a goal runs: see {@link #keptIn}. */
-  public static final class Memory implements AutoCloseable {
-    private final Path file;
-    private final Path directory;
-    private final Map<String, Entry> atStart;
-    private final Consumer<String> debug;
-
-    private Memory(Path file, Path directory, Map<String, Entry> atStart, Consumer<String> debug) {
-      this.file = file;
-      this.directory = directory;
-      this.atStart = atStart;
-      this.debug = debug;
+  /** Writes what was learned of the directory's files, when kept and changed (see keptIn). */
+  @Override
+  public void close() {
+    if (file == null || !Files.isDirectory(directory)) {
+      return;
     }
-
-    @Override
-    public void close() {
-      if (!Files.isDirectory(directory)) {
-        return;
-      }
-      settleUnder(directory);
-      Map<String, Entry> now = rememberedUnder(directory);
-      // A file deleted or changed since is not worth a line.
-      now.entrySet()
-          .removeIf(e -> !e.getValue().stamp().equals(stampOrNull(directory.resolve(e.getKey()))));
-      if (now.equals(atStart)) {
-        return;
-      }
-      StringBuilder text = new StringBuilder(HEADER);
-      now.forEach(
-          (relative, entry) -> {
-            Stamp s = entry.stamp();
-            if (relative.indexOf('\n') < 0 && relative.indexOf('\t') < 0) {
-              text.append(
-                  String.join(
-                      "\t",
-                      entry.sha256(),
-                      Long.toString(s.size()),
-                      Long.toString(s.modifiedNanos()),
-                      Long.toString(s.changedNanos()),
-                      Long.toString(s.device()),
-                      Long.toString(s.inode()),
-                      relative));
-              text.append('\n');
-            }
-          });
-      HintFiles.write(file, text.toString(), debug);
+    settleUnder(directory);
+    Map<String, Entry> now = rememberedUnder(directory);
+    // A file deleted or changed since is not worth a line.
+    now.entrySet()
+        .removeIf(e -> !e.getValue().stamp().equals(stampOrNull(directory.resolve(e.getKey()))));
+    if (now.equals(atStart)) {
+      return;
     }
+    StringBuilder text = new StringBuilder(HEADER);
+    now.forEach(
+        (relative, entry) -> {
+          Stamp s = entry.stamp();
+          if (relative.indexOf('\n') < 0 && relative.indexOf('\t') < 0) {
+            text.append(
+                String.join(
+                    "\t",
+                    entry.sha256(),
+                    Long.toString(s.size()),
+                    Long.toString(s.modifiedNanos()),
+                    Long.toString(s.changedNanos()),
+                    Long.toString(s.device()),
+                    Long.toString(s.inode()),
+                    relative));
+            text.append('\n');
+          }
+        });
+    HintFiles.write(file, text.toString(), debug);
   }
 }

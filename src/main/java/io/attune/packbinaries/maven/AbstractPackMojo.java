@@ -8,7 +8,7 @@ import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.TargetSelection;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.publish.DeployPreflight;
-import io.attune.packbinaries.registry.PlainRegistries;
+import io.attune.packbinaries.registry.RegistryConnections;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -27,9 +27,9 @@ import org.apache.maven.project.MavenProject;
 import org.codehaus.plexus.util.xml.Xpp3Dom;
 
 /**
- * What every goal shares: skipping, the target triples, the output directory, what runs remember
- * for the next (which registries speak plain HTTP, the digests of the goals' files), and turning
- * the core's exceptions into Maven's two kinds of failure.
+ * What every goal shares: skipping, the target triples, the output directory, the goal's context
+ * (the digests of the goals' files, registry connections), and turning the core's exceptions into
+ * Maven's two kinds of failure.
  */
 public abstract class AbstractPackMojo extends AbstractMojo {
 
@@ -95,10 +95,11 @@ public abstract class AbstractPackMojo extends AbstractMojo {
       return;
     }
     long started = System.nanoTime();
-    try (PlainRegistries.Memory registries =
-            PlainRegistries.keptIn(layout().plainRegistries(), getLog()::debug);
-        FileDigests.Memory digests = FileDigests.keptIn(layout().fileDigests(), getLog()::debug)) {
-      run();
+    try (GoalContext goal =
+        new GoalContext(
+            FileDigests.keptIn(layout().fileDigests(), getLog()::debug),
+            new RegistryConnections())) {
+      run(goal);
       // One line per goal in a fixed form, which make bench collects.
       getLog()
           .info(
@@ -118,8 +119,11 @@ public abstract class AbstractPackMojo extends AbstractMojo {
     }
   }
 
-  /** The goal's work; throws {@link PackFailure} when the user's input is wrong. */
-  protected abstract void run() throws Exception;
+  /**
+   * The goal's work, with what it shares closed when it ends; throws {@link PackFailure} when the
+   * user's input is wrong.
+   */
+  protected abstract void run(GoalContext goal) throws Exception;
 
   protected BuildLog buildLog() {
     return new MavenBuildLog(getLog());

@@ -4,6 +4,7 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.publish.ReleaseTags;
 import io.attune.packbinaries.registry.Credentials;
+import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.Retry;
 import java.time.Duration;
 import java.util.List;
@@ -80,6 +81,17 @@ public abstract class AbstractRegistryMojo extends AbstractPackMojo {
 
   private List<String> configuredTags() {
     return tags == null ? List.of() : tags.stream().flatMap(t -> splitList(t).stream()).toList();
+  }
+
+  /** How this goal reaches {@code registryHost}: its settings.xml server, retries, connections. */
+  protected RegistryAccess access(GoalContext goal, String registryHost) throws PackFailure {
+    return new RegistryAccess(
+        goal.registries(),
+        allowInsecureRegistries,
+        retries(),
+        retryTimeout(),
+        settingsCredentials(registryHost),
+        System.getenv());
   }
 
   /** The settings.xml server whose id is the registry host, decrypted; null when there is none. */

@@ -75,7 +75,7 @@ public class BuildMojo extends AbstractPackMojo {
   private File stageDirectory;
 
   @Override
-  protected void run() throws Exception {
+  protected void run(GoalContext goal) throws Exception {
     // Before compiling anything: a deploy that would fail later would waste the whole build.
     deployPreflight(project);
     BuildRequest request =
@@ -96,7 +96,7 @@ public class BuildMojo extends AbstractPackMojo {
     CommandTemplate template = CommandTemplate.parse(request.command(), request.profile());
     BinaryBuilder.checkManifest(request.manifest());
     BuildLog log = buildLog();
-    new BinaryBuilder(request, toolchain(request, template), log).run(template);
+    new BinaryBuilder(request, toolchain(request, template), log, goal.digests()).run(template);
   }
 
   private Toolchain toolchain(BuildRequest request, CommandTemplate template) throws PackFailure {

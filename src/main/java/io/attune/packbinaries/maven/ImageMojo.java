@@ -1,9 +1,9 @@
 package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.BuildLog;
+import io.attune.packbinaries.BuildTimestamp;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
-import io.attune.packbinaries.image.BuildTimestamp;
 import io.attune.packbinaries.image.DockerLoader;
 import io.attune.packbinaries.image.ImageBinary;
 import io.attune.packbinaries.image.IncrementalInitImage;
@@ -55,9 +55,9 @@ public class ImageMojo extends AbstractPackMojo {
   private String source;
 
   @Override
-  protected void run() throws Exception {
+  protected void run(GoalContext goal) throws Exception {
     BuildLog log = buildLog();
-    List<ImageBinary> binaries = VerifiedBinaries.select(layout());
+    List<ImageBinary> binaries = VerifiedBinaries.select(layout(), goal.digests());
     InitImageSettings settings =
         new InitImageSettings(
             base,
@@ -75,7 +75,7 @@ public class ImageMojo extends AbstractPackMojo {
             null);
     long start = System.nanoTime();
     IncrementalInitImage.Outcome outcome =
-        new IncrementalInitImage(settings, pluginVersion, System.getenv(), log)
+        new IncrementalInitImage(settings, pluginVersion, System.getenv(), log, goal.digests())
             .build(binaries, layout().imageDirectory());
     if (!outcome.upToDate()) {
       log.info(

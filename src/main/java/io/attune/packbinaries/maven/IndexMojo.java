@@ -24,7 +24,7 @@ public class IndexMojo extends AbstractRegistryMojo {
   protected List<String> images;
 
   @Override
-  protected void run() throws Exception {
+  protected void run(GoalContext goal) throws Exception {
     ImageReference target = ImagePush.target(image);
     List<String> sources = new ArrayList<>();
     for (String text : images == null ? List.<String>of() : images) {
@@ -32,15 +32,7 @@ public class IndexMojo extends AbstractRegistryMojo {
     }
     IndexBuilder.Request request =
         new IndexBuilder.Request(
-            image,
-            sources,
-            tagList(),
-            allowInsecureRegistries,
-            retries(),
-            retryTimeout(),
-            settingsCredentials(target.registry()),
-            layout().pushReport(),
-            System.getenv());
+            image, sources, tagList(), access(goal, target.registry()), layout().pushReport());
     IndexBuilder.run(request, buildLog());
   }
 }

@@ -64,7 +64,7 @@ public class PushMojo extends AbstractRegistryMojo {
   protected String passphraseEnv;
 
   @Override
-  protected void run() throws Exception {
+  protected void run(GoalContext goal) throws Exception {
     ImageReference target = ImagePush.target(image);
     Path compose =
         ImagePush.composeFileToCheck(
@@ -77,17 +77,13 @@ public class PushMojo extends AbstractRegistryMojo {
             image,
             tagList(),
             releaseTagList(),
-            allowInsecureRegistries,
-            retries(),
-            settingsCredentials(target.registry()),
+            access(goal, target.registry()),
             compose,
             composeUpdate,
             layout().pushReport(),
-            System.getenv(),
             supplyChain(),
-            audit,
-            retryTimeout());
-    new ImagePush(buildLog()).run(request);
+            audit);
+    new ImagePush(buildLog(), goal.digests()).run(request);
   }
 
   private SupplyChainRequest supplyChain() throws PackFailure {
@@ -106,9 +102,7 @@ public class PushMojo extends AbstractRegistryMojo {
         pluginVersion,
         project.getGroupId() + ":" + project.getArtifactId() + ":" + project.getVersion(),
         properties,
-        ReproducibleTime.resolve(System.getenv(), outputTimestamp),
-        allowInsecureRegistries,
-        System.getenv());
+        ReproducibleTime.resolve(System.getenv(), outputTimestamp));
   }
 
   /** From settings.xml first, then the named environment variable; never from a property. */

@@ -57,9 +57,9 @@ public class VerifyMojo extends AbstractRegistryMojo {
   private int runTimeoutSeconds;
 
   @Override
-  protected void run() throws Exception {
+  protected void run(GoalContext goal) throws Exception {
     if (auditsImage()) {
-      auditImage();
+      auditImage(goal);
       return;
     }
     List<String> arguments;
@@ -73,7 +73,7 @@ public class VerifyMojo extends AbstractRegistryMojo {
         run
             ? Optional.of(new SmokeRun(buildLog(), Duration.ofSeconds(runTimeoutSeconds)))
             : Optional.empty();
-    VerifyRun verify = new VerifyRun(buildLog(), layout(), smokeRun, arguments);
+    VerifyRun verify = new VerifyRun(buildLog(), layout(), smokeRun, arguments, goal.digests());
     if (binary != null) {
       verify.verifyFile(binary.toPath(), singleTarget());
     } else {
@@ -91,7 +91,7 @@ public class VerifyMojo extends AbstractRegistryMojo {
     return fromCommandLine && image != null && !image.isBlank();
   }
 
-  private void auditImage() throws Exception {
+  private void auditImage(GoalContext goal) throws Exception {
     if (binary != null) {
       throw new PackFailure(
           PropertyNames.BINARY
@@ -104,10 +104,7 @@ public class VerifyMojo extends AbstractRegistryMojo {
         .run(
             new ImageAudit.Request(
                 image,
-                allowInsecureRegistries,
-                retries(),
-                settingsCredentials(reference.registry()),
-                System.getenv(),
+                access(goal, reference.registry()),
                 layout().auditReport(),
                 true,
                 publicKey == null ? null : publicKey.toPath()));

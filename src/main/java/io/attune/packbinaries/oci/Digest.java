@@ -157,11 +157,11 @@ public record Digest(Algorithm algorithm, String encoded) {
 
   /**
    * True when the file's bytes hash to this digest; streams, so a blob of any size fits. A sha256
-   * file whose stamp is unchanged since it was last hashed is not read again ({@link FileDigests}).
+   * file whose stamp is unchanged since {@code digests} last hashed it is not read again.
    */
-  public boolean matches(Path file) throws IOException {
+  public boolean matches(Path file, FileDigests digests) throws IOException {
     if (algorithm == Algorithm.SHA256) {
-      return FileDigests.sha256(file).equals(encoded);
+      return digests.sha256(file).equals(encoded);
     }
     MessageDigest digest = algorithm.newMessageDigest();
     try (InputStream in = Files.newInputStream(file);

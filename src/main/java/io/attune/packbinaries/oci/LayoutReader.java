@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.platform.Platform;
 import java.io.IOException;
@@ -53,7 +54,12 @@ public final class LayoutReader {
   }
 
   /** The whole layout: the index (exact bytes) and its images. */
-  public record Layout(Path directory, Descriptor index, byte[] indexBytes, List<Image> images) {
+  public record Layout(
+      Path directory,
+      Descriptor index,
+      byte[] indexBytes,
+      List<Image> images,
+      FileDigests digests) {
 
     public Path blob(String digest) {
       return OciLayout.blobPath(directory, digest);
@@ -62,25 +68,32 @@ public final class LayoutReader {
     /** The blob's file, once its content hashes to its digest. */
     public Path checkedBlob(Descriptor blob) throws PackFailure, IOException {
       Path path = blob(blob.digest());
-      checkBlob(path, blob);
+      checkBlob(path, blob, digests);
       return path;
     }
   }
 
   private final boolean hashBlobs;
+  private final FileDigests digests;
 
-  /** Checks every blob against its digest while reading. */
+  /** Checks every blob against its digest while reading, remembering nothing past this reader. */
   public LayoutReader() {
-    this(true);
+    this(true, FileDigests.inMemory());
   }
 
-  private LayoutReader(boolean hashBlobs) {
+  /** Checks every blob against its digest while reading; {@code digests} spares unchanged ones. */
+  public LayoutReader(FileDigests digests) {
+    this(true, digests);
+  }
+
+  private LayoutReader(boolean hashBlobs, FileDigests digests) {
     this.hashBlobs = hashBlobs;
+    this.digests = digests;
   }
 
   /** Checks blobs' presence and sizes only; {@link Layout#checkedBlob} hashes one when sent. */
-  public static LayoutReader hashingBlobsWhenSent() {
-    return new LayoutReader(false);
+  public static LayoutReader hashingBlobsWhenSent(FileDigests digests) {
+    return new LayoutReader(false, digests);
   }
 
   public Layout read(Path directory) throws PackFailure, IOException {
@@ -117,7 +130,7 @@ public final class LayoutReader {
     if (images.isEmpty()) {
       throw new PackFailure(indexBlob + ", the image index, lists no image; " + REBUILD);
     }
-    return new Layout(directory, indexDescriptor, indexBytes, List.copyOf(images));
+    return new Layout(directory, indexDescriptor, indexBytes, List.copyOf(images), digests);
   }
 
   private Image image(Path directory, JsonNode entry, Path indexBlob)
@@ -143,7 +156,7 @@ public final class LayoutReader {
     for (Descriptor blob : blobs) {
       Path file = blobFile(directory, blob, manifestBlob);
       if (hashBlobs) {
-        checkBlob(file, blob);
+        checkBlob(file, blob, digests);
       }
     }
     return new Image(p, manifest, manifestBytes, List.copyOf(blobs), baseName);
@@ -270,8 +283,9 @@ public final class LayoutReader {
     return content;
   }
 
-  private static void checkBlob(Path path, Descriptor descriptor) throws PackFailure, IOException {
-    if (!Digest.parseTrusted(descriptor.digest()).matches(path)) {
+  private static void checkBlob(Path path, Descriptor descriptor, FileDigests digests)
+      throws PackFailure, IOException {
+    if (!Digest.parseTrusted(descriptor.digest()).matches(path, digests)) {
       throw damaged(path, descriptor);
     }
   }

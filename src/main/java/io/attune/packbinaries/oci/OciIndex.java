@@ -16,6 +16,9 @@ import java.util.TreeMap;
  */
 public final class OciIndex {
 
+  /** Each platform image's label per binary, its sha256: this prefix and the binary's name. */
+  public static final String SHA256_LABEL_PREFIX = "io.attune.pack-binaries.sha256.";
+
   /** Annotation on each index entry naming the Rust target its binaries were built for. */
   public static final String TARGET_ANNOTATION = "io.attune.pack-binaries.target";
 

@@ -22,8 +22,12 @@ public final class OciLayout {
 
   public static final String LAYOUT_FILE = "oci-layout";
   public static final String INDEX_FILE = "index.json";
-  public static final byte[] LAYOUT_CONTENT =
-      "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+  private static final String LAYOUT_TEXT = "{\"imageLayoutVersion\":\"1.0.0\"}";
+
+  /** The {@code oci-layout} file's bytes: a new array each time, as arrays can be written to. */
+  public static byte[] layoutContent() {
+    return LAYOUT_TEXT.getBytes(StandardCharsets.UTF_8);
+  }
 
   private final Path root;
 
@@ -35,7 +39,7 @@ public final class OciLayout {
   public static OciLayout createEmpty(Path directory) throws IOException {
     Directories.deleteRecursively(directory);
     Files.createDirectories(directory.resolve("blobs").resolve("sha256"));
-    AtomicFiles.write(directory.resolve(LAYOUT_FILE), LAYOUT_CONTENT);
+    AtomicFiles.write(directory.resolve(LAYOUT_FILE), layoutContent());
     return new OciLayout(directory);
   }
 

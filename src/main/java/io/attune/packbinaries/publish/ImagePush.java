@@ -9,19 +9,17 @@ import io.attune.packbinaries.audit.ImageAudit;
 import io.attune.packbinaries.compose.ComposeFile;
 import io.attune.packbinaries.concurrent.Futures;
 import io.attune.packbinaries.concurrent.ParallelTasks;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.registry.CredentialResolver;
-import io.attune.packbinaries.registry.Credentials;
-import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
+import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
-import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.supplychain.SupplyChain;
 import io.attune.packbinaries.supplychain.SupplyChainRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,47 +37,35 @@ import java.util.concurrent.Future;
 public final class ImagePush {
 
   /**
-   * @param attempts attempts per registry step, 0 for no limit but {@code retryTimeout}
-   * @param retryTimeout how long one registry step may keep retrying
    * @param tags the tags this push writes (see {@link ReleaseTags#toPush})
    * @param releaseTags the tags a release of this project writes (see {@link
    *     ReleaseTags#ofRelease}); the compose file's default tag must be one of them
-   * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
+   * @param access the registry's credentials, retries and the goal's connections
    * @param composeFile null to skip the check
    * @param supplyChain the SBOM, signature and provenance to attach; null for none
-   * @param audit whether to audit the pushed index before it is signed and tagged, as {@code verify
-   *     -Dpack.image} does
+   * @param audit whether to audit the pushed index before it is signed and tagged
    */
   public record Request(
       Path layoutDirectory,
       String image,
       List<String> tags,
       List<String> releaseTags,
-      boolean allowInsecure,
-      int attempts,
-      Credentials settingsCredentials,
+      RegistryAccess access,
       Path composeFile,
       boolean composeUpdate,
       Path report,
-      Map<String, String> environment,
       SupplyChainRequest supplyChain,
-      boolean audit,
-      Duration retryTimeout) {
+      boolean audit) {
 
-    /**
-     * A request whose tags are those of a release, with the default {@link Retry#DEFAULT_TIMEOUT}.
-     */
+    /** A request whose tags are those of a release. */
     public Request(
         Path layoutDirectory,
         String image,
         List<String> tags,
-        boolean allowInsecure,
-        int attempts,
-        Credentials settingsCredentials,
+        RegistryAccess access,
         Path composeFile,
         boolean composeUpdate,
         Path report,
-        Map<String, String> environment,
         SupplyChainRequest supplyChain,
         boolean audit) {
       this(
@@ -87,16 +73,12 @@ public final class ImagePush {
           image,
           tags,
           tags,
-          allowInsecure,
-          attempts,
-          settingsCredentials,
+          access,
           composeFile,
           composeUpdate,
           report,
-          environment,
           supplyChain,
-          audit,
-          Retry.DEFAULT_TIMEOUT);
+          audit);
     }
   }
 
@@ -104,9 +86,11 @@ public final class ImagePush {
   static final String REGISTRY_VARIABLE = "ATTUNE_REGISTRY";
 
   private final BuildLog log;
+  private final FileDigests digests;
 
-  public ImagePush(BuildLog log) {
+  public ImagePush(BuildLog log, FileDigests digests) {
     this.log = log;
+    this.digests = digests;
   }
 
   public PushResult run(Request request) throws PackFailure, IOException, InterruptedException {
@@ -116,7 +100,8 @@ public final class ImagePush {
       // The parameters' fingerprint asks git about the sources, and the compose file's check
       // parses YAML (tens of ms each): both run while the layout is read and the registry asked
       // whether the push is already done. Nothing is written before the compose file has passed.
-      Future<String> parameters = background.start(() -> PushParameters.fingerprint(request));
+      Future<String> parameters =
+          background.start(() -> PushParameters.fingerprint(request, digests));
       Future<ComposeFile> compose =
           background.start(() -> checkedComposeFile(request, target, tags));
       try {
@@ -137,7 +122,7 @@ public final class ImagePush {
     }
     ComposeFile compose = ComposeFile.read(request.composeFile(), ComposeFile.INIT_SERVICE);
     compose.requireRepository(
-        target.repositoryName(), composeEnvironment(request.environment(), target));
+        target.repositoryName(), composeEnvironment(request.access().environment(), target));
     requireDefaultTagWritten(compose, request, target);
     return compose;
   }
@@ -151,10 +136,8 @@ public final class ImagePush {
       throws PackFailure, IOException, InterruptedException {
     log.info("Tags to write: " + String.join(", ", tags));
     LayoutReader.Layout layout =
-        LayoutReader.hashingBlobsWhenSent().read(request.layoutDirectory());
-    CredentialResolver.Resolution resolution =
-        new CredentialResolver(request.environment(), log)
-            .resolve(target, request.settingsCredentials());
+        LayoutReader.hashingBlobsWhenSent(digests).read(request.layoutDirectory());
+    CredentialResolver.Resolution resolution = request.access().credentialsFor(target, log);
     Path stateFile = stateFile(request);
     PushState wanted = wantedState(parameters, target, layout, tags);
     PushResult result;
@@ -166,7 +149,7 @@ public final class ImagePush {
           new Publisher(
               client,
               target,
-              Retry.standard(request.attempts(), request.retryTimeout(), log),
+              request.access().retry(log),
               log,
               resolution.advice(target.registry()));
       Optional<PushState> published =
@@ -243,8 +226,9 @@ public final class ImagePush {
                     request.supplyChain(),
                     layout,
                     target,
+                    request.access(),
                     documentsClient,
-                    Retry.standard(request.attempts(), request.retryTimeout(), log)::run,
+                    request.access().retry(log)::run,
                     log)) {
       return publisher
           .beforeTags(
@@ -345,8 +329,9 @@ public final class ImagePush {
 
   private static RegistryClient client(
       ImageReference target, CredentialResolver.Resolution resolution, Request request) {
-    return new HttpRegistryClient(
-        target.registry(), target.repository(), resolution.credentials(), request.allowInsecure());
+    return request
+        .access()
+        .client(target.registry(), target.repository(), resolution.credentials());
   }
 
   /** Reads {@code reference} back from the registry, as {@code verify -Dpack.image} does. */
@@ -356,10 +341,7 @@ public final class ImagePush {
         .run(
             new ImageAudit.Request(
                 reference,
-                request.allowInsecure(),
-                request.attempts(),
-                request.settingsCredentials(),
-                request.environment(),
+                request.access(),
                 request.report().resolveSibling(AuditReport.FILE_NAME)));
   }
 
@@ -409,7 +391,8 @@ public final class ImagePush {
    */
   static void requireDefaultTagWritten(ComposeFile compose, Request request, ImageReference target)
       throws PackFailure {
-    String registry = request.environment().getOrDefault(REGISTRY_VARIABLE, target.registry());
+    String registry =
+        request.access().environment().getOrDefault(REGISTRY_VARIABLE, target.registry());
     String resolved = compose.image(Map.of(REGISTRY_VARIABLE, registry));
     ImageReference pulled = ImageReference.parse(resolved);
     if (pulled.digest() != null) {

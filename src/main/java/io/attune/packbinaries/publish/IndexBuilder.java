@@ -13,9 +13,8 @@ import io.attune.packbinaries.oci.MediaTypes;
 import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.platform.Platform;
 import io.attune.packbinaries.registry.CredentialResolver;
-import io.attune.packbinaries.registry.Credentials;
-import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
+import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
 import io.attune.packbinaries.registry.RegistryStep;
@@ -23,7 +22,6 @@ import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,15 +62,7 @@ public final class IndexBuilder {
    * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
    */
   public record Request(
-      String image,
-      List<String> sources,
-      List<String> tags,
-      boolean allowInsecure,
-      int attempts,
-      Duration retryTimeout,
-      Credentials settingsCredentials,
-      Path report,
-      Map<String, String> environment) {}
+      String image, List<String> sources, List<String> tags, RegistryAccess access, Path report) {}
 
   /**
    * The index goal: resolves credentials, checks and copies every source, pushes the index and its
@@ -86,20 +76,17 @@ public final class IndexBuilder {
     for (String source : request.sources()) {
       sources.add(Source.parse(source));
     }
-    CredentialResolver.Resolution resolution =
-        new CredentialResolver(request.environment(), log)
-            .resolve(target, request.settingsCredentials());
+    CredentialResolver.Resolution resolution = request.access().credentialsFor(target, log);
     List<RegistryClient> opened = new ArrayList<>();
     IndexBuilder builder =
         new IndexBuilder(
             (registry, repository) -> {
               RegistryClient client =
-                  new HttpRegistryClient(
-                      registry, repository, resolution.credentials(), request.allowInsecure());
+                  request.access().client(registry, repository, resolution.credentials());
               opened.add(client);
               return client;
             },
-            Retry.standard(request.attempts(), request.retryTimeout(), log),
+            request.access().retry(log),
             log);
     Path temp = Files.createTempDirectory("pack-binaries-index");
     try {

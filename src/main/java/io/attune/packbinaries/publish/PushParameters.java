@@ -25,7 +25,7 @@ final class PushParameters {
 
   private PushParameters() {}
 
-  static String fingerprint(ImagePush.Request request)
+  static String fingerprint(ImagePush.Request request, FileDigests digests)
       throws PackFailure, IOException, InterruptedException {
     ObjectNode root = Json.object();
     root.put("audit", request.audit());
@@ -39,9 +39,9 @@ final class PushParameters {
       ObjectNode properties = attached.putObject("properties");
       // As the provenance records them: a property that may be a secret counts nowhere.
       Provenance.withoutSecrets(supplyChain.properties()).forEach(properties::put);
-      attached.put("buildRecord", fileDigest(supplyChain.artifacts().buildRecord()));
+      attached.put("buildRecord", fileDigest(supplyChain.artifacts().buildRecord(), digests));
       if (supplyChain.sbom()) {
-        attached.put("verifyReport", fileDigest(supplyChain.artifacts().verifyReport()));
+        attached.put("verifyReport", fileDigest(supplyChain.artifacts().verifyReport(), digests));
       }
       if (supplyChain.signs()) {
         String publicKey =
@@ -56,7 +56,7 @@ final class PushParameters {
     return "sha256:" + Sha256.of(Json.compact(root));
   }
 
-  private static String fileDigest(Path file) throws IOException {
-    return Files.isRegularFile(file) ? FileDigests.sha256(file) : "none";
+  private static String fileDigest(Path file, FileDigests digests) throws IOException {
+    return Files.isRegularFile(file) ? digests.sha256(file) : "none";
   }
 }

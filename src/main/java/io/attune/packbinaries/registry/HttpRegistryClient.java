@@ -18,16 +18,29 @@ import javax.net.ssl.SSLContext;
 public final class HttpRegistryClient implements RegistryClient {
 
   private final String repository;
-  private final HttpClient http;
+  // Closed with this client when it made them itself; else the goal's, closed by the goal.
+  private final RegistryConnections owned;
   private final RegistryTransport transport;
   private final BlobOperations blobs;
   private final ManifestOperations manifests;
 
   /**
+   * A client over the goal's {@code connections}.
+   *
    * @param credentials null for anonymous
    * @param allowInsecure plain HTTP and unverified TLS for any host; without it only a loopback
    *     host may fall back to plain HTTP, and TLS is always verified
    */
+  public HttpRegistryClient(
+      RegistryConnections connections,
+      String registry,
+      String repository,
+      Credentials credentials,
+      boolean allowInsecure) {
+    this(connections, null, registry, repository, credentials, allowInsecure, null);
+  }
+
+  /** A client with connections of its own, ended when it is closed. */
   public HttpRegistryClient(
       String registry, String repository, Credentials credentials, boolean allowInsecure) {
     this(registry, repository, credentials, allowInsecure, null);
@@ -40,11 +53,25 @@ public final class HttpRegistryClient implements RegistryClient {
       Credentials credentials,
       boolean allowInsecure,
       SSLContext trust) {
+    this(null, new RegistryConnections(), registry, repository, credentials, allowInsecure, trust);
+  }
+
+  private HttpRegistryClient(
+      RegistryConnections shared,
+      RegistryConnections owned,
+      String registry,
+      String repository,
+      Credentials credentials,
+      boolean allowInsecure,
+      SSLContext trust) {
+    RegistryConnections connections = shared != null ? shared : owned;
     this.repository = repository;
-    this.http = RegistryTransport.newClient(allowInsecure, trust);
+    this.owned = owned;
+    HttpClient http = connections.http(allowInsecure, trust);
     RegistryAuthenticator authenticator =
         new RegistryAuthenticator(registry, repository, credentials, allowInsecure, http);
-    this.transport = new RegistryTransport(registry, allowInsecure, http, authenticator);
+    this.transport =
+        new RegistryTransport(registry, allowInsecure, http, connections, authenticator);
     RegistryErrors errors = new RegistryErrors(registry, repository);
     this.blobs = new BlobOperations(transport, errors, registry, repository);
     this.manifests = new ManifestOperations(transport, errors, registry, repository);
@@ -126,6 +153,8 @@ public final class HttpRegistryClient implements RegistryClient {
 
   @Override
   public void close() {
-    HttpClientShutdown.shutDown(http);
+    if (owned != null) {
+      owned.close();
+    }
   }
 }

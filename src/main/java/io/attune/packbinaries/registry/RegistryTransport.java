@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -61,49 +59,23 @@ final class RegistryTransport {
   private final String registry;
   private final boolean allowInsecure;
   private final HttpClient http;
+  private final RegistryConnections connections;
   private final RegistryAuthenticator authenticator;
   private volatile URI base;
-  // The base came from PlainRegistries and no response over it has confirmed it yet.
+  // The base came from an earlier client's probe and no response over it has confirmed it yet.
   private volatile boolean remembered;
 
   RegistryTransport(
       String registry,
       boolean allowInsecure,
       HttpClient http,
+      RegistryConnections connections,
       RegistryAuthenticator authenticator) {
     this.registry = registry;
     this.allowInsecure = allowInsecure;
     this.http = http;
+    this.connections = connections;
     this.authenticator = authenticator;
-  }
-
-  /**
-   * HTTP/1.1, no redirects followed by the JDK, and the trust the caller chose: made when the first
-   * TLS connection needs it, so a plain-HTTP registry never loads TLS at all.
-   */
-  static HttpClient newClient(boolean allowInsecure, SSLContext trust) {
-    if (allowInsecure) {
-      return newClient(TrustEverything::context);
-    }
-    if (trust != null) {
-      return builder(trust).build();
-    }
-    return newClient(DeferredTlsContext::jvmDefault);
-  }
-
-  /** A client whose TLS context {@code make} makes when the first TLS connection needs it. */
-  static HttpClient newClient(Supplier<SSLContext> make) {
-    return builder(DeferredTlsContext.of(make))
-        .sslParameters(DeferredTlsContext.parameters())
-        .build();
-  }
-
-  private static HttpClient.Builder builder(SSLContext tls) {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(20))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .sslContext(tls);
   }
 
   /** {@code /v2/REPOSITORY/PATH} on the registry. */
@@ -183,8 +155,9 @@ final class RegistryTransport {
 
   /**
    * HTTPS, except for a loopback registry (or any with {@code allowInsecure}) that speaks plain
-   * HTTP. Decided once, on the first request, by a probe unless this JVM already saw the registry
-   * answer plain HTTP ({@link PlainRegistries}); a lost connection decides nothing.
+   * HTTP. Decided once, on the first request, by a probe unless an earlier client of this goal saw
+   * the registry answer plain HTTP ({@link RegistryConnections}); a lost connection decides
+   * nothing.
    */
   private URI base() throws IOException {
     URI known = base;
@@ -201,7 +174,7 @@ final class RegistryTransport {
       return settle(https);
     }
     URI plain = URI.create("http://" + registry);
-    if (PlainRegistries.known(registry)) {
+    if (connections.knownPlain(registry)) {
       remembered = true;
       return settle(plain);
     }
@@ -218,10 +191,10 @@ final class RegistryTransport {
       if (!allowInsecure && isCertificateProblem(e)) {
         throw e;
       }
-      PlainRegistries.remember(registry);
+      connections.rememberPlain(registry);
       return settle(plain);
     } catch (SSLException e) {
-      PlainRegistries.remember(registry);
+      connections.rememberPlain(registry);
       return settle(plain);
     }
   }
@@ -255,7 +228,7 @@ final class RegistryTransport {
   }
 
   private void unremember() {
-    PlainRegistries.forget(registry);
+    connections.forgetPlain(registry);
     remembered = false;
     base = null;
   }

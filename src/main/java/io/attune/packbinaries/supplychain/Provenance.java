@@ -2,6 +2,7 @@ package io.attune.packbinaries.supplychain;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.artifacts.BuildRecord;
 import io.attune.packbinaries.io.Json;
 import java.util.List;
 import java.util.Map;

@@ -25,7 +25,12 @@ import java.util.TreeMap;
 public final class Referrers {
 
   /** The empty JSON object OCI 1.1 uses as an artifact's config. */
-  static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
+  private static final String EMPTY_TEXT = "{}";
+
+  /** Its bytes: a new array each time, as arrays can be written to. */
+  static byte[] empty() {
+    return EMPTY_TEXT.getBytes(StandardCharsets.UTF_8);
+  }
 
   static final String EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
 
@@ -55,7 +60,7 @@ public final class Referrers {
       String identity,
       Map<String, String> annotations)
       throws PackFailure, IOException, InterruptedException {
-    String emptyDigest = "sha256:" + Sha256.of(EMPTY);
+    String emptyDigest = "sha256:" + Sha256.of(empty());
     String documentDigest = "sha256:" + Sha256.of(document);
     Map<String, String> all = new TreeMap<>(annotations);
     all.put(CONTENT_ANNOTATION, identity);
@@ -63,7 +68,7 @@ public final class Referrers {
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
     manifest.put("artifactType", artifactType);
-    descriptor(manifest.putObject("config"), EMPTY_MEDIA_TYPE, emptyDigest, EMPTY.length)
+    descriptor(manifest.putObject("config"), EMPTY_MEDIA_TYPE, emptyDigest, empty().length)
         .put("data", "e30=");
     descriptor(
         manifest.putArray("layers").addObject(), artifactType, documentDigest, document.length);
@@ -85,7 +90,7 @@ public final class Referrers {
       }
       return artifact;
     }
-    uploads.blob(emptyDigest, EMPTY);
+    uploads.blob(emptyDigest, empty());
     uploads.blob(documentDigest, document);
     uploads.manifest(
         "Pushing " + artifactType + " for " + subject.digest(),

@@ -1,7 +1,7 @@
 package io.attune.packbinaries.supplychain;
 
+import io.attune.packbinaries.BuildTimestamp;
 import io.attune.packbinaries.PackFailure;
-import io.attune.packbinaries.image.BuildTimestamp;
 import java.time.Instant;
 import java.util.Map;
 

@@ -1,6 +1,7 @@
 package io.attune.packbinaries.supplychain;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.artifacts.Crate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.artifacts.BuildRecord;
+import io.attune.packbinaries.artifacts.CargoLock;
+import io.attune.packbinaries.artifacts.Crate;
 import io.attune.packbinaries.concurrent.Futures;
 import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.elf.VerifiedBinary;
@@ -15,8 +18,8 @@ import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.registry.CredentialResolver;
-import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
+import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,6 +54,7 @@ public final class SupplyChain implements AutoCloseable {
   private static final int MAX_TAG_READS = 6;
 
   private final SupplyChainRequest request;
+  private final RegistryAccess access;
   private final LayoutReader.Layout layout;
   private final ImageReference target;
   private final RegistryClient earlyClient;
@@ -91,10 +95,12 @@ public final class SupplyChain implements AutoCloseable {
       SupplyChainRequest request,
       LayoutReader.Layout layout,
       ImageReference target,
+      RegistryAccess access,
       RegistryClient earlyClient,
       RegistrySteps earlySteps,
       BuildLog log) {
     this.request = request;
+    this.access = access;
     this.layout = layout;
     this.target = target;
     this.earlyClient = earlyClient;
@@ -108,6 +114,7 @@ public final class SupplyChain implements AutoCloseable {
    * their blobs go up once the image is in ({@link #imagePublished}), beside the audit, and only
    * the manifests and tags that name the index are left for {@link #attach}.
    *
+   * @param access how the base image's registry is reached, for its manifest
    * @param earlyClient a client of the target repository for this thread alone
    * @param earlySteps runs this thread's registry requests, retried
    */
@@ -115,11 +122,12 @@ public final class SupplyChain implements AutoCloseable {
       SupplyChainRequest request,
       LayoutReader.Layout layout,
       ImageReference target,
+      RegistryAccess access,
       RegistryClient earlyClient,
       RegistrySteps earlySteps,
       BuildLog log) {
     SupplyChain supplyChain =
-        new SupplyChain(request, layout, target, earlyClient, earlySteps, log);
+        new SupplyChain(request, layout, target, access, earlyClient, earlySteps, log);
     if (request.attachesAnything()) {
       Thread thread = new Thread(supplyChain.documents, "pack-binaries-supply-chain");
       // The plugin's class loader, for the libraries that look up their parts through it.
@@ -380,7 +388,7 @@ public final class SupplyChain implements AutoCloseable {
       throws PackFailure, IOException, InterruptedException {
     String index = layout.index().digest();
     Map<String, byte[]> blobs = new LinkedHashMap<>();
-    blobs.put("sha256:" + Sha256.of(Referrers.EMPTY), Referrers.EMPTY);
+    blobs.put("sha256:" + Sha256.of(Referrers.empty()), Referrers.empty());
     sboms.forEach(sbom -> blobs.put("sha256:" + Sha256.of(sbom.document()), sbom.document()));
     if (key != null) {
       blobs.put("sha256:" + Sha256.of(envelope), envelope);
@@ -537,13 +545,10 @@ public final class SupplyChain implements AutoCloseable {
       throws InterruptedException {
     try {
       ImageReference base = ImageReference.parse(baseName);
-      var credentials = new CredentialResolver(request.environment(), log).resolve(base, null);
+      // Maven's settings name the target registry's server, not the base's.
+      var credentials = new CredentialResolver(access.environment(), log).resolve(base, null);
       try (RegistryClient baseClient =
-          new HttpRegistryClient(
-              base.registry(),
-              base.repository(),
-              credentials.credentials(),
-              request.allowInsecure())) {
+          access.client(base.registry(), base.repository(), credentials.credentials())) {
         return Optional.of(
             earlySteps.run(
                 "Reading the base image " + baseName,

@@ -16,7 +16,6 @@ import java.util.Map;
  * @param coordinates the Maven project's {@code groupId:artifactId:version}
  * @param properties the invocation's {@code pack.*} properties (secrets are dropped)
  * @param timestamp the SBOM's time, from SOURCE_DATE_EPOCH or project.build.outputTimestamp
- * @param environment for the base registry's credentials
  */
 public record SupplyChainRequest(
     boolean sbom,
@@ -27,13 +26,10 @@ public record SupplyChainRequest(
     String pluginVersion,
     String coordinates,
     Map<String, String> properties,
-    Instant timestamp,
-    boolean allowInsecure,
-    Map<String, String> environment) {
+    Instant timestamp) {
 
   public SupplyChainRequest {
     properties = Map.copyOf(properties);
-    environment = Map.copyOf(environment);
   }
 
   public boolean signs() {

@@ -8,11 +8,16 @@ import io.attune.packbinaries.image.ImageBinary;
 import io.attune.packbinaries.image.InitImage;
 import io.attune.packbinaries.image.InitImageResult;
 import io.attune.packbinaries.image.InitImageSettings;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.ManifestFormat;
+import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.publish.PushResult;
+import io.attune.packbinaries.registry.RegistryAccess;
+import io.attune.packbinaries.registry.RegistryConnections;
+import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
@@ -56,10 +61,13 @@ class ImageAuditTest {
         .run(
             new ImageAudit.Request(
                 reference,
-                false,
-                3,
-                null,
-                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
+                new RegistryAccess(
+                    new RegistryConnections(),
+                    false,
+                    3,
+                    Retry.DEFAULT_TIMEOUT,
+                    null,
+                    Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString())),
                 report()));
   }
 
@@ -84,19 +92,22 @@ class ImageAuditTest {
 
   /** The push goal's work with its audit on, tagging 1.0.0. */
   private PushResult pushAndAudit(InitImageResult built, String repository) throws Exception {
-    return new ImagePush(log)
+    return new ImagePush(log, FileDigests.inMemory())
         .run(
             new ImagePush.Request(
                 built.layout(),
                 repository,
                 List.of("1.0.0"),
-                false,
-                3,
-                null,
+                new RegistryAccess(
+                    new RegistryConnections(),
+                    false,
+                    3,
+                    Retry.DEFAULT_TIMEOUT,
+                    null,
+                    Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString())),
                 null,
                 false,
                 temp.resolve("target/pack-binaries/image.json"),
-                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
                 null,
                 true));
   }
@@ -253,7 +264,7 @@ class ImageAuditTest {
             temp.resolve("context"),
             "linux/amd64",
             Map.of(AuditFixtures.SENSOR_PATH, AuditFixtures.staticAmd64()),
-            "LABEL " + InitImage.SHA256_LABEL_PREFIX + AuditFixtures.SENSOR + "=" + wrong);
+            "LABEL " + OciIndex.SHA256_LABEL_PREFIX + AuditFixtures.SENSOR + "=" + wrong);
 
     assertThatThrownBy(() -> audit(image))
         .hasMessageContaining("linux/amd64: " + AuditFixtures.SENSOR_PATH + " has sha256 ")

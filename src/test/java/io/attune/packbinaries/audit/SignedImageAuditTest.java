@@ -8,12 +8,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.publish.PushResult;
 import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
+import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
+import io.attune.packbinaries.registry.RegistryConnections;
+import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.supplychain.CosignSignature;
 import io.attune.packbinaries.supplychain.Referrers;
 import io.attune.packbinaries.supplychain.SupplyChainRequest;
@@ -84,19 +88,22 @@ class SignedImageAuditTest {
   private PushResult push(String repository, Path key, Map<String, String> properties)
       throws Exception {
     ArtifactLayout artifacts = new ArtifactLayout(temp.resolve("push/target/pack-binaries"));
-    return new ImagePush(log)
+    return new ImagePush(log, FileDigests.inMemory())
         .run(
             new ImagePush.Request(
                 layout,
                 repository,
                 List.of(VERSION),
-                false,
-                3,
-                null,
+                new RegistryAccess(
+                    new RegistryConnections(),
+                    false,
+                    3,
+                    Retry.DEFAULT_TIMEOUT,
+                    null,
+                    Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString())),
                 null,
                 false,
                 artifacts.pushReport(),
-                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
                 new SupplyChainRequest(
                     true,
                     key,
@@ -106,9 +113,7 @@ class SignedImageAuditTest {
                     "0.1.0-TEST",
                     "io.attune.packs:core:" + VERSION,
                     properties,
-                    Instant.parse("2026-11-28T00:00:00Z"),
-                    false,
-                    Map.of()),
+                    Instant.parse("2026-11-28T00:00:00Z")),
                 false));
   }
 
@@ -121,10 +126,13 @@ class SignedImageAuditTest {
         .run(
             new ImageAudit.Request(
                 reference,
-                false,
-                3,
-                null,
-                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
+                new RegistryAccess(
+                    new RegistryConnections(),
+                    false,
+                    3,
+                    Retry.DEFAULT_TIMEOUT,
+                    null,
+                    Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString())),
                 report(),
                 true,
                 key));

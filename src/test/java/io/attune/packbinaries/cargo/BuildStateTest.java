@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.testing.FuzzBudget;
@@ -44,18 +45,18 @@ class BuildStateTest {
     BuildState read = BuildState.read(BuildState.file(root.resolve(".build-state"), ARM)).get();
 
     assertThat(read).isEqualTo(state);
-    assertThat(read.isCurrent("fp", layout, ARM)).isTrue();
-    assertThat(read.isCurrent("other", layout, ARM)).isFalse();
+    assertThat(read.isCurrent("fp", layout, ARM, FileDigests.inMemory())).isTrue();
+    assertThat(read.isCurrent("other", layout, ARM, FileDigests.inMemory())).isFalse();
   }
 
   @Test
   void aChangedOrMissingBinaryOrChecksumMeansRebuild() throws Exception {
     Files.writeString(layout.binary(ARM, "s"), "tampered");
-    assertThat(state.isCurrent("fp", layout, ARM)).isFalse();
+    assertThat(state.isCurrent("fp", layout, ARM, FileDigests.inMemory())).isFalse();
 
     builtOnce();
     Files.delete(layout.checksum(ARM, "s"));
-    assertThat(state.isCurrent("fp", layout, ARM)).isFalse();
+    assertThat(state.isCurrent("fp", layout, ARM, FileDigests.inMemory())).isFalse();
   }
 
   /** A state file as the plugin has written it since 0.1.0: it must stay a no-op after upgrade. */
@@ -196,7 +197,7 @@ class BuildStateTest {
       if (read.get().inputs() != null) {
         Fingerprint.inputs(root, List.of(), read.get().inputs());
       }
-      read.get().isCurrent("fp2", layout, ARM);
+      read.get().isCurrent("fp2", layout, ARM, FileDigests.inMemory());
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
 import io.attune.packbinaries.testing.RecordingLog;
@@ -54,7 +55,11 @@ class ContainerToolchainTest {
   private List<?> build(BuildRequest request, RecordingLog log) throws Exception {
     CommandTemplate template = CommandTemplate.parse(request.command(), request.profile());
     ContainerEngine engine = new ContainerEngine("docker", log);
-    return new BinaryBuilder(request, new ContainerToolchain(request, engine, template, log), log)
+    return new BinaryBuilder(
+            request,
+            new ContainerToolchain(request, engine, template, log),
+            log,
+            FileDigests.inMemory())
         .run(template);
   }
 
@@ -104,7 +109,10 @@ class ContainerToolchainTest {
     assertThatThrownBy(
             () ->
                 new BinaryBuilder(
-                        request, new ContainerToolchain(request, podman, template, log), log)
+                        request,
+                        new ContainerToolchain(request, podman, template, log),
+                        log,
+                        FileDigests.inMemory())
                     .run(template))
         .isInstanceOf(PackFailure.class)
         .hasMessage(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
@@ -47,7 +48,9 @@ class HostToolchainTest {
 
   private List<BuiltBinary> build(BuildRequest request, RecordingLog log) throws Exception {
     CommandTemplate template = CommandTemplate.parse(request.command(), request.profile());
-    return new BinaryBuilder(request, new HostToolchain(request, template, log), log).run(template);
+    return new BinaryBuilder(
+            request, new HostToolchain(request, template, log), log, FileDigests.inMemory())
+        .run(template);
   }
 
   /** The host toolchain is optional for users; the test environment installs cargo. */

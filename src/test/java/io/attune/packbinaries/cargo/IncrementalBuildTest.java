@@ -2,6 +2,7 @@ package io.attune.packbinaries.cargo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
@@ -149,7 +150,11 @@ class IncrementalBuildTest {
     BuildRequest request = request();
     CommandTemplate template = CommandTemplate.parse(request.command(), request.profile());
     ContainerEngine engine = new ContainerEngine("docker", log);
-    new BinaryBuilder(request, new ContainerToolchain(request, engine, template, log), log)
+    new BinaryBuilder(
+            request,
+            new ContainerToolchain(request, engine, template, log),
+            log,
+            FileDigests.inMemory())
         .run(template);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.io.RandomAccessFile;
@@ -25,7 +26,8 @@ class BinaryVerifierTest {
     Path file =
         ElfBuilder.x86_64().buildId(new byte[] {0x0a, 0x0b}).withSymbolTable().writeTo(dir, "s");
 
-    VerifiedBinary result = BinaryVerifier.verify(dir.resolve(".").resolve("s"), X86_64_MUSL);
+    VerifiedBinary result =
+        BinaryVerifier.verify(dir.resolve(".").resolve("s"), X86_64_MUSL, FileDigests.inMemory());
 
     assertThat(result)
         .isEqualTo(
@@ -56,7 +58,7 @@ class BinaryVerifierTest {
             .needs("libz.so.1")
             .writeTo(dir, "d");
 
-    VerifiedBinary result = BinaryVerifier.verify(file, X86_64_MUSL);
+    VerifiedBinary result = BinaryVerifier.verify(file, X86_64_MUSL, FileDigests.inMemory());
 
     assertThat(result.verdict()).isEqualTo("fail");
     assertThat(result.reasons()).singleElement().asString().contains("dynamically linked");
@@ -71,7 +73,8 @@ class BinaryVerifierTest {
   @Test
   void aStaticPieIsReportedAsOne() throws Exception {
     VerifiedBinary result =
-        BinaryVerifier.verify(ElfBuilder.x86_64().pie().writeTo(dir, "p"), X86_64_MUSL);
+        BinaryVerifier.verify(
+            ElfBuilder.x86_64().pie().writeTo(dir, "p"), X86_64_MUSL, FileDigests.inMemory());
     assertThat(result.passed()).isTrue();
     assertThat(result.staticPie()).isTrue();
   }
@@ -80,7 +83,7 @@ class BinaryVerifierTest {
   void aFileThatIsNotElfFailsWithTheReaderReasonAndItsDigest() throws Exception {
     Path script = Files.writeString(dir.resolve("run.sh"), "#!/bin/sh\n");
 
-    VerifiedBinary result = BinaryVerifier.verify(script, X86_64_MUSL);
+    VerifiedBinary result = BinaryVerifier.verify(script, X86_64_MUSL, FileDigests.inMemory());
 
     assertThat(result)
         .isEqualTo(
@@ -107,7 +110,7 @@ class BinaryVerifierTest {
   void aFileLargerThanAnySensorFailsUnreadAndUnhashed() throws Exception {
     Path huge = sparse("huge", BinaryVerifier.MAX_SIZE + 1);
 
-    VerifiedBinary result = BinaryVerifier.verify(huge, X86_64_MUSL);
+    VerifiedBinary result = BinaryVerifier.verify(huge, X86_64_MUSL, FileDigests.inMemory());
 
     assertThat(result.sha256()).isNull();
     assertThat(result.size()).isEqualTo(BinaryVerifier.MAX_SIZE + 1);
@@ -122,8 +125,10 @@ class BinaryVerifierTest {
     Path file = ElfBuilder.x86_64().writeTo(dir, "limit");
     long size = Files.size(file);
 
-    assertThat(BinaryVerifier.verify(file, X86_64_MUSL, size).passed()).isTrue();
-    VerifiedBinary tooLarge = BinaryVerifier.verify(file, X86_64_MUSL, size - 1);
+    assertThat(BinaryVerifier.verify(file, X86_64_MUSL, size, FileDigests.inMemory()).passed())
+        .isTrue();
+    VerifiedBinary tooLarge =
+        BinaryVerifier.verify(file, X86_64_MUSL, size - 1, FileDigests.inMemory());
     assertThat(tooLarge.passed()).isFalse();
     assertThat(tooLarge.sha256()).isNull();
   }
@@ -131,7 +136,7 @@ class BinaryVerifierTest {
   @Test
   void aMissingFileIsAUserError() {
     Path missing = dir.resolve("missing");
-    assertThatThrownBy(() -> BinaryVerifier.verify(missing, X86_64_MUSL))
+    assertThatThrownBy(() -> BinaryVerifier.verify(missing, X86_64_MUSL, FileDigests.inMemory()))
         .isInstanceOf(PackFailure.class)
         .hasMessage(
             "The binary to verify, "
@@ -141,7 +146,7 @@ class BinaryVerifierTest {
 
   @Test
   void aDirectoryIsAUserError() {
-    assertThatThrownBy(() -> BinaryVerifier.verify(dir, X86_64_MUSL))
+    assertThatThrownBy(() -> BinaryVerifier.verify(dir, X86_64_MUSL, FileDigests.inMemory()))
         .isInstanceOf(PackFailure.class)
         .hasMessage(
             "The binary to verify, "
@@ -152,7 +157,8 @@ class BinaryVerifierTest {
   @Test
   void failedBecauseAddsAReasonAndKeepsTheFacts() throws Exception {
     VerifiedBinary passed =
-        BinaryVerifier.verify(ElfBuilder.x86_64().writeTo(dir, "ok"), X86_64_MUSL);
+        BinaryVerifier.verify(
+            ElfBuilder.x86_64().writeTo(dir, "ok"), X86_64_MUSL, FileDigests.inMemory());
 
     VerifiedBinary failed = passed.failedBecause("it changed");
 

@@ -3,6 +3,7 @@ package io.attune.packbinaries.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
 import io.attune.packbinaries.testing.TestEnvironment;
@@ -45,7 +46,7 @@ class HostileElfTest {
     elf.putLong((int) shoff + 32, (1L << 58) + 1); // × 64 wraps around to 64
     Path file = Files.write(dir.resolve("e1"), bytes);
 
-    VerifiedBinary result = BinaryVerifier.verify(file, X86_64_MUSL);
+    VerifiedBinary result = BinaryVerifier.verify(file, X86_64_MUSL, FileDigests.inMemory());
 
     assertThat(result.passed()).isFalse();
     assertThat(result.reasons())
@@ -141,9 +142,10 @@ class HostileElfTest {
     ProcessRunner.Result refused = run("bash", "-c", wide.toString());
     assertThat(refused.exitCode()).isEqualTo(126);
     assertThat(refused.tailText()).contains("Exec format error");
-    assertThat(BinaryVerifier.verify(dynamic, X86_64_MUSL).interpreter()).isNotNull();
+    assertThat(BinaryVerifier.verify(dynamic, X86_64_MUSL, FileDigests.inMemory()).interpreter())
+        .isNotNull();
 
-    VerifiedBinary result = BinaryVerifier.verify(wide, X86_64_MUSL);
+    VerifiedBinary result = BinaryVerifier.verify(wide, X86_64_MUSL, FileDigests.inMemory());
     assertThat(result.passed()).isFalse();
     assertThat(result.reasons())
         .containsExactly(
@@ -232,7 +234,7 @@ class HostileElfTest {
 
   private static VerifiedBinary verdictWithinLimit(Path file) throws Exception {
     long started = cpuNanos();
-    VerifiedBinary result = BinaryVerifier.verify(file, X86_64_MUSL);
+    VerifiedBinary result = BinaryVerifier.verify(file, X86_64_MUSL, FileDigests.inMemory());
     assertThat(Duration.ofNanos(cpuNanos() - started)).isLessThan(VERDICT_LIMIT);
     assertThat(result.passed()).isFalse();
     return result;

@@ -11,6 +11,7 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.ElfMachine;
 import io.attune.packbinaries.platform.TargetTriple;
@@ -120,7 +121,8 @@ class RealBinariesTest {
 
   @Test
   void passesCargosStaticPieWithTheGlibcWarning() throws Exception {
-    VerifiedBinary result = BinaryVerifier.verify(cargoBuilt(X86_64_GNU), X86_64_GNU);
+    VerifiedBinary result =
+        BinaryVerifier.verify(cargoBuilt(X86_64_GNU), X86_64_GNU, FileDigests.inMemory());
 
     assertThat(result.reasons()).isEmpty();
     assertThat(result.verdict()).isEqualTo("pass");
@@ -140,13 +142,13 @@ class RealBinariesTest {
   @Test
   void passesCargosStaticAarch64ExecutableAndRejectsItForX86_64() throws Exception {
     Path hello = cargoBuilt(AARCH64_GNU);
-    VerifiedBinary result = BinaryVerifier.verify(hello, AARCH64_GNU);
+    VerifiedBinary result = BinaryVerifier.verify(hello, AARCH64_GNU, FileDigests.inMemory());
     assertThat(result.reasons()).isEmpty();
     assertThat(result.elfType()).isEqualTo("EXEC");
     assertThat(result.machine()).isEqualTo("aarch64");
     assertThat(result.staticPie()).isFalse();
 
-    assertThat(BinaryVerifier.verify(hello, X86_64_MUSL).reasons())
+    assertThat(BinaryVerifier.verify(hello, X86_64_MUSL, FileDigests.inMemory()).reasons())
         .containsExactly(
             "hello is an aarch64 binary, but target x86_64-unknown-linux-musl needs x86-64. Build"
                 + " it with --target x86_64-unknown-linux-musl, or verify it against an aarch64"
@@ -191,7 +193,7 @@ class RealBinariesTest {
   @Test
   void failsTheHostsDynamicLs() throws Exception {
     assumeX86_64Host();
-    VerifiedBinary result = BinaryVerifier.verify(LS, X86_64_MUSL);
+    VerifiedBinary result = BinaryVerifier.verify(LS, X86_64_MUSL, FileDigests.inMemory());
 
     assertThat(result.verdict()).isEqualTo("fail");
     assertThat(result.interpreter()).isEqualTo("/lib64/ld-linux-x86-64.so.2");
@@ -210,7 +212,7 @@ class RealBinariesTest {
   void failsTheHostsLibcAsASharedLibrary() throws Exception {
     assumeX86_64Host();
     assumeTrue(Files.exists(LIBC), "Debian's multiarch libc path");
-    assertThat(BinaryVerifier.verify(LIBC, X86_64_GNU).reasons())
+    assertThat(BinaryVerifier.verify(LIBC, X86_64_GNU, FileDigests.inMemory()).reasons())
         .singleElement()
         .asString()
         .startsWith("libc.so.6 is a shared library (ET_DYN without DF_1_PIE, soname libc.so.6)");
@@ -222,7 +224,7 @@ class RealBinariesTest {
     TestEnvironment.requireTool("gcc");
     Path object = compile("gcc", "-c", "-o", "sensor.o");
 
-    assertThat(BinaryVerifier.verify(object, X86_64_GNU).reasons())
+    assertThat(BinaryVerifier.verify(object, X86_64_GNU, FileDigests.inMemory()).reasons())
         .singleElement()
         .asString()
         .startsWith("sensor.o is a relocatable object file (ET_REL");
@@ -234,7 +236,7 @@ class RealBinariesTest {
     TestEnvironment.requireTool("musl-gcc");
     Path program = compile("musl-gcc", "-static", "-o", "musl-hello");
 
-    VerifiedBinary result = BinaryVerifier.verify(program, X86_64_MUSL);
+    VerifiedBinary result = BinaryVerifier.verify(program, X86_64_MUSL, FileDigests.inMemory());
     assertThat(result.reasons()).isEmpty();
     assertThat(result.warnings()).isEmpty();
 
@@ -256,7 +258,8 @@ class RealBinariesTest {
             BuildLog.SILENT,
             layout,
             Optional.of(new SmokeRun(BuildLog.SILENT, Duration.ofSeconds(30))),
-            List.of("--crash"));
+            List.of("--crash"),
+            FileDigests.inMemory());
 
     assertThatThrownBy(() -> run.verifyFile(program, X86_64_MUSL))
         .isInstanceOf(PackFailure.class)
@@ -274,7 +277,7 @@ class RealBinariesTest {
     byte[] bytes = Files.readAllBytes(whole);
     Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
 
-    assertThat(BinaryVerifier.verify(cut, X86_64_GNU).reasons())
+    assertThat(BinaryVerifier.verify(cut, X86_64_GNU, FileDigests.inMemory()).reasons())
         .singleElement()
         .asString()
         .startsWith("hello-cut is truncated or corrupt: its ")
@@ -286,7 +289,7 @@ class RealBinariesTest {
     Path script = dir.resolve("sensor.sh");
     Files.writeString(script, "#!/bin/sh\nexec /opt/sensor \"$@\"\n");
 
-    assertThat(BinaryVerifier.verify(script, X86_64_MUSL).reasons())
+    assertThat(BinaryVerifier.verify(script, X86_64_MUSL, FileDigests.inMemory()).reasons())
         .containsExactly(
             "sensor.sh is a script (#!/bin/sh), not a compiled binary; verify the binary that"
                 + " cargo built.");
@@ -313,7 +316,7 @@ class RealBinariesTest {
 
     long start = System.nanoTime();
     VerifyReport report =
-        new VerifyRun(BuildLog.SILENT, layout, Optional.empty(), List.of())
+        new VerifyRun(BuildLog.SILENT, layout, Optional.empty(), List.of(), FileDigests.inMemory())
             .verifyBuilt(List.of(X86_64_GNU, AARCH64_GNU));
     long millis = (System.nanoTime() - start) / 1_000_000;
     System.out.println("verify of 2 cargo binaries (headers and sha256): " + millis + " ms");
@@ -380,7 +383,8 @@ class RealBinariesTest {
                 "0".repeat(64),
                 1,
                 true)));
-    VerifyRun run = new VerifyRun(BuildLog.SILENT, layout, Optional.empty(), List.of());
+    VerifyRun run =
+        new VerifyRun(BuildLog.SILENT, layout, Optional.empty(), List.of(), FileDigests.inMemory());
 
     assertThatThrownBy(() -> run.verifyBuilt(List.of(X86_64_GNU)))
         .isInstanceOf(PackFailure.class)
@@ -408,7 +412,8 @@ class RealBinariesTest {
               true));
     }
     BuiltBinaries.write(layout.builtBinaries(), built);
-    VerifyRun run = new VerifyRun(BuildLog.SILENT, layout, Optional.empty(), List.of());
+    VerifyRun run =
+        new VerifyRun(BuildLog.SILENT, layout, Optional.empty(), List.of(), FileDigests.inMemory());
 
     assertThatThrownBy(() -> run.verifyBuilt(List.of(X86_64_GNU)))
         .isInstanceOf(PackFailure.class)

@@ -8,6 +8,7 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.platform.ElfMachine;
 import io.attune.packbinaries.platform.TargetTriple;
@@ -44,7 +45,8 @@ class VerifyRunTest {
     ArtifactLayout layout = new ArtifactLayout(dir.resolve("out"));
     Path binary = ElfBuilder.x86_64().writeTo(dir, "sensor");
 
-    new VerifyRun(log, layout, Optional.empty(), List.of()).verifyFile(binary, X86_64_MUSL);
+    new VerifyRun(log, layout, Optional.empty(), List.of(), FileDigests.inMemory())
+        .verifyFile(binary, X86_64_MUSL);
 
     Matcher line =
         Pattern.compile(
@@ -77,7 +79,12 @@ class VerifyRunTest {
 
     assertThatThrownBy(
             () ->
-                new VerifyRun(new RecordingLog(), layout, Optional.empty(), List.of())
+                new VerifyRun(
+                        new RecordingLog(),
+                        layout,
+                        Optional.empty(),
+                        List.of(),
+                        FileDigests.inMemory())
                     .verifyBuilt(List.of(X86_64_MUSL)))
         .isInstanceOf(PackFailure.class)
         .hasMessageStartingWith("huge is 256.0 MiB, more than the 256 MiB a sensor binary may take")
@@ -90,7 +97,12 @@ class VerifyRunTest {
 
     assertThatThrownBy(
             () ->
-                new VerifyRun(new RecordingLog(), layout, Optional.empty(), List.of())
+                new VerifyRun(
+                        new RecordingLog(),
+                        layout,
+                        Optional.empty(),
+                        List.of(),
+                        FileDigests.inMemory())
                     .verifyBuilt(List.of(X86_64_MUSL)))
         .isInstanceOf(PackFailure.class)
         .hasMessage(
@@ -111,7 +123,8 @@ class VerifyRunTest {
     RecordingLog log = new RecordingLog();
 
     VerifyReport report =
-        new VerifyRun(log, layout, Optional.empty(), List.of()).verifyBuilt(List.of(X86_64_MUSL));
+        new VerifyRun(log, layout, Optional.empty(), List.of(), FileDigests.inMemory())
+            .verifyBuilt(List.of(X86_64_MUSL));
 
     assertThat(report.binaries())
         .extracting(VerifiedBinary::target)
@@ -134,7 +147,12 @@ class VerifyRunTest {
 
     assertThatThrownBy(
             () ->
-                new VerifyRun(new RecordingLog(), layout, Optional.empty(), List.of())
+                new VerifyRun(
+                        new RecordingLog(),
+                        layout,
+                        Optional.empty(),
+                        List.of(),
+                        FileDigests.inMemory())
                     .verifyBuilt(List.of(RISCV64_MUSL)))
         .isInstanceOf(PackFailure.class)
         .hasMessage(
@@ -156,7 +174,12 @@ class VerifyRunTest {
 
     assertThatThrownBy(
             () ->
-                new VerifyRun(new RecordingLog(), layout, Optional.empty(), List.of())
+                new VerifyRun(
+                        new RecordingLog(),
+                        layout,
+                        Optional.empty(),
+                        List.of(),
+                        FileDigests.inMemory())
                     .verifyBuilt(List.of(X86_64_MUSL)))
         .isInstanceOf(PackFailure.class)
         .hasMessage(
@@ -188,7 +211,7 @@ class VerifyRunTest {
 
     assertThatThrownBy(
             () ->
-                new VerifyRun(log, layout, Optional.empty(), List.of())
+                new VerifyRun(log, layout, Optional.empty(), List.of(), FileDigests.inMemory())
                     .verifyBuilt(List.of(X86_64_MUSL)))
         .isInstanceOf(PackFailure.class)
         .hasMessageStartingWith(
@@ -218,7 +241,12 @@ class VerifyRunTest {
             .writeTo(dir, "pie");
     RecordingLog log = new RecordingLog();
 
-    new VerifyRun(log, new ArtifactLayout(dir.resolve("out")), Optional.empty(), List.of())
+    new VerifyRun(
+            log,
+            new ArtifactLayout(dir.resolve("out")),
+            Optional.empty(),
+            List.of(),
+            FileDigests.inMemory())
         .verifyFile(pie, X86_64_MUSL);
 
     assertThat(log.lines.get(0))
@@ -241,7 +269,8 @@ class VerifyRunTest {
                         log,
                         layout,
                         Optional.of(new SmokeRun(log, Duration.ofSeconds(60))),
-                        List.of("--no-such-option"))
+                        List.of("--no-such-option"),
+                        FileDigests.inMemory())
                     .verifyFile(sensor, X86_64_MUSL))
         .isInstanceOf(PackFailure.class)
         .hasMessageStartingWith(
@@ -261,7 +290,8 @@ class VerifyRunTest {
                 log,
                 layout,
                 Optional.of(new SmokeRun(log, Duration.ofSeconds(60))),
-                List.of("--version"))
+                List.of("--version"),
+                FileDigests.inMemory())
             .verifyFile(sensor, X86_64_MUSL);
 
     assertThat(report.passed()).isTrue();
@@ -282,7 +312,8 @@ class VerifyRunTest {
                         log,
                         layout,
                         Optional.of(new SmokeRun(log, Duration.ofSeconds(60))),
-                        List.of("--version"))
+                        List.of("--version"),
+                        FileDigests.inMemory())
                     .verifyFile(dynamic, X86_64_MUSL))
         .isInstanceOf(PackFailure.class)
         .hasMessage(
@@ -311,7 +342,12 @@ class VerifyRunTest {
             Files.createDirectories(dir.resolve("binfmt_misc")));
 
     VerifyReport report =
-        new VerifyRun(log, new ArtifactLayout(dir.resolve("out")), Optional.of(nowhere), List.of())
+        new VerifyRun(
+                log,
+                new ArtifactLayout(dir.resolve("out")),
+                Optional.of(nowhere),
+                List.of(),
+                FileDigests.inMemory())
             .verifyFile(sensor, X86_64_MUSL);
 
     assertThat(report.passed()).isTrue();
@@ -326,7 +362,11 @@ class VerifyRunTest {
     assertThatThrownBy(
             () ->
                 new VerifyRun(
-                        log, new ArtifactLayout(dir.resolve("out")), Optional.empty(), List.of())
+                        log,
+                        new ArtifactLayout(dir.resolve("out")),
+                        Optional.empty(),
+                        List.of(),
+                        FileDigests.inMemory())
                     .verifyFile(script, X86_64_MUSL))
         .isInstanceOf(PackFailure.class);
     assertThat(log.lines.get(0))

@@ -2,6 +2,7 @@ package io.attune.packbinaries.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.testing.FuzzBudget;
 import io.attune.packbinaries.testing.KeptFileFuzz;
 import java.nio.file.Files;
@@ -108,7 +109,7 @@ class ImageStateTest {
     if (read.isPresent()) {
       read.get().hasFingerprint("sha256:fp");
       read.get().hasBaseDigest("sha256:base");
-      read.get().filesIntact(dir);
+      read.get().filesIntact(dir, FileDigests.inMemory());
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
@@ -173,8 +174,13 @@ class IncrementalInitImageTest {
     long start = System.nanoTime();
     IncrementalInitImage.Outcome outcome =
         new IncrementalInitImage(
-                settings, pluginVersion, System.getenv(), new RecordingLog(logLines))
-            .build(VerifiedBinaries.select(layout), layout.imageDirectory());
+                settings,
+                pluginVersion,
+                System.getenv(),
+                new RecordingLog(logLines),
+                FileDigests.inMemory())
+            .build(
+                VerifiedBinaries.select(layout, FileDigests.inMemory()), layout.imageDirectory());
     System.out.printf(
         "image goal (%s): %.2f s%n",
         outcome.upToDate() ? "up to date" : "built", (System.nanoTime() - start) / 1e9);

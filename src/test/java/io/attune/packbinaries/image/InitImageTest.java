@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.ManifestFormat;
@@ -17,6 +18,9 @@ import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
 import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.publish.PushResult;
+import io.attune.packbinaries.registry.RegistryAccess;
+import io.attune.packbinaries.registry.RegistryConnections;
+import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
 import java.nio.file.Files;
@@ -312,19 +316,22 @@ class InitImageTest {
 
   /** What the push goal does with the layout, to a repository of the test registry. */
   private PushResult push(InitImageResult result, String repository) throws Exception {
-    return new ImagePush(new RecordingLog(logLines))
+    return new ImagePush(new RecordingLog(logLines), FileDigests.inMemory())
         .run(
             new ImagePush.Request(
                 result.layout(),
                 repository,
                 List.of(VERSION),
-                false,
-                3,
-                null,
+                new RegistryAccess(
+                    new RegistryConnections(),
+                    false,
+                    3,
+                    Retry.DEFAULT_TIMEOUT,
+                    null,
+                    Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString())),
                 null,
                 false,
                 temp.resolve("image.json"),
-                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
                 null,
                 false));
   }
@@ -410,7 +417,8 @@ class InitImageTest {
     long start = System.nanoTime();
     InitImageResult result =
         new InitImage(settings, log)
-            .build(VerifiedBinaries.select(layout), layout.imageDirectory());
+            .build(
+                VerifiedBinaries.select(layout, FileDigests.inMemory()), layout.imageDirectory());
     System.out.printf(
         "image goal core for 2 platforms: %.2f s%n", (System.nanoTime() - start) / 1e9);
     return result;

@@ -60,7 +60,7 @@ class JibTarballFuzzTest {
 
   private static Map<String, byte[]> oci(byte[] manifest) {
     Map<String, byte[]> entries = new LinkedHashMap<>();
-    entries.put("oci-layout", OciLayout.LAYOUT_CONTENT);
+    entries.put("oci-layout", OciLayout.layoutContent());
     entries.put(blobName(CONFIG), CONFIG);
     entries.put(blobName(LAYER), LAYER);
     entries.put(blobName(manifest), manifest);

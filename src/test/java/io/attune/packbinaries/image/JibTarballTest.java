@@ -87,7 +87,7 @@ class JibTarballTest {
   /** jib's OCI tarball: blobs by digest, index.json naming the manifest, oci-layout. */
   private Map<String, byte[]> oci(byte[] manifest, String indexJson) {
     Map<String, byte[]> entries = new LinkedHashMap<>();
-    entries.put("oci-layout", OciLayout.LAYOUT_CONTENT);
+    entries.put("oci-layout", OciLayout.layoutContent());
     entries.put(blobName(CONFIG), CONFIG);
     entries.put(blobName(LAYER), LAYER);
     entries.put(blobName(manifest), manifest);

@@ -8,6 +8,7 @@ import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuiltBinaries;
 import io.attune.packbinaries.artifacts.BuiltBinary;
 import io.attune.packbinaries.elf.VerifiedBinary;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class VerifiedBinariesTest {
     add("aarch64-unknown-linux-musl", "sensor-a", "pass");
     write();
 
-    List<ImageBinary> accepted = VerifiedBinaries.select(layout);
+    List<ImageBinary> accepted = VerifiedBinaries.select(layout, FileDigests.inMemory());
 
     assertThat(accepted)
         .extracting(b -> b.target().name() + "/" + b.name())
@@ -50,7 +51,7 @@ class VerifiedBinariesTest {
     add("aarch64-unknown-linux-gnu", "dynamic-sensor", "fail");
     write();
 
-    assertThatThrownBy(() -> VerifiedBinaries.select(layout))
+    assertThatThrownBy(() -> VerifiedBinaries.select(layout, FileDigests.inMemory()))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("dynamic-sensor (aarch64-unknown-linux-gnu")
         .hasMessageContaining("verification failed: has a PT_INTERP")
@@ -64,7 +65,7 @@ class VerifiedBinariesTest {
     report.clear();
     TestBinaries.writeReport(layout, report);
 
-    assertThatThrownBy(() -> VerifiedBinaries.select(layout))
+    assertThatThrownBy(() -> VerifiedBinaries.select(layout, FileDigests.inMemory()))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("sensor-a")
         .hasMessageContaining("not in the verification report; run pack-binaries:verify");
@@ -76,7 +77,7 @@ class VerifiedBinariesTest {
     write();
     Files.writeString(file, "rebuilt after verify");
 
-    assertThatThrownBy(() -> VerifiedBinaries.select(layout))
+    assertThatThrownBy(() -> VerifiedBinaries.select(layout, FileDigests.inMemory()))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("changed since it was verified");
   }
@@ -86,14 +87,14 @@ class VerifiedBinariesTest {
     add("x86_64-unknown-linux-musl", "sensor-a", "pass");
     BuiltBinaries.write(layout.builtBinaries(), built);
 
-    assertThatThrownBy(() -> VerifiedBinaries.select(layout))
+    assertThatThrownBy(() -> VerifiedBinaries.select(layout, FileDigests.inMemory()))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("Run pack-binaries:verify before pack-binaries:image");
   }
 
   @Test
   void noBuildMeansNothingToPackage() {
-    assertThatThrownBy(() -> VerifiedBinaries.select(layout))
+    assertThatThrownBy(() -> VerifiedBinaries.select(layout, FileDigests.inMemory()))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("No binaries to package");
   }

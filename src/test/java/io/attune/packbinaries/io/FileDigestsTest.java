@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,10 +22,8 @@ class FileDigestsTest {
   @TempDir Path temp;
   private final RecordingLog log = new RecordingLog();
 
-  @AfterEach
-  void forget() {
-    FileDigests.forgetAll();
-  }
+  // What a goal that keeps no memory file uses.
+  private final FileDigests digests = FileDigests.inMemory();
 
   /** A file whose modification and change times lie further back than the clock's step. */
   private Path settledFile(String name, String content) throws Exception {
@@ -41,8 +38,8 @@ class FileDigestsTest {
   void aSettledFileIsRememberedAndItsDigestIsSha256() throws Exception {
     Path file = settledFile("out/sensor", "static sensor");
 
-    assertThat(FileDigests.sha256(file)).isEqualTo(Sha256.of(file));
-    assertThat(FileDigests.rememberedUnder(temp)).containsOnlyKeys("out/sensor");
+    assertThat(digests.sha256(file)).isEqualTo(Sha256.of(file));
+    assertThat(digests.rememberedUnder(temp)).containsOnlyKeys("out/sensor");
   }
 
   /** A file whose modification time the clock has not passed yet, however slow this run. */
@@ -58,21 +55,17 @@ class FileDigestsTest {
     // Written again in the same step, it could keep this stamp with other bytes.
     Path file = unsettledFile("fresh", 60_000);
 
-    assertThat(FileDigests.sha256(file)).isEqualTo(Sha256.of(file));
-    assertThat(FileDigests.rememberedUnder(temp)).isEmpty();
+    assertThat(digests.sha256(file)).isEqualTo(Sha256.of(file));
+    assertThat(digests.rememberedUnder(temp)).isEmpty();
   }
 
   @Test
-  void aGoalsEndRemembersWhatWasHashedTooSoonOnceTheStepHasPassed() throws Exception {
+  void aGoalsEndRemembersWhatItHashedTooSoonOnceTheStepHasPassed() throws Exception {
     Path memory = temp.resolve(".file-digests");
     Path file = unsettledFile("image.tar", 300);
-    try (FileDigests.Memory imageGoal = FileDigests.keptIn(memory, log::debug)) {
-      FileDigests.sha256(file);
-    }
-    Thread.sleep(300 + FileDigests.FINE_STEP_NANOS / 1_000_000 + 50);
-
-    try (FileDigests.Memory pushGoal = FileDigests.keptIn(memory, log::debug)) {
-      assertThat(pushGoal).isNotNull();
+    try (FileDigests imageGoal = FileDigests.keptIn(memory, log::debug)) {
+      imageGoal.sha256(file);
+      Thread.sleep(300 + FileDigests.FINE_STEP_NANOS / 1_000_000 + 50);
     }
 
     assertThat(FileDigests.read(memory, log::debug)).containsOnlyKeys("image.tar");
@@ -84,14 +77,10 @@ class FileDigestsTest {
   void whatWasHashedTooSoonAndChangedSinceIsNotRemembered() throws Exception {
     Path memory = temp.resolve(".file-digests");
     Path file = unsettledFile("image.tar", 0);
-    try (FileDigests.Memory imageGoal = FileDigests.keptIn(memory, log::debug)) {
-      FileDigests.sha256(file);
-    }
-    Files.writeString(file, "written again");
-    Thread.sleep(FileDigests.FINE_STEP_NANOS / 1_000_000 + 50);
-
-    try (FileDigests.Memory pushGoal = FileDigests.keptIn(memory, log::debug)) {
-      assertThat(pushGoal).isNotNull();
+    try (FileDigests imageGoal = FileDigests.keptIn(memory, log::debug)) {
+      imageGoal.sha256(file);
+      Files.writeString(file, "written again");
+      Thread.sleep(FileDigests.FINE_STEP_NANOS / 1_000_000 + 50);
     }
 
     assertThat(FileDigests.read(memory, log::debug)).isEmpty();
@@ -100,40 +89,39 @@ class FileDigestsTest {
   @Test
   void aFileRewrittenWithTheSameSizeAndItsOldModificationTimeIsReadAgain() throws Exception {
     Path file = settledFile("sensor", "version one");
-    String first = FileDigests.sha256(file);
+    String first = digests.sha256(file);
     FileTime modified = Files.getLastModifiedTime(file);
 
     // What `touch -r` after a copy leaves: same size, same mtime; only the change time moves.
     Files.writeString(file, "version two");
     Files.setLastModifiedTime(file, modified);
 
-    assertThat(FileDigests.sha256(file)).isNotEqualTo(first).isEqualTo(Sha256.of(file));
+    assertThat(digests.sha256(file)).isNotEqualTo(first).isEqualTo(Sha256.of(file));
   }
 
   @Test
   void aFileReplacedByRenameIsReadAgain() throws Exception {
     Path file = settledFile("sensor", "version one");
-    String first = FileDigests.sha256(file);
+    String first = digests.sha256(file);
     Path replacement = settledFile("sensor.tmp", "version two");
     Files.setLastModifiedTime(replacement, Files.getLastModifiedTime(file));
 
     Files.move(replacement, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
-    assertThat(FileDigests.sha256(file)).isNotEqualTo(first).isEqualTo(Sha256.of(file));
+    assertThat(digests.sha256(file)).isNotEqualTo(first).isEqualTo(Sha256.of(file));
   }
 
   @Test
   void theNextRunAnswersFromTheFileForAnUnchangedStamp() throws Exception {
     Path memory = temp.resolve(".file-digests");
     Path file = settledFile("x86_64/sensor", "static sensor");
-    try (FileDigests.Memory run = FileDigests.keptIn(memory, log::debug)) {
-      FileDigests.sha256(file);
+    try (FileDigests run = FileDigests.keptIn(memory, log::debug)) {
+      run.sha256(file);
     }
     assertThat(Files.readString(memory)).startsWith("# ").contains("\tx86_64/sensor\n");
 
-    // A new JVM knows only the file. Its entry is trusted as written: the proof is an entry
+    // A new goal knows only the file. Its entry is trusted as written: the proof is an entry
     // whose digest is not the file's, which only the memory can have answered.
-    FileDigests.forgetAll();
     String fake = "0".repeat(64);
     String line =
         Files.readString(memory)
@@ -142,8 +130,8 @@ class FileDigestsTest {
             .findFirst()
             .orElseThrow();
     Files.writeString(memory, fake + line.substring(64) + "\n");
-    try (FileDigests.Memory run = FileDigests.keptIn(memory, log::debug)) {
-      assertThat(FileDigests.sha256(file)).isEqualTo(fake);
+    try (FileDigests run = FileDigests.keptIn(memory, log::debug)) {
+      assertThat(run.sha256(file)).isEqualTo(fake);
     }
   }
 
@@ -152,23 +140,21 @@ class FileDigestsTest {
     Path memory = temp.resolve(".file-digests");
     Path kept = settledFile("kept", "a");
     Path deleted = settledFile("deleted", "b");
-    try (FileDigests.Memory run = FileDigests.keptIn(memory, log::debug)) {
-      FileDigests.sha256(kept);
-      FileDigests.sha256(deleted);
+    try (FileDigests run = FileDigests.keptIn(memory, log::debug)) {
+      run.sha256(kept);
+      run.sha256(deleted);
     }
     Files.delete(deleted);
-    FileDigests.forgetAll();
 
-    try (FileDigests.Memory run = FileDigests.keptIn(memory, log::debug)) {
-      FileDigests.sha256(kept);
+    try (FileDigests run = FileDigests.keptIn(memory, log::debug)) {
+      run.sha256(kept);
     }
     assertThat(FileDigests.read(memory, log::debug)).containsOnlyKeys("kept");
 
     FileTime before = FileTime.fromMillis(1_000_000_000_000L);
     Files.setLastModifiedTime(memory, before);
-    FileDigests.forgetAll();
-    try (FileDigests.Memory run = FileDigests.keptIn(memory, log::debug)) {
-      FileDigests.sha256(kept);
+    try (FileDigests run = FileDigests.keptIn(memory, log::debug)) {
+      run.sha256(kept);
     }
     assertThat(Files.getLastModifiedTime(memory)).isEqualTo(before);
   }
@@ -179,9 +165,9 @@ class FileDigestsTest {
     Files.createDirectories(memory.getParent());
     Path outside = settledFile("src/main.rs", "fn main() {}");
     Path inside = settledFile("target/pack-binaries/sensor", "static sensor");
-    try (FileDigests.Memory run = FileDigests.keptIn(memory, log::debug)) {
-      FileDigests.sha256(outside);
-      FileDigests.sha256(inside);
+    try (FileDigests run = FileDigests.keptIn(memory, log::debug)) {
+      run.sha256(outside);
+      run.sha256(inside);
     }
 
     assertThat(FileDigests.read(memory, log::debug)).containsOnlyKeys("sensor");
@@ -190,8 +176,8 @@ class FileDigestsTest {
   @Test
   void aGoalThatMadeNoOutputDirectoryLeavesNoneBehind() throws Exception {
     Path memory = temp.resolve("target/pack-binaries/.file-digests");
-    try (FileDigests.Memory run = FileDigests.keptIn(memory, log::debug)) {
-      FileDigests.sha256(settledFile("elsewhere", "x"));
+    try (FileDigests run = FileDigests.keptIn(memory, log::debug)) {
+      run.sha256(settledFile("elsewhere", "x"));
     }
     assertThat(temp.resolve("target")).doesNotExist();
   }

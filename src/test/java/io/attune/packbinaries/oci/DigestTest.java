@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.FileDigests;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,15 +107,16 @@ class DigestTest {
     assertThat(digest)
         .hasToString("sha256:5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
     assertThat(digest.matches(content)).isTrue();
-    assertThat(digest.matches(file)).isTrue();
+    assertThat(digest.matches(file, FileDigests.inMemory())).isTrue();
     assertThat(digest.matches("hello".getBytes(StandardCharsets.UTF_8))).isFalse();
     Files.write(file, new byte[] {1});
-    assertThat(digest.matches(file)).isFalse();
+    assertThat(digest.matches(file, FileDigests.inMemory())).isFalse();
 
     Digest sha512 = Digest.of(Digest.Algorithm.SHA512, content);
     assertThat(sha512.encoded()).hasSize(128);
     assertThat(sha512.matches(content)).isTrue();
-    assertThat(sha512.matches(Files.write(temp.resolve("g"), content))).isTrue();
+    assertThat(sha512.matches(Files.write(temp.resolve("g"), content), FileDigests.inMemory()))
+        .isTrue();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +70,8 @@ class OciLayoutTest {
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("does not match its descriptor " + layer.digest())
         .hasMessageContaining("rebuild the layout with the image goal");
-    LayoutReader.Layout unhashed = LayoutReader.hashingBlobsWhenSent().read(directory);
+    LayoutReader.Layout unhashed =
+        LayoutReader.hashingBlobsWhenSent(FileDigests.inMemory()).read(directory);
     assertThat(unhashed.checkedBlob(first.blobs().get(0)))
         .isEqualTo(OciLayout.blobPath(directory, first.blobs().get(0).digest()));
     assertThatThrownBy(() -> unhashed.checkedBlob(layer))
@@ -86,7 +88,8 @@ class OciLayoutTest {
     OciLayout layout = OciLayout.createEmpty(directory);
 
     assertThat(directory.resolve("stale")).doesNotExist();
-    assertThat(directory.resolve(OciLayout.LAYOUT_FILE)).hasBinaryContent(OciLayout.LAYOUT_CONTENT);
+    assertThat(directory.resolve(OciLayout.LAYOUT_FILE))
+        .hasBinaryContent(OciLayout.layoutContent());
     Descriptor blob = OciLayout.open(directory).addBlob(MediaTypes.OCI_LAYER, new byte[] {1, 2});
     assertThat(layout.blob(blob.digest())).hasBinaryContent(new byte[] {1, 2});
     assertThat(OciLayout.open(directory).root()).isEqualTo(directory);

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.compose.ComposeFile;
+import io.attune.packbinaries.io.FileDigests;
+import io.attune.packbinaries.registry.RegistryAccess;
+import io.attune.packbinaries.registry.RegistryConnections;
 import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.RecordingLog;
@@ -43,23 +46,25 @@ class ImagePushTest {
   }
 
   private PushResult push(List<String> tags, List<String> releaseTags) throws Exception {
-    return new ImagePush(log)
+    return new ImagePush(log, FileDigests.inMemory())
         .run(
             new ImagePush.Request(
                 layout,
                 TestEnvironment.registry() + "/" + repository,
                 tags,
                 releaseTags,
-                false,
-                3,
-                null,
+                new RegistryAccess(
+                    new RegistryConnections(),
+                    false,
+                    3,
+                    Retry.DEFAULT_TIMEOUT,
+                    null,
+                    Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString())),
                 compose,
                 false,
                 temp.resolve("image.json"),
-                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
                 null,
-                false,
-                Retry.DEFAULT_TIMEOUT));
+                false));
   }
 
   private boolean tagExists(String tag) throws Exception {

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.audit.AuditFixtures;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.oci.MediaTypes;
 import io.attune.packbinaries.registry.HttpRegistryClient;
 import io.attune.packbinaries.registry.ImageReference;
+import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
+import io.attune.packbinaries.registry.RegistryConnections;
 import io.attune.packbinaries.supplychain.CosignSignature;
 import io.attune.packbinaries.supplychain.Referrers;
 import io.attune.packbinaries.supplychain.SupplyChainRequest;
@@ -92,20 +95,23 @@ class NoOpPushTest {
   private PushResult push(Path signingKey, List<String> tags) throws Exception {
     log.lines.clear();
     requests.clear();
-    return new ImagePush(log)
+    return new ImagePush(log, FileDigests.inMemory())
         .run(
             new ImagePush.Request(
                 layout,
                 repository,
                 tags,
                 tags,
-                false,
-                3,
-                null,
+                new RegistryAccess(
+                    new RegistryConnections(),
+                    false,
+                    3,
+                    Duration.ofSeconds(30),
+                    null,
+                    Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString())),
                 null,
                 false,
                 artifacts.pushReport(),
-                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
                 new SupplyChainRequest(
                     true,
                     signingKey,
@@ -115,11 +121,8 @@ class NoOpPushTest {
                     "0.1.0-TEST",
                     "io.attune.packs:core:1.0.0",
                     Map.of("pack.image", repository),
-                    Instant.parse("2026-11-28T00:00:00Z"),
-                    false,
-                    Map.of()),
-                true,
-                Duration.ofSeconds(30)));
+                    Instant.parse("2026-11-28T00:00:00Z")),
+                true));
   }
 
   private PushResult push() throws Exception {

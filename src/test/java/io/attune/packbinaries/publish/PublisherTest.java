@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.oci.MediaTypes;
@@ -162,7 +163,7 @@ class PublisherTest {
     String repository = Fixtures.freshRepository("damaged");
     Descriptor layer = layout.images().get(0).layers().get(0);
     Files.write(layout.blob(layer.digest()), new byte[(int) layer.size()]);
-    layout = LayoutReader.hashingBlobsWhenSent().read(layout.directory());
+    layout = LayoutReader.hashingBlobsWhenSent(FileDigests.inMemory()).read(layout.directory());
 
     assertThatThrownBy(() -> push(registry, repository, Fixtures.fastRetry(3, log), "1.0"))
         .isInstanceOf(PackFailure.class)

@@ -149,10 +149,13 @@ class BlobDownloadTest {
                     .run(
                         new ImageAudit.Request(
                             TestEnvironment.registry() + "/" + repository + ":lying",
-                            false,
-                            2,
-                            null,
-                            Map.of("DOCKER_CONFIG", temp.toString()),
+                            new RegistryAccess(
+                                new RegistryConnections(),
+                                false,
+                                2,
+                                Retry.DEFAULT_TIMEOUT,
+                                null,
+                                Map.of("DOCKER_CONFIG", temp.toString())),
                             report)))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("Downloading layer 1 (" + digest + ") of linux/amd64 failed: ")

@@ -50,12 +50,14 @@ class BoundedResponseTest {
         front.address() + "/" + Fixtures.freshRepository("bounded"),
         List.of(front.address() + "/" + base + "@" + amd64Digest + "=linux/amd64"),
         List.of("1.0"),
-        true, // the front's certificate is the test CA's
-        0,
-        Duration.ofSeconds(5),
-        null,
-        temp.resolve("image.json"),
-        Map.of("DOCKER_CONFIG", temp.toString()));
+        new RegistryAccess(
+            new RegistryConnections(),
+            true, // the front's certificate is the test CA's
+            0,
+            Duration.ofSeconds(5),
+            null,
+            Map.of("DOCKER_CONFIG", temp.toString())),
+        temp.resolve("image.json"));
   }
 
   private RecordingFront front(RecordingFront.Injection injection) throws Exception {

@@ -15,14 +15,13 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A loopback registry that answered plain HTTP is not probed for TLS again by the next client in
- * the same JVM (a goal makes several) nor by a later run that keeps the memory in its file, and one
- * that comes back speaking TLS on the same port is probed afresh. Between client and registry sits
- * a relay that only counts the connections opening with a TLS handshake record, and can be pointed
- * at the TLS registry to play a restart.
+ * A loopback registry that answered plain HTTP is not probed for TLS again by the next client of
+ * the same goal (a goal makes several, over its {@link RegistryConnections}), a new goal probes
+ * afresh, and one that comes back speaking TLS on the same port is probed again. Between client and
+ * registry sits a relay that only counts the connections opening with a TLS handshake record, and
+ * can be pointed at the TLS registry to play a restart.
  */
 class PlainRegistryProbeTest {
 
@@ -30,26 +29,28 @@ class PlainRegistryProbeTest {
 
   private TcpRelay relay;
   private final RecordingLog log = new RecordingLog();
+  private final RegistryConnections goal = new RegistryConnections();
 
   @BeforeEach
   void relay() throws IOException {
     TestEnvironment.requireRegistry();
     relay = new TcpRelay(TestEnvironment.registry());
-    // The JVM's memory is static, and an earlier test's relay may have had this port.
-    PlainRegistries.forget(relay.address());
   }
 
   @AfterEach
   void close() throws IOException {
+    goal.close();
     relay.close();
   }
 
   private HttpRegistryClient client(Credentials credentials, boolean allowInsecure) {
-    return new HttpRegistryClient(relay.address(), "library/busybox", credentials, allowInsecure);
+    return new HttpRegistryClient(
+        goal, relay.address(), "library/busybox", credentials, allowInsecure);
   }
 
   @Test
-  void onlyTheFirstClientProbesAPlainLoopbackRegistry() throws IOException {
+  void onlyTheFirstClientOfAGoalProbesAPlainLoopbackRegistryAndANewGoalProbesAgain()
+      throws IOException {
     assertThat(client(null, false).hasManifest(MISSING)).isFalse();
     assertThat(relay.tlsConnections).hasValue(1);
 
@@ -57,7 +58,14 @@ class PlainRegistryProbeTest {
       assertThat(client(null, false).hasManifest(MISSING)).isFalse();
     }
     assertThat(relay.tlsConnections).hasValue(1);
-    assertThat(relay.connections.get()).isGreaterThanOrEqualTo(5);
+    assertThat(relay.connections.get()).isGreaterThanOrEqualTo(2);
+
+    try (RegistryConnections nextGoal = new RegistryConnections();
+        HttpRegistryClient client =
+            new HttpRegistryClient(nextGoal, relay.address(), "library/busybox", null, false)) {
+      assertThat(client.hasManifest(MISSING)).isFalse();
+    }
+    assertThat(relay.tlsConnections).hasValue(2);
   }
 
   @Test
@@ -65,7 +73,7 @@ class PlainRegistryProbeTest {
     try (HttpRegistryClient push = client(null, false)) {
       push.prepare();
       assertThat(relay.tlsConnections).hasValue(1);
-      assertThat(PlainRegistries.known(relay.address())).isTrue();
+      assertThat(goal.knownPlain(relay.address())).isTrue();
 
       // The supply chain's client, made once the push has begun.
       try (HttpRegistryClient documents = client(null, false)) {
@@ -85,34 +93,15 @@ class PlainRegistryProbeTest {
     }
     String nothing = "127.0.0.1:" + closed;
     try (HttpRegistryClient client =
-        new HttpRegistryClient(nothing, "library/busybox", null, false)) {
+        new HttpRegistryClient(goal, nothing, "library/busybox", null, false)) {
       client.prepare();
-      assertThat(PlainRegistries.known(nothing)).isFalse();
+      assertThat(goal.knownPlain(nothing)).isFalse();
       assertThatThrownBy(() -> client.hasManifest(MISSING)).isInstanceOf(IOException.class);
     }
   }
 
   @Test
-  void aLaterRunDoesNotProbeARegistryAnEarlierRunFoundPlain(@TempDir Path output)
-      throws IOException {
-    Path file = output.resolve(".plain-registries");
-    try (PlainRegistries.Memory run = PlainRegistries.keptIn(file, log::debug)) {
-      assertThat(client(null, false).hasManifest(MISSING)).isFalse();
-    }
-    assertThat(relay.tlsConnections).hasValue(1);
-    assertThat(Files.readAllLines(file)).contains(relay.address());
-
-    PlainRegistries.forget(relay.address()); // what a new JVM knows
-    try (PlainRegistries.Memory run = PlainRegistries.keptIn(file, log::debug)) {
-      assertThat(client(null, false).hasManifest(MISSING)).isFalse();
-    }
-    assertThat(relay.tlsConnections).hasValue(1);
-    assertThat(relay.connections.get()).isGreaterThanOrEqualTo(3);
-  }
-
-  @Test
-  void aRegistryThatComesBackWithTlsOnTheSamePortIsProbedAgain(@TempDir Path output)
-      throws Exception {
+  void aRegistryThatComesBackWithTlsOnTheSamePortIsProbedAgain() throws Exception {
     String passwordFile = TestEnvironment.value("PACK_TEST_REGISTRY_PASSWORD_FILE", "");
     TestEnvironment.require(
         !passwordFile.isEmpty() && Files.isRegularFile(Path.of(passwordFile)),
@@ -124,22 +113,17 @@ class PlainRegistryProbeTest {
             "test");
     assertThat(client(null, true).hasManifest(MISSING)).isFalse();
     assertThat(relay.tlsConnections).hasValue(1);
+    assertThat(goal.knownPlain(relay.address())).isTrue();
 
-    Path file = output.resolve(".plain-registries");
-    Files.writeString(file, relay.address() + "\n");
-
-    relay.upstream = TestEnvironment.secureRegistry(); // "restarted" with TLS
-    boolean found;
-    try (PlainRegistries.Memory nextRun = PlainRegistries.keptIn(file, log::debug)) {
-      HttpRegistryClient after = client(credentials, true);
-      found =
-          Retry.standard(0, Duration.ofSeconds(30), log)
-              .run("Checking a manifest", () -> after.hasManifest(MISSING));
-    }
+    relay.restart(TestEnvironment.secureRegistry()); // with TLS, dropping its connections
+    HttpRegistryClient after = client(credentials, true);
+    boolean found =
+        Retry.standard(0, Duration.ofSeconds(30), log)
+            .run("Checking a manifest", () -> after.hasManifest(MISSING));
 
     assertThat(found).isFalse();
     assertThat(log.text()).contains("answered plain HTTP with 400").contains("probing again");
     assertThat(relay.tlsConnections.get()).isGreaterThanOrEqualTo(2);
-    assertThat(Files.readAllLines(file)).doesNotContain(relay.address());
+    assertThat(goal.knownPlain(relay.address())).isFalse();
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.audit.ImageAudit;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.publish.IndexBuilder;
 import io.attune.packbinaries.testing.Fixtures;
@@ -53,23 +54,25 @@ class RegistryStepTest {
     Path layout = Fixtures.busyboxLayout(temp.resolve("layout-" + System.nanoTime()));
     return catchThrowable(
         () ->
-            new ImagePush(log)
+            new ImagePush(log, FileDigests.inMemory())
                 .run(
                     new ImagePush.Request(
                         layout,
                         registry + "/" + repository,
                         List.of("1.0"),
                         List.of("1.0"),
-                        allowInsecure,
-                        3,
-                        credentials,
+                        new RegistryAccess(
+                            new RegistryConnections(),
+                            allowInsecure,
+                            3,
+                            Duration.ofSeconds(10),
+                            credentials,
+                            environment),
                         null,
                         false,
                         temp.resolve("image.json"),
-                        environment,
                         null,
-                        false,
-                        Duration.ofSeconds(10))));
+                        false)));
   }
 
   private Throwable index(String repository, boolean allowInsecure, Credentials credentials) {
@@ -80,12 +83,14 @@ class RegistryStepTest {
                     registry + "/" + repository,
                     List.of(registry + "/" + repository + "@" + DIGEST + "=linux/amd64"),
                     List.of("1.0"),
-                    allowInsecure,
-                    3,
-                    Duration.ofSeconds(10),
-                    credentials,
-                    temp.resolve("index.json"),
-                    environment),
+                    new RegistryAccess(
+                        new RegistryConnections(),
+                        allowInsecure,
+                        3,
+                        Duration.ofSeconds(10),
+                        credentials,
+                        environment),
+                    temp.resolve("index.json")),
                 log));
   }
 
@@ -96,10 +101,13 @@ class RegistryStepTest {
                 .run(
                     new ImageAudit.Request(
                         reference,
-                        allowInsecure,
-                        3,
-                        credentials,
-                        environment,
+                        new RegistryAccess(
+                            new RegistryConnections(),
+                            allowInsecure,
+                            3,
+                            Retry.DEFAULT_TIMEOUT,
+                            credentials,
+                            environment),
                         temp.resolve("audit-report.json"))));
   }
 
@@ -160,12 +168,14 @@ class RegistryStepTest {
                         host + "/x/y",
                         List.of(host + "/x/y@" + DIGEST + "=linux/amd64"),
                         List.of("1.0"),
-                        false,
-                        0,
-                        Retry.DEFAULT_TIMEOUT,
-                        null,
-                        temp.resolve("index.json"),
-                        environment),
+                        new RegistryAccess(
+                            new RegistryConnections(),
+                            false,
+                            0,
+                            Retry.DEFAULT_TIMEOUT,
+                            null,
+                            environment),
+                        temp.resolve("index.json")),
                     log));
     Throwable audited = audit(host + "/x/y:1.0", false, null);
     Duration took = Duration.ofNanos(System.nanoTime() - start);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.RecordingLog;
@@ -43,16 +44,18 @@ class UnreachableRegistryTest {
         image,
         List.of("1.0"),
         List.of("1.0"),
-        false,
-        0,
-        null,
+        new RegistryAccess(
+            new RegistryConnections(),
+            false,
+            0,
+            retryTimeout,
+            null,
+            Map.of("DOCKER_CONFIG", temp.toString())),
         null,
         false,
         temp.resolve("image.json"),
-        Map.of("DOCKER_CONFIG", temp.toString()),
         null,
-        false,
-        retryTimeout);
+        false);
   }
 
   @Test
@@ -60,7 +63,7 @@ class UnreachableRegistryTest {
     long start = System.nanoTime();
     assertThatThrownBy(
             () ->
-                new ImagePush(log)
+                new ImagePush(log, FileDigests.inMemory())
                     .run(push(UNKNOWN_HOST + ":5000/attune/init", Retry.DEFAULT_TIMEOUT)))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining(
@@ -83,7 +86,7 @@ class UnreachableRegistryTest {
     long start = System.nanoTime();
     assertThatThrownBy(
             () ->
-                new ImagePush(log)
+                new ImagePush(log, FileDigests.inMemory())
                     .run(push("127.0.0.1:" + closedPort + "/attune/init", Duration.ofSeconds(2))))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(PropertyNames.PUSH_RETRY_TIMEOUT + " is 2.0 s");

@@ -7,13 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
+import io.attune.packbinaries.artifacts.BuildRecord;
 import io.attune.packbinaries.elf.VerifiedBinary;
 import io.attune.packbinaries.elf.VerifyReport;
+import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.publish.ImagePush;
 import io.attune.packbinaries.publish.PushResult;
 import io.attune.packbinaries.registry.HttpRegistryClient;
+import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
+import io.attune.packbinaries.registry.RegistryConnections;
+import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.testing.FaultProxy;
 import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.RecordingLog;
@@ -142,22 +147,23 @@ class SupplyChainRegistryTest {
             "0.1.0-TEST",
             "io.attune.packs:core:" + VERSION,
             Map.of("pack.image", repository, "pack.sign.passphraseEnv", "SECRET_NAME"),
-            Instant.parse("2026-11-28T00:00:00Z"),
-            false,
-            Map.of());
-    return new ImagePush(log)
+            Instant.parse("2026-11-28T00:00:00Z"));
+    return new ImagePush(log, FileDigests.inMemory())
         .run(
             new ImagePush.Request(
                 layoutDirectory,
                 repository,
                 List.of(VERSION),
-                false,
-                3,
-                null,
+                new RegistryAccess(
+                    new RegistryConnections(),
+                    false,
+                    3,
+                    Retry.DEFAULT_TIMEOUT,
+                    null,
+                    Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString())),
                 null,
                 false,
                 artifacts.pushReport(),
-                Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString()),
                 supplyChain,
                 false));
   }
@@ -324,7 +330,7 @@ class SupplyChainRegistryTest {
    */
   @Test
   void attachmentsMadeAtOnceWaitForTheBlobTheyShare() throws Exception {
-    String empty = Sha256.of(Referrers.EMPTY); // the hex: the query has the digest URL-encoded
+    String empty = Sha256.of(Referrers.empty()); // the hex: the query has the digest URL-encoded
     List<String> emptyUploads = Collections.synchronizedList(new ArrayList<>());
     try (FaultProxy proxy =
         new FaultProxy(

@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,8 +23,10 @@ public final class TcpRelay implements AutoCloseable {
   public final AtomicInteger connections = new AtomicInteger();
   public final AtomicInteger tlsConnections = new AtomicInteger();
 
-  /** Where connections go: host:port. Change it to play a registry restarted otherwise. */
+  /** Where connections go: host:port. Change it, or {@link #restart}, to play another registry. */
   public volatile String upstream;
+
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
   public TcpRelay(InetAddress listen, String upstream) throws IOException {
     this.server = new ServerSocket(0, 50, listen);
@@ -51,7 +55,19 @@ public final class TcpRelay implements AutoCloseable {
     }
   }
 
+  /**
+   * Plays the registry restarted as {@code newUpstream}: the connections open now are dropped, as a
+   * restart drops them, and new ones go there.
+   */
+  public void restart(String newUpstream) throws IOException {
+    upstream = newUpstream;
+    for (Socket socket : open) {
+      socket.close();
+    }
+  }
+
   private void relay(Socket client) {
+    open.add(client);
     try (client) {
       InputStream in = client.getInputStream();
       int first = in.read();
@@ -76,6 +92,8 @@ public final class TcpRelay implements AutoCloseable {
       }
     } catch (IOException | InterruptedException e) {
       // either side went away
+    } finally {
+      open.remove(client);
     }
   }
 

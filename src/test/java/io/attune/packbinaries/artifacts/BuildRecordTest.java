@@ -1,4 +1,4 @@
-package io.attune.packbinaries.supplychain;
+package io.attune.packbinaries.artifacts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

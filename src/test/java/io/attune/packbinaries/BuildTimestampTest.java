@@ -1,9 +1,8 @@
-package io.attune.packbinaries.image;
+package io.attune.packbinaries;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.attune.packbinaries.PackFailure;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.attune.packbinaries.supplychain;
+package io.attune.packbinaries.artifacts;
 
 import java.util.List;
 

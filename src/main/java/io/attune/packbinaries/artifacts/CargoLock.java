@@ -1,4 +1,4 @@
-package io.attune.packbinaries.supplychain;
+package io.attune.packbinaries.artifacts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;

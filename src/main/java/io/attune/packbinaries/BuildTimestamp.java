@@ -1,6 +1,5 @@
-package io.attune.packbinaries.image;
+package io.attune.packbinaries;
 
-import io.attune.packbinaries.PackFailure;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

@@ -1,0 +1,52 @@
+package io.attune.packbinaries.registry;
+
+import io.attune.packbinaries.BuildLog;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How a goal reaches registries, shared by the push, the audit and the index: the goal's
+ * connections, whether plain HTTP and unverified TLS are allowed, how long and how often a step is
+ * retried, the credentials from Maven's settings and the environment credentials are looked up in.
+ *
+ * @param maxAttempts 0 for no limit but {@code retryTimeout}
+ * @param settingsCredentials the image registry's {@code <server>} entry, or null
+ */
+public record RegistryAccess(
+    RegistryConnections connections,
+    boolean allowInsecure,
+    int maxAttempts,
+    Duration retryTimeout,
+    Credentials settingsCredentials,
+    Map<String, String> environment) {
+
+  public RegistryAccess {
+    environment = Map.copyOf(environment);
+  }
+
+  /** Defaults for a test or a caller with nothing to say: no settings, the standard retry. */
+  public static RegistryAccess of(RegistryConnections connections, boolean allowInsecure) {
+    return new RegistryAccess(connections, allowInsecure, 0, Retry.DEFAULT_TIMEOUT, null, Map.of());
+  }
+
+  /** The same access with other attempts and retry time (the push and its audit share them). */
+  public RegistryAccess withRetry(int attempts, Duration timeout) {
+    return new RegistryAccess(
+        connections, allowInsecure, attempts, timeout, settingsCredentials, environment);
+  }
+
+  /** Who {@code reference}'s registry is asked as: settings, then Docker's config and helpers. */
+  public CredentialResolver.Resolution credentialsFor(ImageReference reference, BuildLog log) {
+    return new CredentialResolver(environment, log).resolve(reference, settingsCredentials);
+  }
+
+  /** A client of {@code repository} on {@code registry}, over the goal's connections. */
+  public HttpRegistryClient client(String registry, String repository, Credentials credentials) {
+    return new HttpRegistryClient(connections, registry, repository, credentials, allowInsecure);
+  }
+
+  /** The standard bounded retry with this access's limits. */
+  public Retry retry(BuildLog log) {
+    return Retry.standard(maxAttempts, retryTimeout, log);
+  }
+}
