@@ -69,7 +69,8 @@ public final class HttpRegistryClient implements RegistryClient {
     this.owned = owned;
     HttpClient http = connections.http(allowInsecure, trust);
     RegistryAuthenticator authenticator =
-        new RegistryAuthenticator(registry, repository, credentials, allowInsecure, http);
+        new RegistryAuthenticator(
+            registry, repository, credentials, allowInsecure, http, connections.bodies());
     this.transport =
         new RegistryTransport(registry, allowInsecure, http, connections, authenticator);
     RegistryErrors errors = new RegistryErrors(registry, repository);

@@ -45,8 +45,11 @@ public record RegistryAccess(
     return new HttpRegistryClient(connections, registry, repository, credentials, allowInsecure);
   }
 
-  /** The standard bounded retry with this access's limits. */
+  /**
+   * The standard bounded retry with this access's limits; a step still reading a body of these
+   * connections when its time is up ends then.
+   */
   public Retry retry(BuildLog log) {
-    return Retry.standard(maxAttempts, retryTimeout, log);
+    return Retry.standard(maxAttempts, retryTimeout, log).stoppingBodiesOf(connections);
   }
 }

@@ -30,6 +30,7 @@ final class RegistryAuthenticator {
   private final Credentials credentials;
   private final boolean allowInsecure;
   private final HttpClient http;
+  private final BodyWatchdog bodies;
   private final TokenScopes scopes = new TokenScopes();
   private volatile Origin registryOrigin;
   private volatile String authorization;
@@ -41,12 +42,14 @@ final class RegistryAuthenticator {
       String repository,
       Credentials credentials,
       boolean allowInsecure,
-      HttpClient http) {
+      HttpClient http,
+      BodyWatchdog bodies) {
     this.registry = registry;
     this.repository = repository;
     this.credentials = credentials;
     this.allowInsecure = allowInsecure;
     this.http = http;
+    this.bodies = bodies;
   }
 
   /** The registry's base URL, once the transport has settled on https or http. */
@@ -143,7 +146,7 @@ final class RegistryAuthenticator {
     }
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(uri.toString()))
-            .timeout(RegistryTransport.SMALL_REQUEST_TIMEOUT)
+            .timeout(bodies.leftOr(RegistryTransport.SMALL_REQUEST_TIMEOUT))
             .GET();
     if (credentials != null && !mayReceiveCredentials(realmUri, allowInsecure)) {
       // Not retried: the same realm comes back every time.
@@ -163,7 +166,7 @@ final class RegistryAuthenticator {
     if (credentials != null) {
       request.header("Authorization", basic());
     }
-    HttpResponse<InputStream> response = RegistryTransport.exchange(http, request.build());
+    HttpResponse<InputStream> response = RegistryTransport.exchange(http, bodies, request.build());
     if (response.statusCode() != 200) {
       throw new RegistryErrors(registry, repository)
           .error(response, "getting a token from " + realm);

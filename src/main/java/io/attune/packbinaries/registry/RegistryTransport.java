@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -15,9 +16,11 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSession;
 
 /**
  * How every registry request is sent: to the registry's base URL (https, or http for a loopback or
@@ -102,8 +105,14 @@ final class RegistryTransport {
     String method = request.method();
     BodyPublisher body = request.body();
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      // A request that sends nothing waits for its answer no longer than its step has left; an
+      // upload's wait includes sending, and keeps its own limit.
+      Duration timeout =
+          body.contentLength() == 0
+              ? connections.bodies().leftOr(request.timeout())
+              : request.timeout();
       HttpRequest.Builder builder =
-          HttpRequest.newBuilder(url).timeout(request.timeout()).method(method, body);
+          HttpRequest.newBuilder(url).timeout(timeout).method(method, body);
       request.headers().forEach(builder::header);
       // Asked afresh at every hop: a redirect to another origin drops the header.
       authenticator.headerFor(url).ifPresent(value -> builder.header("Authorization", value));
@@ -123,10 +132,10 @@ final class RegistryTransport {
         0, "More than " + MAX_REDIRECTS + " redirects from " + request.url() + "; giving up");
   }
 
-  static HttpResponse<InputStream> exchange(HttpClient http, HttpRequest request)
-      throws IOException {
+  static HttpResponse<InputStream> exchange(
+      HttpClient http, BodyWatchdog bodies, HttpRequest request) throws IOException {
     try {
-      return http.send(request, BodyHandlers.ofInputStream());
+      return new Watched(http.send(request, BodyHandlers.ofInputStream()), bodies);
     } catch (ConnectException e) {
       if (isUnresolved(e)) {
         throw new UnknownHostFailure(request.uri(), e);
@@ -135,6 +144,57 @@ final class RegistryTransport {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
+    }
+  }
+
+  /** A response whose body {@link BodyWatchdog} limits in time. */
+  private static final class Watched implements HttpResponse<InputStream> {
+    private final HttpResponse<InputStream> response;
+    private final InputStream body;
+
+    Watched(HttpResponse<InputStream> response, BodyWatchdog bodies) {
+      this.response = response;
+      this.body = bodies.watch(response.body(), response.uri());
+    }
+
+    @Override
+    public int statusCode() {
+      return response.statusCode();
+    }
+
+    @Override
+    public HttpRequest request() {
+      return response.request();
+    }
+
+    @Override
+    public Optional<HttpResponse<InputStream>> previousResponse() {
+      return response.previousResponse();
+    }
+
+    @Override
+    public HttpHeaders headers() {
+      return response.headers();
+    }
+
+    @Override
+    public InputStream body() {
+      return body;
+    }
+
+    @Override
+    public Optional<SSLSession> sslSession() {
+      return response.sslSession();
+    }
+
+    @Override
+    public URI uri() {
+      return response.uri();
+    }
+
+    @Override
+    public HttpClient.Version version() {
+      return response.version();
     }
   }
 
@@ -182,6 +242,7 @@ final class RegistryTransport {
       BoundedBody.discard(
           exchange(
               http,
+              connections.bodies(),
               HttpRequest.newBuilder(https.resolve("/v2/"))
                   .timeout(SMALL_REQUEST_TIMEOUT)
                   .GET()
@@ -206,11 +267,11 @@ final class RegistryTransport {
    */
   private HttpResponse<InputStream> exchangeOverBase(HttpRequest request) throws IOException {
     if (!remembered) {
-      return exchange(http, request);
+      return exchange(http, connections.bodies(), request);
     }
     HttpResponse<InputStream> response;
     try {
-      response = exchange(http, request);
+      response = exchange(http, connections.bodies(), request);
     } catch (UnknownHostFailure e) {
       throw e;
     } catch (IOException e) {
