@@ -82,16 +82,6 @@ final class BodyWatchdog implements AutoCloseable {
     void close();
   }
 
-  /** How much of the current step's time is left, or {@code fallback} outside a step. */
-  Duration leftOr(Duration fallback) {
-    StepDeadline deadline = step.get();
-    if (deadline == null) {
-      return fallback;
-    }
-    long left = deadline.nanos() - System.nanoTime();
-    return left <= 0 ? Duration.ofMillis(1) : Duration.ofNanos(Math.min(left, fallback.toNanos()));
-  }
-
   /** {@code body}, closed and failed by the limits; {@code url} is what its failure names. */
   InputStream watch(InputStream body, URI url) {
     Watched watched = new Watched(body, url, step.get());

@@ -146,7 +146,7 @@ final class RegistryAuthenticator {
     }
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(uri.toString()))
-            .timeout(bodies.leftOr(RegistryTransport.SMALL_REQUEST_TIMEOUT))
+            .timeout(RegistryTransport.SMALL_REQUEST_TIMEOUT)
             .GET();
     if (credentials != null && !mayReceiveCredentials(realmUri, allowInsecure)) {
       // Not retried: the same realm comes back every time.

@@ -105,14 +105,8 @@ final class RegistryTransport {
     String method = request.method();
     BodyPublisher body = request.body();
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      // A request that sends nothing waits for its answer no longer than its step has left; an
-      // upload's wait includes sending, and keeps its own limit.
-      Duration timeout =
-          body.contentLength() == 0
-              ? connections.bodies().leftOr(request.timeout())
-              : request.timeout();
       HttpRequest.Builder builder =
-          HttpRequest.newBuilder(url).timeout(timeout).method(method, body);
+          HttpRequest.newBuilder(url).timeout(request.timeout()).method(method, body);
       request.headers().forEach(builder::header);
       // Asked afresh at every hop: a redirect to another origin drops the header.
       authenticator.headerFor(url).ifPresent(value -> builder.header("Authorization", value));
