@@ -9,12 +9,17 @@ import java.util.Map;
  * connections, whether plain HTTP and unverified TLS are allowed, how long and how often a step is
  * retried, the credentials from Maven's settings and the environment credentials are looked up in.
  *
+ * @param allowInsecure plain HTTP and unverified TLS for any registry (loopback ones may use plain
+ *     HTTP anyway)
+ * @param sendCredentialsOverHttp credentials may go over plain HTTP to a host that is not this
+ *     machine ({@code pack.sendCredentialsOverHttp}); without it they never do
  * @param maxAttempts 0 for no limit but {@code retryTimeout}
  * @param settingsCredentials the image registry's {@code <server>} entry, or null
  */
 public record RegistryAccess(
     RegistryConnections connections,
     boolean allowInsecure,
+    boolean sendCredentialsOverHttp,
     int maxAttempts,
     Duration retryTimeout,
     Credentials settingsCredentials,
@@ -26,13 +31,20 @@ public record RegistryAccess(
 
   /** Defaults for a test or a caller with nothing to say: no settings, the standard retry. */
   public static RegistryAccess of(RegistryConnections connections, boolean allowInsecure) {
-    return new RegistryAccess(connections, allowInsecure, 0, Retry.DEFAULT_TIMEOUT, null, Map.of());
+    return new RegistryAccess(
+        connections, allowInsecure, false, 0, Retry.DEFAULT_TIMEOUT, null, Map.of());
   }
 
   /** The same access with other attempts and retry time (the push and its audit share them). */
   public RegistryAccess withRetry(int attempts, Duration timeout) {
     return new RegistryAccess(
-        connections, allowInsecure, attempts, timeout, settingsCredentials, environment);
+        connections,
+        allowInsecure,
+        sendCredentialsOverHttp,
+        attempts,
+        timeout,
+        settingsCredentials,
+        environment);
   }
 
   /** Who {@code reference}'s registry is asked as: settings, then Docker's config and helpers. */
@@ -42,7 +54,8 @@ public record RegistryAccess(
 
   /** A client of {@code repository} on {@code registry}, over the goal's connections. */
   public HttpRegistryClient client(String registry, String repository, Credentials credentials) {
-    return new HttpRegistryClient(connections, registry, repository, credentials, allowInsecure);
+    return new HttpRegistryClient(
+        connections, registry, repository, credentials, allowInsecure, sendCredentialsOverHttp);
   }
 
   /**

@@ -34,7 +34,7 @@ class RetryAfterRegistryTest {
         HttpRegistryClient client =
             new HttpRegistryClient(goal, proxy.address(), repository, null, false)) {
       RegistryAccess access =
-          new RegistryAccess(goal, false, 0, Duration.ofSeconds(4), null, Map.of());
+          new RegistryAccess(goal, false, false, 0, Duration.ofSeconds(4), null, Map.of());
       assertThatThrownBy(() -> access.retry(log).run("Reading 1.0", () -> client.manifest("1.0")))
           .isInstanceOf(Retry.StepFailedException.class)
           .hasMessageContaining("HTTP 429");

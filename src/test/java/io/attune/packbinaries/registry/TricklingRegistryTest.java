@@ -87,7 +87,7 @@ class TricklingRegistryTest {
         HttpRegistryClient client =
             new HttpRegistryClient(goal, proxy.address(), repository, null, false)) {
       RegistryAccess access =
-          new RegistryAccess(goal, false, 0, Duration.ofSeconds(3), null, Map.of());
+          new RegistryAccess(goal, false, false, 0, Duration.ofSeconds(3), null, Map.of());
       long start = System.nanoTime();
       assertThatThrownBy(
               () -> access.retry(log).run("Reading blob " + digest, () -> client.blob(digest)))
@@ -121,6 +121,7 @@ class TricklingRegistryTest {
                               proxy.address() + "/" + base,
                               new RegistryAccess(
                                   new RegistryConnections(),
+                                  false,
                                   false,
                                   0,
                                   Duration.ofSeconds(4),

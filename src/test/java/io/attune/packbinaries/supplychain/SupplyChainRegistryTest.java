@@ -157,6 +157,7 @@ class SupplyChainRegistryTest {
                 new RegistryAccess(
                     new RegistryConnections(),
                     false,
+                    false,
                     3,
                     Retry.DEFAULT_TIMEOUT,
                     null,
