@@ -7,6 +7,7 @@ import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.Shown;
 import io.attune.packbinaries.oci.Digest;
+import io.attune.packbinaries.registry.MalformedDocumentException;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
 import io.attune.packbinaries.registry.ResponseTooLargeException;
@@ -501,6 +502,9 @@ public final class SupplyChainAudit {
             () -> {
               try {
                 return client.manifest(reference).content();
+              } catch (MalformedDocumentException e) {
+                log.warn(e.getMessage() + "; skipped");
+                return null;
               } catch (RegistryException e) {
                 if (e.status() == 404) {
                   return null;
