@@ -8,9 +8,8 @@ import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
-import io.attune.packbinaries.registry.RegistryStep;
+import io.attune.packbinaries.registry.RegistrySteps;
 import io.attune.packbinaries.registry.Retry;
-import io.attune.packbinaries.supplychain.RegistrySteps;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,30 +31,13 @@ public final class Publisher {
 
   private final RegistryClient client;
   private final ImageReference target;
-  private final Retry retry;
+  private final RegistrySteps steps;
   private final BuildLog log;
-  private final String refusalAdvice;
 
   /** Requests at a time while blobs go up: docker push's default. */
   private static final int PARALLEL_REQUESTS = 5;
 
   private static final String INDEX = "image index";
-
-  private long beforeTagsNanos;
-  private BeforeTags beforeTags = (indexDigest, steps) -> {};
-
-  /** Work that needs the index in the registry and must finish before any tag names it. */
-  @FunctionalInterface
-  public interface BeforeTags {
-    void run(String indexDigest, RegistrySteps steps)
-        throws PackFailure, IOException, InterruptedException;
-  }
-
-  /** Runs {@code work} after the index is pushed and before the tags; returns this. */
-  public Publisher beforeTags(BeforeTags work) {
-    this.beforeTags = work;
-    return this;
-  }
 
   /**
    * @param refusalAdvice what to say on a 401/403: which credentials were tried and how to add them
@@ -69,14 +51,31 @@ public final class Publisher {
       String refusalAdvice) {
     this.client = client;
     this.target = target;
-    this.retry = retry;
+    this.steps = new RegistrySteps(retry, target.registry(), refusalAdvice);
     this.log = log;
-    this.refusalAdvice = refusalAdvice;
   }
 
+  /** How this publisher runs its registry steps: retried, a refusal turned into advice. */
+  public RegistrySteps steps() {
+    return steps;
+  }
+
+  /** Publishes the layout, then writes the tags: a push with nothing between them. */
   public PushResult push(LayoutReader.Layout layout, List<String> tags)
       throws PackFailure, IOException, InterruptedException {
-    long started = System.nanoTime();
+    PushResult published = publish(layout);
+    tag(layout.index().mediaType(), layout.indexBytes(), layout.index().digest(), tags);
+    return published.withTags(tags);
+  }
+
+  /**
+   * Every platform's blobs and manifest, then the index, each by digest; no tag. What the registry
+   * already has is skipped.
+   *
+   * @return what was published, without tags
+   */
+  public PushResult publish(LayoutReader.Layout layout)
+      throws PackFailure, IOException, InterruptedException {
     List<BlobJob> blobs = blobJobs(layout);
     List<LayoutReader.Image> images = layout.images();
     List<BlobOutcome> outcomes;
@@ -144,7 +143,6 @@ public final class Publisher {
     } else {
       putManifest(indexDigest, layout.index().mediaType(), layout.indexBytes(), INDEX);
     }
-    finishWithTags(layout.index().mediaType(), layout.indexBytes(), indexDigest, tags);
     log.info(
         "Uploaded "
             + uploadedBlobs
@@ -156,12 +154,10 @@ public final class Publisher {
             + skippedBlobs
             + " already present; "
             + skippedManifests
-            + " manifests already present; published in "
-            + (System.nanoTime() - started - beforeTagsNanos) / 1_000_000
-            + " ms, besides the work before the tags");
+            + " manifests already present");
     return new PushResult(
         repository(),
-        List.copyOf(tags),
+        List.of(),
         indexDigest,
         platforms,
         uploadedBlobs,
@@ -261,25 +257,22 @@ public final class Publisher {
 
   /**
    * The index (an OCI image index or a Docker manifest list, as {@code mediaType} says) by digest,
-   * then each tag: the tags are the last thing a push writes.
+   * unless the registry has it.
+   *
+   * @return whether the registry had it
    */
-  public boolean publishIndex(
-      String mediaType, byte[] indexBytes, String indexDigest, List<String> tags)
+  public boolean publishIndex(String mediaType, byte[] indexBytes, String indexDigest)
       throws PackFailure, IOException, InterruptedException {
     boolean present = hasManifest(indexDigest, INDEX);
     if (!present) {
       putManifest(indexDigest, mediaType, indexBytes, INDEX);
     }
-    finishWithTags(mediaType, indexBytes, indexDigest, tags);
     return present;
   }
 
-  private void finishWithTags(
-      String mediaType, byte[] indexBytes, String indexDigest, List<String> tags)
+  /** Each tag names the index, which must be in the registry: the last thing a push writes. */
+  public void tag(String mediaType, byte[] indexBytes, String indexDigest, List<String> tags)
       throws PackFailure, IOException, InterruptedException {
-    long beforeTagsStarted = System.nanoTime();
-    beforeTags.run(indexDigest, this::step);
-    beforeTagsNanos += System.nanoTime() - beforeTagsStarted;
     // The tags at once: each names the index, which is complete and audited by now.
     try (ParallelTasks parallel = new ParallelTasks("tag", Math.max(1, tags.size()))) {
       parallel.map(
@@ -323,10 +316,9 @@ public final class Publisher {
     return " " + digest.substring(0, 19) + "… to " + target.repositoryName();
   }
 
-  /** Runs one registry request as the push runs its own: retried, a refusal turned into advice. */
-  <T> T step(String what, Retry.Step<T> step)
+  private <T> T step(String what, Retry.Step<T> step)
       throws PackFailure, IOException, InterruptedException {
     log.debug(what);
-    return RegistryStep.run(retry, what, target.registry(), refusalAdvice, step);
+    return steps.run(what, step);
   }
 }

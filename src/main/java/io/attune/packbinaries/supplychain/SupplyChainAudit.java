@@ -7,6 +7,7 @@ import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
+import io.attune.packbinaries.registry.RegistrySteps;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
