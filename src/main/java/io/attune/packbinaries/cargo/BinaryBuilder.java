@@ -70,8 +70,8 @@ public final class BinaryBuilder {
     try (BuildLock lock = BuildLock.acquire(request.lockFile(), log);
         Toolchain builds = toolchain;
         ParallelTasks background = new ParallelTasks("pack-binaries-builder-identity", 1)) {
-      // The engine takes tens of ms to name the builder image; the states are read and the sources
-      // hashed meanwhile. Nothing is built before it has answered (it may pull the image).
+      // The engine is slow to name the builder image; the states are read and the sources hashed
+      // meanwhile. Nothing is built before it has answered (it may pull the image).
       Future<String> identity = background.start(toolchain::identity);
       boolean builtAny = false;
       for (TargetTriple target : request.targets()) {

@@ -100,7 +100,7 @@ public final class ImagePush {
     List<String> tags = tags(request.tags());
     try (ParallelTasks background = new ParallelTasks("pack-binaries-push-checks", 2)) {
       // The parameters' fingerprint asks git about the sources, and the compose file's check
-      // parses YAML (tens of ms each): both run while the layout is read and the registry asked
+      // parses YAML: both run while the layout is read and the registry asked
       // whether the push is already done. Nothing is written before the compose file has passed.
       Future<String> parameters =
           background.start(() -> PushParameters.fingerprint(request, digests));
