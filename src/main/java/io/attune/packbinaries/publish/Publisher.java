@@ -8,6 +8,7 @@ import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
+import io.attune.packbinaries.registry.RegistryException;
 import io.attune.packbinaries.registry.RegistrySteps;
 import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
@@ -105,11 +106,7 @@ public final class Publisher {
       parallel.map(
           missing,
           image -> {
-            putManifest(
-                image.manifest().digest(),
-                image.manifest().mediaType(),
-                image.manifestBytes(),
-                manifestOf(image));
+            putImageManifest(image, layout);
             return null;
           });
       indexPresent = Futures.get(indexCheck);
@@ -141,7 +138,7 @@ public final class Publisher {
     if (indexPresent) {
       skippedManifests++;
     } else {
-      putManifest(indexDigest, layout.index().mediaType(), layout.indexBytes(), INDEX);
+      putIndex(layout);
     }
     log.info(
         "Uploaded "
@@ -165,6 +162,94 @@ public final class Publisher {
         mountedBlobs,
         skippedBlobs,
         skippedManifests);
+  }
+
+  /**
+   * How often a manifest PUT that lost a race is tried again. Pushes of the same blobs to one
+   * repository at once (two releases of one build) make the registry answer a manifest PUT with
+   * 400, a blob it names unknown, while another push's upload of that blob is being committed.
+   */
+  private static final int RACE_ATTEMPTS = 6;
+
+  /** The platform's manifest; on a lost race, its blobs checked (and sent if missing) again. */
+  private void putImageManifest(LayoutReader.Image image, LayoutReader.Layout layout)
+      throws PackFailure, IOException, InterruptedException {
+    putRacing(
+        manifestOf(image),
+        () ->
+            putManifest(
+                image.manifest().digest(),
+                image.manifest().mediaType(),
+                image.manifestBytes(),
+                manifestOf(image)),
+        () -> {
+          for (BlobJob job : blobJobs(layout)) {
+            if (image.blobs().contains(job.blob())) {
+              publishBlob(job, layout);
+            }
+          }
+        });
+  }
+
+  /** The index; on a lost race, its platforms' manifests checked (and sent if missing) again. */
+  private void putIndex(LayoutReader.Layout layout)
+      throws PackFailure, IOException, InterruptedException {
+    putRacing(
+        INDEX,
+        () ->
+            putManifest(
+                layout.index().digest(), layout.index().mediaType(), layout.indexBytes(), INDEX),
+        () -> {
+          for (LayoutReader.Image image : layout.images()) {
+            if (!hasManifest(image.manifest().digest(), manifestOf(image))) {
+              putImageManifest(image, layout);
+            }
+          }
+        });
+  }
+
+  /** Registry work a push runs. */
+  @FunctionalInterface
+  private interface Work {
+    void run() throws PackFailure, IOException, InterruptedException;
+  }
+
+  /**
+   * Runs {@code put}; when the registry answers that it names something unknown while another push
+   * of the same content is under way, runs {@code repair} (which checks, and sends what is really
+   * missing) and tries again, at most {@link #RACE_ATTEMPTS} times in all.
+   */
+  private void putRacing(String what, Work put, Work repair)
+      throws PackFailure, IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        put.run();
+        return;
+      } catch (IOException e) {
+        if (attempt == RACE_ATTEMPTS || !lostRace(e)) {
+          throw e;
+        }
+        log.info(
+            "The registry did not know what the "
+                + what
+                + " names yet (another push of it at once?); checking and trying again");
+        repair.run();
+      }
+    }
+  }
+
+  /** A 400 naming a blob or manifest unknown: what a registry says to a push that lost a race. */
+  private static boolean lostRace(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RegistryException registry
+          && registry.status() == 400
+          && (registry.hasCode("MANIFEST_BLOB_UNKNOWN")
+              || registry.hasCode("BLOB_UNKNOWN")
+              || registry.hasCode("MANIFEST_UNKNOWN"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What became of one blob. */
@@ -277,18 +362,27 @@ public final class Publisher {
     try (ParallelTasks parallel = new ParallelTasks("tag", Math.max(1, tags.size()))) {
       parallel.map(
           tags,
-          tag ->
-              step(
-                  "Tagging "
-                      + target.repositoryName()
-                      + ":"
-                      + tag
-                      + " as the image index "
-                      + indexDigest,
-                  () -> {
-                    client.putManifest(tag, mediaType, indexBytes);
-                    return null;
-                  }));
+          tag -> {
+            String what = "Tagging " + target.repositoryName() + ":" + tag;
+            putRacing(
+                "tag " + tag,
+                () ->
+                    step(
+                        what + " as the image index " + indexDigest,
+                        () -> {
+                          client.putManifest(tag, mediaType, indexBytes);
+                          return null;
+                        }),
+                () -> {
+                  if (!hasManifest(indexDigest, INDEX)) {
+                    throw new PackFailure(
+                        what
+                            + " failed: the registry no longer has the image index "
+                            + indexDigest);
+                  }
+                });
+            return null;
+          });
     }
     tags.forEach(tag -> log.info("Tagged " + target.repositoryName() + ":" + tag));
   }
