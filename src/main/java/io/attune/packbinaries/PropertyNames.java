@@ -46,6 +46,7 @@ public final class PropertyNames {
   public static final String IMAGE = "pack.image";
   public static final String IMAGE_TAGS = "pack.image.tags";
   public static final String ALLOW_INSECURE_REGISTRIES = "pack.allowInsecureRegistries";
+  public static final String SEND_CREDENTIALS_OVER_HTTP = "pack.sendCredentialsOverHttp";
   public static final String INDEX_IMAGES = "pack.index.images";
   public static final String COMPOSE_FILE = "pack.compose.file";
   public static final String COMPOSE_UPDATE = "pack.compose.update";

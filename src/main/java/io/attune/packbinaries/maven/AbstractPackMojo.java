@@ -8,6 +8,7 @@ import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.TargetSelection;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.publish.DeployPreflight;
+import io.attune.packbinaries.registry.CredentialsOverHttpRefused;
 import io.attune.packbinaries.registry.RegistryConnections;
 import java.io.File;
 import java.nio.file.Path;
@@ -73,6 +74,14 @@ public abstract class AbstractPackMojo extends AbstractMojo {
   @Parameter(property = PropertyNames.ALLOW_INSECURE_REGISTRIES, defaultValue = "false")
   protected boolean allowInsecureRegistries;
 
+  /**
+   * Sends credentials (a password, or a token bought with one) over plain HTTP to a registry or
+   * token server that is not this machine. Off by default, with {@code
+   * pack.allowInsecureRegistries} too: only for a registry on a network you trust.
+   */
+  @Parameter(property = PropertyNames.SEND_CREDENTIALS_OVER_HTTP, defaultValue = "false")
+  protected boolean sendCredentialsOverHttp;
+
   /** Maven's stand-in project where a goal runs without a POM. */
   @Parameter(defaultValue = "${project}", readonly = true)
   protected MavenProject project;
@@ -115,6 +124,12 @@ public abstract class AbstractPackMojo extends AbstractMojo {
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
+      // The user's to fix, with the switch it names, however deep a parallel step wrapped it.
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof CredentialsOverHttpRefused refused) {
+          throw new MojoFailureException(refused.getMessage(), e);
+        }
+      }
       throw new MojoExecutionException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
     }
   }

@@ -88,6 +88,7 @@ public abstract class AbstractRegistryMojo extends AbstractPackMojo {
     return new RegistryAccess(
         goal.registries(),
         allowInsecureRegistries,
+        sendCredentialsOverHttp,
         retries(),
         retryTimeout(),
         settingsCredentials(registryHost),

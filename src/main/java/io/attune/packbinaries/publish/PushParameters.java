@@ -5,7 +5,7 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.Sha256;
-import io.attune.packbinaries.supplychain.Provenance;
+import io.attune.packbinaries.supplychain.RecordedProperties;
 import io.attune.packbinaries.supplychain.SigningKey;
 import io.attune.packbinaries.supplychain.SourceRevision;
 import io.attune.packbinaries.supplychain.SupplyChainRequest;
@@ -37,8 +37,9 @@ final class PushParameters {
       attached.put("coordinates", supplyChain.coordinates());
       attached.put("timestamp", supplyChain.timestamp().toString());
       ObjectNode properties = attached.putObject("properties");
-      // As the provenance records them: a property that may be a secret counts nowhere.
-      Provenance.withoutSecrets(supplyChain.properties()).forEach(properties::put);
+      // As the provenance records them: what it may not record counts nowhere, so a rotated
+      // registry token neither shows here nor makes a rerun push again.
+      RecordedProperties.of(supplyChain.properties()).forEach(properties::put);
       attached.put("buildRecord", fileDigest(supplyChain.artifacts().buildRecord(), digests));
       if (supplyChain.sbom()) {
         attached.put("verifyReport", fileDigest(supplyChain.artifacts().verifyReport(), digests));

@@ -37,7 +37,29 @@ public final class HttpRegistryClient implements RegistryClient {
       String repository,
       Credentials credentials,
       boolean allowInsecure) {
-    this(connections, null, registry, repository, credentials, allowInsecure, null);
+    this(connections, registry, repository, credentials, allowInsecure, false);
+  }
+
+  /**
+   * @param sendCredentialsOverHttp credentials may go over plain HTTP to a host that is not this
+   *     machine; without it they go only over HTTPS or to a loopback host
+   */
+  public HttpRegistryClient(
+      RegistryConnections connections,
+      String registry,
+      String repository,
+      Credentials credentials,
+      boolean allowInsecure,
+      boolean sendCredentialsOverHttp) {
+    this(
+        connections,
+        null,
+        registry,
+        repository,
+        credentials,
+        allowInsecure,
+        sendCredentialsOverHttp,
+        null);
   }
 
   /** A client with connections of its own, ended when it is closed. */
@@ -53,7 +75,15 @@ public final class HttpRegistryClient implements RegistryClient {
       Credentials credentials,
       boolean allowInsecure,
       SSLContext trust) {
-    this(null, new RegistryConnections(), registry, repository, credentials, allowInsecure, trust);
+    this(
+        null,
+        new RegistryConnections(),
+        registry,
+        repository,
+        credentials,
+        allowInsecure,
+        false,
+        trust);
   }
 
   private HttpRegistryClient(
@@ -63,13 +93,15 @@ public final class HttpRegistryClient implements RegistryClient {
       String repository,
       Credentials credentials,
       boolean allowInsecure,
+      boolean sendCredentialsOverHttp,
       SSLContext trust) {
     RegistryConnections connections = shared != null ? shared : owned;
     this.repository = repository;
     this.owned = owned;
     HttpClient http = connections.http(allowInsecure, trust);
     RegistryAuthenticator authenticator =
-        new RegistryAuthenticator(registry, repository, credentials, allowInsecure, http);
+        new RegistryAuthenticator(
+            registry, repository, credentials, sendCredentialsOverHttp, http, connections.bodies());
     this.transport =
         new RegistryTransport(registry, allowInsecure, http, connections, authenticator);
     RegistryErrors errors = new RegistryErrors(registry, repository);

@@ -1,7 +1,6 @@
 package io.attune.packbinaries.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +27,9 @@ final class RegistryAuthenticator {
   private final String registry;
   private final String repository;
   private final Credentials credentials;
-  private final boolean allowInsecure;
+  private final boolean sendCredentialsOverHttp;
   private final HttpClient http;
+  private final BodyWatchdog bodies;
   private final TokenScopes scopes = new TokenScopes();
   private volatile Origin registryOrigin;
   private volatile String authorization;
@@ -40,13 +40,15 @@ final class RegistryAuthenticator {
       String registry,
       String repository,
       Credentials credentials,
-      boolean allowInsecure,
-      HttpClient http) {
+      boolean sendCredentialsOverHttp,
+      HttpClient http,
+      BodyWatchdog bodies) {
     this.registry = registry;
     this.repository = repository;
     this.credentials = credentials;
-    this.allowInsecure = allowInsecure;
+    this.sendCredentialsOverHttp = sendCredentialsOverHttp;
     this.http = http;
+    this.bodies = bodies;
   }
 
   /** The registry's base URL, once the transport has settled on https or http. */
@@ -84,12 +86,17 @@ final class RegistryAuthenticator {
       if (credentials == null) {
         return false;
       }
+      refusePlainRegistry();
       return replace(basic(), sentWith);
     }
     if (challenge.is("Bearer")) {
       scopes.add(challenge.parameter("scope"));
       if (scopes.isEmpty()) {
         scopes.add("repository:" + repository + ":pull,push");
+      }
+      if (credentials != null) {
+        // The token would stand for the user's password on every request.
+        refusePlainRegistry();
       }
       List<String> wanted = scopes.asList();
       if (!Objects.equals(authorization, sentWith) && wanted.equals(tokenScopes)) {
@@ -145,25 +152,14 @@ final class RegistryAuthenticator {
         HttpRequest.newBuilder(URI.create(uri.toString()))
             .timeout(RegistryTransport.SMALL_REQUEST_TIMEOUT)
             .GET();
-    if (credentials != null && !mayReceiveCredentials(realmUri, allowInsecure)) {
-      // Not retried: the same realm comes back every time.
-      throw new RegistryException(
-          0,
-          registry
-              + " sends clients to the token server "
-              + realm
-              + " over plain HTTP;"
-              + " refusing to send "
-              + credentials
-              + " unencrypted. Ask for an HTTPS realm, or, for a test"
-              + " registry only, set -D"
-              + PropertyNames.ALLOW_INSECURE_REGISTRIES
-              + "=true");
+    if (credentials != null && !mayReceiveCredentials(realmUri, sendCredentialsOverHttp)) {
+      throw new CredentialsOverHttpRefused(
+          credentials, "the token server " + registry + " names", realm);
     }
     if (credentials != null) {
       request.header("Authorization", basic());
     }
-    HttpResponse<InputStream> response = RegistryTransport.exchange(http, request.build());
+    HttpResponse<InputStream> response = RegistryTransport.exchange(http, bodies, request.build());
     if (response.statusCode() != 200) {
       throw new RegistryErrors(registry, repository)
           .error(response, "getting a token from " + realm);
@@ -179,10 +175,30 @@ final class RegistryAuthenticator {
     return token;
   }
 
-  /** A password goes to a token server over HTTPS, or over HTTP only on this machine. */
-  static boolean mayReceiveCredentials(URI realm, boolean allowInsecure) {
-    return allowInsecure
-        || "https".equalsIgnoreCase(realm.getScheme())
-        || LoopbackHost.is(realm.getHost());
+  /** Credentials for a registry that answers plain HTTP away from this machine: refused. */
+  private void refusePlainRegistry() throws CredentialsOverHttpRefused {
+    Origin origin = registryOrigin;
+    if (origin != null
+        && !mayReceiveCredentials(
+            URI.create(origin.scheme() + "://" + hostPort(origin)), sendCredentialsOverHttp)) {
+      throw new CredentialsOverHttpRefused(credentials, "the registry " + registry, "" + origin);
+    }
+  }
+
+  private static String hostPort(Origin origin) {
+    String host = origin.host().contains(":") ? "[" + origin.host() + "]" : origin.host();
+    return host + ":" + origin.port();
+  }
+
+  /**
+   * Credentials go over HTTPS; over plain HTTP only to this machine (loopback traffic never leaves
+   * it: a local registry, or an SSH or port-forward tunnel's local end), or anywhere with {@code
+   * pack.sendCredentialsOverHttp}. Jib has no loopback exception; ours keeps the local registry the
+   * README shows working without the switch.
+   */
+  static boolean mayReceiveCredentials(URI url, boolean sendCredentialsOverHttp) {
+    return sendCredentialsOverHttp
+        || "https".equalsIgnoreCase(url.getScheme())
+        || LoopbackHost.is(url.getHost());
   }
 }

@@ -14,13 +14,28 @@ import javax.net.ssl.SSLContext;
  * What one goal's registry clients share, made when the goal starts and closed when it ends: one
  * {@link HttpClient} per kind of trust (its connections and TLS sessions serve every client of the
  * goal), and which registries answered the HTTPS probe as plain HTTP servers, so a registry is
- * probed once per goal, as jib's failover client keeps its history per client. Nothing outlives the
- * goal: no static state, no file.
+ * probed once per goal, as jib's failover client keeps its history per client, and the time limits
+ * on response bodies ({@link BodyWatchdog}). Nothing outlives the goal: no static state, no file.
  */
 public final class RegistryConnections implements AutoCloseable {
 
   private final Map<Object, HttpClient> clients = new ConcurrentHashMap<>();
   private final Set<String> plain = ConcurrentHashMap.newKeySet();
+  private final BodyWatchdog bodies;
+
+  public RegistryConnections() {
+    this(new BodyWatchdog());
+  }
+
+  /** With other body limits (tests). */
+  RegistryConnections(BodyWatchdog bodies) {
+    this.bodies = bodies;
+  }
+
+  /** The time limits on every response body this goal reads. */
+  BodyWatchdog bodies() {
+    return bodies;
+  }
 
   /**
    * The client for this trust: with {@code allowInsecure} any certificate passes, else {@code
@@ -73,5 +88,6 @@ public final class RegistryConnections implements AutoCloseable {
     List<HttpClient> made = new ArrayList<>(clients.values());
     clients.clear();
     made.forEach(HttpClientShutdown::shutDown);
+    bodies.close();
   }
 }

@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -15,9 +16,11 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSession;
 
 /**
  * How every registry request is sent: to the registry's base URL (https, or http for a loopback or
@@ -123,10 +126,10 @@ final class RegistryTransport {
         0, "More than " + MAX_REDIRECTS + " redirects from " + request.url() + "; giving up");
   }
 
-  static HttpResponse<InputStream> exchange(HttpClient http, HttpRequest request)
-      throws IOException {
+  static HttpResponse<InputStream> exchange(
+      HttpClient http, BodyWatchdog bodies, HttpRequest request) throws IOException {
     try {
-      return http.send(request, BodyHandlers.ofInputStream());
+      return new Watched(http.send(request, BodyHandlers.ofInputStream()), bodies);
     } catch (ConnectException e) {
       if (isUnresolved(e)) {
         throw new UnknownHostFailure(request.uri(), e);
@@ -135,6 +138,57 @@ final class RegistryTransport {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
+    }
+  }
+
+  /** A response whose body {@link BodyWatchdog} limits in time. */
+  private static final class Watched implements HttpResponse<InputStream> {
+    private final HttpResponse<InputStream> response;
+    private final InputStream body;
+
+    Watched(HttpResponse<InputStream> response, BodyWatchdog bodies) {
+      this.response = response;
+      this.body = bodies.watch(response.body(), response.uri());
+    }
+
+    @Override
+    public int statusCode() {
+      return response.statusCode();
+    }
+
+    @Override
+    public HttpRequest request() {
+      return response.request();
+    }
+
+    @Override
+    public Optional<HttpResponse<InputStream>> previousResponse() {
+      return response.previousResponse();
+    }
+
+    @Override
+    public HttpHeaders headers() {
+      return response.headers();
+    }
+
+    @Override
+    public InputStream body() {
+      return body;
+    }
+
+    @Override
+    public Optional<SSLSession> sslSession() {
+      return response.sslSession();
+    }
+
+    @Override
+    public URI uri() {
+      return response.uri();
+    }
+
+    @Override
+    public HttpClient.Version version() {
+      return response.version();
     }
   }
 
@@ -182,6 +236,7 @@ final class RegistryTransport {
       BoundedBody.discard(
           exchange(
               http,
+              connections.bodies(),
               HttpRequest.newBuilder(https.resolve("/v2/"))
                   .timeout(SMALL_REQUEST_TIMEOUT)
                   .GET()
@@ -206,11 +261,11 @@ final class RegistryTransport {
    */
   private HttpResponse<InputStream> exchangeOverBase(HttpRequest request) throws IOException {
     if (!remembered) {
-      return exchange(http, request);
+      return exchange(http, connections.bodies(), request);
     }
     HttpResponse<InputStream> response;
     try {
-      response = exchange(http, request);
+      response = exchange(http, connections.bodies(), request);
     } catch (UnknownHostFailure e) {
       throw e;
     } catch (IOException e) {

@@ -36,7 +36,11 @@ public final class Retry {
     void sleep(Duration duration) throws InterruptedException;
   }
 
-  /** How long one step may keep retrying unless {@code pack.push.retryTimeout} says otherwise. */
+  /**
+   * How long one step may take, retries and the response bodies it reads included, unless {@code
+   * pack.push.retryTimeout} says otherwise (a request in flight at the end is answered within its
+   * own timeout; a body being read is cut off within a second).
+   */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
 
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?");
@@ -48,6 +52,8 @@ public final class Retry {
   private final Sleeper sleeper;
   private final LongSupplier nanoTime;
   private final BuildLog log;
+  // Whose response bodies this retry's steps read, so a step still reading one stops in time.
+  private final BodyWatchdog bodies;
 
   /** At most {@code maxAttempts} attempts within {@link #DEFAULT_TIMEOUT}. */
   public Retry(
@@ -72,6 +78,18 @@ public final class Retry {
       Sleeper sleeper,
       LongSupplier nanoTime,
       BuildLog log) {
+    this(maxAttempts, timeout, initialBackoff, maxBackoff, sleeper, nanoTime, log, null);
+  }
+
+  private Retry(
+      int maxAttempts,
+      Duration timeout,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      Sleeper sleeper,
+      LongSupplier nanoTime,
+      BuildLog log,
+      BodyWatchdog bodies) {
     if (maxAttempts < 0) {
       throw new IllegalArgumentException("maxAttempts must not be negative, was " + maxAttempts);
     }
@@ -85,6 +103,23 @@ public final class Retry {
     this.sleeper = sleeper;
     this.nanoTime = nanoTime;
     this.log = log;
+    this.bodies = bodies;
+  }
+
+  /**
+   * This retry, whose steps also end while a response body of {@code connections} is still being
+   * read when the step's time is up: the timeout bounds the whole step, not only its retries.
+   */
+  Retry stoppingBodiesOf(RegistryConnections connections) {
+    return new Retry(
+        maxAttempts,
+        timeout,
+        initialBackoff,
+        maxBackoff,
+        sleeper,
+        nanoTime,
+        log,
+        connections.bodies());
   }
 
   public static Retry standard(int maxAttempts, BuildLog log) {
@@ -146,6 +181,15 @@ public final class Retry {
    * throws an exception whose message names {@code what} ("Pushing blob … of linux/arm64 to …").
    */
   public <T> T run(String what, Step<T> step) throws IOException, InterruptedException {
+    if (bodies == null) {
+      return attempts(what, step);
+    }
+    try (BodyWatchdog.Scope inStep = bodies.duringStep(timeout)) {
+      return attempts(what, step);
+    }
+  }
+
+  private <T> T attempts(String what, Step<T> step) throws IOException, InterruptedException {
     long start = nanoTime.getAsLong();
     for (int attempt = 1; ; attempt++) {
       try {
@@ -207,14 +251,23 @@ public final class Retry {
         && !(e instanceof StepFailedException);
   }
 
+  /**
+   * The exponential backoff, or the server's {@code Retry-After} when it asks for longer: a hint
+   * shorter than the backoff (a 503 with {@code Retry-After: 0} made 323 requests in 16 s) waits
+   * the backoff.
+   */
   Duration backoff(int attempt, IOException e) {
-    if (e instanceof Retryable hinted && hinted.retryAfter() != null) {
-      return hinted.retryAfter();
-    }
     long base = initialBackoff.toMillis() << Math.min(attempt - 1, 20);
     long capped = Math.min(base, maxBackoff.toMillis());
     // Jitter in [capped/2, capped]: parallel clients do not retry in lockstep.
-    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    Duration backoff =
+        Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    if (e instanceof Retryable hinted
+        && hinted.retryAfter() != null
+        && hinted.retryAfter().compareTo(backoff) > 0) {
+      return hinted.retryAfter();
+    }
+    return backoff;
   }
 
   private static String attempts(int attempt) {

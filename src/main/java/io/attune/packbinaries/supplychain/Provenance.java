@@ -7,23 +7,20 @@ import io.attune.packbinaries.io.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The SLSA provenance v1 in-toto Statement of a push: its subjects are the index and each
  * platform's manifest; it records the cargo commands and targets, the builder image, the source's
- * git commit and dirty flag, the plugin version, the Maven coordinates and the invocation's
- * properties with secrets left out. It holds no clock time, so the same inputs give the same bytes.
+ * git commit and dirty flag, the plugin version, the Maven coordinates and those of the
+ * invocation's properties {@link RecordedProperties} allows, commands with every value that could
+ * carry a credential redacted and environments by their names only. It holds no clock time, so the
+ * same inputs give the same bytes.
  */
 public final class Provenance {
 
   public static final String PAYLOAD_TYPE = "application/vnd.in-toto+json";
   public static final String PREDICATE_TYPE = "https://slsa.dev/provenance/v1";
   public static final String BUILD_TYPE = "urn:attune:pack-binaries-maven-plugin:init-image:v1";
-
-  /** Property names whose values may be secrets: never recorded. */
-  private static final Pattern SECRET_NAME =
-      Pattern.compile("(?i).*(pass|secret|token|credential|auth|pwd).*");
 
   /**
    * @param repository {@code host/path}
@@ -63,10 +60,13 @@ public final class Provenance {
     ArrayNode targets = external.putArray("targets");
     inputs.build().commands().keySet().forEach(targets::add);
     ObjectNode commands = external.putObject("cargoCommands");
-    inputs.build().commands().forEach(commands::put);
+    inputs
+        .build()
+        .commands()
+        .forEach((target, command) -> commands.put(target, RecordedProperties.command(command)));
     external.put("maven", inputs.coordinates());
     ObjectNode properties = external.putObject("properties");
-    withoutSecrets(inputs.properties()).forEach(properties::put);
+    RecordedProperties.of(inputs.properties()).forEach(properties::put);
     definition.putObject("internalParameters").put("builder", inputs.build().builder());
     ArrayNode dependencies = definition.putArray("resolvedDependencies");
     ObjectNode source = dependencies.addObject();
@@ -106,18 +106,6 @@ public final class Provenance {
     // No startedOn/finishedOn and no invocation id: a rebuild gives the same statement.
     run.putObject("metadata");
     return Json.compact(statement);
-  }
-
-  /** The properties whose names do not suggest a secret, sorted. */
-  public static Map<String, String> withoutSecrets(Map<String, String> properties) {
-    Map<String, String> kept = new TreeMap<>();
-    properties.forEach(
-        (name, value) -> {
-          if (!SECRET_NAME.matcher(name).matches()) {
-            kept.put(name, value);
-          }
-        });
-    return kept;
   }
 
   private static void subject(ArrayNode subjects, String name, String digest) {

@@ -64,6 +64,7 @@ class ImageAuditTest {
                 new RegistryAccess(
                     new RegistryConnections(),
                     false,
+                    false,
                     3,
                     Retry.DEFAULT_TIMEOUT,
                     null,
@@ -100,6 +101,7 @@ class ImageAuditTest {
                 List.of("1.0.0"),
                 new RegistryAccess(
                     new RegistryConnections(),
+                    false,
                     false,
                     3,
                     Retry.DEFAULT_TIMEOUT,

@@ -97,6 +97,7 @@ class SignedImageAuditTest {
                 new RegistryAccess(
                     new RegistryConnections(),
                     false,
+                    false,
                     3,
                     Retry.DEFAULT_TIMEOUT,
                     null,
@@ -128,6 +129,7 @@ class SignedImageAuditTest {
                 reference,
                 new RegistryAccess(
                     new RegistryConnections(),
+                    false,
                     false,
                     3,
                     Retry.DEFAULT_TIMEOUT,

@@ -325,6 +325,7 @@ class InitImageTest {
                 new RegistryAccess(
                     new RegistryConnections(),
                     false,
+                    false,
                     3,
                     Retry.DEFAULT_TIMEOUT,
                     null,

@@ -105,6 +105,7 @@ class NoOpPushTest {
                 new RegistryAccess(
                     new RegistryConnections(),
                     false,
+                    false,
                     3,
                     Duration.ofSeconds(30),
                     null,

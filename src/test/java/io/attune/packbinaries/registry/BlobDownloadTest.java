@@ -152,6 +152,7 @@ class BlobDownloadTest {
                             new RegistryAccess(
                                 new RegistryConnections(),
                                 false,
+                                false,
                                 2,
                                 Retry.DEFAULT_TIMEOUT,
                                 null,

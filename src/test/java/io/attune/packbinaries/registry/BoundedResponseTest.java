@@ -52,7 +52,8 @@ class BoundedResponseTest {
         List.of("1.0"),
         new RegistryAccess(
             new RegistryConnections(),
-            true, // the front's certificate is the test CA's
+            true,
+            false, // the front's certificate is the test CA's
             0,
             Duration.ofSeconds(5),
             null,

@@ -64,6 +64,7 @@ class RegistryStepsTest {
                         new RegistryAccess(
                             new RegistryConnections(),
                             allowInsecure,
+                            false,
                             3,
                             Duration.ofSeconds(10),
                             credentials,
@@ -86,6 +87,7 @@ class RegistryStepsTest {
                     new RegistryAccess(
                         new RegistryConnections(),
                         allowInsecure,
+                        false,
                         3,
                         Duration.ofSeconds(10),
                         credentials,
@@ -104,6 +106,7 @@ class RegistryStepsTest {
                         new RegistryAccess(
                             new RegistryConnections(),
                             allowInsecure,
+                            false,
                             3,
                             Retry.DEFAULT_TIMEOUT,
                             credentials,
@@ -170,6 +173,7 @@ class RegistryStepsTest {
                         List.of("1.0"),
                         new RegistryAccess(
                             new RegistryConnections(),
+                            false,
                             false,
                             0,
                             Retry.DEFAULT_TIMEOUT,

@@ -254,6 +254,46 @@ class RetryTest {
   }
 
   @Test
+  void aRetryAfterShorterThanTheBackoffWaitsTheBackoffAndALongerOneIsHonoured() {
+    Retry retry = retry(0, Duration.ofHours(1), Duration.ofMillis(100), Duration.ofMillis(1000));
+    for (int i = 0; i < 50; i++) {
+      assertThat(retry.backoff(3, new RegistryException(503, "x", Duration.ZERO)))
+          .isBetween(Duration.ofMillis(200), Duration.ofMillis(400));
+      assertThat(retry.backoff(5, new RegistryException(429, "x", Duration.ofMillis(100))))
+          .isBetween(Duration.ofMillis(500), Duration.ofMillis(1000));
+      assertThat(retry.backoff(1, new RegistryException(429, "x", Duration.ofSeconds(7))))
+          .isEqualTo(Duration.ofSeconds(7));
+    }
+  }
+
+  @Test
+  void a503WithRetryAfterZeroIsRetriedAtTheBackoffsPaceNotInALoop() {
+    // What a registry did: 503 with Retry-After: 0 on every request, for 16 s. It got 323
+    // requests and 322 WARN lines; now as many as the backoff allows (200 ms doubling to 5 s).
+    Retry retry =
+        new Retry(
+            0,
+            Duration.ofSeconds(16),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(5),
+            wait -> {
+              waits.add(wait);
+              clock.addAndGet(wait.toNanos());
+            },
+            clock::get,
+            log);
+    AtomicInteger calls = new AtomicInteger();
+    assertThatThrownBy(
+            () ->
+                retry.run(
+                    "step", failing(calls, new RegistryException(503, "HTTP 503", Duration.ZERO))))
+        .isInstanceOf(Retry.StepFailedException.class);
+    assertThat(calls.get()).isBetween(6, 12);
+    assertThat(log.lines.stream().filter(l -> l.startsWith("[WARN] "))).hasSize(calls.get() - 1);
+    assertThat(waits).allSatisfy(wait -> assertThat(wait).isPositive());
+  }
+
+  @Test
   void theExponentStopsGrowingAtTwenty() {
     Retry retry = retry(0, Duration.ofHours(1), Duration.ofMillis(1), Duration.ofDays(1));
     for (int i = 0; i < 50; i++) {

@@ -25,7 +25,7 @@ class TokenRealmTest {
   }
 
   @Test
-  void aPlainHttpRealmElsewhereGetsThemOnlyWhenInsecureRegistriesAreAllowed() {
+  void aPlainHttpRealmElsewhereGetsThemOnlyWithSendCredentialsOverHttp() {
     URI plain = URI.create("http://auth.example.com/token");
 
     assertThat(RegistryAuthenticator.mayReceiveCredentials(plain, false)).isFalse();

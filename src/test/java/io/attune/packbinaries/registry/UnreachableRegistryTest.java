@@ -47,6 +47,7 @@ class UnreachableRegistryTest {
         new RegistryAccess(
             new RegistryConnections(),
             false,
+            false,
             0,
             retryTimeout,
             null,

@@ -137,6 +137,15 @@ class SupplyChainRegistryTest {
   }
 
   private PushResult push(String repository, Path key, boolean sbom) throws Exception {
+    return push(
+        repository,
+        key,
+        sbom,
+        Map.of("pack.image", repository, "pack.sign.passphraseEnv", "SECRET_NAME"));
+  }
+
+  private PushResult push(String repository, Path key, boolean sbom, Map<String, String> properties)
+      throws Exception {
     SupplyChainRequest supplyChain =
         new SupplyChainRequest(
             sbom,
@@ -146,7 +155,7 @@ class SupplyChainRegistryTest {
             source,
             "0.1.0-TEST",
             "io.attune.packs:core:" + VERSION,
-            Map.of("pack.image", repository, "pack.sign.passphraseEnv", "SECRET_NAME"),
+            properties,
             Instant.parse("2026-11-28T00:00:00Z"));
     return new ImagePush(log, FileDigests.inMemory())
         .run(
@@ -156,6 +165,7 @@ class SupplyChainRegistryTest {
                 List.of(VERSION),
                 new RegistryAccess(
                     new RegistryConnections(),
+                    false,
                     false,
                     3,
                     Retry.DEFAULT_TIMEOUT,
@@ -248,6 +258,87 @@ class SupplyChainRegistryTest {
     try (Stream<Path> files = Files.walk(artifacts.root())) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).doesNotContain(PASSPHRASE);
+      }
+    }
+  }
+
+  @Test
+  void aPushPublishesNoSecretFromTheBuildersEnvironmentOrCommand() throws Exception {
+    String envSecret = "env-token-" + java.util.UUID.randomUUID();
+    String commandSecret = "command-token-" + java.util.UUID.randomUUID();
+    String urlSecret = "url-password-" + java.util.UUID.randomUUID();
+    String command =
+        "cargo build --release --target {target} --config registries.corp.token="
+            + commandSecret
+            + " --config=net.git-fetch-with-cli=true --index https://ci:"
+            + urlSecret
+            + "@git.example.com/index";
+    // The build goal records the cargo command it ran, secrets and all, in its local record.
+    BuildRecord.write(
+        artifacts.buildRecord(),
+        TIMER_MANIFEST,
+        "image " + TestEnvironment.builderImage() + " " + builderId,
+        Map.of(
+            "x86_64-unknown-linux-gnu", command.replace("{target}", "x86_64-unknown-linux-gnu")));
+    String repository = repository("no-secrets");
+    Map<String, String> properties = new java.util.TreeMap<>();
+    properties.put("pack.image", repository);
+    properties.put("pack.targets", "x86_64-unknown-linux-gnu");
+    properties.put(
+        "pack.builder.environment",
+        "SQLX_OFFLINE=true,CARGO_REGISTRIES_CORP_TOKEN=" + envSecret + ",RUST_LOG=a,b");
+    properties.put("pack.builder.command", command);
+    properties.put("pack.sign.passphraseEnv", "SECRET_NAME");
+    properties.put("pack.some.future.property", envSecret);
+
+    PushResult result = push(repository, privateKey, true, properties);
+
+    RegistryClient client = client(repository);
+    JsonNode dsse = JSON.readTree(referrer(client, result.indexDigest(), Dsse.MEDIA_TYPE));
+    String statement =
+        new String(
+            Base64.getDecoder().decode(dsse.path("payload").asText()), StandardCharsets.UTF_8);
+    System.out.println(
+        "recorded: "
+            + JSON.readTree(statement)
+                .path("predicate")
+                .path("buildDefinition")
+                .path("externalParameters"));
+    JsonNode recorded =
+        JSON.readTree(statement)
+            .path("predicate")
+            .path("buildDefinition")
+            .path("externalParameters");
+    assertThat(recorded.path("properties").path("pack.builder.environment").asText())
+        .isEqualTo("SQLX_OFFLINE,CARGO_REGISTRIES_CORP_TOKEN,RUST_LOG");
+    assertThat(recorded.path("properties").path("pack.targets").asText())
+        .isEqualTo("x86_64-unknown-linux-gnu");
+    assertThat(recorded.path("properties").has("pack.some.future.property")).isFalse();
+    assertThat(recorded.path("properties").has("pack.sign.passphraseEnv")).isFalse();
+    assertThat(recorded.path("properties").path("pack.builder.command").asText())
+        .contains("--config registries.corp.token=[redacted]")
+        .contains("https://[redacted]@git.example.com/index");
+    assertThat(recorded.path("cargoCommands").path("x86_64-unknown-linux-gnu").asText())
+        .startsWith("cargo build --release --target x86_64-unknown-linux-gnu --config")
+        .contains("registries.corp.token=[redacted]");
+    for (String secret : List.of(envSecret, commandSecret, urlSecret)) {
+      assertThat(statement).doesNotContain(secret);
+      assertThat(log.text()).doesNotContain(secret);
+      for (String platformDigest : result.platforms().values()) {
+        assertThat(
+                new String(
+                    referrer(client, platformDigest, SbomDocument.MEDIA_TYPE),
+                    StandardCharsets.UTF_8))
+            .doesNotContain(secret);
+      }
+      try (Stream<Path> files = Files.walk(artifacts.root())) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          if (!file.equals(artifacts.buildRecord())) { // the build's own local record
+            assertThat(Files.readString(file, StandardCharsets.ISO_8859_1))
+                .as(file.toString())
+                .doesNotContain(secret);
+          }
+        }
       }
     }
   }

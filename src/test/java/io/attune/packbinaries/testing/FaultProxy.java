@@ -36,7 +36,12 @@ public final class FaultProxy implements AutoCloseable {
     UNAVAILABLE,
     TOO_MANY_REQUESTS,
     /** 202 Accepted, sending the client on to a URL no HTTP client can follow. */
-    MISDIRECT
+    MISDIRECT,
+    /**
+     * The registry's own answer, its headers at once and its body one byte per {@link
+     * #trickleEvery} (the whole Content-Length declared up front, as a slow server would).
+     */
+    TRICKLE
   }
 
   /** Where {@link Action#MISDIRECT} sends the client. */
@@ -73,6 +78,7 @@ public final class FaultProxy implements AutoCloseable {
   private final ExecutorService workers = Executors.newCachedThreadPool();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger faults = new AtomicInteger();
+  private volatile java.time.Duration trickleEvery = java.time.Duration.ofSeconds(5);
 
   public FaultProxy(String upstream, Rule rule) throws IOException {
     this.upstream = upstream;
@@ -86,6 +92,12 @@ public final class FaultProxy implements AutoCloseable {
   /** {@code 127.0.0.1:port}, to use as a registry host. */
   public String address() {
     return "127.0.0.1:" + server.getLocalPort();
+  }
+
+  /** How long {@link Action#TRICKLE} waits between bytes (5 s unless set). */
+  public FaultProxy trickleEvery(java.time.Duration interval) {
+    trickleEvery = interval;
+    return this;
   }
 
   public int faults() {
@@ -164,7 +176,11 @@ public final class FaultProxy implements AutoCloseable {
               new byte[0],
               false);
         }
-        case FORWARD -> forward(out, method, target, headers, body);
+        case FORWARD -> forward(out, method, target, headers, body, false);
+        case TRICKLE -> {
+          faults.incrementAndGet();
+          forward(out, method, target, headers, body, true);
+        }
       }
     } catch (IOException | InterruptedException e) {
       // the client went away; nothing to answer
@@ -176,7 +192,8 @@ public final class FaultProxy implements AutoCloseable {
       String method,
       String target,
       Map<String, List<String>> headers,
-      byte[] body)
+      byte[] body,
+      boolean trickle)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://" + upstream + target))
@@ -207,7 +224,32 @@ public final class FaultProxy implements AutoCloseable {
                 answer.put(name, values);
               }
             });
-    respond(out, response.statusCode(), "Proxied", answer, response.body(), method.equals("HEAD"));
+    if (trickle && !method.equals("HEAD")) {
+      respond(out, response.statusCode(), "Proxied", answer, new byte[0], true, response.body());
+    } else {
+      respond(
+          out, response.statusCode(), "Proxied", answer, response.body(), method.equals("HEAD"));
+    }
+  }
+
+  /** Headers declaring {@code slowBody}'s length, then its bytes one at a time. */
+  private void respond(
+      OutputStream out,
+      int status,
+      String reason,
+      Map<String, List<String>> headers,
+      byte[] none,
+      boolean head,
+      byte[] slowBody)
+      throws IOException, InterruptedException {
+    Map<String, List<String>> declared = new LinkedHashMap<>(headers);
+    declared.put("Content-Length", List.of(Integer.toString(slowBody.length)));
+    respond(out, status, reason, declared, none, head);
+    for (byte b : slowBody) {
+      Thread.sleep(trickleEvery.toMillis());
+      out.write(b);
+      out.flush();
+    }
   }
 
   private static void respond(
