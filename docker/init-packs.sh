@@ -12,6 +12,18 @@
 # fresh static binary with a stale, dynamically linked one from the host).
 # Every other host file replaces the volume's.
 #
+# A symlink TARGET/<pack>/sensors/<name> is kept too, untouched, when it names
+# a static binary in that same sensors/ directory (`current -> v2`, `./v2`, or
+# through other such links, at most 8): a link is one way to name the binary
+# the volume runs, and replacing it with the host's file would swap in the
+# stale copy. "Static" is checked here: an ELF executable whose program
+# headers ask for no interpreter (PT_INTERP). The link is resolved by reading
+# it, one hop at a time, never following it: a link leaving sensors/ (an
+# absolute path, even to that directory, a name with "/" such as ../x),
+# dangling, looping, or ending at a directory, a non-ELF or a dynamically
+# linked file is replaced as any other link. A link whose final file cannot
+# be read is kept, with a WARNING, as that file is (below).
+#
 # Only packs are installed: a pack is a top-level directory of SOURCE. Its
 # top-level regular files and links (the packs POM, READMEs, build files, a
 # link to a directory) are never copied, not even into the work directory.
@@ -21,8 +33,9 @@
 #      TARGET/.init-packs.tmp, which is on the volume's filesystem, so moving
 #      out of it is a rename.
 #   2. Each staged entry is renamed into place. A rename replaces a file
-#      atomically. A symlink in the volume is removed, never written through,
-#      so nothing outside TARGET is written. A new directory moves as a whole.
+#      atomically. A symlink in the volume that is replaced is removed, never
+#      written through, so nothing outside TARGET is written; a kept one is
+#      not touched. A new directory moves as a whole.
 #   3. The work directory is removed.
 # A killed run leaves only the work directory, which holds nothing but copies
 # of host files; the next run deletes it and starts over. The volume's binaries
@@ -41,7 +54,7 @@
 # received an ELF file that is not (a prefix of) the host's copy.
 #
 # Plain POSIX sh: runs under dash (python:3.11-slim) and busybox sh, and needs
-# only od, tr, cmp, cp, mv, mkdir, rm, wc and id (no `file`).
+# only od, tr, cmp, cp, mv, mkdir, rm, wc, id and readlink (no `file`).
 set -eu
 
 log() { printf 'init-packs: %s\n' "$*"; }
@@ -123,15 +136,155 @@ elf_kind() {
     fi
 }
 
+# Sets num to the number that the decimal bytes $2... make, little-endian if
+# $1 is 1 (ELFDATA2LSB), else big-endian; -1 if it is 2^31 or more.
+bytes_num() {
+    if [ "$1" = 1 ]; then
+        bn_rev=
+        shift
+        for bn_b; do bn_rev="$bn_b $bn_rev"; done
+        # shellcheck disable=SC2086 # one byte a word
+        set -- 0 $bn_rev
+    fi
+    shift
+    num=0
+    for bn_b; do
+        if [ "$num" -ge 8388608 ]; then
+            num=-1
+            return 0
+        fi
+        num=$((num * 256 + bn_b))
+    done
+}
+
+# True if ELF file $1 is an executable or shared object (static-pie) whose
+# program header table has no PT_INTERP entry: it needs no dynamic loader.
+# A header or table that cannot be read whole, or that is not as a linker
+# writes it, counts as not static.
+elf_static() {
+    es_file=$1
+    # shellcheck disable=SC2046 # one byte a word
+    set -- $(od -An -v -tu1 -N64 "$es_file" 2>/dev/null)
+    es_order=${6:-}
+    case ${5:-}:$es_order in
+        1:[12])
+            [ "$#" -ge 52 ] || return 1
+            es_size=32
+            bytes_num "$es_order" "${29}" "${30}" "${31}" "${32}"
+            es_phoff=$num
+            bytes_num "$es_order" "${43}" "${44}"
+            es_phentsize=$num
+            bytes_num "$es_order" "${45}" "${46}"
+            es_phnum=$num
+            ;;
+        2:[12])
+            [ "$#" -ge 64 ] || return 1
+            es_size=56
+            bytes_num "$es_order" "${33}" "${34}" "${35}" "${36}" "${37}" "${38}" "${39}" "${40}"
+            es_phoff=$num
+            bytes_num "$es_order" "${55}" "${56}"
+            es_phentsize=$num
+            bytes_num "$es_order" "${57}" "${58}"
+            es_phnum=$num
+            ;;
+        *) return 1 ;;
+    esac
+    # e_type: 2 an executable, 3 a shared object (a PIE, static or not).
+    bytes_num "$es_order" "${17}" "${18}"
+    case $num in
+        2 | 3) ;;
+        *) return 1 ;;
+    esac
+    if [ "$es_phoff" -le 0 ] || [ "$es_phentsize" -ne "$es_size" ] ||
+        [ "$es_phnum" -lt 1 ] || [ "$es_phnum" -gt 128 ]; then
+        return 1
+    fi
+    es_len=$((es_phnum * es_phentsize))
+    # shellcheck disable=SC2046 # one byte a word
+    set -- $(od -An -v -tu1 -j "$es_phoff" -N "$es_len" "$es_file" 2>/dev/null)
+    [ "$#" -eq "$es_len" ] || return 1
+    # p_type is the first word of each entry; PT_INTERP is 3.
+    while [ "$#" -gt 0 ]; do
+        case $es_order:$1.$2.$3.$4 in
+            1:3.0.0.0 | 2:0.0.0.3) return 1 ;;
+        esac
+        shift "$es_phentsize"
+    done
+    return 0
+}
+
+NL='
+'
+
+# Prints keep if symlink $2 (relative path $1, <pack>/sensors/<name>) leads,
+# within its own sensors/ directory, to a static binary or a file that cannot
+# be read; else replace. Reads each link of the chain, never follows one: a
+# hop must be a plain name of that directory, "./" prefixes allowed.
+link_verdict() {
+    lv_dir=${2%/*}
+    if [ -L "$lv_dir" ] || [ -L "${lv_dir%/*}" ] || [ ! -d "$lv_dir" ]; then
+        echo replace
+        return 0
+    fi
+    lv_name=${2##*/}
+    lv_hops=0
+    while [ -L "$lv_dir/$lv_name" ]; do
+        lv_hops=$((lv_hops + 1))
+        # Loops and long chains end here.
+        if [ "$lv_hops" -gt 8 ]; then
+            echo replace
+            return 0
+        fi
+        # The "." keeps a link text's own trailing newlines.
+        if ! lv_text=$(readlink "$lv_dir/$lv_name" && echo .); then
+            echo replace
+            return 0
+        fi
+        lv_text=${lv_text%.}
+        lv_text=${lv_text%"$NL"}
+        case $lv_text in
+            /*) echo replace; return 0 ;;
+        esac
+        while :; do
+            case $lv_text in
+                ./*) lv_text=${lv_text#./} ;;
+                /*) lv_text=${lv_text#/} ;;
+                *) break ;;
+            esac
+        done
+        case $lv_text in
+            '' | . | .. | */*) echo replace; return 0 ;;
+        esac
+        lv_name=$lv_text
+    done
+    # Not a link: a dangling name, a directory or another kind of file ends
+    # the chain with a replace.
+    if [ ! -f "$lv_dir/$lv_name" ]; then
+        echo replace
+        return 0
+    fi
+    case $(elf_kind "$lv_dir/$lv_name") in
+        unknown) echo keep ;;
+        elf)
+            if elf_static "$lv_dir/$lv_name"; then echo keep; else echo replace; fi
+            ;;
+        *) echo replace ;;
+    esac
+}
+
 # Prints keep if volume path $2 (relative path $1) is a static binary, or
-# cannot be told apart from one; else replace.
+# cannot be told apart from one, or a link kept by link_verdict; else replace.
 verdict() {
     case $1 in
         */*/*/*) echo replace; return 0 ;;
         */sensors/*) ;;
         *) echo replace; return 0 ;;
     esac
-    if [ -L "$2" ] || [ ! -f "$2" ]; then
+    if [ -L "$2" ]; then
+        link_verdict "$1" "$2"
+        return 0
+    fi
+    if [ ! -f "$2" ]; then
         echo replace
         return 0
     fi
@@ -217,13 +370,24 @@ is_part_of() {
     cmp -s -n "$size" -- "$1" "$2"
 }
 
-# Log every static binary of the volume (these are never touched).
+# Log every static binary of the volume, and every link kept as one (these
+# are never touched).
 list_kept() {
     kept=0
+    kept_links=0
     for f in "$TARGET"/*/sensors/* "$TARGET"/*/sensors/.[!.]* "$TARGET"/*/sensors/..?*; do
         [ -e "$f" ] || continue
         rel=${f#"$TARGET"/}
         [ "$(verdict "$rel" "$f")" = keep ] || continue
+        if [ -L "$f" ]; then
+            kept_links=$((kept_links + 1))
+            if [ "$(elf_kind "$f")" = elf ]; then
+                log "preserved link $rel -> $(readlink "$f"), a static binary beside it$(host_note "$rel")"
+            else
+                warn "kept link $rel -> $(readlink "$f"): cannot read the file it leads to (as uid $(id -u)) to tell whether it is a static binary, so it is treated as one$(host_note "$rel")"
+            fi
+            continue
+        fi
         kept=$((kept + 1))
         if [ "$(elf_kind "$f")" = elf ]; then
             log "preserved static binary $rel$(host_note "$rel")"
@@ -247,11 +411,13 @@ merge_dir() {
                 ;;
         esac
         if [ -d "$s" ] && [ ! -L "$s" ]; then
-            if [ -L "$dest" ]; then
-                rm -f -- "$dest"
-            elif [ -e "$dest" ] && [ ! -d "$dest" ]; then
+            if [ -L "$dest" ] || { [ -e "$dest" ] && [ ! -d "$dest" ]; }; then
                 if [ "$(verdict "$rel" "$dest")" = keep ]; then
-                    warn "kept static binary $rel; the host has a directory of that name"
+                    if [ -L "$dest" ]; then
+                        warn "kept link $rel to a static binary; the host has a directory of that name"
+                    else
+                        warn "kept static binary $rel; the host has a directory of that name"
+                    fi
                     continue
                 fi
                 rm -f -- "$dest"
@@ -322,4 +488,8 @@ fi
 merge_dir "$STAGE" ""
 rm -rf -- "$WORK"
 trap - EXIT HUP INT TERM
-log "done: $kept static binaries preserved"
+if [ "$kept_links" -gt 0 ]; then
+    log "done: $kept static binaries preserved, and $kept_links links to them"
+else
+    log "done: $kept static binaries preserved"
+fi

@@ -25,7 +25,7 @@ REGISTRY_USER=attune
 BUILDER_IMAGE=attune/pack-binaries-builder:debian-bookworm
 BASE_IMAGE="$REGISTRY/library/busybox:1.36"
 # Bump when the builder's recipe changes, so `up` rebuilds it.
-BUILDER_RECIPE=3
+BUILDER_RECIPE=4
 
 log() { printf '%s\n' "test-env: $*"; }
 die() { printf '%s\n' "test-env: error: $*" >&2; exit 1; }
@@ -260,8 +260,11 @@ builder_image() {
     rootfs="$STATE/builder-rootfs.tar"
     # Only Debian's packages: rustc-web/cargo-web (bookworm-updates), the arm64 std and a gcc
     # cross linker with its libc, so `+crt-static` gives static x86_64 and aarch64 binaries.
+    # The librust-*-dev packages put crate sources (serde with derive, serde_json, regex with its
+    # default features, chrono) under /usr/share/cargo/registry, a directory source the bench's
+    # crate with dependencies builds from offline (bench/crates/deps/.cargo/config.toml).
     mmdebstrap --quiet --variant=apt --architectures=amd64,arm64 \
-        --include=ca-certificates,rustc-web,cargo-web,libstd-rust-web-dev,libstd-rust-web-dev:arm64,gcc,libc6-dev,binutils,gcc-aarch64-linux-gnu,libc6-dev-arm64-cross,binutils-aarch64-linux-gnu \
+        --include=ca-certificates,rustc-web,cargo-web,libstd-rust-web-dev,libstd-rust-web-dev:arm64,gcc,libc6-dev,binutils,gcc-aarch64-linux-gnu,libc6-dev-arm64-cross,binutils-aarch64-linux-gnu,librust-serde-dev,librust-serde+serde-derive-dev,librust-serde-json-dev,librust-regex+default-dev,librust-chrono-dev \
         bookworm "$rootfs" - <"$sources" >"$STATE/mmdebstrap.log" 2>&1 \
         || die "mmdebstrap failed, see $STATE/mmdebstrap.log"
     docker import \

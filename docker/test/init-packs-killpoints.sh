@@ -2,8 +2,9 @@
 # Kill docker/init-packs.sh (SIGKILL to its whole process group, as a
 # container kill does) at many points of a run, rerun it, and check that no
 # static binary of the volume is lost: each keeps its sha256 and stays
-# executable, right after the kill and after the rerun, and nothing outside
-# the volume is written. Runs under dash and under busybox sh.
+# executable, right after the kill and after the rerun, each link to one in
+# its sensors/ directory stays that link, and nothing outside the volume is
+# written. Runs under dash and under busybox sh.
 #
 # Kill points, per shell:
 #   op-before:K, op-after:K  before / after the K-th cp, mv or rm the script
@@ -19,8 +20,9 @@
 # After every kill the script is rerun once with the same kill point (a
 # second kill during recovery), then once to the end.
 #
-# Exit status: 0 if no binary was lost, 1 otherwise, 77 if a tool is missing
-# (a failure under CI=true). The last line is the summary for run.sh.
+# Exit status: 0 if no binary or kept link was lost, 1 otherwise, 77 if a
+# tool is missing (a failure under CI=true). The last line is the summary
+# for run.sh.
 #
 # Also the wrapper: invoked as cp, mv or rm (through a symlink), it counts
 # the operation and kills where KP_MODE and KP_AT say.
@@ -119,13 +121,17 @@ rm() { "$tmp/wrap/rm" "\$@"; }
 EOF
 export KP_REAL_DIR KP_STATE="$tmp/state"
 
-# --- fixture: a volume with four static binaries in three packs, a host tree
-# with stale ELF files of their names, new files, a 2 MiB blob, a symlink in
-# the volume to a file outside it and a dangling one.
+# --- fixture: a volume with four static binaries in three packs, two links
+# to one of them in its sensors/ (one through the other), a host tree with
+# stale ELF files of their names and of the links', new files, a 2 MiB blob,
+# a symlink in the volume to a file outside it and a dangling one.
 BINARIES="core/sensors/attune-core-timer-sensor
 core/sensors/attune-core-other-sensor
 net/sensors/attune-net-sensor
 extra/sensors/attune-extra-sensor"
+# Links kept as they are (issue 25, item 7): name and link text.
+KEPT_LINKS="core/sensors/current attune-core-timer-sensor
+core/sensors/stable ./current"
 DYNAMIC=$(command -v dash)
 volume0=$tmp/volume0
 host=$tmp/host
@@ -140,6 +146,7 @@ done
 echo "name: core (old)" >"$volume0/core/pack.yaml"
 ln -s "$outside/file" "$volume0/core/sensors/notes"
 ln -s v2 "$volume0/net/current"
+printf '%s\n' "$KEPT_LINKS" | while read -r name text; do ln -s "$text" "$volume0/$name"; done
 cp "$DYNAMIC" "$host/core/sensors/attune-core-timer-sensor"
 printf '#!/bin/sh\nexec stale\n' >"$host/core/sensors/attune-core-other-sensor"
 cp "$DYNAMIC" "$host/net/sensors/attune-net-sensor"
@@ -148,20 +155,24 @@ echo "host notes" >"$host/core/sensors/notes"
 echo "name: core" >"$host/core/pack.yaml"
 echo "print('poll')" >"$host/core/sensors/poll.py"
 echo "v3" >"$host/net/current"
+cp "$DYNAMIC" "$host/core/sensors/current"
+echo "host stable" >"$host/core/sensors/stable"
 printf '#!/bin/sh\necho ping\n' >"$host/net/actions/ping.sh"
 chmod 755 "$host/net/actions/ping.sh"
 head -c 2097152 /dev/urandom >"$host/extra/data/blob.bin"
 echo "name: extra" >"$host/extra/pack.yaml"
 echo "name: new" >"$host/new/pack.yaml"
 printf '%s\n' "$BINARIES" >"$tmp/binaries"
+printf '%s\n' "$KEPT_LINKS" | cut -d' ' -f1 >"$tmp/kept-links"
 # shellcheck disable=SC2086 # one name a word
 (cd "$volume0" && sha256sum $BINARIES) >"$tmp/binaries.sha256"
 outside_sum=$(sha256sum <"$outside/file")
 
 VOL=$tmp/volume
 
-# Count of binaries lost in $VOL: missing, changed or not executable. A
-# write outside the volume counts as a loss too.
+# Count of binaries lost in $VOL: missing, changed or not executable; and
+# of kept links no longer links with their text. A write outside the volume
+# counts as a loss too.
 lost_binaries() {
     (cd "$VOL" && sha256sum -c "$tmp/binaries.sha256" >"$tmp/check" 2>&1) || true
     n=0
@@ -170,15 +181,23 @@ lost_binaries() {
             n=$((n + 1))
         fi
     done
+    while read -r name text; do
+        if [ ! -L "$VOL/$name" ] || [ "$(readlink "$VOL/$name")" != "$text" ]; then
+            n=$((n + 1))
+        fi
+    done <<EOF
+$KEPT_LINKS
+EOF
     [ "$(sha256sum <"$outside/file")" = "$outside_sum" ] || n=$((n + 1))
     echo "$n"
 }
 
-# Host files the volume must hold after a complete run (not the binaries).
+# Host files the volume must hold after a complete run (not the binaries,
+# nor the names of kept links).
 complete_copy() {
     (cd "$host" && find . -type f) | while IFS= read -r f; do
         f=${f#./}
-        if grep -qxF "$f" "$tmp/binaries"; then continue; fi
+        if grep -qxF "$f" "$tmp/binaries" || grep -qxF "$f" "$tmp/kept-links"; then continue; fi
         cmp -s "$host/$f" "$VOL/$f" || { echo "not copied: $f"; return 1; }
     done
     [ -z "$(find "$VOL" -maxdepth 1 -name '.init-packs*')" ] || { echo "work directory left"; return 1; }
@@ -282,10 +301,10 @@ for shell in dash busybox; do
             sed 's/^/    /' "$tmp/out"
         fi
     done
-    say "$shell: $count kill points ($ops operations: $opnames; 7 byte counts; $steps delays up to ${duration} ms), $killed killed the first run, $finished ended before the kill; binaries lost: $lost"
+    say "$shell: $count kill points ($ops operations: $opnames; 7 byte counts; $steps delays up to ${duration} ms), $killed killed the first run, $finished ended before the kill; binaries or kept links lost: $lost"
     total_points=$((total_points + count))
     total_lost=$((total_lost + lost))
 done
 
-say "$total_points kill points, $failures failed, $total_lost binaries lost"
+say "$total_points kill points, $failures failed, $total_lost binaries or kept links lost"
 [ "$failures" -eq 0 ]

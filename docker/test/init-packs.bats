@@ -7,7 +7,9 @@
 # where a missing tool fails the test.
 #
 # Fake ELF files are just the 4-byte magic plus a marker, which is all the
-# script looks at.
+# script looks at for a regular file. A link is kept only if it leads to a
+# static binary, which the script tells from the program headers: mkexe
+# writes headers as a linker does (and nothing more), static or dynamic.
 #
 # bats' `run` sets $status and $output inside each test; shellcheck treats the
 # tests as subshells and flags every use of them, hence:
@@ -123,6 +125,66 @@ content_is() {
         echo "unexpected content in $1: $(od -c <"$1" | head -3)" >&2
         return 1
     }
+}
+
+# elf_field SIZE VALUE ORDER: VALUE as SIZE bytes, ORDER le or be.
+elf_field() {
+    local size=$1 value=$2 order=${3:-le} i shift oct
+    for ((i = 0; i < size; i++)); do
+        if [ "$order" = be ]; then shift=$((8 * (size - 1 - i))); else shift=$((8 * i)); fi
+        if [ "$shift" -ge 64 ]; then shift=63; fi
+        printf -v oct %o $(((value >> shift) & 255))
+        printf '%b' "\\0$oct"
+    done
+}
+
+# mkexe PATH KIND MARKER [CLASS [ORDER]]: a minimal ELF executable: its
+# header and program header table, then MARKER. KIND static: one PT_LOAD;
+# dynamic: a PT_LOAD, then a PT_INTERP. CLASS 64 (default) or 32, ORDER le
+# (default) or be.
+mkexe() {
+    local path=$1 kind=$2 marker=$3 class=${4:-64} order=${5:-le}
+    local cls=2 data=1 addr=8 ehsize=64 phentsize=56 phnum=1
+    if [ "$class" = 32 ]; then cls=1 addr=4 ehsize=52 phentsize=32; fi
+    if [ "$order" = be ]; then data=2; fi
+    if [ "$kind" = dynamic ]; then phnum=2; fi
+    mkdir -p "$(dirname "$path")"
+    {
+        printf '\177ELF'
+        elf_field 1 "$cls"
+        elf_field 1 "$data"
+        elf_field 1 1 # EI_VERSION
+        elf_field 9 0 # padding
+        elf_field 2 2 "$order" # e_type: an executable
+        elf_field 2 62 "$order" # e_machine
+        elf_field 4 1 "$order" # e_version
+        elf_field "$addr" 0 "$order" # e_entry
+        elf_field "$addr" "$ehsize" "$order" # e_phoff: right after the header
+        elf_field "$addr" 0 "$order" # e_shoff
+        elf_field 4 0 "$order" # e_flags
+        elf_field 2 "$ehsize" "$order"
+        elf_field 2 "$phentsize" "$order"
+        elf_field 2 "$phnum" "$order"
+        elf_field 6 0 # no section headers
+        elf_field 4 1 "$order" # PT_LOAD
+        elf_field $((phentsize - 4)) 0
+        if [ "$kind" = dynamic ]; then
+            elf_field 4 3 "$order" # PT_INTERP
+            elf_field $((phentsize - 4)) 0
+        fi
+        printf '%s' "$marker"
+    } >"$1"
+    chmod 755 "$path"
+}
+
+# exe_is PATH MARKER: PATH is the file made by mkexe with MARKER.
+exe_is() {
+    [ "$(tail -c "${#2}" "$1")" = "$2" ] || { echo "unexpected end of $1" >&2; return 1; }
+}
+
+# links DIR: every symlink under DIR with its text.
+links() {
+    (cd "$1" && find . -type l -printf '%p -> %l\n' | LC_ALL=C sort)
 }
 
 no_backup_left() {
@@ -418,6 +480,231 @@ case_s3_dangling() {
 }
 @test "S3: dangling symlinks in the volume do not fail the run [dash]" { case_s3_dangling dash; }
 @test "S3: dangling symlinks in the volume do not fail the run [busybox]" { case_s3_dangling busybox; }
+
+# Issue 25, item 7: a sensor that is a link to a static binary in the same
+# sensors/ directory is kept, link and binary untouched, whatever the host
+# has of that name: by a plain name, by ./name, through another such link.
+case_link_kept() {
+    local sensors="$TGT/core/sensors" before before_links
+    mkexe "$sensors/v2" static vol-v2
+    mkexe "$sensors/v32" static vol-v32 32 be
+    ln -s v2 "$sensors/current"
+    ln -s ./v2 "$sensors/dot"
+    ln -s .//./current "$sensors/chain"
+    ln -s v32 "$sensors/be32"
+    ln -s v2 "$sensors/pinned"
+    mkexe "$SRC/core/sensors/current" dynamic stale-current
+    mkexe "$SRC/core/sensors/v2" dynamic stale-v2
+    mktext "$SRC/core/sensors/dot" "host dot"
+    mktext "$SRC/core/sensors/chain" "host chain"
+    mktext "$SRC/core/sensors/be32" "host be32"
+    mktext "$SRC/core/sensors/pinned/file" "host directory"
+    mktext "$SRC/core/pack.yaml" "name: core"
+    before=$(snapshot "$sensors")
+    before_links=$(links "$sensors")
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    [ "$(snapshot "$sensors")" = "$before" ] || { diff <(echo "$before") <(snapshot "$sensors") >&2; false; }
+    [ "$(links "$sensors")" = "$before_links" ]
+    [ "$(readlink "$sensors/current")" = v2 ]
+    [ "$(readlink "$sensors/dot")" = ./v2 ]
+    [ "$(readlink "$sensors/chain")" = .//./current ]
+    [ "$(cat "$TGT/core/pack.yaml")" = "name: core" ]
+    [[ $output == *"init-packs: preserved link core/sensors/current -> v2, a static binary beside it (host copy ignored: ELF file in source)"* ]]
+    [[ $output == *"init-packs: preserved link core/sensors/dot -> ./v2, a static binary beside it (host copy ignored: non-ELF file in source)"* ]]
+    [[ $output == *"init-packs: preserved link core/sensors/chain -> .//./current, a static binary beside it"* ]]
+    [[ $output == *"init-packs: preserved link core/sensors/be32 -> v32, a static binary beside it"* ]]
+    [[ $output == *"WARNING: kept link core/sensors/pinned to a static binary; the host has a directory of that name"* ]]
+    [[ $output == *"done: 2 static binaries preserved, and 5 links to them"* ]]
+    no_backup_left
+}
+@test "a link to a static binary in the same sensors/ is kept, ./name and chains too [dash]" { case_link_kept dash; }
+@test "a link to a static binary in the same sensors/ is kept, ./name and chains too [busybox]" { case_link_kept busybox; }
+
+# A link to a dynamically linked ELF file, to a file that only has the ELF
+# magic, or to a non-ELF file beside it is replaced; the file it led to is
+# not touched (a regular ELF file is kept as ever, see above).
+case_link_to_dynamic() {
+    local sensors="$TGT/core/sensors" n before
+    mkexe "$sensors/dyn" dynamic vol-dyn
+    mkexe "$sensors/dyn32" dynamic vol-dyn32 32 be
+    mkelf "$sensors/magic-only" vol-magic
+    mktext "$sensors/notes.txt" "volume notes"
+    ln -s dyn "$sensors/current"
+    ln -s ./dyn32 "$sensors/be32"
+    ln -s magic-only "$sensors/magic"
+    ln -s notes.txt "$sensors/text"
+    for n in current be32 magic text; do mktext "$SRC/core/sensors/$n" "host $n"; done
+    before=$(cd "$sensors" && sha256sum dyn dyn32 magic-only notes.txt)
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    for n in current be32 magic text; do
+        [ ! -L "$sensors/$n" ] || { echo "$n is still a link" >&2; return 1; }
+        [ "$(cat "$sensors/$n")" = "host $n" ]
+    done
+    [ "$(cd "$sensors" && sha256sum dyn dyn32 magic-only notes.txt)" = "$before" ]
+    [[ $output != *"preserved link"* ]]
+    [[ $output == *"done: 3 static binaries preserved"* ]]
+    no_backup_left
+}
+@test "a link to a dynamic ELF, magic-only or text file beside it is replaced [dash]" { case_link_to_dynamic dash; }
+@test "a link to a dynamic ELF, magic-only or text file beside it is replaced [busybox]" { case_link_to_dynamic busybox; }
+
+# Links that leave sensors/, even to come back or to a static binary, are
+# replaced, and nothing they led to is written: an absolute path (outside,
+# or naming this very directory), ../, a path into another pack, a name with
+# a trailing slash, a chain whose second link leaves.
+case_link_outside() {
+    local outside="$BATS_TEST_TMPDIR/outside" sensors="$TGT/core/sensors" n before_outside before_vol
+    mkexe "$outside/static" static outside-static
+    mkexe "$TGT/core/static-in-pack" static pack-level
+    mkexe "$sensors/v2" static vol-v2
+    mkexe "$TGT/net/sensors/v2" static net-v2
+    ln -s "$outside/static" "$sensors/abs"
+    ln -s "$sensors/v2" "$sensors/abs-inside"
+    ln -s ../static-in-pack "$sensors/up"
+    ln -s ../sensors/v2 "$sensors/up-and-back"
+    ln -s ../../net/sensors/v2 "$sensors/other-pack"
+    ln -s v2/ "$sensors/slash"
+    ln -s ./hop "$sensors/chain"
+    ln -s "$outside/static" "$sensors/hop"
+    for n in abs abs-inside up up-and-back other-pack slash chain hop; do
+        mktext "$SRC/core/sensors/$n" "host $n"
+    done
+    before_outside=$(snapshot "$outside")
+    before_vol=$(cd "$TGT" && sha256sum core/static-in-pack core/sensors/v2 net/sensors/v2)
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    [ "$(snapshot "$outside")" = "$before_outside" ]
+    [ "$(cd "$TGT" && sha256sum core/static-in-pack core/sensors/v2 net/sensors/v2)" = "$before_vol" ]
+    for n in abs abs-inside up up-and-back other-pack slash chain hop; do
+        [ ! -L "$sensors/$n" ] || { echo "$n is still a link" >&2; return 1; }
+        [ "$(cat "$sensors/$n")" = "host $n" ]
+    done
+    [[ $output != *"preserved link"* ]]
+    no_backup_left
+}
+@test "a link leading out of sensors/ is replaced, its target untouched [dash]" { case_link_outside dash; }
+@test "a link leading out of sensors/ is replaced, its target untouched [busybox]" { case_link_outside busybox; }
+
+# Dangling links, and a link to a directory, in sensors/ are replaced by the
+# host's file; one the host has no file for stays as it is.
+case_link_dangling() {
+    local sensors="$TGT/core/sensors" n
+    mkexe "$sensors/v2" static vol-v2
+    mkdir -p "$sensors/subdir"
+    ln -s gone "$sensors/dangling"
+    ln -s ./gone "$sensors/dangling-dot"
+    ln -s subdir "$sensors/to-dir"
+    ln -s gone "$sensors/only-in-volume"
+    for n in dangling dangling-dot to-dir; do mktext "$SRC/core/sensors/$n" "host $n"; done
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    for n in dangling dangling-dot to-dir; do
+        [ ! -L "$sensors/$n" ] || { echo "$n is still a link" >&2; return 1; }
+        [ "$(cat "$sensors/$n")" = "host $n" ]
+    done
+    [ -d "$sensors/subdir" ]
+    [ "$(readlink "$sensors/only-in-volume")" = gone ]
+    exe_is "$sensors/v2" vol-v2
+    [[ $output != *"preserved link"* ]]
+    no_backup_left
+}
+@test "a dangling link in sensors/ is replaced [dash]" { case_link_dangling dash; }
+@test "a dangling link in sensors/ is replaced [busybox]" { case_link_dangling busybox; }
+
+# Loops end in a verdict: replaced, within seconds (a run is killed after
+# 30). So does a chain of 9 links, one more than the script follows, while
+# its tail of 8 is kept.
+case_link_loop() {
+    local sensors="$TGT/core/sensors" n i
+    mkexe "$sensors/v2" static vol-v2
+    ln -s b "$sensors/a"
+    ln -s ./a "$sensors/b"
+    ln -s self "$sensors/self"
+    ln -s v2 "$sensors/l9"
+    for i in 8 7 6 5 4 3 2 1; do ln -s "l$((i + 1))" "$sensors/l$i"; done
+    for n in a b self l1 l2; do mktext "$SRC/core/sensors/$n" "host $n"; done
+    # coreutils' timeout kills the whole process group: busybox's would kill
+    # the script only and leave a looping $(...) subshell holding bats' pipe.
+    RUNNER=("$(command -v timeout)" -s KILL 30)
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    for n in a b self l1; do
+        [ ! -L "$sensors/$n" ] || { echo "$n is still a link" >&2; return 1; }
+        [ "$(cat "$sensors/$n")" = "host $n" ]
+    done
+    for i in 2 3 4 5 6 7 8; do [ "$(readlink "$sensors/l$i")" = "l$((i + 1))" ]; done
+    [ "$(readlink "$sensors/l9")" = v2 ]
+    [[ $output == *"preserved link core/sensors/l2 -> l3, a static binary beside it (host copy ignored: non-ELF file in source)"* ]]
+    [[ $output != *"preserved link core/sensors/l1 "* ]]
+    [[ $output == *"done: 1 static binaries preserved, and 8 links to them"* ]]
+    no_backup_left
+}
+@test "a link loop in sensors/ is replaced and the run ends [dash]" { case_link_loop dash; }
+@test "a link loop in sensors/ is replaced and the run ends [busybox]" { case_link_loop busybox; }
+
+# The same with real binaries: busybox (static, as the fixture of the
+# kill-point test checks) kept behind a link, dash (dynamic) not.
+case_link_real_binaries() {
+    local sensors="$TGT/core/sensors" before
+    if [ -z "$BUSYBOX" ] || head -c 16384 "$BUSYBOX" | tr -c 'a-z-' '\n' | grep -q '^ld-linux'; then
+        if [ "${CI:-}" = true ]; then
+            echo "a static busybox (busybox-static) is required when CI=true" >&2
+            return 1
+        fi
+        skip "no static busybox"
+    fi
+    mkdir -p "$sensors"
+    cp "$BUSYBOX" "$sensors/attune-core-timer-sensor"
+    cp "$DASH" "$sensors/old-build"
+    ln -s attune-core-timer-sensor "$sensors/current"
+    ln -s old-build "$sensors/previous"
+    mkdir -p "$SRC/core/sensors"
+    cp "$DASH" "$SRC/core/sensors/current"
+    mktext "$SRC/core/sensors/previous" "host previous"
+    before=$(cd "$sensors" && sha256sum attune-core-timer-sensor old-build)
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    [ "$(readlink "$sensors/current")" = attune-core-timer-sensor ]
+    [ ! -L "$sensors/previous" ]
+    [ "$(cat "$sensors/previous")" = "host previous" ]
+    [ "$(cd "$sensors" && sha256sum attune-core-timer-sensor old-build)" = "$before" ]
+    [[ $output == *"preserved link core/sensors/current -> attune-core-timer-sensor, a static binary beside it (host copy ignored: ELF file in source)"* ]]
+    no_backup_left
+}
+@test "real binaries: a link to static busybox is kept, a link to dash replaced [dash]" { case_link_real_binaries dash; }
+@test "real binaries: a link to static busybox is kept, a link to dash replaced [busybox]" { case_link_real_binaries busybox; }
+
+# A link to a binary the script cannot read is kept with a WARNING, as that
+# binary is (S4).
+case_link_unreadable() {
+    as_unprivileged
+    local sensors="$TGT/core/sensors"
+    mkexe "$sensors/v2" static vol-v2
+    ln -s v2 "$sensors/current"
+    mktext "$SRC/core/sensors/current" "host current"
+    unprivileged_owns "$TGT" "$SRC"
+    chown 0:0 "$sensors/v2" 2>/dev/null || true
+    chmod 0311 "$sensors/v2"
+
+    run_init "$1" "$SRC" "$TGT"
+    [ "$status" -eq 0 ]
+    [ "$(readlink "$sensors/current")" = v2 ]
+    [[ $output == *"WARNING: kept link core/sensors/current -> v2: cannot read the file it leads to"*"treated as one (host copy ignored: non-ELF file in source)"* ]]
+    [[ $output == *"done: 1 static binaries preserved, and 1 links to them"* ]]
+    chmod 0755 "$sensors/v2"
+    exe_is "$sensors/v2" vol-v2
+    no_backup_left
+}
+@test "a link to an unreadable binary beside it is kept with a warning [dash]" { case_link_unreadable dash; }
+@test "a link to an unreadable binary beside it is kept with a warning [busybox]" { case_link_unreadable busybox; }
 
 # S4: a binary the script cannot read (mode 0311, not root) is kept.
 case_s4_unreadable() {

@@ -12,7 +12,7 @@ import io.attune.packbinaries.registry.CredentialResolver;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
-import io.attune.packbinaries.registry.RegistryStep;
+import io.attune.packbinaries.registry.RegistrySteps;
 import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.supplychain.SupplyChainAudit;
 import io.attune.packbinaries.supplychain.VerificationKey;
@@ -74,7 +74,6 @@ public final class ImageAudit {
     Retry retry = request.access().retry(log);
     // A report from an earlier audit must not outlive an audit that stops on malformed data.
     Files.deleteIfExists(request.report());
-    long start = System.nanoTime();
     AuditReport report;
     try (RegistryClient client =
         request.access().client(image.registry(), image.repository(), resolution.credentials())) {
@@ -83,14 +82,16 @@ public final class ImageAudit {
         // Before the report is written: an image that fails its signature check gets no "pass".
         Map<String, String> platforms = new LinkedHashMap<>();
         report.platforms().forEach(p -> platforms.put(p.platform(), p.manifest()));
-        new SupplyChainAudit(client, retry::run, log)
+        new SupplyChainAudit(
+                client,
+                new RegistrySteps(retry, image.registry(), resolution.advice(image.registry())),
+                log)
             .check(
                 new SupplyChainAudit.Request(
                     image.repositoryName(), report.digest(), platforms, key));
       }
     }
     report.write(request.report());
-    long millis = (System.nanoTime() - start) / 1_000_000;
     if (!report.passed()) {
       throw new PackFailure(
           "The image "
@@ -109,9 +110,7 @@ public final class ImageAudit {
             + count(binaries, "binary", "binaries")
             + " on "
             + count(report.platforms().size(), "platform", "platforms")
-            + ", all static and of their platform's architecture ("
-            + millis
-            + " ms); report "
+            + ", all static and of their platform's architecture; report "
             + request.report());
     return report;
   }
@@ -275,8 +274,9 @@ public final class ImageAudit {
     private <T> T step(String what, Retry.Step<T> step)
         throws PackFailure, IOException, InterruptedException {
       log.debug(what);
-      return RegistryStep.run(
-          retry, what, image.registry(), advice, "Check the repository and tag.", step);
+      return new RegistrySteps(retry, image.registry(), advice)
+          .whenMissing("Check the repository and tag.")
+          .run(what, step);
     }
   }
 

@@ -70,8 +70,8 @@ public final class BinaryBuilder {
     try (BuildLock lock = BuildLock.acquire(request.lockFile(), log);
         Toolchain builds = toolchain;
         ParallelTasks background = new ParallelTasks("pack-binaries-builder-identity", 1)) {
-      // The engine takes tens of ms to name the builder image; the states are read and the sources
-      // hashed meanwhile. Nothing is built before it has answered (it may pull the image).
+      // The engine is slow to name the builder image; the states are read and the sources hashed
+      // meanwhile. Nothing is built before it has answered (it may pull the image).
       Future<String> identity = background.start(toolchain::identity);
       boolean builtAny = false;
       for (TargetTriple target : request.targets()) {
@@ -214,7 +214,6 @@ public final class BinaryBuilder {
       log.info("Binaries of " + request.manifest() + ": " + String.join(", ", binaries));
     }
     CargoRun run = toolchain.build(target, binaries);
-    long copyStarted = System.nanoTime();
     List<BuiltBinary> produced = new ArrayList<>();
     for (String name : binaries) {
       StripStep.Outcome outcome =
@@ -273,18 +272,9 @@ public final class BinaryBuilder {
               + sha256
               + ")");
     }
-    double copySeconds = (System.nanoTime() - copyStarted) / 1e9;
-    double total = run.wallSeconds() + copySeconds;
-    log.info(
-        run.cargoSeconds() < 0
-            ? String.format(Locale.ROOT, "%s took %.1fs", target, total)
-            : String.format(
-                Locale.ROOT,
-                "%s took %.1fs: cargo %.1fs, the plugin's own work (container, strip, copy) %.1fs",
-                target,
-                total,
-                run.cargoSeconds(),
-                total - run.cargoSeconds()));
+    if (run.cargoSeconds() >= 0) {
+      log.info(String.format(Locale.ROOT, "%s: cargo took %.1fs", target, run.cargoSeconds()));
+    }
     return produced;
   }
 

@@ -7,6 +7,5 @@ import java.util.List;
  *
  * @param strip what the strip step did with each binary
  * @param cargoSeconds the time cargo reported on its {@code Finished} line, or -1
- * @param wallSeconds the time the whole run took, container start included
  */
-public record CargoRun(List<StripStep.Outcome> strip, double cargoSeconds, double wallSeconds) {}
+public record CargoRun(List<StripStep.Outcome> strip, double cargoSeconds) {}

@@ -90,9 +90,7 @@ public final class ContainerToolchain implements Toolchain {
             + ": "
             + String.join(" ", cargo));
     CargoOutput output = new CargoOutput(target, log);
-    long started = System.nanoTime();
     ProcessRunner.Result result = run(script, output);
-    double wall = (System.nanoTime() - started) / 1e9;
     if (containerEnded && result.exitCode() == ENGINE_FAILED) {
       throw new PackFailure(
           engine.program()
@@ -104,7 +102,7 @@ public final class ContainerToolchain implements Toolchain {
     if (!result.succeeded()) {
       throw CargoFailures.failed(target, result);
     }
-    return new CargoRun(output.strip(), output.cargoSeconds(), wall);
+    return new CargoRun(output.strip(), output.cargoSeconds());
   }
 
   @Override

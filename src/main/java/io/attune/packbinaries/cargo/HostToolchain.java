@@ -78,7 +78,6 @@ public final class HostToolchain implements Toolchain {
             + ": "
             + String.join(" ", cargo));
     CargoOutput output = new CargoOutput(target, log);
-    long started = System.nanoTime();
     ProcessRunner.Result result;
     try {
       result = runner(output).run(cargo);
@@ -92,7 +91,7 @@ public final class HostToolchain implements Toolchain {
     for (String binary : binaries) {
       strip.add(strip(target, binary));
     }
-    return new CargoRun(strip, output.cargoSeconds(), (System.nanoTime() - started) / 1e9);
+    return new CargoRun(strip, output.cargoSeconds());
   }
 
   private StripStep.Outcome strip(TargetTriple target, String binary)

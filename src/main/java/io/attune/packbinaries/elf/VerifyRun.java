@@ -93,9 +93,7 @@ public final class VerifyRun {
 
   private VerifiedBinary check(Path file, TargetTriple target, String expectedSha256)
       throws IOException, InterruptedException, PackFailure {
-    long started = System.nanoTime();
     VerifiedBinary result = BinaryVerifier.verify(file, target, digests);
-    long millis = (System.nanoTime() - started) / 1_000_000;
     String name = file.getFileName().toString();
     if (expectedSha256 != null
         && result.sha256() != null
@@ -115,8 +113,7 @@ public final class VerifyRun {
         result = result.failedBecause(ran.get().failureReason(name));
       }
     }
-    // The time covers hashing and reading the headers, not the smoke run.
-    log.info(summary(name, result) + ", checked in " + millis + " ms");
+    log.info(summary(name, result));
     result.warnings().forEach(log::warn);
     return result;
   }

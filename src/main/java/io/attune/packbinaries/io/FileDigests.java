@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 /**
  * SHA-256 of files, remembered by each file's stamp: device and inode, size, modification and
  * change time, all of which a write, a rename over it or a {@code touch} changes. Every goal checks
- * what the last one wrote (binaries, image files, blobs), so a release with nothing changed read
- * and hashed about 12 MB, and a JVM's first megabyte of SHA-256 runs in the interpreter: about 50
- * ms before any real work. A file whose stamp is unchanged is not hashed again.
+ * what the last one wrote (binaries, image files, blobs), so a release with nothing changed would
+ * read and hash every byte it released, and a fresh JVM's first megabytes of SHA-256 run in the
+ * interpreter. A file whose stamp is unchanged is not hashed again.
  *
  * <p>As git does for its index, a digest is remembered only when the file's modification time is
  * older than the hashing by more than the file system's clock step: a file written again within

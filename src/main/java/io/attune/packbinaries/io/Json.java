@@ -21,10 +21,9 @@ import java.util.Map;
 /**
  * JSON trees (Jackson's {@link JsonNode}s) read and written with Jackson's streaming parser and
  * generator alone, as {@code ObjectMapper.readTree} and {@code writeValueAsBytes} would, to the
- * byte. An ObjectMapper costs a fresh JVM about 0.15 s to make (its serializer and deserializer
- * machinery), paid again by every goal's JVM, a release with nothing to do included; the parser and
- * the node classes cost a third of it. The parser keeps Jackson's limits on nesting, string and
- * number length.
+ * byte. An ObjectMapper loads its serializer and deserializer machinery, which a fresh JVM pays for
+ * in every goal, a release with nothing to do included; the parser and the node classes are a
+ * fraction of it. The parser keeps Jackson's limits on nesting, string and number length.
  */
 public final class Json {
 

@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * The small JSON files the goals keep between runs (states and reports), read and written as
  * Jackson trees ({@link Json}) with the mapping spelled out beside each record. Bean binding would
- * be shorter, but in a cold JVM its first use costs about 0.1 s more than a tree and each further
- * record type 10-20 ms more, paid again by every run that has nothing to do.
+ * be shorter, but in a cold JVM its first use, and each further record type, loads far more than a
+ * tree does, paid again by every run that has nothing to do.
  */
 public final class JsonFiles {
 

@@ -28,7 +28,6 @@ public final class ProcessRunner {
   private Path workingDirectory;
   private Map<String, String> environment = Map.of();
   private Duration timeout;
-  private byte[] input;
 
   public ProcessRunner(Consumer<String> lineSink) {
     this.lineSink = lineSink;
@@ -50,12 +49,6 @@ public final class ProcessRunner {
     return this;
   }
 
-  /** Bytes written to the command's standard input, which is then closed. */
-  public ProcessRunner withInput(byte[] bytes) {
-    this.input = bytes.clone();
-    return this;
-  }
-
   /**
    * Runs the command to its end.
    *
@@ -68,9 +61,7 @@ public final class ProcessRunner {
       builder.directory(workingDirectory.toFile());
     }
     builder.environment().putAll(environment);
-    if (input == null) {
-      builder.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-    }
+    builder.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
     Process process;
     try {
       process = builder.start();
@@ -79,13 +70,6 @@ public final class ProcessRunner {
         throw new CommandNotFoundException(command.get(0), e);
       }
       throw e;
-    }
-    if (input != null) {
-      try (var stdin = process.getOutputStream()) {
-        stdin.write(input);
-      } catch (IOException brokenPipe) {
-        // The command may exit without reading its input; its exit code tells the story.
-      }
     }
     Deque<String> tail = new ArrayDeque<>();
     Thread reader =

@@ -5,7 +5,7 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.audit.AuditReport;
 import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.registry.RegistryClient;
-import io.attune.packbinaries.supplychain.RegistrySteps;
+import io.attune.packbinaries.registry.RegistrySteps;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

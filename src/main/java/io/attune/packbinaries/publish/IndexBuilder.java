@@ -17,7 +17,7 @@ import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
-import io.attune.packbinaries.registry.RegistryStep;
+import io.attune.packbinaries.registry.RegistrySteps;
 import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -174,8 +174,9 @@ public final class IndexBuilder {
     }
     byte[] indexBytes = OciIndex.index(ManifestFormat.OCI, entries, Map.of());
     String indexDigest = "sha256:" + Sha256.of(indexBytes);
-    new Publisher(destination, target, retry, log, refusalAdvice)
-        .publishIndex(MediaTypes.OCI_INDEX, indexBytes, indexDigest, tags);
+    Publisher publisher = new Publisher(destination, target, retry, log, refusalAdvice);
+    publisher.publishIndex(MediaTypes.OCI_INDEX, indexBytes, indexDigest);
+    publisher.tag(MediaTypes.OCI_INDEX, indexBytes, indexDigest, tags);
     return new PushResult(
         target.repositoryName(), List.copyOf(tags), indexDigest, platforms, 0, 0, 0, 0, 0);
   }
@@ -314,7 +315,7 @@ public final class IndexBuilder {
   private <T> T step(String what, String registry, String refusalAdvice, Retry.Step<T> step)
       throws PackFailure, IOException, InterruptedException {
     log.debug(what);
-    return RegistryStep.run(retry, what, registry, refusalAdvice, step);
+    return new RegistrySteps(retry, registry, refusalAdvice).run(what, step);
   }
 
   private void copyBlob(

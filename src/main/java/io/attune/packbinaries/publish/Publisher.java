@@ -8,9 +8,9 @@ import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryClient;
-import io.attune.packbinaries.registry.RegistryStep;
+import io.attune.packbinaries.registry.RegistryException;
+import io.attune.packbinaries.registry.RegistrySteps;
 import io.attune.packbinaries.registry.Retry;
-import io.attune.packbinaries.supplychain.RegistrySteps;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,30 +32,13 @@ public final class Publisher {
 
   private final RegistryClient client;
   private final ImageReference target;
-  private final Retry retry;
+  private final RegistrySteps steps;
   private final BuildLog log;
-  private final String refusalAdvice;
 
   /** Requests at a time while blobs go up: docker push's default. */
   private static final int PARALLEL_REQUESTS = 5;
 
   private static final String INDEX = "image index";
-
-  private long beforeTagsNanos;
-  private BeforeTags beforeTags = (indexDigest, steps) -> {};
-
-  /** Work that needs the index in the registry and must finish before any tag names it. */
-  @FunctionalInterface
-  public interface BeforeTags {
-    void run(String indexDigest, RegistrySteps steps)
-        throws PackFailure, IOException, InterruptedException;
-  }
-
-  /** Runs {@code work} after the index is pushed and before the tags; returns this. */
-  public Publisher beforeTags(BeforeTags work) {
-    this.beforeTags = work;
-    return this;
-  }
 
   /**
    * @param refusalAdvice what to say on a 401/403: which credentials were tried and how to add them
@@ -69,14 +52,31 @@ public final class Publisher {
       String refusalAdvice) {
     this.client = client;
     this.target = target;
-    this.retry = retry;
+    this.steps = new RegistrySteps(retry, target.registry(), refusalAdvice);
     this.log = log;
-    this.refusalAdvice = refusalAdvice;
   }
 
+  /** How this publisher runs its registry steps: retried, a refusal turned into advice. */
+  public RegistrySteps steps() {
+    return steps;
+  }
+
+  /** Publishes the layout, then writes the tags: a push with nothing between them. */
   public PushResult push(LayoutReader.Layout layout, List<String> tags)
       throws PackFailure, IOException, InterruptedException {
-    long started = System.nanoTime();
+    PushResult published = publish(layout);
+    tag(layout.index().mediaType(), layout.indexBytes(), layout.index().digest(), tags);
+    return published.withTags(tags);
+  }
+
+  /**
+   * Every platform's blobs and manifest, then the index, each by digest; no tag. What the registry
+   * already has is skipped.
+   *
+   * @return what was published, without tags
+   */
+  public PushResult publish(LayoutReader.Layout layout)
+      throws PackFailure, IOException, InterruptedException {
     List<BlobJob> blobs = blobJobs(layout);
     List<LayoutReader.Image> images = layout.images();
     List<BlobOutcome> outcomes;
@@ -106,11 +106,7 @@ public final class Publisher {
       parallel.map(
           missing,
           image -> {
-            putManifest(
-                image.manifest().digest(),
-                image.manifest().mediaType(),
-                image.manifestBytes(),
-                manifestOf(image));
+            putImageManifest(image, layout);
             return null;
           });
       indexPresent = Futures.get(indexCheck);
@@ -142,9 +138,8 @@ public final class Publisher {
     if (indexPresent) {
       skippedManifests++;
     } else {
-      putManifest(indexDigest, layout.index().mediaType(), layout.indexBytes(), INDEX);
+      putIndex(layout);
     }
-    finishWithTags(layout.index().mediaType(), layout.indexBytes(), indexDigest, tags);
     log.info(
         "Uploaded "
             + uploadedBlobs
@@ -156,12 +151,10 @@ public final class Publisher {
             + skippedBlobs
             + " already present; "
             + skippedManifests
-            + " manifests already present; published in "
-            + (System.nanoTime() - started - beforeTagsNanos) / 1_000_000
-            + " ms, besides the work before the tags");
+            + " manifests already present");
     return new PushResult(
         repository(),
-        List.copyOf(tags),
+        List.of(),
         indexDigest,
         platforms,
         uploadedBlobs,
@@ -169,6 +162,94 @@ public final class Publisher {
         mountedBlobs,
         skippedBlobs,
         skippedManifests);
+  }
+
+  /**
+   * How often a manifest PUT that lost a race is tried again. Pushes of the same blobs to one
+   * repository at once (two releases of one build) make the registry answer a manifest PUT with
+   * 400, a blob it names unknown, while another push's upload of that blob is being committed.
+   */
+  private static final int RACE_ATTEMPTS = 6;
+
+  /** The platform's manifest; on a lost race, its blobs checked (and sent if missing) again. */
+  private void putImageManifest(LayoutReader.Image image, LayoutReader.Layout layout)
+      throws PackFailure, IOException, InterruptedException {
+    putRacing(
+        manifestOf(image),
+        () ->
+            putManifest(
+                image.manifest().digest(),
+                image.manifest().mediaType(),
+                image.manifestBytes(),
+                manifestOf(image)),
+        () -> {
+          for (BlobJob job : blobJobs(layout)) {
+            if (image.blobs().contains(job.blob())) {
+              publishBlob(job, layout);
+            }
+          }
+        });
+  }
+
+  /** The index; on a lost race, its platforms' manifests checked (and sent if missing) again. */
+  private void putIndex(LayoutReader.Layout layout)
+      throws PackFailure, IOException, InterruptedException {
+    putRacing(
+        INDEX,
+        () ->
+            putManifest(
+                layout.index().digest(), layout.index().mediaType(), layout.indexBytes(), INDEX),
+        () -> {
+          for (LayoutReader.Image image : layout.images()) {
+            if (!hasManifest(image.manifest().digest(), manifestOf(image))) {
+              putImageManifest(image, layout);
+            }
+          }
+        });
+  }
+
+  /** Registry work a push runs. */
+  @FunctionalInterface
+  private interface Work {
+    void run() throws PackFailure, IOException, InterruptedException;
+  }
+
+  /**
+   * Runs {@code put}; when the registry answers that it names something unknown while another push
+   * of the same content is under way, runs {@code repair} (which checks, and sends what is really
+   * missing) and tries again, at most {@link #RACE_ATTEMPTS} times in all.
+   */
+  private void putRacing(String what, Work put, Work repair)
+      throws PackFailure, IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        put.run();
+        return;
+      } catch (IOException e) {
+        if (attempt == RACE_ATTEMPTS || !lostRace(e)) {
+          throw e;
+        }
+        log.info(
+            "The registry did not know what the "
+                + what
+                + " names yet (another push of it at once?); checking and trying again");
+        repair.run();
+      }
+    }
+  }
+
+  /** A 400 naming a blob or manifest unknown: what a registry says to a push that lost a race. */
+  private static boolean lostRace(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RegistryException registry
+          && registry.status() == 400
+          && (registry.hasCode("MANIFEST_BLOB_UNKNOWN")
+              || registry.hasCode("BLOB_UNKNOWN")
+              || registry.hasCode("MANIFEST_UNKNOWN"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What became of one blob. */
@@ -261,41 +342,47 @@ public final class Publisher {
 
   /**
    * The index (an OCI image index or a Docker manifest list, as {@code mediaType} says) by digest,
-   * then each tag: the tags are the last thing a push writes.
+   * unless the registry has it.
+   *
+   * @return whether the registry had it
    */
-  public boolean publishIndex(
-      String mediaType, byte[] indexBytes, String indexDigest, List<String> tags)
+  public boolean publishIndex(String mediaType, byte[] indexBytes, String indexDigest)
       throws PackFailure, IOException, InterruptedException {
     boolean present = hasManifest(indexDigest, INDEX);
     if (!present) {
       putManifest(indexDigest, mediaType, indexBytes, INDEX);
     }
-    finishWithTags(mediaType, indexBytes, indexDigest, tags);
     return present;
   }
 
-  private void finishWithTags(
-      String mediaType, byte[] indexBytes, String indexDigest, List<String> tags)
+  /** Each tag names the index, which must be in the registry: the last thing a push writes. */
+  public void tag(String mediaType, byte[] indexBytes, String indexDigest, List<String> tags)
       throws PackFailure, IOException, InterruptedException {
-    long beforeTagsStarted = System.nanoTime();
-    beforeTags.run(indexDigest, this::step);
-    beforeTagsNanos += System.nanoTime() - beforeTagsStarted;
     // The tags at once: each names the index, which is complete and audited by now.
     try (ParallelTasks parallel = new ParallelTasks("tag", Math.max(1, tags.size()))) {
       parallel.map(
           tags,
-          tag ->
-              step(
-                  "Tagging "
-                      + target.repositoryName()
-                      + ":"
-                      + tag
-                      + " as the image index "
-                      + indexDigest,
-                  () -> {
-                    client.putManifest(tag, mediaType, indexBytes);
-                    return null;
-                  }));
+          tag -> {
+            String what = "Tagging " + target.repositoryName() + ":" + tag;
+            putRacing(
+                "tag " + tag,
+                () ->
+                    step(
+                        what + " as the image index " + indexDigest,
+                        () -> {
+                          client.putManifest(tag, mediaType, indexBytes);
+                          return null;
+                        }),
+                () -> {
+                  if (!hasManifest(indexDigest, INDEX)) {
+                    throw new PackFailure(
+                        what
+                            + " failed: the registry no longer has the image index "
+                            + indexDigest);
+                  }
+                });
+            return null;
+          });
     }
     tags.forEach(tag -> log.info("Tagged " + target.repositoryName() + ":" + tag));
   }
@@ -323,10 +410,9 @@ public final class Publisher {
     return " " + digest.substring(0, 19) + "… to " + target.repositoryName();
   }
 
-  /** Runs one registry request as the push runs its own: retried, a refusal turned into advice. */
-  <T> T step(String what, Retry.Step<T> step)
+  private <T> T step(String what, Retry.Step<T> step)
       throws PackFailure, IOException, InterruptedException {
     log.debug(what);
-    return RegistryStep.run(retry, what, target.registry(), refusalAdvice, step);
+    return steps.run(what, step);
   }
 }

@@ -20,6 +20,20 @@ public record PushResult(
     int skippedBlobs,
     int skippedManifests) {
 
+  /** The same result with {@code written} as its tags. */
+  public PushResult withTags(List<String> written) {
+    return new PushResult(
+        repository,
+        List.copyOf(written),
+        indexDigest,
+        platforms,
+        uploadedBlobs,
+        uploadedBytes,
+        mountedBlobs,
+        skippedBlobs,
+        skippedManifests);
+  }
+
   /** {@code host/path@sha256:…}: the reference that always means exactly this release. */
   public String pinnedReference() {
     return repository + "@" + indexDigest;

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Ends an {@link HttpClient} as soon as its owner is done with it. The client's selector thread
- * waits in native code (epoll), and HotSpot's exit waits up to 300 ms for threads in native code: a
- * Maven run that had talked to a registry ended 0.3 s late, every time. Java 21 added {@code
+ * waits in native code (epoll), and HotSpot's exit waits a while for threads in native code: a
+ * Maven run that had talked to a registry ended late, every time. Java 21 added {@code
  * shutdownNow()}; on Java 17 the only way is to interrupt that one selector thread, which then
  * closes the client's connections and ends.
  */

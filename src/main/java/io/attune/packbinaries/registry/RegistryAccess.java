@@ -29,24 +29,6 @@ public record RegistryAccess(
     environment = Map.copyOf(environment);
   }
 
-  /** Defaults for a test or a caller with nothing to say: no settings, the standard retry. */
-  public static RegistryAccess of(RegistryConnections connections, boolean allowInsecure) {
-    return new RegistryAccess(
-        connections, allowInsecure, false, 0, Retry.DEFAULT_TIMEOUT, null, Map.of());
-  }
-
-  /** The same access with other attempts and retry time (the push and its audit share them). */
-  public RegistryAccess withRetry(int attempts, Duration timeout) {
-    return new RegistryAccess(
-        connections,
-        allowInsecure,
-        sendCredentialsOverHttp,
-        attempts,
-        timeout,
-        settingsCredentials,
-        environment);
-  }
-
   /** Who {@code reference}'s registry is asked as: settings, then Docker's config and helpers. */
   public CredentialResolver.Resolution credentialsFor(ImageReference reference, BuildLog log) {
     return new CredentialResolver(environment, log).resolve(reference, settingsCredentials);

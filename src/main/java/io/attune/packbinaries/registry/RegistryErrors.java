@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns an unexpected answer into a {@link RegistryException} the user can read: the status, the
@@ -56,6 +58,7 @@ final class RegistryErrors {
             .append(repository);
     BoundedBody.Prefix body = BoundedBody.prefix(response, BoundedBody.ERROR_LIMIT);
     String text = new String(body.bytes(), StandardCharsets.UTF_8);
+    Set<String> codes = Set.of();
     if (body.truncated()) {
       message
           .append(" (its error body at ")
@@ -65,12 +68,29 @@ final class RegistryErrors {
           .append(", read no further)");
     } else if (!text.isBlank()) {
       message.append(": ").append(registryErrors(text));
+      codes = codes(text);
     }
     Duration retryAfter =
         RetryAfterHeader.parse(
                 response.headers().firstValue("Retry-After").orElse(null), Instant.now())
             .orElse(null);
-    return new RegistryException(status, message.toString(), retryAfter);
+    return new RegistryException(status, message.toString(), retryAfter, codes);
+  }
+
+  /** The codes of the registry's {"errors":[{"code"}]}, at most the first 16; none if not JSON. */
+  static Set<String> codes(String body) {
+    Set<String> codes = new TreeSet<>();
+    try {
+      for (JsonNode error : Json.parse(body).path("errors")) {
+        String code = error.path("code").asText("");
+        if (codes.size() < 16 && code.matches("[A-Z_]{1,64}")) {
+          codes.add(code);
+        }
+      }
+    } catch (IOException notJson) {
+      // no codes
+    }
+    return codes;
   }
 
   /** The registry's {"errors":[{"code","message"}]} as one line, or the first 200 characters. */

@@ -2,21 +2,36 @@ package io.attune.packbinaries.registry;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Set;
 
 /** A registry answered with an unexpected HTTP status. */
 public class RegistryException extends IOException implements Retryable {
 
   private final int status;
   private final Duration retryAfter;
+  private final Set<String> codes;
 
-  public RegistryException(int status, String message, Duration retryAfter) {
+  /**
+   * @param codes the registry's error codes ({@code BLOB_UNKNOWN}, …) from its errors list
+   */
+  public RegistryException(int status, String message, Duration retryAfter, Set<String> codes) {
     super(message);
     this.status = status;
     this.retryAfter = retryAfter;
+    this.codes = Set.copyOf(codes);
+  }
+
+  public RegistryException(int status, String message, Duration retryAfter) {
+    this(status, message, retryAfter, Set.of());
   }
 
   public RegistryException(int status, String message) {
     this(status, message, null);
+  }
+
+  /** Whether the registry's errors list named {@code code}. */
+  public boolean hasCode(String code) {
+    return codes.contains(code);
   }
 
   public int status() {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -102,18 +101,6 @@ public final class CosignSignature {
     } catch (IllegalArgumentException notBase64) {
       return false;
     }
-  }
-
-  /**
-   * The blobs of the first signature of {@code digest}, by digest: its payload and the config that
-   * lists it alone. They do not depend on the key, so they can be sent before the index is.
-   */
-  static Map<String, byte[]> firstSignatureBlobs(String repository, String digest)
-      throws IOException {
-    byte[] payload = payload(repository, digest);
-    String payloadDigest = "sha256:" + Sha256.of(payload);
-    byte[] config = config(List.of(payloadDigest));
-    return Map.of(payloadDigest, payload, "sha256:" + Sha256.of(config), config);
   }
 
   /** A config as cosign writes one: the layers' digests as the rootfs, no platform. */

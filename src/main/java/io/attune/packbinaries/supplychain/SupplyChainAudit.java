@@ -10,6 +10,7 @@ import io.attune.packbinaries.oci.Digest;
 import io.attune.packbinaries.registry.MalformedDocumentException;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
+import io.attune.packbinaries.registry.RegistrySteps;
 import io.attune.packbinaries.registry.ResponseTooLargeException;
 import java.io.IOException;
 import java.util.ArrayList;

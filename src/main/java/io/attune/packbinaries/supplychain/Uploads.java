@@ -5,10 +5,10 @@ import io.attune.packbinaries.concurrent.Futures;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
+import io.attune.packbinaries.registry.RegistrySteps;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.FutureTask;
 
@@ -24,33 +24,14 @@ final class Uploads {
   private final Map<String, FutureTask<Void>> blobUploads = new ConcurrentHashMap<>();
   private final Map<String, String> relied = new ConcurrentHashMap<>();
   private final boolean referrersApi;
-  private final Map<String, Optional<byte[]>> readEarly;
 
   /**
-   * @param sent blobs already sent to this repository in this push
    * @param referrersApi whether the registry indexes referrers itself (its referrers API answered)
-   * @param readEarly tags already read in this push ({@link #read}), each to be used once
    */
-  Uploads(
-      RegistryClient client,
-      RegistrySteps steps,
-      Set<String> sent,
-      boolean referrersApi,
-      Map<String, Optional<byte[]>> readEarly) {
+  Uploads(RegistryClient client, RegistrySteps steps, boolean referrersApi) {
     this.client = client;
     this.steps = steps;
     this.referrersApi = referrersApi;
-    this.readEarly = new ConcurrentHashMap<>(readEarly);
-    for (String digest : sent) {
-      FutureTask<Void> done = new FutureTask<>(() -> null);
-      done.run();
-      blobUploads.put(digest, done);
-    }
-  }
-
-  /** The blobs sent so far. */
-  Set<String> sent() {
-    return Set.copyOf(blobUploads.keySet());
   }
 
   /**
@@ -111,13 +92,12 @@ final class Uploads {
   }
 
   /**
-   * The manifest under {@code reference}, or empty when the registry has none (404): as read
-   * earlier in this push if it was, the first time it is asked for, else read now.
+   * The manifest under {@code reference}, or empty when the registry has none (404); the
+   * attachments rely on what it was.
    */
   Optional<byte[]> existingManifest(String what, String reference)
       throws PackFailure, IOException, InterruptedException {
-    Optional<byte[]> early = readEarly.remove(reference);
-    Optional<byte[]> existing = early != null ? early : read(what, reference);
+    Optional<byte[]> existing = read(what, reference);
     existing.ifPresent(content -> reliedOnTag(reference, content));
     return existing;
   }

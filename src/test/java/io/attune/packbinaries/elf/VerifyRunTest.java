@@ -51,11 +51,10 @@ class VerifyRunTest {
     Matcher line =
         Pattern.compile(
                 "\\[INFO] sensor \\(x86_64-unknown-linux-musl\\): pass, static x86-64 EXEC,"
-                    + " stripped, \\d+ bytes, checked in (\\d+) ms")
+                    + " stripped, \\d+ bytes$",
+                Pattern.MULTILINE)
             .matcher(log.text());
     assertThat(line.find()).as(log.text()).isTrue();
-    // Wall time, so generous for a loaded machine; a wrong unit would be off by 10^6.
-    assertThat(Long.parseLong(line.group(1))).isLessThan(10_000);
   }
 
   @Test
@@ -254,7 +253,7 @@ class VerifyRunTest {
             "[INFO] pie (x86_64-unknown-linux-musl): pass, static-pie x86-64 DYN, not stripped,"
                 + " build-id abcd, "
                 + Files.size(pie)
-                + " bytes, checked in ");
+                + " bytes");
   }
 
   @Test
@@ -369,8 +368,7 @@ class VerifyRunTest {
                         FileDigests.inMemory())
                     .verifyFile(script, X86_64_MUSL))
         .isInstanceOf(PackFailure.class);
-    assertThat(log.lines.get(0))
-        .matches("\\[INFO] run\\.sh \\(x86_64-unknown-linux-musl\\): fail, checked in \\d+ ms");
+    assertThat(log.lines.get(0)).isEqualTo("[INFO] run.sh (x86_64-unknown-linux-musl): fail");
   }
 
   private Path realStaticProgram() throws Exception {

@@ -39,7 +39,7 @@ class SbomDocumentTest {
                 "aarch64-unknown-linux-gnu",
                 "ef".repeat(32),
                 1234,
-                SupplyChain.crates("attune-core-timer-sensor", lock))),
+                SupplyChainDocuments.crates("attune-core-timer-sensor", lock))),
         "0.1.0",
         Instant.parse("2026-11-28T00:00:00Z"));
   }

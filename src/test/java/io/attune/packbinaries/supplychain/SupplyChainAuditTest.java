@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.MediaTypes;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
+import io.attune.packbinaries.registry.RegistrySteps;
+import io.attune.packbinaries.registry.Retry;
 import io.attune.packbinaries.testing.Fixtures;
 import io.attune.packbinaries.testing.RecordingLog;
 import io.attune.packbinaries.testing.TestEnvironment;
@@ -44,13 +47,7 @@ class SupplyChainAuditTest {
 
   /** Each step once, as a retry would run a step that succeeds. */
   private static final RegistrySteps DIRECT =
-      new RegistrySteps() {
-        @Override
-        public <T> T run(String what, io.attune.packbinaries.registry.Retry.Step<T> step)
-            throws IOException {
-          return step.run();
-        }
-      };
+      new RegistrySteps(Retry.standard(1, BuildLog.SILENT), "registry.example.com", "no advice");
 
   @TempDir Path temp;
   private final RecordingLog log = new RecordingLog();

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * audit no longer has a handler of its own. Against the TLS + htpasswd registry of the test
  * environment, whose CA the JVM does not trust.
  */
-class RegistryStepTest {
+class RegistryStepsTest {
 
   private static final String DIGEST = "sha256:" + "0".repeat(64);
 

@@ -6,36 +6,44 @@ import java.io.IOException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
- * One registry step under {@link Retry}, with the failures the user can fix (refused credentials,
- * an untrusted certificate, a host that does not resolve, a response too large for its kind, and,
- * where the caller says so, a missing image) turned into a {@link PackFailure} that says what to
- * do. The push, the index goal and the audit share it, so each failure reads the same in all three.
+ * Runs registry steps for one registry: each under {@link Retry}, with the failures the user can
+ * fix (refused credentials, an untrusted certificate, a host that does not resolve, a response too
+ * large for its kind, and, where the caller says so, a missing image) turned into a {@link
+ * PackFailure} that says what to do. The push, the index goal, the audit and the supply chain share
+ * it, so each failure reads the same in all of them.
  */
-public final class RegistryStep {
+public final class RegistrySteps {
 
-  private RegistryStep() {}
+  private final Retry retry;
+  private final String registry;
+  private final String refusalAdvice;
+  private final String missingAdvice;
 
   /**
    * @param refusalAdvice what to say on a 401/403: which credentials were tried and how to add them
    *     (never the password)
    */
-  public static <T> T run(
-      Retry retry, String what, String registry, String refusalAdvice, Retry.Step<T> step)
-      throws PackFailure, IOException, InterruptedException {
-    return run(retry, what, registry, refusalAdvice, null, step);
+  public RegistrySteps(Retry retry, String registry, String refusalAdvice) {
+    this(retry, registry, refusalAdvice, null);
+  }
+
+  private RegistrySteps(Retry retry, String registry, String refusalAdvice, String missingAdvice) {
+    this.retry = retry;
+    this.registry = registry;
+    this.refusalAdvice = refusalAdvice;
+    this.missingAdvice = missingAdvice;
   }
 
   /**
-   * @param missingAdvice what to say on a 404, when what the step reads is the user's to name; null
-   *     when a 404 means something broke (an {@link IOException} then, its cause the registry's)
+   * These steps, saying {@code advice} on a 404: for steps that read what the user named. Without
+   * it a 404 means something broke (an {@link IOException} then, its cause the registry's).
    */
-  public static <T> T run(
-      Retry retry,
-      String what,
-      String registry,
-      String refusalAdvice,
-      String missingAdvice,
-      Retry.Step<T> step)
+  public RegistrySteps whenMissing(String advice) {
+    return new RegistrySteps(retry, registry, refusalAdvice, advice);
+  }
+
+  /** Runs {@code step}, retried; {@code what} names it in messages. */
+  public <T> T run(String what, Retry.Step<T> step)
       throws PackFailure, IOException, InterruptedException {
     try {
       return retry.run(what, step);
