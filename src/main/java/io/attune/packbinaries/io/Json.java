@@ -13,7 +13,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -76,6 +78,36 @@ public final class Json {
     }
   }
 
+  /**
+   * As {@link #parseWhole}, for documents another program reads too: an object with two keys equal
+   * but for case (a repeated key included) is refused. Go's {@code encoding/json}, which registries
+   * and containerd use, matches a struct's field names case-insensitively and keeps the last, so
+   * {@code "layers":[a], "LAYERS":[b]} would be audited here as one image and pulled as another.
+   * Case is folded as Go folds it: upper then lower case, so the Kelvin sign is a k and the long s
+   * an s.
+   *
+   * @throws IOException when the bytes are not exactly one JSON value, or hold such an object
+   */
+  public static JsonNode parseStrict(byte[] bytes) throws IOException {
+    try (JsonParser parser = FACTORY.createParser(bytes)) {
+      if (parser.nextToken() == null) {
+        throw new IOException("it is empty");
+      }
+      JsonNode value = value(parser, true);
+      if (parser.nextToken() != null) {
+        throw new IOException(
+            "something follows the JSON value, at "
+                + parser.currentTokenLocation().offsetDescription());
+      }
+      return value;
+    }
+  }
+
+  /** A key as Go's decoder compares it with a field name. */
+  public static String foldCase(String key) {
+    return key.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+  }
+
   /** {@code node} without whitespace, as {@code ObjectMapper.writeValueAsBytes} writes it. */
   public static byte[] compact(JsonNode node) {
     return write(node, false);
@@ -91,19 +123,42 @@ public final class Json {
 
   /** The value whose first token the parser is at; leaves the parser at its last token. */
   private static JsonNode value(JsonParser parser) throws IOException {
+    return value(parser, false);
+  }
+
+  private static JsonNode value(JsonParser parser, boolean strict) throws IOException {
     JsonToken token = parser.currentToken();
     switch (token) {
       case START_OBJECT:
         ObjectNode object = NODES.objectNode();
+        Map<String, String> folded = strict ? new HashMap<>() : null;
         for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+          if (strict) {
+            String earlier = folded.putIfAbsent(foldCase(name), name);
+            if (earlier != null) {
+              throw new IOException(
+                  (earlier.equals(name)
+                          ? "the key '"
+                              + Shown.printable(name, 80)
+                              + "' appears twice in one object"
+                          : "the keys '"
+                              + Shown.printable(earlier, 80)
+                              + "' and '"
+                              + Shown.printable(name, 80)
+                              + "' of one object differ only in case, and Go's JSON decoder"
+                              + " (registries, containerd) reads them as one")
+                      + ", at "
+                      + parser.currentTokenLocation().offsetDescription());
+            }
+          }
           parser.nextToken();
-          object.set(name, value(parser));
+          object.set(name, value(parser, strict));
         }
         return object;
       case START_ARRAY:
         ArrayNode array = NODES.arrayNode();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-          array.add(value(parser));
+          array.add(value(parser, strict));
         }
         return array;
       case VALUE_STRING:

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Manifest requests on one repository, as exact bytes (their digest is the digest of these bytes);
- * a manifest or index is read up to 4 MiB, the most a registry accepts for one.
+ * a manifest or index is read up to 4 MiB, the most a registry accepts for one, and refused when
+ * clients could read it in different ways ({@link ManifestDocument}).
  */
 final class ManifestOperations {
 
@@ -103,6 +104,7 @@ final class ManifestOperations {
     String digest = "sha256:" + Sha256.of(content);
     String mediaType =
         response.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
+    ManifestDocument.check(response.uri(), mediaType, content, "the manifest " + reference);
     return new RegistryClient.Manifest(mediaType, content, digest);
   }
 
@@ -121,7 +123,10 @@ final class ManifestOperations {
       BoundedBody.discard(response);
       return Optional.empty();
     }
-    return Optional.of(
-        BoundedBody.read(response, BoundedBody.MANIFEST_LIMIT, "the referrers of " + digest));
+    byte[] index =
+        BoundedBody.read(response, BoundedBody.MANIFEST_LIMIT, "the referrers of " + digest);
+    ManifestDocument.check(
+        response.uri(), type.split(";")[0].trim(), index, "the referrers of " + digest);
+    return Optional.of(index);
   }
 }

@@ -13,6 +13,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECFieldFp;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
@@ -183,25 +184,116 @@ public final class SigningKey {
               + " -algorithm EC -pkeyopt ec_paramgen_curve:P-256)");
     }
     ECParameterSpec params = ec.getParams();
-    // Computing the point from the secret would need curve arithmetic of our own; openssl keeps it.
-    ECPoint point =
-        publicPoint(der)
-            .orElseThrow(
-                () ->
-                    new PackFailure(
-                        PropertyNames.SIGN_KEY
-                            + "="
-                            + file
-                            + " does not carry its public key; rewrite it with openssl pkey -in"
-                            + " KEY -out cosign.key (add -aes-256-cbc to encrypt it)"));
+    // The public key is derived from the secret, never taken on trust from the file: the point a
+    // PKCS#8 file may carry is optional, and one pieced together from two keys would publish a
+    // public key that verifies none of the signatures made with it.
+    ECPoint point = multiply(params, ec.getS());
+    Optional<ECPoint> carried = publicPoint(der);
+    if (carried.isPresent() && !carried.get().equals(point)) {
+      throw new PackFailure(
+          PropertyNames.SIGN_KEY
+              + "="
+              + file
+              + " carries a public key that does not belong to its private key: the file was"
+              + " altered or pieced together from two keys, and what it signs would not verify"
+              + " with the public key it states. Write the key again from its source (openssl pkey"
+              + " -in KEY -out cosign.key, with -aes-256-cbc to encrypt it), or make a new one");
+    }
     PublicKey publicKey =
         KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, params));
-    return new SigningKey(ec, publicKey);
+    SigningKey signingKey = new SigningKey(ec, publicKey);
+    byte[] probe = "pack-binaries signing key self-test".getBytes(StandardCharsets.US_ASCII);
+    if (!signingKey.verifies(probe, signingKey.sign(probe))) {
+      throw new PackFailure(
+          PropertyNames.SIGN_KEY
+              + "="
+              + file
+              + " signs what its own public key does not verify; the key is damaged. Make a new"
+              + " one (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)");
+    }
+    return signingKey;
+  }
+
+  /**
+   * {@code k}·G on the key's curve (a short Weierstrass curve over a prime field, as P-256 is),
+   * with a Montgomery ladder over affine points: the JDK computes public points only inside its
+   * provider, out of reach, so this is the textbook arithmetic over {@link BigInteger}. It runs
+   * once per goal on the signer's own machine, on the order of a millisecond.
+   */
+  static ECPoint multiply(ECParameterSpec params, BigInteger k) throws GeneralSecurityException {
+    if (!(params.getCurve().getField() instanceof ECFieldFp field)) {
+      throw new GeneralSecurityException("not a curve over a prime field");
+    }
+    if (k.signum() <= 0 || k.compareTo(params.getOrder()) >= 0) {
+      throw new GeneralSecurityException("the private scalar is out of range");
+    }
+    BigInteger p = field.getP();
+    BigInteger a = params.getCurve().getA();
+    ECPoint r0 = ECPoint.POINT_INFINITY;
+    ECPoint r1 = params.getGenerator();
+    for (int i = params.getOrder().bitLength() - 1; i >= 0; i--) {
+      if (k.testBit(i)) {
+        r0 = add(r0, r1, p, a);
+        r1 = twice(r1, p, a);
+      } else {
+        r1 = add(r0, r1, p, a);
+        r0 = twice(r0, p, a);
+      }
+    }
+    BigInteger x = r0.getAffineX();
+    BigInteger y = r0.getAffineY();
+    BigInteger b = params.getCurve().getB();
+    if (r0.equals(ECPoint.POINT_INFINITY)
+        || !y.multiply(y)
+            .subtract(x.pow(3).add(a.multiply(x)).add(b))
+            .mod(p)
+            .equals(BigInteger.ZERO)) {
+      throw new GeneralSecurityException("the derived public point is not on the curve");
+    }
+    return r0;
+  }
+
+  private static ECPoint add(ECPoint q, ECPoint r, BigInteger p, BigInteger a) {
+    if (q.equals(ECPoint.POINT_INFINITY)) {
+      return r;
+    }
+    if (r.equals(ECPoint.POINT_INFINITY)) {
+      return q;
+    }
+    if (q.getAffineX().equals(r.getAffineX())) {
+      return q.getAffineY().add(r.getAffineY()).mod(p).signum() == 0
+          ? ECPoint.POINT_INFINITY
+          : twice(q, p, a);
+    }
+    BigInteger slope =
+        r.getAffineY()
+            .subtract(q.getAffineY())
+            .multiply(r.getAffineX().subtract(q.getAffineX()).modInverse(p))
+            .mod(p);
+    BigInteger x = slope.multiply(slope).subtract(q.getAffineX()).subtract(r.getAffineX()).mod(p);
+    BigInteger y = slope.multiply(q.getAffineX().subtract(x)).subtract(q.getAffineY()).mod(p);
+    return new ECPoint(x, y);
+  }
+
+  private static ECPoint twice(ECPoint q, BigInteger p, BigInteger a) {
+    if (q.equals(ECPoint.POINT_INFINITY) || q.getAffineY().signum() == 0) {
+      return ECPoint.POINT_INFINITY;
+    }
+    BigInteger x1 = q.getAffineX();
+    BigInteger slope =
+        x1.multiply(x1)
+            .multiply(BigInteger.valueOf(3))
+            .add(a)
+            .multiply(q.getAffineY().shiftLeft(1).modInverse(p))
+            .mod(p);
+    BigInteger x = slope.multiply(slope).subtract(x1.shiftLeft(1)).mod(p);
+    BigInteger y = slope.multiply(x1.subtract(x)).subtract(q.getAffineY()).mod(p);
+    return new ECPoint(x, y);
   }
 
   /**
    * The uncompressed public point a PKCS#8 EC key usually carries at its end ({@code [1] BIT STRING
-   * 04 || X || Y}), so it need not be computed.
+   * 04 || X || Y}), only to check it against the one derived from the secret.
    */
   static Optional<ECPoint> publicPoint(byte[] der) {
     byte[] marker = {(byte) 0xa1, 0x44, 0x03, 0x42, 0x00, 0x04};

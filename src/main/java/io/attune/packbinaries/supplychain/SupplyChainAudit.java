@@ -5,29 +5,51 @@ import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.io.Json;
+import io.attune.packbinaries.io.Shown;
+import io.attune.packbinaries.oci.Digest;
+import io.attune.packbinaries.registry.MalformedDocumentException;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
 import io.attune.packbinaries.registry.RegistrySteps;
+import io.attune.packbinaries.registry.ResponseTooLargeException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The supply-chain part of a published image's audit: lists the SBOMs attached to its platforms'
  * manifests and the provenance attached to its index, through the referrers API or the tag schema,
  * and, given a public key, requires a cosign signature of the audited digest that the key verifies
- * and whose payload names that digest. What the registry returns is read within a budget.
+ * and whose payload names that digest.
+ *
+ * <p>What the registry returns is hostile input. An attestation counts only if it is an in-toto
+ * statement (its DSSE {@code payloadType}) whose {@code subject} holds the audited digest and, with
+ * a key, whose signature the key verifies; only such a statement is described as this image's
+ * provenance, the rest are named and skipped. A referrer that is malformed (not JSON, no layer, a
+ * bad digest, over its size, unreadable) is reported and skipped: it fails only an audit that needs
+ * it, one whose key must vouch for what is attached. Referrer documents are read one at a time,
+ * described and dropped, their digests de-duplicated, at most {@link #MAX_REFERRERS} per subject
+ * and kind and {@link #MAX_TOTAL_BYTES} in all.
  */
 public final class SupplyChainAudit {
 
-  /** The largest signature manifest, referrers index or payload read. */
+  /** The largest signature manifest, referrers index, payload or attestation read. */
   static final int MAX_DOCUMENT_BYTES = 1 << 20;
 
   /** The largest SBOM read: a workspace of thousands of crates stays well under it. */
-  static final int MAX_SBOM_BYTES = 32 << 20;
+  static final int MAX_SBOM_BYTES = 8 << 20;
+
+  /** The most referrers of one kind read for one subject; the rest are named in a warning. */
+  static final int MAX_REFERRERS = 16;
+
+  /** The most bytes of attached documents one audit reads, all subjects together. */
+  static final long MAX_TOTAL_BYTES = 32L << 20;
 
   /**
    * @param repository {@code host/path} of the image
@@ -40,15 +62,26 @@ public final class SupplyChainAudit {
 
   /**
    * @param sboms the platforms with an SBOM attached
-   * @param provenance whether an SLSA provenance is attached to the digest
+   * @param provenance whether an in-toto attestation about the digest is attached (with a key: one
+   *     the key verifies)
    * @param signed whether a signature verified with the key (false when no key was given)
    */
   public record Findings(List<String> sboms, boolean provenance, boolean signed) {}
+
+  /** Looks at one document as it is read; true when it counts. */
+  @FunctionalInterface
+  private interface Reader {
+    boolean accept(String digest, byte[] document);
+  }
+
+  /** How many documents of a kind were attached and read, and how many counted. */
+  private record Tally(int read, int accepted) {}
 
   private final RegistryClient client;
   private final RegistrySteps steps;
   private final BuildLog log;
   private boolean noReferrersApi;
+  private long bytesRead;
 
   public SupplyChainAudit(RegistryClient client, RegistrySteps steps, BuildLog log) {
     this.client = client;
@@ -59,30 +92,37 @@ public final class SupplyChainAudit {
   public Findings check(Request request) throws PackFailure, IOException, InterruptedException {
     List<String> sboms = new ArrayList<>();
     for (Map.Entry<String, String> platform : request.platforms().entrySet()) {
-      List<byte[]> found = documents(platform.getValue(), SbomDocument.MEDIA_TYPE, MAX_SBOM_BYTES);
-      for (byte[] sbom : found) {
-        log.info("SBOM of " + platform.getKey() + ": " + describeSbom(sbom));
-      }
-      if (found.isEmpty()) {
-        log.info("No SBOM attached to " + platform.getKey() + " (" + platform.getValue() + ")");
+      String name = platform.getKey();
+      Tally found =
+          documents(
+              platform.getValue(),
+              SbomDocument.MEDIA_TYPE,
+              MAX_SBOM_BYTES,
+              (digest, sbom) -> describeSbom(name, digest, sbom));
+      if (found.accepted() == 0) {
+        log.info("No SBOM attached to " + name + " (" + platform.getValue() + ")");
       } else {
-        sboms.add(platform.getKey());
+        sboms.add(name);
       }
     }
-    List<byte[]> envelopes = documents(request.digest(), Dsse.MEDIA_TYPE, MAX_DOCUMENT_BYTES);
-    for (byte[] envelope : envelopes) {
-      log.info("SLSA provenance of " + request.digest() + ": " + describeProvenance(envelope));
-    }
-    if (envelopes.isEmpty()) {
-      log.info("No SLSA provenance attached to " + request.digest());
+    String digest = request.digest();
+    VerificationKey key = request.key();
+    Tally attestations =
+        documents(
+            digest,
+            Dsse.MEDIA_TYPE,
+            MAX_DOCUMENT_BYTES,
+            (envelopeDigest, envelope) -> attestation(digest, key, envelopeDigest, envelope));
+    if (attestations.read() == 0) {
+      log.info("No SLSA provenance attached to " + digest);
     }
     boolean signed = false;
-    if (request.key() != null) {
-      requireSignature(request.repository(), request.digest(), request.key());
+    if (key != null) {
+      requireSignature(request.repository(), digest, key);
       signed = true;
-      requireProvenanceSignature(envelopes, request.digest(), request.key());
+      requireProvenanceSignature(attestations, digest, key);
     }
-    return new Findings(sboms, !envelopes.isEmpty(), signed);
+    return new Findings(sboms, attestations.accepted() > 0, signed);
   }
 
   /** Fails unless a cosign signature of {@code digest} verifies with the key and names it. */
@@ -129,7 +169,10 @@ public final class SupplyChainAudit {
       if (!key.verifies(payload, signature)) {
         continue;
       }
-      JsonNode critical = json(Optional.of(payload), "the payload " + payloadDigest).get();
+      JsonNode critical = parse(payload);
+      if (critical == null) {
+        continue; // signed, but not a payload any signing tool writes
+      }
       String named =
           critical.path("critical").path("image").path("docker-manifest-digest").asText();
       if (named.equals(digest)) {
@@ -172,89 +215,253 @@ public final class SupplyChainAudit {
   }
 
   /**
-   * Where provenance is attached, at least one attestation must be this key's. A release pushed
-   * again (another commit giving the same image, or a new key) adds its attestation beside the
-   * earlier ones, and an attestation signed by another key says nothing against this one, as with
-   * cosign's attestations.
+   * Where provenance is attached, at least one attestation must be a statement about this digest
+   * that this key signed. A release pushed again (another commit giving the same image, or a new
+   * key) adds its attestation beside the earlier ones, and an attestation signed by another key
+   * says nothing against this one, as with cosign's attestations.
    */
-  private void requireProvenanceSignature(
-      List<byte[]> envelopes, String digest, VerificationKey key) throws PackFailure {
-    if (envelopes.isEmpty()) {
-      return;
-    }
-    for (byte[] envelope : envelopes) {
-      if (signedBy(envelope, digest, key)) {
-        if (envelopes.size() > 1) {
-          log.info(
-              "SLSA provenance of "
-                  + digest
-                  + " verifies with "
-                  + key.file()
-                  + " ("
-                  + (envelopes.size() - 1)
-                  + " more attached, by other keys or earlier pushes)");
-        }
-        return;
+  private void requireProvenanceSignature(Tally attestations, String digest, VerificationKey key)
+      throws PackFailure {
+    if (attestations.read() == 0 || attestations.accepted() > 0) {
+      if (attestations.read() > 1) {
+        log.info(
+            "SLSA provenance of "
+                + digest
+                + " verifies with "
+                + key.file()
+                + " ("
+                + (attestations.read() - attestations.accepted())
+                + " more attached, by other keys, about other images or unreadable)");
       }
+      return;
     }
     throw new PackFailure(
         "None of the "
-            + envelopes.size()
-            + " SLSA provenance attestation(s) attached to "
+            + attestations.read()
+            + " attestation(s) attached to "
             + digest
-            + " is signed by "
+            + " is an in-toto statement about "
+            + digest
+            + " signed by "
             + key.file()
-            + ": they were replaced or changed after the push, or signed with another key. Push"
-            + " and sign the image again.");
+            + ": they were replaced or changed after the push, signed with another key, or"
+            + " vouch for another image. Push and sign the image again.");
   }
 
-  private boolean signedBy(byte[] envelope, String digest, VerificationKey key) throws PackFailure {
-    JsonNode dsse = json(Optional.of(envelope), "the provenance of " + digest).get();
+  /**
+   * Whether {@code envelope} is an attestation of {@code digest}: a DSSE envelope of an in-toto
+   * statement whose subject holds the digest, signed by {@code key} when there is one. Described
+   * when it is; named and skipped when not.
+   */
+  private boolean attestation(
+      String digest, VerificationKey key, String envelopeDigest, byte[] envelope) {
+    String named = "An attestation " + envelopeDigest + " attached to " + digest;
+    JsonNode dsse = parse(envelope);
+    if (dsse == null || !dsse.isObject()) {
+      log.warn(named + " is not a DSSE envelope (not a JSON object); skipped");
+      return false;
+    }
+    String payloadType = dsse.path("payloadType").asText("");
+    if (!Provenance.PAYLOAD_TYPE.equals(payloadType)) {
+      log.warn(
+          named
+              + " has the payloadType '"
+              + Shown.printable(payloadType, 80)
+              + "', not "
+              + Provenance.PAYLOAD_TYPE
+              + "; skipped");
+      return false;
+    }
+    byte[] payload;
     try {
-      byte[] statement = Base64.getDecoder().decode(dsse.path("payload").asText());
-      byte[] pae = Dsse.preAuthenticationEncoding(dsse.path("payloadType").asText(), statement);
-      for (JsonNode signature : dsse.path("signatures")) {
-        if (key.verifies(pae, Base64.getDecoder().decode(signature.path("sig").asText()))) {
+      payload = Base64.getDecoder().decode(dsse.path("payload").asText(""));
+    } catch (IllegalArgumentException notBase64) {
+      log.warn(named + " has a payload that is not base64; skipped");
+      return false;
+    }
+    if (key != null && !signedBy(dsse, payloadType, payload, key)) {
+      // An earlier push's, signed with an earlier key, is no alarm: information.
+      log.info(
+          named + " is unsigned: no signature of it verifies with " + key.file() + "; skipped");
+      return false;
+    }
+    JsonNode statement = parse(payload);
+    if (statement == null || !statement.isObject()) {
+      log.warn(named + " holds a statement that is not a JSON object; skipped");
+      return false;
+    }
+    List<String> subjects = subjectDigests(statement);
+    if (!subjects.contains(digest)) {
+      log.warn(
+          named
+              + " is a statement about "
+              + (subjects.isEmpty()
+                  ? "no digest"
+                  : Shown.printable(String.join(", ", subjects), 300))
+              + ", not about "
+              + digest
+              + "; skipped");
+      return false;
+    }
+    log.info(
+        "SLSA provenance of "
+            + digest
+            + (key != null
+                ? " (signed, verifies with " + key.file() + ")"
+                : " (unsigned as far as this audit knows: give -D"
+                    + PropertyNames.VERIFY_PUBLIC_KEY
+                    + " to check it)")
+            + ": "
+            + describeProvenance(statement));
+    return true;
+  }
+
+  private static boolean signedBy(
+      JsonNode dsse, String payloadType, byte[] payload, VerificationKey key) {
+    byte[] pae = Dsse.preAuthenticationEncoding(payloadType, payload);
+    for (JsonNode signature : dsse.path("signatures")) {
+      try {
+        if (key.verifies(pae, Base64.getDecoder().decode(signature.path("sig").asText("")))) {
           return true;
         }
+      } catch (IllegalArgumentException notBase64) {
+        // this one verifies with no key
       }
-    } catch (IllegalArgumentException notBase64) {
-      // An envelope that is not base64 verifies with no key.
     }
     return false;
   }
 
-  /** The documents of the referrers of {@code subject} with that artifact type. */
-  private List<byte[]> documents(String subject, String artifactType, int maxBytes)
+  /** The statement's subject digests, as {@code algorithm:hex}. */
+  static List<String> subjectDigests(JsonNode statement) {
+    List<String> digests = new ArrayList<>();
+    for (JsonNode subject : statement.path("subject")) {
+      JsonNode digest = subject.path("digest");
+      for (Iterator<Map.Entry<String, JsonNode>> it = digest.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> entry = it.next();
+        if (entry.getValue().isTextual()) {
+          digests.add(entry.getKey() + ":" + entry.getValue().asText());
+        }
+      }
+    }
+    return digests;
+  }
+
+  /**
+   * Reads the documents of the referrers of {@code subject} with that artifact type one at a time
+   * and hands each to {@code reader}, keeping none. A malformed listing, artifact or document is
+   * reported and skipped; a refused request or an untrusted certificate still fails.
+   */
+  private Tally documents(String subject, String artifactType, int maxBytes, Reader reader)
       throws PackFailure, IOException, InterruptedException {
     Optional<byte[]> listing = noReferrersApi ? Optional.empty() : referrersApi(subject);
+    String listingName = "the referrers of " + subject;
     if (listing.isEmpty()) {
-      listing = manifest(Referrers.fallbackTag(subject));
+      String tag = Referrers.fallbackTag(subject);
+      listing = tolerantManifest(tag);
+      listingName = "the referrers tag " + tag;
     }
-    List<byte[]> documents = new ArrayList<>();
-    Optional<JsonNode> index = json(listing, "the referrers of " + subject);
-    if (index.isEmpty()) {
-      return documents;
+    if (listing.isEmpty()) {
+      return new Tally(0, 0);
     }
-    for (JsonNode entry : index.get().path("manifests")) {
-      if (!artifactType.equals(entry.path("artifactType").asText())
-          || entry.path("size").asLong() > MAX_DOCUMENT_BYTES) {
+    JsonNode index = parse(listing.get());
+    if (index == null || !index.isObject()) {
+      log.warn(Shown.printable(listingName, 200) + " is not a JSON object; skipped");
+      return new Tally(0, 0);
+    }
+    Set<String> artifacts = new HashSet<>();
+    Set<String> layers = new HashSet<>();
+    int read = 0;
+    int accepted = 0;
+    int beyondLimit = 0;
+    for (JsonNode entry : index.path("manifests")) {
+      if (!artifactType.equals(entry.path("artifactType").asText())) {
         continue;
       }
-      String digest = entry.path("digest").asText();
-      JsonNode artifact = json(manifest(digest), "the artifact " + digest).orElse(null);
-      if (artifact == null || !subject.equals(artifact.path("subject").path("digest").asText())) {
+      String digest = entry.path("digest").asText("");
+      if (Digest.problem(digest) != null) {
+        log.warn(listingName + " names an artifact with an invalid digest; skipped");
+        continue;
+      }
+      if (!artifacts.add(digest)) {
+        continue; // listed twice
+      }
+      if (artifacts.size() > MAX_REFERRERS) {
+        beyondLimit++;
+        continue;
+      }
+      String artifactName = "The " + artifactType + " artifact " + digest + " of " + subject;
+      if (entry.path("size").asLong() > MAX_DOCUMENT_BYTES) {
+        log.warn(artifactName + " is larger than the audit reads; skipped");
+        continue;
+      }
+      Optional<byte[]> manifest = tolerantManifest(digest);
+      JsonNode artifact = manifest.map(SupplyChainAudit::parse).orElse(null);
+      if (artifact == null || !artifact.isObject()) {
+        log.warn(
+            artifactName + (manifest.isEmpty() ? " is missing" : " is not JSON") + "; skipped");
+        continue;
+      }
+      if (!subject.equals(artifact.path("subject").path("digest").asText())) {
+        log.warn(artifactName + " names another subject; skipped");
         continue;
       }
       JsonNode layer = artifact.path("layers").path(0);
-      String layerDigest = layer.path("digest").asText();
-      if (layer.path("size").asLong() > maxBytes) {
-        throw new PackFailure(
-            "The " + artifactType + " " + layerDigest + " is larger than the audit reads");
+      String layerDigest = layer.path("digest").asText("");
+      long size = layer.path("size").asLong(-1);
+      if (Digest.problem(layerDigest) != null) {
+        log.warn(artifactName + " has no layer with a valid digest; skipped");
+        continue;
       }
-      documents.add(steps.run("Reading " + layerDigest, () -> client.blob(layerDigest)));
+      if (!layers.add(layerDigest)) {
+        continue; // the same document through another artifact
+      }
+      if (size < 0 || size > maxBytes) {
+        log.warn(
+            artifactName
+                + " declares a document of "
+                + size
+                + " bytes; the audit reads at most "
+                + maxBytes
+                + "; skipped");
+        continue;
+      }
+      if (bytesRead + size > MAX_TOTAL_BYTES) {
+        log.warn(
+            artifactName
+                + " would take the audit past the "
+                + (MAX_TOTAL_BYTES >> 20)
+                + " MiB it reads of attached documents; skipped");
+        continue;
+      }
+      read++;
+      byte[] document;
+      try {
+        document = steps.run("Reading " + layerDigest, () -> client.blob(layerDigest));
+      } catch (IOException unreadable) {
+        log.warn(artifactName + " could not be read (" + unreadable.getMessage() + "); skipped");
+        continue;
+      }
+      bytesRead += document.length;
+      if (document.length > maxBytes) {
+        log.warn(artifactName + " sent more than the audit reads; skipped");
+        continue;
+      }
+      if (reader.accept(layerDigest, document)) {
+        accepted++;
+      }
     }
-    return documents;
+    if (beyondLimit > 0) {
+      log.warn(
+          beyondLimit
+              + " more "
+              + artifactType
+              + " artifacts are attached to "
+              + subject
+              + " than the "
+              + MAX_REFERRERS
+              + " the audit reads; not read");
+    }
+    return new Tally(read, accepted);
   }
 
   private Optional<byte[]> referrersApi(String subject)
@@ -287,6 +494,43 @@ public final class SupplyChainAudit {
     return Optional.ofNullable(content);
   }
 
+  /** As {@link #manifest}, but one too large (or refused as such) is reported and skipped. */
+  private Optional<byte[]> tolerantManifest(String reference)
+      throws PackFailure, IOException, InterruptedException {
+    byte[] content =
+        steps.run(
+            "Reading " + reference,
+            () -> {
+              try {
+                return client.manifest(reference).content();
+              } catch (MalformedDocumentException e) {
+                log.warn(e.getMessage() + "; skipped");
+                return null;
+              } catch (RegistryException e) {
+                if (e.status() == 404) {
+                  return null;
+                }
+                throw e;
+              } catch (ResponseTooLargeException e) {
+                return new byte[MAX_DOCUMENT_BYTES + 1];
+              }
+            });
+    if (content != null && content.length > MAX_DOCUMENT_BYTES) {
+      log.warn(reference + " is larger than the audit reads; skipped");
+      return Optional.empty();
+    }
+    return Optional.ofNullable(content);
+  }
+
+  /** A JSON value, or null when the bytes are not JSON. */
+  private static JsonNode parse(byte[] bytes) {
+    try {
+      return Json.parseWhole(bytes);
+    } catch (IOException notJson) {
+      return null;
+    }
+  }
+
   private static Optional<JsonNode> json(Optional<byte[]> bytes, String what) throws PackFailure {
     if (bytes.isEmpty()) {
       return Optional.empty();
@@ -298,9 +542,13 @@ public final class SupplyChainAudit {
     }
   }
 
-  /** Its format, size, crates and whether the CycloneDX schema accepts it. */
-  private static String describeSbom(byte[] sbom) throws PackFailure {
-    JsonNode bom = json(Optional.of(sbom), "an SBOM").get();
+  /** Its format, size, crates and whether the CycloneDX schema accepts it; false if not JSON. */
+  private boolean describeSbom(String platform, String digest, byte[] sbom) {
+    JsonNode bom = parse(sbom);
+    if (bom == null || !bom.isObject()) {
+      log.warn("The SBOM " + digest + " of " + platform + " is not JSON; skipped");
+      return false;
+    }
     List<String> purls = bom.path("components").findValuesAsText("purl");
     long crates = purls.stream().filter(p -> p.startsWith("pkg:cargo/")).count();
     String verdict;
@@ -310,38 +558,34 @@ public final class SupplyChainAudit {
     } catch (PackFailure invalid) {
       verdict = "INVALID: " + invalid.getMessage();
     }
-    return bom.path("bomFormat").asText("?")
-        + " "
-        + bom.path("specVersion").asText("?")
-        + ", "
-        + bom.path("components").size()
-        + " components, "
-        + crates
-        + " crates ("
-        + verdict
-        + ")";
+    log.info(
+        "SBOM of "
+            + platform
+            + ": "
+            + Shown.printable(bom.path("bomFormat").asText("?"), 40)
+            + " "
+            + Shown.printable(bom.path("specVersion").asText("?"), 40)
+            + ", "
+            + bom.path("components").size()
+            + " components, "
+            + crates
+            + " crates ("
+            + verdict
+            + ")");
+    return true;
   }
 
-  /** The builder and the git commit the statement records. */
-  private static String describeProvenance(byte[] envelope) throws PackFailure {
-    JsonNode dsse = json(Optional.of(envelope), "a provenance envelope").get();
-    JsonNode statement;
-    try {
-      statement =
-          json(
-                  Optional.of(Base64.getDecoder().decode(dsse.path("payload").asText())),
-                  "a provenance statement")
-              .get();
-    } catch (IllegalArgumentException notBase64) {
-      return "an envelope whose payload is not base64";
-    }
+  /** The predicate type, builder and git commit the statement records. */
+  private static String describeProvenance(JsonNode statement) {
     JsonNode definition = statement.path("predicate").path("buildDefinition");
-    return statement.path("predicateType").asText("?")
+    return Shown.printable(statement.path("predicateType").asText("?"), 100)
         + ", builder "
-        + definition.path("internalParameters").path("builder").asText("?")
+        + Shown.printable(definition.path("internalParameters").path("builder").asText("?"), 300)
         + ", source "
-        + definition.path("resolvedDependencies").findValuesAsText("gitCommit").stream()
-            .findFirst()
-            .orElse("unknown");
+        + Shown.printable(
+            definition.path("resolvedDependencies").findValuesAsText("gitCommit").stream()
+                .findFirst()
+                .orElse("unknown"),
+            100);
   }
 }

@@ -165,7 +165,11 @@ class SignedImageAuditTest {
         .contains("SBOM of linux/arm64: CycloneDX 1.6")
         .contains("(valid)")
         .contains(
-            "SLSA provenance of " + pushed.indexDigest() + ": https://slsa.dev/provenance/v1");
+            "SLSA provenance of "
+                + pushed.indexDigest()
+                + " (signed, verifies with "
+                + publicKey
+                + "): https://slsa.dev/provenance/v1");
   }
 
   @Test
@@ -214,7 +218,7 @@ class SignedImageAuditTest {
                 + pushed.indexDigest()
                 + " verifies with "
                 + otherPublicKey
-                + " (1 more attached, by other keys or earlier pushes)");
+                + " (1 more attached, by other keys, about other images or unreadable)");
   }
 
   @Test
@@ -239,9 +243,11 @@ class SignedImageAuditTest {
     assertThatThrownBy(() -> audit(repository + ":" + VERSION, otherPublicKey))
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining(
-            "None of the 1 SLSA provenance attestation(s) attached to "
+            "None of the 1 attestation(s) attached to "
                 + pushed.indexDigest()
-                + " is signed by "
+                + " is an in-toto statement about "
+                + pushed.indexDigest()
+                + " signed by "
                 + otherPublicKey);
     assertThat(report()).doesNotExist();
   }

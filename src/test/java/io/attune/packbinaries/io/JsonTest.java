@@ -122,4 +122,31 @@ class JsonTest {
         .isEqualTo(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(expected))
         .isEqualTo(INDENTING.writeValueAsBytes(expected));
   }
+
+  private static JsonNode strict(String text) throws IOException {
+    return Json.parseStrict(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theStrictParseRefusesKeysEqualButForCaseAtAnyDepth() throws IOException {
+    assertThat(strict("{\"layers\":[1],\"config\":{\"a\":1,\"b\":2}}").path("layers").size())
+        .isEqualTo(1);
+    assertThatThrownBy(() -> strict("{\"layers\":[\"a\"],\"LAYERS\":[\"b\"]}"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(
+            "the keys 'layers' and 'LAYERS' of one object differ only in case, and Go's JSON"
+                + " decoder (registries, containerd) reads them as one");
+    assertThatThrownBy(() -> strict("{\"m\":[{\"digest\":1,\"Digest\":2}]}"))
+        .hasMessageContaining("'digest' and 'Digest'");
+    // Go folds the Kelvin sign to k and the long s to s.
+    assertThatThrownBy(() -> strict("{\"kind\":1,\"\u212aind\":2}"))
+        .hasMessageContaining("differ only in case");
+    assertThatThrownBy(() -> strict("{\"layers\":1,\"layer\u017f\":2}"))
+        .hasMessageContaining("differ only in case");
+    assertThatThrownBy(() -> strict("{\"size\":1,\"size\":2}"))
+        .hasMessageContaining("the key 'size' appears twice in one object");
+    assertThatThrownBy(() -> strict("{} {}")).hasMessageContaining("something follows");
+    // The lenient parse is unchanged: the last value of a repeated key, as ObjectMapper reads it.
+    assertThat(Json.parse("{\"size\":1,\"size\":2}").path("size").asInt()).isEqualTo(2);
+  }
 }
