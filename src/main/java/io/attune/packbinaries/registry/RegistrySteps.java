@@ -8,9 +8,10 @@ import javax.net.ssl.SSLHandshakeException;
 /**
  * Runs registry steps for one registry: each under {@link Retry}, with the failures the user can
  * fix (refused credentials, an untrusted certificate, a host that does not resolve, a response too
- * large for its kind, and, where the caller says so, a missing image) turned into a {@link
- * PackFailure} that says what to do. The push, the index goal, the audit and the supply chain share
- * it, so each failure reads the same in all of them.
+ * large for its kind, a document clients could read two ways, credentials that would go over plain
+ * HTTP, and, where the caller says so, a missing image) turned into a {@link PackFailure} that says
+ * what to do. The push, the index goal, the audit and the supply chain share it, so each failure
+ * reads the same in all of them.
  */
 public final class RegistrySteps {
 
@@ -47,7 +48,10 @@ public final class RegistrySteps {
       throws PackFailure, IOException, InterruptedException {
     try {
       return retry.run(what, step);
-    } catch (ResponseTooLargeException | UnknownHostFailure e) {
+    } catch (ResponseTooLargeException
+        | UnknownHostFailure
+        | MalformedDocumentException
+        | CredentialsOverHttpRefused e) {
       throw new PackFailure(what + " failed: " + e.getMessage(), e);
     } catch (RegistryException e) {
       if (e.isUnauthorized()) {
