@@ -93,8 +93,8 @@ deploy=$(readme_command '^mvn -f packs/pom.xml deploy .*-Dpack\.builder\.image='
 up=$(readme_command '^ATTUNE_REGISTRY=registry\.example\.com docker-compose .*distributable.* up$')
 package=$(readme_command '^mvn -f packs/pom.xml package .*-Dpack\.builder\.image=')
 verify=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.binary=')
-audit=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.image=')
-signed_audit=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.verify\.publicKey=cosign\.pub$')
+audit=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:audit .*-Dpack\.image=')
+signed_audit=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:audit .*-Dpack\.verify\.publicKey=cosign\.pub$')
 index=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:index ')
 for c in "install:$install" "deploy:$deploy" "up:$up" "package:$package" "verify:$verify" \
     "audit:$audit" "signed audit:$signed_audit" "index:$index"; do

@@ -17,7 +17,7 @@ import java.nio.file.Path;
  *   image/                      images, index, archives  (image)
  *   image.json                  what was pushed          (push)
  *   push-state.json             what the last push left in the registry, for a rerun (push)
- *   audit-report.json           the ELF gate on a published image (push, verify -Dpack.image)
+ *   audit-report.json           the ELF gate on a published image (push, audit)
  *   supply-chain/               SBOMs, provenance, public key (push)
  *   .plain-registries           registries known to speak plain HTTP (every goal)
  * </pre>

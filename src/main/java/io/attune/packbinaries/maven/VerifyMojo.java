@@ -2,12 +2,10 @@ package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
-import io.attune.packbinaries.audit.ImageAudit;
 import io.attune.packbinaries.elf.Arguments;
 import io.attune.packbinaries.elf.SmokeRun;
 import io.attune.packbinaries.elf.VerifyRun;
 import io.attune.packbinaries.platform.TargetTriple;
-import io.attune.packbinaries.registry.ImageReference;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;
@@ -20,29 +18,19 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Proves each binary static and of its target's architecture from its ELF headers: no dynamic
  * linker, no shared library, the right machine, class and byte order. Without a project it checks
  * one file: {@code -Dpack.binary=FILE -Dpack.target=TRIPLE}. Writes {@code verify-report.json},
- * also when a binary fails.
- *
- * <p>Run on its own with {@code -Dpack.image=REGISTRY/REPOSITORY[:TAG|@DIGEST]}, it audits a
- * published image instead: every platform's binaries under {@code /pack-binaries/}, read back from
- * the registry, into {@code audit-report.json}.
+ * also when a binary fails. It always checks files on this machine; {@code pack-binaries:audit}
+ * checks a published image.
  */
 @Mojo(
     name = "verify",
     defaultPhase = LifecyclePhase.PACKAGE,
     requiresProject = false,
     threadSafe = true)
-public class VerifyMojo extends AbstractRegistryMojo {
+public class VerifyMojo extends AbstractPackMojo {
 
   /** One file to verify instead of what the build goal listed in binaries.json. */
   @Parameter(property = PropertyNames.BINARY)
   private File binary;
-
-  /**
-   * With {@code pack.image}: a PEM public key ({@code cosign.pub}, as the push writes it); the
-   * audit then fails unless a cosign signature of the image verifies with it.
-   */
-  @Parameter(property = PropertyNames.VERIFY_PUBLIC_KEY)
-  private File publicKey;
 
   /** Also run each passing binary once (natively, or through qemu-user for another machine). */
   @Parameter(property = PropertyNames.VERIFY_RUN, defaultValue = "false")
@@ -58,10 +46,7 @@ public class VerifyMojo extends AbstractRegistryMojo {
 
   @Override
   protected void run(GoalContext goal) throws Exception {
-    if (auditsImage()) {
-      auditImage(goal);
-      return;
-    }
+    refuseImageWithoutProject();
     List<String> arguments;
     try {
       arguments = Arguments.split(runArguments);
@@ -82,32 +67,23 @@ public class VerifyMojo extends AbstractRegistryMojo {
   }
 
   /**
-   * Only a run from the command line audits: in a build, {@code pack.image} names where the push
-   * goal will publish, and the verify goal bound to {@code package} checks the binaries built.
+   * {@code verify -Dpack.image=…} without a project once audited a published image; that is the
+   * audit goal's job now, and verify says so rather than look for binaries that are not there.
    */
-  private boolean auditsImage() {
-    boolean fromCommandLine =
-        mojoExecution == null || mojoExecution.getExecutionId().startsWith("default-cli");
-    return fromCommandLine && image != null && !image.isBlank();
-  }
-
-  private void auditImage(GoalContext goal) throws Exception {
-    if (binary != null) {
+  private void refuseImageWithoutProject() throws PackFailure {
+    String image = userProperty(PropertyNames.IMAGE);
+    boolean noProject = project == null || project.getFile() == null;
+    if (image != null && noProject && binary == null) {
       throw new PackFailure(
-          PropertyNames.BINARY
-              + " and "
+          "verify checks the binaries the build goal made (or -D"
+              + PropertyNames.BINARY
+              + "=FILE); to audit the published image "
+              + image
+              + ", run: mvn io.attune:pack-binaries-maven-plugin:audit -D"
               + PropertyNames.IMAGE
-              + " are both set; verify checks a file or audits an image: give one of them.");
+              + "="
+              + image);
     }
-    ImageReference reference = ImageReference.parse(image);
-    new ImageAudit(buildLog())
-        .run(
-            new ImageAudit.Request(
-                image,
-                access(goal, reference.registry()),
-                layout().auditReport(),
-                true,
-                publicKey == null ? null : publicKey.toPath()));
   }
 
   private TargetTriple singleTarget() throws PackFailure {

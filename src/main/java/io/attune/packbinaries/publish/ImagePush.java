@@ -337,7 +337,7 @@ public final class ImagePush {
         .client(target.registry(), target.repository(), resolution.credentials());
   }
 
-  /** Reads {@code reference} back from the registry, as {@code verify -Dpack.image} does. */
+  /** Reads {@code reference} back from the registry, as the audit goal does. */
   private void audit(Request request, String reference)
       throws PackFailure, IOException, InterruptedException {
     new ImageAudit(log)
