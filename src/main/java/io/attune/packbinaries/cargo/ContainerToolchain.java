@@ -62,14 +62,22 @@ public final class ContainerToolchain implements Toolchain {
   @Override
   public List<String> binTargets() throws PackFailure, IOException, InterruptedException {
     return CargoMetadata.binTargets(
-        (command, output) -> run(CommandTemplate.shellLine(command), output), request.manifest());
+        (command, output) -> run(CommandTemplate.shellLine(command), output),
+        request.manifest(),
+        request.cargoPackage());
   }
 
   @Override
   public CargoRun build(TargetTriple target, List<String> binaries)
       throws PackFailure, IOException, InterruptedException {
     List<String> cargo =
-        template.render(target, request.profile(), binaries, request.features(), request.offline());
+        template.render(
+            target,
+            request.profile(),
+            request.cargoPackage(),
+            binaries,
+            request.features(),
+            request.offline());
     String script =
         String.join(
             "\n",
@@ -82,7 +90,7 @@ public final class ContainerToolchain implements Toolchain {
                 request.strippedDirectory(target)));
     log.info(
         "Building "
-            + String.join(", ", binaries)
+            + String.join(", ", binaries.stream().map(request::qualified).toList())
             + " for "
             + target
             + " in "

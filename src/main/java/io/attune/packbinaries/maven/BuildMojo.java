@@ -1,6 +1,5 @@
 package io.attune.packbinaries.maven;
 
-import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.cargo.BinaryBuilder;
@@ -10,6 +9,7 @@ import io.attune.packbinaries.cargo.CommandTemplate;
 import io.attune.packbinaries.cargo.ContainerEngine;
 import io.attune.packbinaries.cargo.ContainerToolchain;
 import io.attune.packbinaries.cargo.HostToolchain;
+import io.attune.packbinaries.cargo.PackSources;
 import io.attune.packbinaries.cargo.Toolchain;
 import java.io.File;
 import java.util.ArrayList;
@@ -74,29 +74,91 @@ public class BuildMojo extends AbstractPackMojo {
   @Parameter(property = PropertyNames.STAGE_DIRECTORY)
   private File stageDirectory;
 
+  /**
+   * Several packs in one release, each {@code <pack>} with a {@code <name>}, its {@code
+   * <cargoManifest>} and optionally {@code <cargoPackage>} (cargo's {@code -p}), {@code <binaries>}
+   * and {@code <stageDirectory>}; each binary goes to {@code /pack-binaries/<name>/sensors/}. When
+   * set, {@code cargoManifest}, {@code binaries} and {@code stageDirectory} above are not used.
+   */
+  @Parameter private List<Pack> packs;
+
   @Override
   protected void run(GoalContext goal) throws Exception {
     // Before compiling anything: a deploy that would fail later would waste the whole build.
     deployPreflight(project);
-    BuildRequest request =
-        new BuildRequest(
-            cargoManifest.toPath(),
-            selectedTargets(),
-            list(binaries),
-            list(cargoFeatures),
-            cargoProfile == null || cargoProfile.isBlank()
-                ? BuildRequest.DEFAULT_PROFILE
-                : cargoProfile.trim(),
-            builderCommand,
-            builderImage,
-            environment(),
-            session != null && session.isOffline(),
-            layout().root(),
-            stageDirectory == null ? null : stageDirectory.toPath());
-    CommandTemplate template = CommandTemplate.parse(request.command(), request.profile());
-    BinaryBuilder.checkManifest(request.manifest());
-    BuildLog log = buildLog();
-    new BinaryBuilder(request, toolchain(request, template), log, goal.digests()).run(template);
+    List<BuildRequest> requests = new ArrayList<>();
+    if (packs == null || packs.isEmpty()) {
+      requests.add(
+          request(
+              cargoManifest,
+              list(binaries),
+              stageDirectory == null ? null : stageDirectory.toPath(),
+              null,
+              null));
+    } else {
+      if (!list(binaries).isEmpty() || stageDirectory != null) {
+        throw new PackFailure(
+            "<packs> is set, so "
+                + PropertyNames.BINARIES
+                + " and "
+                + PropertyNames.STAGE_DIRECTORY
+                + " would not say which pack they mean; give each <pack> its own <binaries> or"
+                + " <stageDirectory> instead");
+      }
+      List<PackSources.Source> sources = new ArrayList<>();
+      for (Pack pack : packs) {
+        sources.add(
+            new PackSources.Source(
+                pack.name,
+                pack.cargoManifest == null ? null : pack.cargoManifest.toPath(),
+                pack.cargoPackage,
+                list(pack.binaries),
+                pack.stageDirectory == null ? null : pack.stageDirectory.toPath()));
+      }
+      for (PackSources.Source pack : PackSources.check(sources)) {
+        requests.add(
+            request(
+                pack.manifest().toFile(),
+                pack.binaries(),
+                pack.stageDirectory(),
+                pack.name(),
+                pack.cargoPackage()));
+      }
+    }
+    CommandTemplate template =
+        CommandTemplate.parse(requests.get(0).command(), requests.get(0).profile());
+    List<BinaryBuilder> builders = new ArrayList<>();
+    for (BuildRequest request : requests) {
+      BinaryBuilder.checkManifest(request.manifest());
+      builders.add(
+          new BinaryBuilder(request, toolchain(request, template), buildLog(), goal.digests()));
+    }
+    BinaryBuilder.runAll(builders, template);
+  }
+
+  private BuildRequest request(
+      File manifest,
+      List<String> binaryNames,
+      java.nio.file.Path stage,
+      String pack,
+      String cargoPackage)
+      throws PackFailure {
+    return new BuildRequest(
+        manifest.toPath(),
+        selectedTargets(),
+        binaryNames,
+        list(cargoFeatures),
+        cargoProfile == null || cargoProfile.isBlank()
+            ? BuildRequest.DEFAULT_PROFILE
+            : cargoProfile.trim(),
+        builderCommand,
+        builderImage,
+        environment(),
+        session != null && session.isOffline(),
+        layout().root(),
+        stage,
+        pack,
+        cargoPackage);
   }
 
   private Toolchain toolchain(BuildRequest request, CommandTemplate template) throws PackFailure {
