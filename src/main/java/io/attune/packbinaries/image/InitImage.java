@@ -91,7 +91,9 @@ public final class InitImage {
               + " image ("
               + target.name()
               + ": "
-              + entry.getValue().stream().map(ImageBinary::name).collect(Collectors.joining(", "))
+              + entry.getValue().stream()
+                  .map(b -> b.pack() == null ? b.name() : b.pack() + "/" + b.name())
+                  .collect(Collectors.joining(", "))
               + ") from "
               + settings.baseImage());
     }
