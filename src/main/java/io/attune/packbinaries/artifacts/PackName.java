@@ -24,6 +24,18 @@ public final class PackName {
     return name != null && SAFE.matcher(name).matches();
   }
 
+  /** Checks the pack name a setting gives, e.g. {@code pack.image.pack}. */
+  public static void check(String name, String setting) throws PackFailure {
+    if (!isValid(name)) {
+      throw new PackFailure(
+          setting
+              + " is '"
+              + name
+              + "', which is not a pack name: one path segment of letters, digits, _ and -,"
+              + " starting with a letter or digit, at most 64 (the default is core)");
+    }
+  }
+
   /**
    * Checks every name, then that no two are the same (ignoring case: a volume on a case-insensitive
    * file system would hold both in one directory); one message names every problem.

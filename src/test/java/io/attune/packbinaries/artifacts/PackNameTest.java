@@ -55,4 +55,12 @@ class PackNameTest {
         .hasMessageContaining("/pack-binaries/core/sensors/")
         .hasMessageNotContaining("extra");
   }
+
+  @Test
+  void aSettingsPackNameIsCheckedNamingTheSetting() {
+    assertThatCode(() -> PackName.check("core", "pack.image.pack")).doesNotThrowAnyException();
+    assertThatThrownBy(() -> PackName.check("../core", "pack.image.pack"))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageStartingWith("pack.image.pack is '../core', which is not a pack name");
+  }
 }
