@@ -50,6 +50,31 @@ index.manifests.each { entry ->
   assert labels['org.opencontainers.image.title'] == 'pack-binaries-init (core, extra)'
 }
 
+// The push audited what it pushed: each pack's binary on each platform, against its own label.
+def audit = json.parse(new File(out, 'audit-report.json'))
+assert audit.verdict == 'pass' : audit
+audit.platforms.each { platform ->
+  assert platform.binaries*.path.sort() ==
+      ['/pack-binaries/core/sensors/sensor', '/pack-binaries/extra/sensors/sensor']
+  platform.binaries.each { assert it.verdict == 'pass' && it.labelSha256 == it.sha256 : it }
+}
+def registry = System.getenv('PACK_TEST_REGISTRY') ?: '127.0.0.1:5000'
+def remote = run(['skopeo', 'inspect', '--raw', '--tls-verify=false', "docker://${registry}/it/several-packs:1.0.0"])
+assert remote.getBytes('UTF-8') == blob(top.manifests[0].digest).bytes
+assert log.contains('already published')
+
+// Each platform's SBOM: both packs' sensors, each with its own pack's crates, never the agent's.
+['linux-amd64', 'linux-arm64'].each { p ->
+  def sbom = json.parse(new File(out, "supply-chain/sbom-${p}.cdx.json"))
+  def refs = sbom.components*.'bom-ref'
+  assert refs.findAll { it.startsWith('binary:') }.collect { it.replaceFirst('^binary:[^/]*/', '') }.sort() ==
+      ['core/sensor', 'extra/sensor']
+  def dependsOn = sbom.dependencies.collectEntries { [(it.ref.replaceFirst('^binary:[^/]*/', '')): it.dependsOn] }
+  assert dependsOn['core/sensor'] == ['pkg:cargo/core-sensor@1.0.0']
+  assert dependsOn['extra/sensor'].sort() == ['pkg:cargo/extra-sensor@2.0.0', 'pkg:cargo/sensor-common@0.1.0']
+  assert !sbom.toString().contains('agent')
+}
+
 // The core pack's host binary is staged in its own sensors/.
 assert new File(basedir, 'core/sensors/sensor').isFile()
 
