@@ -4,6 +4,7 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.cargo.BinaryBuilder;
 import io.attune.packbinaries.cargo.BuildRequest;
+import io.attune.packbinaries.cargo.BuilderContainer;
 import io.attune.packbinaries.cargo.BuilderEnvironment;
 import io.attune.packbinaries.cargo.CommandTemplate;
 import io.attune.packbinaries.cargo.ContainerEngine;
@@ -127,13 +128,26 @@ public class BuildMojo extends AbstractPackMojo {
     }
     CommandTemplate template =
         CommandTemplate.parse(requests.get(0).command(), requests.get(0).profile());
-    List<BinaryBuilder> builders = new ArrayList<>();
-    for (BuildRequest request : requests) {
-      BinaryBuilder.checkManifest(request.manifest());
-      builders.add(
-          new BinaryBuilder(request, toolchain(request, template), buildLog(), goal.digests()));
+    if (requests.size() == 1) {
+      BuildRequest request = requests.get(0);
+      new BinaryBuilder(request, toolchain(request, template, null), buildLog(), goal.digests())
+          .run(template);
+      return;
     }
-    BinaryBuilder.runAll(builders, template);
+    // Several packs: one builder container for all of them, started when the first builds.
+    try (BuilderContainer container =
+        isContainer()
+            ? new BuilderContainer(
+                requests, new ContainerEngine(containerEngine, buildLog()), buildLog())
+            : null) {
+      List<BinaryBuilder> builders = new ArrayList<>();
+      for (BuildRequest request : requests) {
+        builders.add(
+            new BinaryBuilder(
+                request, toolchain(request, template, container), buildLog(), goal.digests()));
+      }
+      BinaryBuilder.runAll(builders, template);
+    }
   }
 
   private BuildRequest request(
@@ -161,12 +175,21 @@ public class BuildMojo extends AbstractPackMojo {
         cargoPackage);
   }
 
-  private Toolchain toolchain(BuildRequest request, CommandTemplate template) throws PackFailure {
+  private boolean isContainer() {
+    return toolchain == null || toolchain.trim().toLowerCase(Locale.ROOT).equals("container");
+  }
+
+  /** The toolchain of {@code request}; in {@code container} when one is shared, else its own. */
+  private Toolchain toolchain(
+      BuildRequest request, CommandTemplate template, BuilderContainer container)
+      throws PackFailure {
     String kind = toolchain == null ? "container" : toolchain.trim().toLowerCase(Locale.ROOT);
+    ContainerEngine engine = new ContainerEngine(containerEngine, buildLog());
     return switch (kind) {
       case "container" ->
-          new ContainerToolchain(
-              request, new ContainerEngine(containerEngine, buildLog()), template, buildLog());
+          container == null
+              ? new ContainerToolchain(request, engine, template, buildLog())
+              : new ContainerToolchain(request, engine, template, buildLog(), container);
       case "host" -> new HostToolchain(request, template, buildLog());
       default ->
           throw new PackFailure(
