@@ -2,20 +2,15 @@ package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
-import io.attune.packbinaries.cargo.BinaryBuilder;
 import io.attune.packbinaries.cargo.BuildRequest;
-import io.attune.packbinaries.cargo.BuilderContainer;
 import io.attune.packbinaries.cargo.BuilderEnvironment;
 import io.attune.packbinaries.cargo.CommandTemplate;
-import io.attune.packbinaries.cargo.ContainerEngine;
-import io.attune.packbinaries.cargo.ContainerToolchain;
-import io.attune.packbinaries.cargo.HostToolchain;
+import io.attune.packbinaries.cargo.PackBuilds;
 import io.attune.packbinaries.cargo.PackSources;
-import io.attune.packbinaries.cargo.Toolchain;
 import java.io.File;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -126,36 +121,11 @@ public class BuildMojo extends AbstractPackMojo {
                 pack.cargoPackage()));
       }
     }
-    CommandTemplate template =
-        CommandTemplate.parse(requests.get(0).command(), requests.get(0).profile());
-    if (requests.size() == 1) {
-      BuildRequest request = requests.get(0);
-      new BinaryBuilder(request, toolchain(request, template, null), buildLog(), goal.digests())
-          .run(template);
-      return;
-    }
-    // Several packs: one builder container for all of them, started when the first builds.
-    try (BuilderContainer container =
-        isContainer()
-            ? new BuilderContainer(
-                requests, new ContainerEngine(containerEngine, buildLog()), buildLog())
-            : null) {
-      List<BinaryBuilder> builders = new ArrayList<>();
-      for (BuildRequest request : requests) {
-        builders.add(
-            new BinaryBuilder(
-                request, toolchain(request, template, container), buildLog(), goal.digests()));
-      }
-      BinaryBuilder.runAll(builders, template);
-    }
+    PackBuilds.run(requests, toolchain, containerEngine, buildLog(), goal.digests());
   }
 
   private BuildRequest request(
-      File manifest,
-      List<String> binaryNames,
-      java.nio.file.Path stage,
-      String pack,
-      String cargoPackage)
+      File manifest, List<String> binaryNames, Path stage, String pack, String cargoPackage)
       throws PackFailure {
     return new BuildRequest(
         manifest.toPath(),
@@ -173,31 +143,6 @@ public class BuildMojo extends AbstractPackMojo {
         stage,
         pack,
         cargoPackage);
-  }
-
-  private boolean isContainer() {
-    return toolchain == null || toolchain.trim().toLowerCase(Locale.ROOT).equals("container");
-  }
-
-  /** The toolchain of {@code request}; in {@code container} when one is shared, else its own. */
-  private Toolchain toolchain(
-      BuildRequest request, CommandTemplate template, BuilderContainer container)
-      throws PackFailure {
-    String kind = toolchain == null ? "container" : toolchain.trim().toLowerCase(Locale.ROOT);
-    ContainerEngine engine = new ContainerEngine(containerEngine, buildLog());
-    return switch (kind) {
-      case "container" ->
-          container == null
-              ? new ContainerToolchain(request, engine, template, buildLog())
-              : new ContainerToolchain(request, engine, template, buildLog(), container);
-      case "host" -> new HostToolchain(request, template, buildLog());
-      default ->
-          throw new PackFailure(
-              PropertyNames.TOOLCHAIN
-                  + " is '"
-                  + toolchain
-                  + "'; set it to container (the default) or host");
-    };
   }
 
   private Map<String, String> environment() throws PackFailure {
