@@ -140,6 +140,40 @@ class SeveralPacksAuditTest {
         .hasMessageContaining(extra.toString());
   }
 
+  @Test
+  void aPacksBinaryIsCheckedAgainstItsOwnPacksLabelNeverAnothers() throws Exception {
+    Path core = AuditFixtures.staticAmd64();
+    Path extra = otherStaticAmd64();
+    // As if the extra pack's sensor had been swapped for the core's after the build, and a pack
+    // removed whose label stayed behind.
+    String image =
+        AuditFixtures.dockerImage(
+            temp.resolve("context"),
+            "linux/amd64",
+            Map.of(
+                "/pack-binaries/core/sensors/sensor", core,
+                "/pack-binaries/extra/sensors/sensor", core),
+            "LABEL " + LABEL + "core/sensor=" + Sha256.of(core),
+            "LABEL " + LABEL + "extra/sensor=" + Sha256.of(extra),
+            "LABEL " + LABEL + "gone/sensor=" + Sha256.of(extra));
+
+    assertThatThrownBy(() -> audit(image))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining(
+            "/pack-binaries/extra/sensors/sensor has sha256 "
+                + Sha256.of(core)
+                + ", but the image's label "
+                + LABEL
+                + "extra/sensor says "
+                + Sha256.of(extra))
+        .hasMessageContaining(
+            "the label "
+                + LABEL
+                + "gone/sensor records a binary /pack-binaries/gone/sensors/sensor that is not"
+                + " under /pack-binaries/")
+        .hasMessageNotContaining("/pack-binaries/core/sensors/sensor has sha256");
+  }
+
   /** The labels of the built image's platform with {@code architecture}, from the OCI layout. */
   private static Map<String, String> labels(InitImageResult built, String architecture)
       throws Exception {
@@ -166,6 +200,21 @@ class SeveralPacksAuditTest {
     return Files.readAllBytes(layout.resolve("blobs").resolve(digest.replace(':', '/')));
   }
 
+  private AuditReport audit(String reference) throws Exception {
+    return new ImageAudit(log)
+        .run(
+            new ImageAudit.Request(
+                reference,
+                new RegistryAccess(
+                    new RegistryConnections(),
+                    false,
+                    3,
+                    Retry.DEFAULT_TIMEOUT,
+                    null,
+                    Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString())),
+                temp.resolve("target/pack-binaries/" + AuditReport.FILE_NAME)));
+  }
+
   /** Copies the layout to {@code repository} as skopeo would, then audits it as verify does. */
   private AuditReport pushAndAudit(InitImageResult built, String repository) throws Exception {
     TestEnvironment.requireTool("skopeo");
@@ -176,17 +225,6 @@ class SeveralPacksAuditTest {
         "--dest-tls-verify=false",
         "oci:" + built.layout() + ":1.0.0",
         "docker://" + repository + ":1.0.0");
-    return new ImageAudit(log)
-        .run(
-            new ImageAudit.Request(
-                repository + ":1.0.0",
-                new RegistryAccess(
-                    new RegistryConnections(),
-                    false,
-                    3,
-                    Retry.DEFAULT_TIMEOUT,
-                    null,
-                    Map.of("DOCKER_CONFIG", temp.resolve("no-docker-config").toString())),
-                temp.resolve("target/pack-binaries/" + AuditReport.FILE_NAME)));
+    return audit(repository + ":1.0.0");
   }
 }
