@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * <pre>
  *   &lt;triple&gt;/&lt;binary&gt;          a built binary        (build)
  *   &lt;triple&gt;/&lt;binary&gt;.sha256   its digest, sha256sum form
+ *   packs/&lt;pack&gt;/&lt;triple&gt;/&lt;binary&gt;[.sha256]   the same, for a build of several packs
  *   binaries.json               what the last build produced
  *   build-record.json           builder, cargo commands, Cargo.lock's crates
  *   verify-report.json          the ELF verdict on each  (verify)
@@ -30,6 +31,23 @@ public record ArtifactLayout(Path root) {
 
   public Path checksum(TargetTriple target, String name) {
     return root.resolve(target.name()).resolve(name + ".sha256");
+  }
+
+  /** A binary of {@code pack}; without one (null), {@link #binary(TargetTriple, String)}. */
+  public Path binary(String pack, TargetTriple target, String name) {
+    return pack == null
+        ? binary(target, name)
+        : packRoot(pack).resolve(target.name()).resolve(name);
+  }
+
+  public Path checksum(String pack, TargetTriple target, String name) {
+    return pack == null
+        ? checksum(target, name)
+        : packRoot(pack).resolve(target.name()).resolve(name + ".sha256");
+  }
+
+  private Path packRoot(String pack) {
+    return root.resolve("packs").resolve(pack);
   }
 
   public Path builtBinaries() {

@@ -22,14 +22,39 @@ import java.util.TreeMap;
  *
  * @param builder the toolchain's identity: {@code image <name> <image id>} for a builder container
  * @param commands the cargo command line per target triple
- * @param crates Cargo.lock's packages; empty when the workspace has no lock
+ * @param crates Cargo.lock's packages; empty when the workspace has no lock, or for several packs
+ * @param packs for a build of several packs, each pack's own crates; empty otherwise
  */
-public record BuildRecord(String builder, Map<String, String> commands, List<Crate> crates) {
+public record BuildRecord(
+    String builder, Map<String, String> commands, List<Crate> crates, List<PackCrates> packs) {
 
   public BuildRecord {
     commands = new TreeMap<>(commands);
     crates = List.copyOf(crates);
+    packs = List.copyOf(packs);
   }
+
+  /** The record of a build of one Cargo workspace. */
+  public BuildRecord(String builder, Map<String, String> commands, List<Crate> crates) {
+    this(builder, commands, crates, List.of());
+  }
+
+  /**
+   * One pack's crates: of its Cargo.lock, those its cargo package (all its workspace's members when
+   * it names none) depends on, directly or not.
+   */
+  public record PackCrates(String pack, List<Crate> crates) {
+    public PackCrates {
+      crates = List.copyOf(crates);
+    }
+  }
+
+  /**
+   * What a pack was built from, for {@link #writePacks}.
+   *
+   * @param cargoPackage cargo's {@code -p}, or null for every member of the workspace
+   */
+  public record PackSource(String pack, Path manifest, String cargoPackage) {}
 
   /**
    * Records a build of the workspace whose Cargo.toml is {@code manifest}; a workspace without
@@ -42,11 +67,50 @@ public record BuildRecord(String builder, Map<String, String> commands, List<Cra
     new BuildRecord(builder, commands, crates).write(file);
   }
 
+  /**
+   * Records a build of several packs: per pack, the closure of its package in its workspace's
+   * Cargo.lock (none for a workspace without one), so each pack's SBOM lists what went into it.
+   */
+  public static void writePacks(
+      Path file, List<PackSource> packs, String builder, Map<String, String> commands)
+      throws PackFailure, IOException {
+    List<PackCrates> records = new ArrayList<>();
+    for (PackSource pack : packs) {
+      Path lock = pack.manifest().toAbsolutePath().getParent().resolve("Cargo.lock");
+      List<Crate> crates = List.of();
+      if (Files.isRegularFile(lock)) {
+        CargoLock whole = CargoLock.read(lock);
+        crates =
+            pack.cargoPackage() == null
+                ? whole.crates()
+                : whole.workspaceMembers().stream()
+                    .filter(member -> member.name().equals(pack.cargoPackage()))
+                    .findFirst()
+                    .map(whole::closure)
+                    .orElse(whole.crates());
+      }
+      records.add(new PackCrates(pack.pack(), crates));
+    }
+    new BuildRecord(builder, commands, List.of(), records).write(file);
+  }
+
   private void write(Path file) throws IOException {
     ObjectNode root = Json.object();
     root.put("builder", builder);
     JsonFiles.putTexts(root, "commands", commands); // a TreeMap: targets in sorted order
-    ArrayNode entries = root.putArray("crates");
+    putCrates(root.putArray("crates"), crates);
+    if (!packs.isEmpty()) {
+      ArrayNode entries = root.putArray("packs");
+      for (PackCrates pack : packs) {
+        ObjectNode entry = entries.addObject();
+        entry.put("pack", pack.pack());
+        putCrates(entry.putArray("crates"), pack.crates());
+      }
+    }
+    JsonFiles.write(file, root);
+  }
+
+  private static void putCrates(ArrayNode entries, List<Crate> crates) {
     for (Crate crate : crates) {
       ObjectNode entry = entries.addObject();
       entry.put("name", crate.name());
@@ -55,7 +119,20 @@ public record BuildRecord(String builder, Map<String, String> commands, List<Cra
       entry.put("checksum", crate.checksum());
       JsonFiles.putTexts(entry, "dependencies", crate.dependencies());
     }
-    JsonFiles.write(file, root);
+  }
+
+  private static List<Crate> crates(List<JsonFields> entries) throws IOException {
+    List<Crate> crates = new ArrayList<>();
+    for (JsonFields crate : entries) {
+      crates.add(
+          new Crate(
+              crate.text("name"),
+              crate.text("version"),
+              crate.text("source"),
+              crate.text("checksum"),
+              crate.texts("dependencies")));
+    }
+    return crates;
   }
 
   /**
@@ -67,23 +144,42 @@ public record BuildRecord(String builder, Map<String, String> commands, List<Cra
       return Optional.empty();
     }
     JsonFields root = JsonFields.of(JsonFiles.read(file));
-    List<Crate> crates = new ArrayList<>();
-    for (JsonFields crate : root.required("crates", root.objects("crates"))) {
-      crates.add(
-          new Crate(
-              crate.text("name"),
-              crate.text("version"),
-              crate.text("source"),
-              crate.text("checksum"),
-              crate.texts("dependencies")));
+    List<Crate> crates = crates(root.required("crates", root.objects("crates")));
+    List<PackCrates> packs = new ArrayList<>();
+    List<JsonFields> packEntries = root.objects("packs");
+    for (JsonFields pack : packEntries == null ? List.<JsonFields>of() : packEntries) {
+      packs.add(
+          new PackCrates(
+              pack.required("pack", pack.text("pack", PackName::isValid, "a pack name")),
+              crates(pack.required("crates", pack.objects("crates")))));
     }
     return Optional.of(
         new BuildRecord(
-            root.text("builder"), root.required("commands", root.textMap("commands")), crates));
+            root.text("builder"),
+            root.required("commands", root.textMap("commands")),
+            crates,
+            packs));
   }
 
   public CargoLock lock() {
     return new CargoLock(crates);
+  }
+
+  /**
+   * The crates of {@code pack}'s binaries: that pack's, or, for a binary without a pack (null) or a
+   * record of one workspace, the workspace's.
+   */
+  public CargoLock lock(String pack) {
+    return packs.stream()
+        .filter(p -> p.pack().equals(pack))
+        .findFirst()
+        .map(p -> new CargoLock(p.crates()))
+        .orElse(lock());
+  }
+
+  /** Whether the build recorded any crate at all. */
+  public boolean hasCrates() {
+    return !crates.isEmpty() || packs.stream().anyMatch(p -> !p.crates().isEmpty());
   }
 
   /** The builder image's name, when the build ran in one. */

@@ -35,10 +35,13 @@ public final class BuiltBinaries {
     return List.copyOf(binaries);
   }
 
-  /** Writes the list atomically, sorted by target then name so the file is reproducible. */
+  /** Writes the list atomically, sorted by target, pack and name so the file is reproducible. */
   public static void write(Path file, List<BuiltBinary> binaries) throws IOException {
     List<BuiltBinary> sorted = new ArrayList<>(binaries);
-    sorted.sort(Comparator.comparing(BuiltBinary::target).thenComparing(BuiltBinary::name));
+    sorted.sort(
+        Comparator.comparing(BuiltBinary::target)
+            .thenComparing(BuiltBinary::pack, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(BuiltBinary::name));
     ArrayNode root = Json.array();
     sorted.forEach(binary -> put(root.addObject(), binary));
     JsonFiles.write(file, root);
@@ -46,19 +49,26 @@ public final class BuiltBinaries {
 
   /** One entry as the build goal's files hold it. */
   public static BuiltBinary binary(JsonFields entry) throws IOException {
-    entry.only("target", "name", "path", "sha256", "size", "stripped");
+    entry.only("target", "pack", "name", "path", "sha256", "size", "stripped");
     return new BuiltBinary(
         entry.text("target"),
         entry.text("name", PlainPaths::isFileName, "a file name"),
         entry.text("path", PlainPaths::isInside, "a relative path inside the output directory"),
         entry.text("sha256"),
         entry.number("size"),
-        entry.flag("stripped"));
+        entry.flag("stripped"),
+        entry.text("pack", PackName::isValid, "a pack name"));
   }
 
-  /** Puts {@code binary}'s fields into {@code entry}, in the files' order. */
+  /**
+   * Puts {@code binary}'s fields into {@code entry}, in the files' order; {@code pack} only when it
+   * has one, so a build without {@code <packs>} writes what it always wrote.
+   */
   public static void put(ObjectNode entry, BuiltBinary binary) {
     entry.put("target", binary.target());
+    if (binary.pack() != null) {
+      entry.put("pack", binary.pack());
+    }
     entry.put("name", binary.name());
     entry.put("path", binary.path());
     entry.put("sha256", binary.sha256());

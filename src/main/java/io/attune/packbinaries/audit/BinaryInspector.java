@@ -5,7 +5,7 @@ import io.attune.packbinaries.elf.ElfFormatException;
 import io.attune.packbinaries.elf.ElfReader;
 import io.attune.packbinaries.elf.StaticCheck;
 import io.attune.packbinaries.elf.Verdict;
-import io.attune.packbinaries.oci.OciIndex;
+import io.attune.packbinaries.oci.BinaryLabels;
 import io.attune.packbinaries.platform.ElfMachine;
 import io.attune.packbinaries.platform.Platform;
 import io.attune.packbinaries.platform.TargetTriple;
@@ -38,7 +38,8 @@ final class BinaryInspector {
 
   AuditedBinary inspect(String path, Path copy, String sha256, long size, String layer)
       throws IOException {
-    String label = labels.get(OciIndex.SHA256_LABEL_PREFIX + fileName(path));
+    String labelKey = BinaryLabels.keyFor(labels, path).orElse(null);
+    String label = labelKey == null ? null : labels.get(labelKey);
     ElfFile elf;
     try {
       elf = ElfReader.read(copy);
@@ -66,8 +67,7 @@ final class BinaryInspector {
               + " has sha256 "
               + sha256
               + ", but the image's label "
-              + OciIndex.SHA256_LABEL_PREFIX
-              + fileName(path)
+              + labelKey
               + " says "
               + label
               + ": the file was changed after the image was built. Build and push the image"

@@ -4,6 +4,7 @@ import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.io.Directories;
+import io.attune.packbinaries.oci.BinaryLabels;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.platform.Platform;
@@ -238,15 +239,24 @@ public final class ImageAudit {
                 + "/: this is not an init image the image goal built, or its binaries are"
                 + " missing.");
       }
-      for (Map.Entry<String, String> label : config.labels().entrySet()) {
-        if (label.getKey().startsWith(OciIndex.SHA256_LABEL_PREFIX)) {
-          String name = label.getKey().substring(OciIndex.SHA256_LABEL_PREFIX.length());
-          if (binaries.stream().noneMatch(b -> BinaryInspector.fileName(b.path()).equals(name))) {
+      for (String label : config.labels().keySet()) {
+        if (label.startsWith(BinaryLabels.PREFIX)) {
+          // By pack and name (several packs): that path; by name (one pack): any file so named.
+          Optional<String> path = BinaryLabels.pathOf(label);
+          boolean found =
+              binaries.stream()
+                  .anyMatch(
+                      b ->
+                          path.isPresent()
+                              ? b.path().equals(path.get())
+                              : BinaryInspector.fileName(b.path())
+                                  .equals(BinaryLabels.fileName(label)));
+          if (!found) {
             reasons.add(
                 "the label "
-                    + label.getKey()
+                    + label
                     + " records a binary "
-                    + name
+                    + path.orElse(BinaryLabels.fileName(label))
                     + " that is not under "
                     + LayerScanner.ROOT
                     + "/.");

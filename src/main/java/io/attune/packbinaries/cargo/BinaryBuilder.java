@@ -17,10 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 
@@ -39,6 +42,9 @@ public final class BinaryBuilder {
   private List<String> binaries;
   private boolean prepared;
 
+  /** What the sources' fingerprint leaves out: the outputs, and every pack's stage directory. */
+  private final Set<Path> excluded = new LinkedHashSet<>();
+
   public BinaryBuilder(
       BuildRequest request, Toolchain toolchain, BuildLog log, FileDigests digests) {
     this.request = request;
@@ -47,6 +53,10 @@ public final class BinaryBuilder {
     this.log = log;
     this.layout = new ArtifactLayout(request.outputDirectory());
     this.binaries = request.binaries();
+    this.excluded.add(request.outputDirectory());
+    if (request.stageDirectory() != null) {
+      this.excluded.add(request.stageDirectory());
+    }
   }
 
   /** Checks the parts of the request that need no toolchain. */
@@ -65,10 +75,84 @@ public final class BinaryBuilder {
   /** Builds every target of the request; returns what binaries.json lists. */
   public List<BuiltBinary> run(CommandTemplate template)
       throws PackFailure, IOException, InterruptedException {
-    checkManifest(request.manifest());
+    return runAll(List.of(this), template);
+  }
+
+  /**
+   * Builds every target of each pack's request, one pack after the other under one lock (each its
+   * own cargo workspace, toolchain, target directory and build states), then lists every pack's
+   * binaries in one binaries.json and one build record, and stages each pack's. The requests share
+   * the output directory, targets, command and builder.
+   */
+  public static List<BuiltBinary> runAll(List<BinaryBuilder> packs, CommandTemplate template)
+      throws PackFailure, IOException, InterruptedException {
+    BinaryBuilder first = packs.get(0);
+    List<Path> stageDirectories = new ArrayList<>();
+    for (BinaryBuilder pack : packs) {
+      checkManifest(pack.request.manifest());
+      if (pack.request.stageDirectory() != null) {
+        stageDirectories.add(pack.request.stageDirectory());
+      }
+    }
     List<BuiltBinary> built = new ArrayList<>();
-    try (BuildLock lock = BuildLock.acquire(request.lockFile(), log);
-        Toolchain builds = toolchain;
+    Map<BinaryBuilder, List<BuiltBinary>> byPack = new LinkedHashMap<>();
+    Map<String, List<String>> commands = new TreeMap<>();
+    boolean builtAny = false;
+    String toolchainIdentity = null;
+    try (BuildLock lock = BuildLock.acquire(first.request.lockFile(), first.log)) {
+      for (BinaryBuilder pack : packs) {
+        // Another pack's staged binaries may lie inside this pack's workspace.
+        pack.excluded.addAll(stageDirectories);
+        PackOutcome outcome = pack.buildTargets(template);
+        builtAny |= outcome.builtAny();
+        toolchainIdentity = outcome.toolchainIdentity();
+        built.addAll(outcome.built());
+        byPack.put(pack, outcome.built());
+        pack.commands(template, outcome.built())
+            .forEach(
+                (target, command) ->
+                    commands.computeIfAbsent(target, t -> new ArrayList<>()).add(command));
+      }
+      BuiltBinaries.write(first.layout.builtBinaries(), built);
+      Map<String, String> recorded = new TreeMap<>();
+      commands.forEach((target, each) -> recorded.put(target, String.join("; ", each)));
+      if (builtAny || !first.recordHas(toolchainIdentity, recorded)) {
+        if (first.request.pack() == null) {
+          BuildRecord.write(
+              first.layout.buildRecord(), first.request.manifest(), toolchainIdentity, recorded);
+        } else {
+          BuildRecord.writePacks(
+              first.layout.buildRecord(),
+              packs.stream()
+                  .map(
+                      p ->
+                          new BuildRecord.PackSource(
+                              p.request.pack(), p.request.manifest(), p.request.cargoPackage()))
+                  .toList(),
+              toolchainIdentity,
+              recorded);
+        }
+      }
+      for (Map.Entry<BinaryBuilder, List<BuiltBinary>> pack : byPack.entrySet()) {
+        pack.getKey().stage(pack.getValue());
+      }
+    }
+    return built;
+  }
+
+  /**
+   * What one pack's build gave.
+   *
+   * @param builtAny whether a target was built (rather than found up to date)
+   * @param toolchainIdentity the toolchain's identity, as the fingerprints hold it
+   */
+  private record PackOutcome(List<BuiltBinary> built, boolean builtAny, String toolchainIdentity) {}
+
+  /** Builds every target of this request that is not up to date. */
+  private PackOutcome buildTargets(CommandTemplate template)
+      throws PackFailure, IOException, InterruptedException {
+    List<BuiltBinary> built = new ArrayList<>();
+    try (Toolchain builds = toolchain;
         ParallelTasks background = new ParallelTasks("pack-binaries-builder-identity", 1)) {
       // The engine is slow to name the builder image; the states are read and the sources hashed
       // meanwhile. Nothing is built before it has answered (it may pull the image).
@@ -77,7 +161,12 @@ public final class BinaryBuilder {
       for (TargetTriple target : request.targets()) {
         List<String> command =
             template.render(
-                target, request.profile(), request.binaries(), request.features(), false);
+                target,
+                request.profile(),
+                request.cargoPackage(),
+                request.binaries(),
+                request.features(),
+                false);
         Path stateFile = BuildState.file(request.stateDirectory(), target);
         Optional<BuildState> state = BuildState.read(stateFile);
         if (state.isPresent()
@@ -90,7 +179,7 @@ public final class BinaryBuilder {
                     digests)) {
           for (BuiltBinary binary : state.get().binaries()) {
             log.info(
-                binary.name()
+                binary.qualifiedName()
                     + " for "
                     + target
                     + " is up to date (sources, Cargo.lock, builder image and parameters"
@@ -109,15 +198,8 @@ public final class BinaryBuilder {
         new BuildState(fingerprint(inputs, identity, command), inputs, produced).write(stateFile);
         built.addAll(produced);
       }
-      String toolchainIdentity = Futures.get(identity);
-      BuiltBinaries.write(layout.builtBinaries(), built);
-      Map<String, String> commands = commands(template, built);
-      if (builtAny || !recordHas(toolchainIdentity, commands)) {
-        BuildRecord.write(layout.buildRecord(), request.manifest(), toolchainIdentity, commands);
-      }
-      stage(built);
+      return new PackOutcome(built, builtAny, Futures.get(identity));
     }
-    return built;
   }
 
   /**
@@ -185,22 +267,24 @@ public final class BinaryBuilder {
         binaries.isEmpty() ? built.stream().map(BuiltBinary::name).distinct().toList() : binaries;
     Map<String, String> commands = new TreeMap<>();
     for (TargetTriple target : request.targets()) {
-      commands.put(
-          target.name(),
+      String command =
           String.join(
               " ",
               template.render(
-                  target, request.profile(), names, request.features(), request.offline())));
+                  target,
+                  request.profile(),
+                  request.cargoPackage(),
+                  names,
+                  request.features(),
+                  request.offline()));
+      commands.put(
+          target.name(), request.pack() == null ? command : request.pack() + ": " + command);
     }
     return commands;
   }
 
   private List<Path> excludedFromSources() {
-    List<Path> excluded = new ArrayList<>(List.of(request.outputDirectory()));
-    if (request.stageDirectory() != null) {
-      excluded.add(request.stageDirectory());
-    }
-    return excluded;
+    return List.copyOf(excluded);
   }
 
   private List<BuiltBinary> build(TargetTriple target)
@@ -211,7 +295,13 @@ public final class BinaryBuilder {
     }
     if (binaries.isEmpty()) {
       binaries = toolchain.binTargets();
-      log.info("Binaries of " + request.manifest() + ": " + String.join(", ", binaries));
+      log.info(
+          "Binaries of "
+              + request.manifest()
+              + (request.cargoPackage() == null ? "" : " package " + request.cargoPackage())
+              + (request.pack() == null ? "" : " (pack " + request.pack() + ")")
+              + ": "
+              + String.join(", ", binaries));
     }
     CargoRun run = toolchain.build(target, binaries);
     List<BuiltBinary> produced = new ArrayList<>();
@@ -227,7 +317,7 @@ public final class BinaryBuilder {
             "cargo succeeded for "
                 + target
                 + " but produced no binary "
-                + name
+                + request.qualified(name)
                 + " (expected "
                 + request.cargoOutputDirectory(target).resolve(name)
                 + "); check "
@@ -251,10 +341,11 @@ public final class BinaryBuilder {
       } else {
         log.debug("Stripped " + name + " for " + target + " with " + outcome.tool());
       }
-      Path destination = layout.binary(target, name);
+      Path destination = layout.binary(request.pack(), target, name);
       AtomicFiles.copy(stripped, destination);
       String sha256 = digests.sha256(destination);
-      AtomicFiles.writeString(layout.checksum(target, name), BuildState.checksumLine(sha256, name));
+      AtomicFiles.writeString(
+          layout.checksum(request.pack(), target, name), BuildState.checksumLine(sha256, name));
       produced.add(
           new BuiltBinary(
               target.name(),
@@ -262,7 +353,8 @@ public final class BinaryBuilder {
               request.outputDirectory().relativize(destination).toString().replace('\\', '/'),
               sha256,
               Files.size(destination),
-              outcome.kind() == StripStep.Kind.STRIPPED));
+              outcome.kind() == StripStep.Kind.STRIPPED,
+              request.pack()));
       log.info(
           "Built "
               + destination
@@ -312,7 +404,7 @@ public final class BinaryBuilder {
       Path destination = request.stageDirectory().resolve(binary.name());
       AtomicFiles.copy(request.outputDirectory().resolve(binary.path()), destination);
       staged.add(binary.name());
-      log.info("Staged " + binary.name() + " (" + binary.target() + ") to " + destination);
+      log.info("Staged " + binary.qualifiedName() + " (" + binary.target() + ") to " + destination);
     }
   }
 }

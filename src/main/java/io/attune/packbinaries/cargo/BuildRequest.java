@@ -19,6 +19,8 @@ import java.util.Map;
  * @param offline whether Maven runs offline: cargo gets {@code --offline} and no network
  * @param outputDirectory {@code target/pack-binaries}
  * @param stageDirectory where the host architecture's binaries are copied, or null
+ * @param pack the pack these binaries belong to, for a build of several packs; else null
+ * @param cargoPackage cargo's {@code -p}: only that package's binaries; null for every member's
  */
 public record BuildRequest(
     Path manifest,
@@ -31,9 +33,40 @@ public record BuildRequest(
     Map<String, String> environment,
     boolean offline,
     Path outputDirectory,
-    Path stageDirectory) {
+    Path stageDirectory,
+    String pack,
+    String cargoPackage) {
 
   public static final String DEFAULT_PROFILE = "release";
+
+  /** A build of one Cargo workspace's binaries, without {@code <packs>}. */
+  public BuildRequest(
+      Path manifest,
+      List<TargetTriple> targets,
+      List<String> binaries,
+      List<String> features,
+      String profile,
+      String command,
+      String builderImage,
+      Map<String, String> environment,
+      boolean offline,
+      Path outputDirectory,
+      Path stageDirectory) {
+    this(
+        manifest,
+        targets,
+        binaries,
+        features,
+        profile,
+        command,
+        builderImage,
+        environment,
+        offline,
+        outputDirectory,
+        stageDirectory,
+        null,
+        null);
+  }
 
   public BuildRequest {
     manifest = manifest.toAbsolutePath().normalize();
@@ -50,9 +83,13 @@ public record BuildRequest(
     return manifest.getParent();
   }
 
-  /** Cargo's own target directory, kept apart from the workspace's so host builds never mix in. */
+  /**
+   * Cargo's own target directory, kept apart from the workspace's so host builds never mix in; one
+   * per pack, so two packs' binaries of one name and their dep-info never meet.
+   */
   public Path cargoTargetDirectory() {
-    return outputDirectory.resolve(".cargo-target");
+    Path directory = outputDirectory.resolve(".cargo-target");
+    return pack == null ? directory : directory.resolve("packs").resolve(pack);
   }
 
   /** Where the strip step leaves the finished binaries before they are copied into place. */
@@ -66,8 +103,15 @@ public record BuildRequest(
     return cargoTargetDirectory().resolve(target.name()).resolve(directory);
   }
 
+  /** The targets' build states: one set per pack, each pack being its own build. */
   public Path stateDirectory() {
-    return outputDirectory.resolve(".build-state");
+    Path directory = outputDirectory.resolve(".build-state");
+    return pack == null ? directory : directory.resolve("packs").resolve(pack);
+  }
+
+  /** {@code pack/binary}, or the binary alone without a pack: for messages. */
+  public String qualified(String binary) {
+    return pack == null ? binary : pack + "/" + binary;
   }
 
   public Path lockFile() {

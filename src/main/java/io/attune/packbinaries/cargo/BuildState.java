@@ -81,8 +81,8 @@ public record BuildState(String fingerprint, List<String> inputs, List<BuiltBina
       return false;
     }
     for (BuiltBinary binary : binaries) {
-      Path file = layout.binary(target, binary.name());
-      Path checksum = layout.checksum(target, binary.name());
+      Path file = layout.binary(binary.pack(), target, binary.name());
+      Path checksum = layout.checksum(binary.pack(), target, binary.name());
       if (!Files.isRegularFile(file) || !Files.isRegularFile(checksum)) {
         return false;
       }

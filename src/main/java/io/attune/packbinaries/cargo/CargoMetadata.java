@@ -27,9 +27,10 @@ final class CargoMetadata {
   }
 
   /**
-   * The bin targets of the workspace at {@code manifest}, asked of cargo through {@code runner}.
+   * The bin targets of {@code cargoPackage} in the workspace at {@code manifest} (of every member
+   * when null), asked of cargo through {@code runner}.
    */
-  static List<String> binTargets(Runner runner, Path manifest)
+  static List<String> binTargets(Runner runner, Path manifest, String cargoPackage)
       throws PackFailure, IOException, InterruptedException {
     List<String> output = new ArrayList<>();
     ProcessRunner.Result result = runner.run(COMMAND, output::add);
@@ -42,11 +43,15 @@ final class CargoMetadata {
               + "); its last lines:\n"
               + result.tailText());
     }
-    return parse(output, manifest);
+    return parse(output, manifest, cargoPackage);
   }
 
-  /** The bin targets in the metadata line among {@code output}'s lines. */
-  static List<String> parse(List<String> output, Path manifest) throws PackFailure {
+  /**
+   * The bin targets of {@code cargoPackage} (of every member when null) in the metadata line among
+   * {@code output}'s lines.
+   */
+  static List<String> parse(List<String> output, Path manifest, String cargoPackage)
+      throws PackFailure {
     String json =
         output.stream()
             .filter(line -> line.startsWith("{"))
@@ -67,7 +72,12 @@ final class CargoMetadata {
           "cargo metadata printed something that is not JSON: " + e.getMessage(), e);
     }
     List<String> names = new ArrayList<>();
+    List<String> packages = new ArrayList<>();
     for (JsonNode pkg : root.path("packages")) {
+      packages.add(pkg.path("name").asText());
+      if (cargoPackage != null && !cargoPackage.equals(pkg.path("name").asText())) {
+        continue;
+      }
       for (JsonNode target : pkg.path("targets")) {
         for (JsonNode kind : target.path("kind")) {
           if (kind.asText().equals("bin") && !names.contains(target.path("name").asText())) {
@@ -75,6 +85,25 @@ final class CargoMetadata {
           }
         }
       }
+    }
+    if (cargoPackage != null && !packages.contains(cargoPackage)) {
+      throw new PackFailure(
+          "The workspace "
+              + manifest
+              + " has no package "
+              + cargoPackage
+              + " (its packages: "
+              + String.join(", ", packages)
+              + "); set the pack's <cargoPackage> to one of them");
+    }
+    if (cargoPackage != null && names.isEmpty()) {
+      throw new PackFailure(
+          "The package "
+              + cargoPackage
+              + " of "
+              + manifest
+              + " defines no binary (no [[bin]] and no src/main.rs); a pack's <cargoPackage>"
+              + " names the crate of its sensors");
     }
     if (names.isEmpty()) {
       throw new PackFailure(

@@ -15,16 +15,17 @@ import java.util.regex.Pattern;
  * with a cross toolchain image.
  *
  * <p>Placeholders: {@code {target}} (required) and {@code {profile}} inside any word; {@code
- * {binaries}} ({@code --bin a --bin b}), {@code {features}} ({@code --features a,b}) and {@code
- * {offline}} ({@code --offline}) as words of their own. The last three are appended when the
- * template does not place them, so the plugin always builds exactly the binaries it collects.
+ * {package}} ({@code --package p}, for a pack's {@code <cargoPackage>}), {@code {binaries}} ({@code
+ * --bin a --bin b}), {@code {features}} ({@code --features a,b}) and {@code {offline}} ({@code
+ * --offline}) as words of their own. The last four are appended when the template does not place
+ * them, so the plugin always builds exactly the binaries it collects.
  */
 public final class CommandTemplate {
 
   public static final String DEFAULT = "cargo zigbuild --release --target {target}";
 
   private static final List<String> PLACEHOLDERS =
-      List.of("{target}", "{profile}", "{binaries}", "{features}", "{offline}");
+      List.of("{target}", "{profile}", "{package}", "{binaries}", "{features}", "{offline}");
   private static final Pattern ANY_PLACEHOLDER = Pattern.compile("\\{[^}\\s]*}");
 
   private final List<String> words;
@@ -81,13 +82,26 @@ public final class CommandTemplate {
     return new CommandTemplate(List.copyOf(words));
   }
 
-  /** The command's words for one target. */
+  /** The command's words for one target, for every member of the workspace. */
   public List<String> render(
       TargetTriple target,
       String profile,
       List<String> binaries,
       List<String> features,
       boolean offline) {
+    return render(target, profile, null, binaries, features, offline);
+  }
+
+  /** The command's words for one target and cargo package ({@code -p}; null for none). */
+  public List<String> render(
+      TargetTriple target,
+      String profile,
+      String cargoPackage,
+      List<String> binaries,
+      List<String> features,
+      boolean offline) {
+    List<String> packageWords =
+        cargoPackage == null ? List.of() : List.of("--package", cargoPackage);
     List<String> binaryWords = new ArrayList<>();
     for (String binary : binaries) {
       binaryWords.add("--bin");
@@ -100,12 +114,16 @@ public final class CommandTemplate {
     List<String> command = new ArrayList<>();
     for (String word : words) {
       switch (word) {
+        case "{package}" -> command.addAll(packageWords);
         case "{binaries}" -> command.addAll(binaryWords);
         case "{features}" -> command.addAll(featureWords);
         case "{offline}" -> command.addAll(offlineWords);
         default ->
             command.add(word.replace("{target}", target.name()).replace("{profile}", profile));
       }
+    }
+    if (!words.contains("{package}")) {
+      command.addAll(packageWords);
     }
     if (!words.contains("{binaries}")) {
       command.addAll(binaryWords);

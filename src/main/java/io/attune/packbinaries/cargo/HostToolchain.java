@@ -62,17 +62,25 @@ public final class HostToolchain implements Toolchain {
   @Override
   public List<String> binTargets() throws PackFailure, IOException, InterruptedException {
     return CargoMetadata.binTargets(
-        (command, output) -> runner(output).run(command), request.manifest());
+        (command, output) -> runner(output).run(command),
+        request.manifest(),
+        request.cargoPackage());
   }
 
   @Override
   public CargoRun build(TargetTriple target, List<String> binaries)
       throws PackFailure, IOException, InterruptedException {
     List<String> cargo =
-        template.render(target, request.profile(), binaries, request.features(), request.offline());
+        template.render(
+            target,
+            request.profile(),
+            request.cargoPackage(),
+            binaries,
+            request.features(),
+            request.offline());
     log.info(
         "Building "
-            + String.join(", ", binaries)
+            + String.join(", ", binaries.stream().map(request::qualified).toList())
             + " for "
             + target
             + ": "

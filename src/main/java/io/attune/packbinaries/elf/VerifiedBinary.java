@@ -15,6 +15,7 @@ import java.util.List;
  * @param verdict {@code pass} or {@code fail}
  * @param elfType EXEC, DYN, REL, CORE, NONE or OTHER
  * @param machine the architecture's name, e.g. {@code aarch64}
+ * @param pack the pack the build listed it under, or null (a build without packs, or one file)
  */
 public record VerifiedBinary(
     String path,
@@ -30,7 +31,8 @@ public record VerifiedBinary(
     String interpreter,
     List<String> needed,
     boolean stripped,
-    String buildId) {
+    String buildId,
+    String pack) {
 
   public static final String PASS = "pass";
   public static final String FAIL = "fail";
@@ -40,6 +42,60 @@ public record VerifiedBinary(
     reasons = reasons == null ? List.of() : List.copyOf(reasons);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
     needed = needed == null ? List.of() : List.copyOf(needed);
+  }
+
+  /** An entry of no pack. */
+  public VerifiedBinary(
+      String path,
+      String target,
+      String sha256,
+      long size,
+      String verdict,
+      List<String> reasons,
+      List<String> warnings,
+      String elfType,
+      String machine,
+      boolean staticPie,
+      String interpreter,
+      List<String> needed,
+      boolean stripped,
+      String buildId) {
+    this(
+        path,
+        target,
+        sha256,
+        size,
+        verdict,
+        reasons,
+        warnings,
+        elfType,
+        machine,
+        staticPie,
+        interpreter,
+        needed,
+        stripped,
+        buildId,
+        null);
+  }
+
+  /** This entry, of {@code pack}. */
+  public VerifiedBinary inPack(String pack) {
+    return new VerifiedBinary(
+        path,
+        target,
+        sha256,
+        size,
+        verdict,
+        reasons,
+        warnings,
+        elfType,
+        machine,
+        staticPie,
+        interpreter,
+        needed,
+        stripped,
+        buildId,
+        pack);
   }
 
   /**
@@ -111,6 +167,7 @@ public record VerifiedBinary(
         interpreter,
         needed,
         stripped,
-        buildId);
+        buildId,
+        pack);
   }
 }

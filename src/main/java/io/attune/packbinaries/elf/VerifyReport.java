@@ -2,6 +2,7 @@ package io.attune.packbinaries.elf;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.artifacts.PackName;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
@@ -67,7 +68,8 @@ public record VerifyReport(List<VerifiedBinary> binaries) {
               entry.text("interpreter"),
               entry.texts("needed"),
               entry.flag("stripped"),
-              entry.text("buildId")));
+              entry.text("buildId"),
+              entry.text("pack", PackName::isValid, "a pack name")));
     }
     return new VerifyReport(binaries);
   }
@@ -92,6 +94,10 @@ public record VerifyReport(List<VerifiedBinary> binaries) {
       JsonFiles.putTexts(entry, "needed", binary.needed());
       entry.put("stripped", binary.stripped());
       entry.put("buildId", binary.buildId());
+      // Only for a build of several packs: a report of one workspace stays as it was.
+      if (binary.pack() != null) {
+        entry.put("pack", binary.pack());
+      }
     }
     JsonFiles.write(file, root);
   }

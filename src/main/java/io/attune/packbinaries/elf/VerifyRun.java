@@ -47,7 +47,7 @@ public final class VerifyRun {
   /** Verifies one file against one target, without a build. */
   public VerifyReport verifyFile(Path binary, TargetTriple target)
       throws IOException, InterruptedException, PackFailure {
-    return finish(List.of(check(binary, target, null)));
+    return finish(List.of(check(binary, target, null, null)));
   }
 
   /** Verifies what binaries.json lists for the selected targets. */
@@ -75,7 +75,7 @@ public final class VerifyRun {
         continue;
       }
       Path file = layout.root().resolve(binary.path());
-      results.add(check(file, TargetTriple.of(binary.target()), binary.sha256()));
+      results.add(check(file, TargetTriple.of(binary.target()), binary.sha256(), binary.pack()));
     }
     if (results.isEmpty()) {
       throw new PackFailure(
@@ -91,10 +91,10 @@ public final class VerifyRun {
     return finish(results);
   }
 
-  private VerifiedBinary check(Path file, TargetTriple target, String expectedSha256)
+  private VerifiedBinary check(Path file, TargetTriple target, String expectedSha256, String pack)
       throws IOException, InterruptedException, PackFailure {
-    VerifiedBinary result = BinaryVerifier.verify(file, target, digests);
-    String name = file.getFileName().toString();
+    VerifiedBinary result = BinaryVerifier.verify(file, target, digests).inPack(pack);
+    String name = (pack == null ? "" : pack + "/") + file.getFileName();
     if (expectedSha256 != null
         && result.sha256() != null
         && !expectedSha256.equals(result.sha256())) {

@@ -35,8 +35,18 @@ final class ImageFingerprint {
     binaries.stream()
         .sorted(
             Comparator.comparing((ImageBinary b) -> b.target().name())
+                .thenComparing(settings::packOf)
                 .thenComparing(ImageBinary::name))
-        .forEach(b -> parts.add("binary " + b.target().name() + " " + b.name() + " " + b.sha256()));
+        .forEach(
+            b ->
+                parts.add(
+                    "binary "
+                        + b.target().name()
+                        + " "
+                        + (b.pack() == null ? "" : b.pack() + "/")
+                        + b.name()
+                        + " "
+                        + b.sha256()));
     return Sha256.of(String.join("\n", parts).getBytes(StandardCharsets.UTF_8));
   }
 }

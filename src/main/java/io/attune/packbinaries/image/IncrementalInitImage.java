@@ -2,6 +2,8 @@ package io.attune.packbinaries.image;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.artifacts.PackName;
 import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.platform.Platform;
 import java.io.IOException;
@@ -67,6 +69,7 @@ public final class IncrementalInitImage {
 
   public Outcome build(List<ImageBinary> binaries, Path imageDirectory)
       throws PackFailure, IOException, InterruptedException {
+    PackName.check(settings.pack(), PropertyNames.IMAGE_PACK);
     Path stateFile = stateFile(imageDirectory);
     String fingerprint = ImageFingerprint.of(binaries, settings, pluginVersion);
     // The registry is asked for the base's digest only when nothing local has already decided

@@ -91,7 +91,9 @@ public final class InitImage {
               + " image ("
               + target.name()
               + ": "
-              + entry.getValue().stream().map(ImageBinary::name).collect(Collectors.joining(", "))
+              + entry.getValue().stream()
+                  .map(b -> b.pack() == null ? b.name() : b.pack() + "/" + b.name())
+                  .collect(Collectors.joining(", "))
               + ") from "
               + settings.baseImage());
     }
@@ -159,7 +161,7 @@ public final class InitImage {
   }
 
   /** Targets sorted by platform; two targets of one platform would fight over its image. */
-  private static Map<TargetTriple, List<ImageBinary>> byTarget(List<ImageBinary> binaries)
+  private Map<TargetTriple, List<ImageBinary>> byTarget(List<ImageBinary> binaries)
       throws PackFailure {
     Map<TargetTriple, List<ImageBinary>> byTarget =
         new TreeMap<>(Comparator.comparing((TargetTriple t) -> t.platform().toString()));
@@ -179,7 +181,46 @@ public final class InitImage {
       }
       byTarget.computeIfAbsent(binary.target(), t -> new ArrayList<>()).add(binary);
     }
+    for (Map.Entry<TargetTriple, List<ImageBinary>> entry : byTarget.entrySet()) {
+      checkOnePathEach(entry.getKey(), entry.getValue());
+    }
     return byTarget;
+  }
+
+  /** Two binaries of one platform may not go to one path: one would silently replace the other. */
+  private void checkOnePathEach(TargetTriple target, List<ImageBinary> binaries)
+      throws PackFailure {
+    Map<String, List<ImageBinary>> byPath = new TreeMap<>();
+    for (ImageBinary binary : binaries) {
+      String path =
+          PlatformImageBuilder.BINARIES_ROOT
+              + "/"
+              + settings.packOf(binary)
+              + "/sensors/"
+              + binary.name();
+      byPath.computeIfAbsent(path, p -> new ArrayList<>()).add(binary);
+    }
+    List<String> clashes = new ArrayList<>();
+    byPath.forEach(
+        (path, same) -> {
+          if (same.size() > 1) {
+            clashes.add(
+                path
+                    + " from "
+                    + same.stream()
+                        .map(b -> b.file().toString())
+                        .collect(Collectors.joining(" and ")));
+          }
+        });
+    if (!clashes.isEmpty()) {
+      throw new PackFailure(
+          "Two binaries would go to one path of the "
+              + target.platform()
+              + " image: "
+              + String.join("; ", clashes)
+              + ". Give the packs names of their own, or keep one binary of each name per pack"
+              + " (<binaries>), then build again.");
+    }
   }
 
   private Map<String, String> indexAnnotations() {

@@ -36,4 +36,9 @@ public record InitImageSettings(
    * The base when none is configured: a busybox-style image of every platform the plugin builds.
    */
   public static final String DEFAULT_BASE = "busybox:1.36";
+
+  /** The pack {@code binary} goes to: its own, or, for a binary of no pack, {@link #pack}. */
+  public String packOf(ImageBinary binary) {
+    return binary.pack() != null ? binary.pack() : pack;
+  }
 }

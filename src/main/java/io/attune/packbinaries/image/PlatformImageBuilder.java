@@ -16,6 +16,7 @@ import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.oci.BinaryLabels;
 import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.oci.OciLayout;
@@ -43,7 +44,7 @@ import java.util.concurrent.ExecutorService;
 final class PlatformImageBuilder {
 
   /** Where the binaries are in the image, under the pack's name. */
-  static final String BINARIES_ROOT = "/pack-binaries";
+  static final String BINARIES_ROOT = BinaryLabels.ROOT;
 
   static final String ENTRYPOINT_SCRIPT = "/usr/local/bin/pack-binaries-init.sh";
   static final String SCRIPT_RESOURCE = "pack-binaries-init.sh";
@@ -221,17 +222,19 @@ final class PlatformImageBuilder {
         .build();
   }
 
+  /** Each binary at {@code /pack-binaries/<pack>/sensors/<name>}, sorted by pack and name. */
   private FileEntriesLayer binariesLayer(List<ImageBinary> binaries) {
     FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName("sensor binaries");
-    AbsoluteUnixPath sensors =
-        AbsoluteUnixPath.get(BINARIES_ROOT).resolve(settings.pack()).resolve("sensors");
     binaries.stream()
-        .sorted(Comparator.comparing(ImageBinary::name))
+        .sorted(Comparator.comparing(settings::packOf).thenComparing(ImageBinary::name))
         .forEach(
             binary ->
                 layer.addEntry(
                     binary.file(),
-                    sensors.resolve(binary.name()),
+                    AbsoluteUnixPath.get(BINARIES_ROOT)
+                        .resolve(settings.packOf(binary))
+                        .resolve("sensors")
+                        .resolve(binary.name()),
                     EXECUTABLE,
                     settings.creationTime(),
                     ROOT_OWNER));
@@ -242,12 +245,20 @@ final class PlatformImageBuilder {
     Map<String, String> labels = new TreeMap<>();
     labels.put("org.opencontainers.image.version", settings.version());
     labels.put("org.opencontainers.image.created", settings.creationTime().toString());
-    labels.put("org.opencontainers.image.title", "pack-binaries-init (" + settings.pack() + ")");
+    List<String> packs = binaries.stream().map(settings::packOf).distinct().sorted().toList();
+    boolean severalPacks = packs.size() > 1;
+    labels.put(
+        "org.opencontainers.image.title",
+        "pack-binaries-init ("
+            + (packs.isEmpty() ? settings.pack() : String.join(", ", packs))
+            + ")");
     putIfPresent(labels, "org.opencontainers.image.revision", settings.revision());
     putIfPresent(labels, "org.opencontainers.image.source", settings.source());
     labels.put(OciIndex.TARGET_ANNOTATION, target.name());
+    // One pack: a label per binary name, as ever; several: per pack and name (BinaryLabels).
     for (ImageBinary binary : binaries) {
-      labels.put(OciIndex.SHA256_LABEL_PREFIX + binary.name(), binary.sha256());
+      labels.put(
+          BinaryLabels.key(settings.packOf(binary), binary.name(), severalPacks), binary.sha256());
     }
     return labels;
   }

@@ -51,7 +51,11 @@ public final class VerifiedBinaries {
       } else {
         accepted.add(
             new ImageBinary(
-                TargetTriple.of(binary.target()), binary.name(), file, binary.sha256()));
+                TargetTriple.of(binary.target()),
+                binary.name(),
+                file,
+                binary.sha256(),
+                binary.pack()));
       }
     }
     if (!refusals.isEmpty()) {
@@ -67,7 +71,7 @@ public final class VerifiedBinaries {
   private static String refusal(
       BuiltBinary binary, Path file, VerifiedBinary verdict, FileDigests digests)
       throws IOException {
-    String what = binary.name() + " (" + binary.target() + ", " + file + ")";
+    String what = binary.qualifiedName() + " (" + binary.target() + ", " + file + ")";
     if (verdict == null) {
       return what + ": not in the verification report; run pack-binaries:verify";
     }

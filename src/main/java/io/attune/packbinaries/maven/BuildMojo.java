@@ -1,20 +1,16 @@
 package io.attune.packbinaries.maven;
 
-import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
-import io.attune.packbinaries.cargo.BinaryBuilder;
 import io.attune.packbinaries.cargo.BuildRequest;
 import io.attune.packbinaries.cargo.BuilderEnvironment;
 import io.attune.packbinaries.cargo.CommandTemplate;
-import io.attune.packbinaries.cargo.ContainerEngine;
-import io.attune.packbinaries.cargo.ContainerToolchain;
-import io.attune.packbinaries.cargo.HostToolchain;
-import io.attune.packbinaries.cargo.Toolchain;
+import io.attune.packbinaries.cargo.PackBuilds;
+import io.attune.packbinaries.cargo.PackSources;
 import java.io.File;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -74,45 +70,79 @@ public class BuildMojo extends AbstractPackMojo {
   @Parameter(property = PropertyNames.STAGE_DIRECTORY)
   private File stageDirectory;
 
+  /**
+   * Several packs in one release, each {@code <pack>} with a {@code <name>}, its {@code
+   * <cargoManifest>} and optionally {@code <cargoPackage>} (cargo's {@code -p}), {@code <binaries>}
+   * and {@code <stageDirectory>}; each binary goes to {@code /pack-binaries/<name>/sensors/}. When
+   * set, {@code cargoManifest}, {@code binaries} and {@code stageDirectory} above are not used.
+   */
+  @Parameter private List<Pack> packs;
+
   @Override
   protected void run(GoalContext goal) throws Exception {
     // Before compiling anything: a deploy that would fail later would waste the whole build.
     deployPreflight(project);
-    BuildRequest request =
-        new BuildRequest(
-            cargoManifest.toPath(),
-            selectedTargets(),
-            list(binaries),
-            list(cargoFeatures),
-            cargoProfile == null || cargoProfile.isBlank()
-                ? BuildRequest.DEFAULT_PROFILE
-                : cargoProfile.trim(),
-            builderCommand,
-            builderImage,
-            environment(),
-            session != null && session.isOffline(),
-            layout().root(),
-            stageDirectory == null ? null : stageDirectory.toPath());
-    CommandTemplate template = CommandTemplate.parse(request.command(), request.profile());
-    BinaryBuilder.checkManifest(request.manifest());
-    BuildLog log = buildLog();
-    new BinaryBuilder(request, toolchain(request, template), log, goal.digests()).run(template);
+    List<BuildRequest> requests = new ArrayList<>();
+    if (packs == null || packs.isEmpty()) {
+      requests.add(
+          request(
+              cargoManifest,
+              list(binaries),
+              stageDirectory == null ? null : stageDirectory.toPath(),
+              null,
+              null));
+    } else {
+      if (!list(binaries).isEmpty() || stageDirectory != null) {
+        throw new PackFailure(
+            "<packs> is set, so "
+                + PropertyNames.BINARIES
+                + " and "
+                + PropertyNames.STAGE_DIRECTORY
+                + " would not say which pack they mean; give each <pack> its own <binaries> or"
+                + " <stageDirectory> instead");
+      }
+      List<PackSources.Source> sources = new ArrayList<>();
+      for (Pack pack : packs) {
+        sources.add(
+            new PackSources.Source(
+                pack.name,
+                pack.cargoManifest == null ? null : pack.cargoManifest.toPath(),
+                pack.cargoPackage,
+                list(pack.binaries),
+                pack.stageDirectory == null ? null : pack.stageDirectory.toPath()));
+      }
+      for (PackSources.Source pack : PackSources.check(sources)) {
+        requests.add(
+            request(
+                pack.manifest().toFile(),
+                pack.binaries(),
+                pack.stageDirectory(),
+                pack.name(),
+                pack.cargoPackage()));
+      }
+    }
+    PackBuilds.run(requests, toolchain, containerEngine, buildLog(), goal.digests());
   }
 
-  private Toolchain toolchain(BuildRequest request, CommandTemplate template) throws PackFailure {
-    String kind = toolchain == null ? "container" : toolchain.trim().toLowerCase(Locale.ROOT);
-    return switch (kind) {
-      case "container" ->
-          new ContainerToolchain(
-              request, new ContainerEngine(containerEngine, buildLog()), template, buildLog());
-      case "host" -> new HostToolchain(request, template, buildLog());
-      default ->
-          throw new PackFailure(
-              PropertyNames.TOOLCHAIN
-                  + " is '"
-                  + toolchain
-                  + "'; set it to container (the default) or host");
-    };
+  private BuildRequest request(
+      File manifest, List<String> binaryNames, Path stage, String pack, String cargoPackage)
+      throws PackFailure {
+    return new BuildRequest(
+        manifest.toPath(),
+        selectedTargets(),
+        binaryNames,
+        list(cargoFeatures),
+        cargoProfile == null || cargoProfile.isBlank()
+            ? BuildRequest.DEFAULT_PROFILE
+            : cargoProfile.trim(),
+        builderCommand,
+        builderImage,
+        environment(),
+        session != null && session.isOffline(),
+        layout().root(),
+        stage,
+        pack,
+        cargoPackage);
   }
 
   private Map<String, String> environment() throws PackFailure {

@@ -42,7 +42,10 @@ public class ImageMojo extends AbstractPackMojo {
       defaultValue = "attune/pack-binaries-init:dev")
   private String localName;
 
-  /** The pack the binaries belong to: they go to {@code /pack-binaries/<pack>/sensors/}. */
+  /**
+   * The pack the binaries belong to: they go to {@code /pack-binaries/<pack>/sensors/}. A build
+   * with {@code <packs>} records each binary's own pack, which wins.
+   */
   @Parameter(property = PropertyNames.IMAGE_PACK, defaultValue = "core")
   private String pack;
 

@@ -36,8 +36,19 @@ public final class SbomDocument {
   public static final String MEDIA_TYPE = "application/vnd.cyclonedx+json";
   static final Version VERSION = Version.VERSION_16;
 
-  /** A binary of the image and the crates built into it. */
-  public record Binary(String name, String target, String sha256, long size, List<Crate> crates) {}
+  /**
+   * A binary of the image and the crates built into it.
+   *
+   * @param pack its pack, for a build of several packs; else null
+   */
+  public record Binary(
+      String name, String target, String sha256, long size, List<Crate> crates, String pack) {
+
+    /** A binary of a build of one workspace. */
+    public Binary(String name, String target, String sha256, long size, List<Crate> crates) {
+      this(name, target, sha256, size, crates, null);
+    }
+  }
 
   /**
    * @param repository {@code host/path} of the pushed image
@@ -143,13 +154,22 @@ public final class SbomDocument {
   private static Component binaryComponent(Binary binary) {
     Component file = new Component();
     file.setType(Component.Type.APPLICATION);
-    file.setBomRef("binary:" + binary.target() + "/" + binary.name());
+    // Two packs may ship a binary of one name: its pack keeps the reference unique.
+    file.setBomRef(
+        "binary:"
+            + binary.target()
+            + "/"
+            + (binary.pack() == null ? "" : binary.pack() + "/")
+            + binary.name());
     file.setName(binary.name());
     file.setHashes(List.of(new Hash(Hash.Algorithm.SHA_256, binary.sha256())));
-    file.setProperties(
-        List.of(
-            new Property("rust:target", binary.target()),
-            new Property("file:size", Long.toString(binary.size()))));
+    List<Property> properties = new ArrayList<>();
+    properties.add(new Property("rust:target", binary.target()));
+    properties.add(new Property("file:size", Long.toString(binary.size())));
+    if (binary.pack() != null) {
+      properties.add(new Property("attune:pack", binary.pack()));
+    }
+    file.setProperties(properties);
     return file;
   }
 

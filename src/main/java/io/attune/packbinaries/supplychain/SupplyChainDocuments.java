@@ -70,7 +70,7 @@ public record SupplyChainDocuments(
     BuildRecord build =
         BuildRecord.read(request.artifacts().buildRecord())
             .orElse(new BuildRecord("unknown", Map.of(), List.of()));
-    if (build.crates().isEmpty()) {
+    if (!build.hasCrates()) {
       log.warn(
           "No crates recorded by the build goal ("
               + request.artifacts().buildRecord()
@@ -99,7 +99,7 @@ public record SupplyChainDocuments(
                     request.coordinates().substring(request.coordinates().lastIndexOf(':') + 1),
                     image.baseName(),
                     baseDigest),
-                binaries(verified, platform, build.lock()),
+                binaries(verified, platform, build),
                 request.pluginVersion(),
                 request.timestamp());
         AtomicFiles.write(directory.resolve(sbomFile(platform)), sbom);
@@ -133,9 +133,12 @@ public record SupplyChainDocuments(
         request, layout, repository, List.copyOf(sboms), key, statement, envelope);
   }
 
-  /** The platform's binaries as verify passed them, each with the crates built into it. */
+  /**
+   * The platform's binaries as verify passed them, each with the crates built into it: from its
+   * pack's own Cargo.lock, for a build of several packs.
+   */
   private static List<SbomDocument.Binary> binaries(
-      List<VerifiedBinary> verified, String platform, CargoLock lock) {
+      List<VerifiedBinary> verified, String platform, BuildRecord build) {
     List<SbomDocument.Binary> binaries = new ArrayList<>();
     for (VerifiedBinary binary : verified) {
       if (!binary.passed()
@@ -147,7 +150,12 @@ public record SupplyChainDocuments(
       String name = Path.of(binary.path()).getFileName().toString();
       binaries.add(
           new SbomDocument.Binary(
-              name, binary.target(), binary.sha256(), binary.size(), crates(name, lock)));
+              name,
+              binary.target(),
+              binary.sha256(),
+              binary.size(),
+              crates(name, build.lock(binary.pack())),
+              binary.pack()));
     }
     return binaries;
   }

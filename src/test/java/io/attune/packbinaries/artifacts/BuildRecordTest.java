@@ -124,6 +124,60 @@ class BuildRecordTest {
   }
 
   @Test
+  void severalPacksRecordEachPacksOwnClosureOfItsLock() throws Exception {
+    Path workspace = Files.createDirectories(dir.resolve("ws"));
+    Files.writeString(
+        workspace.resolve("Cargo.lock"),
+        """
+        version = 4
+
+        [[package]]
+        name = "agent"
+        version = "0.9.0"
+        dependencies = ["agent-db"]
+
+        [[package]]
+        name = "agent-db"
+        version = "0.9.0"
+
+        [[package]]
+        name = "extra-sensor"
+        version = "2.0.0"
+        dependencies = ["sensor-common"]
+
+        [[package]]
+        name = "sensor-common"
+        version = "0.1.0"
+        """);
+    Path core = Files.createDirectories(dir.resolve("core"));
+    Files.writeString(core.resolve("Cargo.lock"), LOCK);
+    Path file = dir.resolve("build-record.json");
+
+    BuildRecord.writePacks(
+        file,
+        List.of(
+            new BuildRecord.PackSource("core", core.resolve("Cargo.toml"), null),
+            new BuildRecord.PackSource("extra", workspace.resolve("Cargo.toml"), "extra-sensor"),
+            new BuildRecord.PackSource("nolock", dir.resolve("none/Cargo.toml"), null)),
+        "image attune/b:1 sha256:123",
+        Map.of("x86_64-unknown-linux-gnu", "core: cargo build; extra: cargo build -p x"));
+    BuildRecord read = BuildRecord.read(file).orElseThrow();
+
+    assertThat(read.crates()).isEmpty();
+    assertThat(read.hasCrates()).isTrue();
+    assertThat(read.lock("extra").crates())
+        .extracting(Crate::name)
+        .containsExactly("extra-sensor", "sensor-common");
+    assertThat(read.lock("core").crates())
+        .extracting(Crate::name)
+        .containsExactly("anyhow", "timer");
+    assertThat(read.lock("nolock").crates()).isEmpty();
+    // A binary without a pack, or of a pack the record does not know, gets the workspace's.
+    assertThat(read.lock(null).crates()).isEmpty();
+    assertThat(read.commands()).containsKey("x86_64-unknown-linux-gnu");
+  }
+
+  @Test
   void hostileCopiesAreReadOrRefused() throws Exception {
     KeptFileFuzz.run("build record", WRITTEN, dir, BuildRecordTest::readAndUse);
   }

@@ -110,6 +110,49 @@ class BuiltBinariesTest {
   }
 
   @Test
+  void aPacksBinariesRecordTheirPackAndSortAfterThoseOfNone() throws Exception {
+    BuiltBinary extra =
+        new BuiltBinary(
+            "x86_64-unknown-linux-gnu",
+            "timer",
+            "packs/extra/x86_64-unknown-linux-gnu/timer",
+            "ef56",
+            8,
+            true,
+            "extra");
+    BuiltBinary core =
+        new BuiltBinary(
+            "x86_64-unknown-linux-gnu",
+            "timer",
+            "packs/core/x86_64-unknown-linux-gnu/timer",
+            "ab12",
+            8,
+            true,
+            "core");
+    Path file = dir.resolve("binaries.json");
+
+    BuiltBinaries.write(file, List.of(extra, core));
+
+    assertThat(BuiltBinaries.read(file)).containsExactly(core, extra);
+    assertThat(Files.readString(file))
+        .contains("\"target\" : \"x86_64-unknown-linux-gnu\",\n  \"pack\" : \"core\",\n  \"name\"");
+    assertThat(core.qualifiedName()).isEqualTo("core/timer");
+    assertThat(X86.qualifiedName()).isEqualTo("timer");
+  }
+
+  @Test
+  void aPackThatIsNoSafePathSegmentIsRefused() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("binaries.json"),
+            WRITTEN.replace("\"name\" : \"timer\"", "\"pack\" : \"../x\", \"name\" : \"timer\""));
+
+    assertThatThrownBy(() -> BuiltBinaries.read(file))
+        .isInstanceOf(IOException.class)
+        .hasMessage("[0].pack is not a pack name");
+  }
+
+  @Test
   void hostileCopiesAreReadOrRefused() throws Exception {
     KeptFileFuzz.run("binaries.json", WRITTEN, dir, BuiltBinaries::read);
   }

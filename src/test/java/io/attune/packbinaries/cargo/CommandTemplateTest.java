@@ -105,4 +105,28 @@ class CommandTemplateTest {
     assertThat(CommandTemplate.shellLine(List.of("cargo", "--features", "a b", "it's", "")))
         .isEqualTo("cargo --features 'a b' 'it'\"'\"'s' ''");
   }
+
+  @Test
+  void aPacksCargoPackageIsAppendedBeforeTheBinariesUnlessPlaced() throws PackFailure {
+    List<String> appended =
+        CommandTemplate.parse("cargo build --release --target {target}", "release")
+            .render(ARM, "release", "extra-sensor", List.of("sensor"), List.of(), false);
+    List<String> placed =
+        CommandTemplate.parse("cargo build {package} --release --target {target}", "release")
+            .render(ARM, "release", "extra-sensor", List.of("sensor"), List.of(), false);
+    List<String> none =
+        CommandTemplate.parse("cargo build {package} --release --target {target}", "release")
+            .render(ARM, "release", null, List.of("sensor"), List.of(), false);
+
+    assertThat(String.join(" ", appended))
+        .isEqualTo(
+            "cargo build --release --target aarch64-unknown-linux-musl"
+                + " --package extra-sensor --bin sensor");
+    assertThat(String.join(" ", placed))
+        .isEqualTo(
+            "cargo build --package extra-sensor --release --target aarch64-unknown-linux-musl"
+                + " --bin sensor");
+    assertThat(String.join(" ", none))
+        .isEqualTo("cargo build --release --target aarch64-unknown-linux-musl --bin sensor");
+  }
 }

@@ -98,6 +98,33 @@ class VerifyReportTest {
   }
 
   @Test
+  void anEntryOfAPackRecordsItAndReadsBack() throws Exception {
+    Path file = Files.writeString(dir.resolve("verify-report.json"), WRITTEN);
+    VerifyReport read = VerifyReport.read(file);
+    VerifyReport ofPacks =
+        new VerifyReport(
+            List.of(read.binaries().get(0).inPack("core"), read.binaries().get(1).inPack("extra")));
+    Path again = dir.resolve("again.json");
+
+    ofPacks.write(again);
+
+    assertThat(Files.readString(again))
+        .contains("\"buildId\" : \"0a1b\",\n    \"pack\" : \"core\"")
+        .contains("\"pack\" : \"extra\"");
+    assertThat(VerifyReport.read(again)).isEqualTo(ofPacks);
+    assertThat(VerifyReport.read(again).binaries().get(1).failedBecause("r3").pack())
+        .isEqualTo("extra");
+    assertThatThrownBy(
+            () ->
+                VerifyReport.read(
+                    Files.writeString(
+                        dir.resolve("bad.json"),
+                        Files.readString(again).replace("\"core\"", "\"../core\""))))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessage("binaries[0].pack is not a pack name");
+  }
+
+  @Test
   void aHandEditedValueOfTheWrongTypeIsRefusedNamingIt() throws Exception {
     Path file =
         Files.writeString(

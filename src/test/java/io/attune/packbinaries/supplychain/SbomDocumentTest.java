@@ -73,4 +73,63 @@ class SbomDocumentTest {
         .isInstanceOf(PackFailure.class)
         .hasMessageContaining("does not validate against the CycloneDX 1.6 schema");
   }
+
+  @Test
+  void twoPacksBinariesOfOneNameAreTwoComponentsEachWithItsPacksCrates() throws Exception {
+    CargoLock core = CargoLock.read(Path.of("src/it/build-several-packs/core/Cargo.lock"));
+    CargoLock extra = CargoLock.read(Path.of("src/it/build-several-packs/Cargo.lock"));
+    CargoLock extraClosure =
+        new CargoLock(
+            extra.closure(
+                extra.workspaceMembers().stream()
+                    .filter(c -> c.name().equals("extra-sensor"))
+                    .findFirst()
+                    .orElseThrow()));
+    byte[] sbom =
+        SbomDocument.write(
+            new SbomDocument.Subject(
+                "registry.example.com/attune/pack-binaries-init",
+                "linux/amd64",
+                MANIFEST,
+                "1.0",
+                null,
+                null),
+            List.of(
+                new SbomDocument.Binary(
+                    "sensor",
+                    "x86_64-unknown-linux-gnu",
+                    "01".repeat(32),
+                    10,
+                    SupplyChainDocuments.crates("sensor", core),
+                    "core"),
+                new SbomDocument.Binary(
+                    "sensor",
+                    "x86_64-unknown-linux-gnu",
+                    "02".repeat(32),
+                    11,
+                    SupplyChainDocuments.crates("sensor", extraClosure),
+                    "extra")),
+            "0.1.0",
+            Instant.parse("2026-11-28T00:00:00Z"));
+
+    SbomDocument.validate(sbom);
+    JsonNode bom = JSON.readTree(sbom);
+    assertThat(bom.path("components").findValuesAsText("bom-ref"))
+        .contains(
+            "binary:x86_64-unknown-linux-gnu/core/sensor",
+            "binary:x86_64-unknown-linux-gnu/extra/sensor");
+    assertThat(bom.path("components").findValuesAsText("purl"))
+        .contains(
+            "pkg:cargo/core-sensor@1.0.0",
+            "pkg:cargo/extra-sensor@2.0.0",
+            "pkg:cargo/sensor-common@0.1.0")
+        .doesNotContain("pkg:cargo/agent@0.9.0", "pkg:cargo/agent-db@0.9.0");
+    List<String> coreDependsOn = new java.util.ArrayList<>();
+    for (JsonNode dependency : bom.path("dependencies")) {
+      if (dependency.path("ref").asText().endsWith("/core/sensor")) {
+        dependency.path("dependsOn").forEach(d -> coreDependsOn.add(d.asText()));
+      }
+    }
+    assertThat(coreDependsOn).containsExactly("pkg:cargo/core-sensor@1.0.0");
+  }
 }

@@ -1,0 +1,2 @@
+/// Stands in for the agent's database layer (sqlx, built with SQLX_OFFLINE=true).
+pub fn connect() {}
