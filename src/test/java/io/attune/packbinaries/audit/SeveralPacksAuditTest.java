@@ -208,6 +208,7 @@ class SeveralPacksAuditTest {
                 new RegistryAccess(
                     new RegistryConnections(),
                     false,
+                    false,
                     3,
                     Retry.DEFAULT_TIMEOUT,
                     null,
