@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Summarizes a JFR recording's CPU samples: where a goal spends its time.
 
-    MAVEN_OPTS="-XX:StartFlightRecording=filename=goal.jfr,settings=profile" mvn … pack-binaries:audit …
+    MAVEN_OPTS="-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=filename=goal.jfr,settings=profile" \
+        mvn … pack-binaries:audit …
     python3 bench/scale/jfr-summary.py goal.jfr [N]
 
 Prints the N (default 25) hottest top frames, the hottest frames of the plugin's own code
-(io.attune, inclusive: a sample counts once for each of our methods on its stack) and the threads.
+(io.attune, inclusive: a sample counts once for each of our methods on its stack; JFR keeps 64
+frames unless stackdepth says more) and the threads. On a loaded machine JFR samples only threads
+that run: time spent waiting for a CPU or the network shows as fewer samples, not as frames.
 Standard library and the JDK's `jfr` tool only.
 """
 import json
@@ -16,7 +19,7 @@ from collections import Counter
 path = sys.argv[1]
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 25
 raw = subprocess.run(
-    ["jfr", "print", "--json", "--stack-depth", "64", "--events", "jdk.ExecutionSample,jdk.NativeMethodSample", path],
+    ["jfr", "print", "--json", "--stack-depth", "256", "--events", "jdk.ExecutionSample,jdk.NativeMethodSample", path],
     check=True, capture_output=True, text=True).stdout
 events = json.loads(raw)["recording"]["events"]
 
