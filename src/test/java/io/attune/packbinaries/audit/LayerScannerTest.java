@@ -333,4 +333,148 @@ class LayerScannerTest {
             new PlatformFiles.SymbolicLink("opt/s", "/opt/s", "../pack-binaries"),
             new PlatformFiles.Special("pack-binaries/fifo", "/pack-binaries/fifo"));
   }
+
+  private static byte[] layerOf(String name, byte[] content) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      TarArchiveEntry entry = new TarArchiveEntry(name);
+      entry.setSize(content.length);
+      tar.putArchiveEntry(entry);
+      tar.write(content);
+      tar.closeArchiveEntry();
+    }
+    return bytes.toByteArray();
+  }
+
+  private PlatformFiles.File only() {
+    assertThat(changes).hasSize(1);
+    return (PlatformFiles.File) changes.remove(0);
+  }
+
+  @Test
+  void anElfFileUnderTheRootIsCopiedCheckedAndItsCopyDeleted() throws Exception {
+    Path binary = AuditFixtures.staticAmd64();
+    byte[] content = java.nio.file.Files.readAllBytes(binary);
+    scan(new ByteArrayInputStream(layerOf("pack-binaries/core/sensors/s", content)));
+    AuditedBinary audited = only().binary();
+    assertThat(audited.passed()).isTrue();
+    assertThat(audited.sha256()).isEqualTo(io.attune.packbinaries.io.Sha256.of(content));
+    assertThat(audited.size()).isEqualTo(content.length);
+    assertThat(audited.layer()).isEqualTo("sha256:l");
+    assertThat(scratch).isEmptyDirectory();
+
+    // Gzip-compressed, the same.
+    scan(
+        new ByteArrayInputStream(
+            TarBlocks.gzip(new ByteArrayInputStream(layerOf("pack-binaries/s", content)))));
+    assertThat(only().binary().sha256()).isEqualTo(io.attune.packbinaries.io.Sha256.of(content));
+  }
+
+  @Test
+  void onlyTheFourBytesOfElfsMagicMakeAFileElf() throws Exception {
+    byte[] magic = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
+    for (int i = 0; i < 4; i++) {
+      byte[] content = magic.clone();
+      content[i] ^= 1;
+      scan(new ByteArrayInputStream(layerOf("pack-binaries/x", content)));
+      assertThat(only().skipped()).as("byte " + i).isEqualTo("not ELF");
+    }
+    scan(new ByteArrayInputStream(layerOf("pack-binaries/x", new byte[] {0x7f, 'E', 'L'})));
+    assertThat(only().skipped()).isEqualTo("not ELF");
+    scan(new ByteArrayInputStream(layerOf("opt/x", magic)));
+    assertThat(only())
+        .isEqualTo(new PlatformFiles.File("opt/x", "/opt/x", null, "outside /pack-binaries"));
+    // A truncated ELF file fails with the reader's message, naming a safe copy of its name.
+    scan(new ByteArrayInputStream(layerOf("pack-binaries/short", magic)));
+    assertThat(only().binary().reasons())
+        .singleElement()
+        .asString()
+        .startsWith("/pack-binaries/short: short is truncated");
+    scan(new ByteArrayInputStream(layerOf("pack-binaries/we ird", magic)));
+    assertThat(only().binary().reasons())
+        .singleElement()
+        .asString()
+        .startsWith("/pack-binaries/we ird: binary is truncated");
+  }
+
+  @Test
+  void anElfFileOverTheBinaryBudgetFailsWithoutBeingCopied() throws Exception {
+    byte[] big = new byte[(int) MIB + 1];
+    big[0] = 0x7f;
+    big[1] = 'E';
+    big[2] = 'L';
+    big[3] = 'F';
+    scan(new ByteArrayInputStream(layerOf("pack-binaries/big", big)));
+    assertThat(only().binary().reasons())
+        .containsExactly(
+            "/pack-binaries/big is 1048577 bytes, more than the audit reads (1048576).");
+    big = java.util.Arrays.copyOf(big, (int) MIB);
+    scan(new ByteArrayInputStream(layerOf("pack-binaries/big", big)));
+    assertThat(only().binary().size()).isEqualTo(MIB);
+  }
+
+  @Test
+  void zstdGarbageAndTooManyEntriesEachEndInAClearFailure() throws Exception {
+    assertThatThrownBy(() -> scan(stream(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd})))
+        .hasMessage(
+            WHERE
+                + " is zstd-compressed; the audit reads gzip-compressed and uncompressed layers.");
+    assertThatThrownBy(() -> scan(stream(new byte[] {0x1f, (byte) 0x8b, 1, 2, 3})))
+        .hasMessageStartingWith(WHERE + " is not a readable tar layer (");
+    byte[] garbage = new byte[1024];
+    java.util.Arrays.fill(garbage, (byte) 'z');
+    assertThatThrownBy(() -> scan(stream(garbage)))
+        .hasMessageContaining("holds a tar header whose size field is not octal");
+    byte[] badChecksum = header("a", '0', 0);
+    badChecksum[148] = '9';
+    assertThatThrownBy(() -> scan(stream(badChecksum, end())))
+        .hasMessageContaining("is not a readable tar layer");
+    byte[][] many = new byte[1002][];
+    for (int i = 0; i < 1001; i++) {
+      many[i] = header("f" + i, '0', 0);
+    }
+    many[1001] = end();
+    assertThatThrownBy(() -> scan(stream(many)))
+        .hasMessage(
+            WHERE
+                + " has more than 1000 entries, more than the audit reads (AuditLimits.maxEntries).");
+    byte[][] enough = java.util.Arrays.copyOfRange(many, 1, 1002);
+    changes.clear();
+    scan(stream(enough));
+    assertThat(changes).hasSize(1000);
+  }
+
+  @Test
+  void aLayerThatUnpacksBeyondItsBudgetStops() throws Exception {
+    InputStream huge =
+        new SequenceInputStream(
+            Collections.enumeration(
+                List.of(
+                    new ByteArrayInputStream(header("opt/big", '0', 65 * MIB)),
+                    TarBlocks.filler(65 * MIB))));
+    assertThatThrownBy(() -> scan(huge))
+        .hasMessage(
+            WHERE
+                + " unpacks to more than 67108864 bytes, more than the audit reads"
+                + " (AuditLimits.maxUnpackedLayerBytes); is it a compression bomb?");
+    // Just within it is read.
+    changes.clear();
+    scan(
+        new SequenceInputStream(
+            Collections.enumeration(
+                List.of(
+                    new ByteArrayInputStream(header("opt/big", '0', 64 * MIB - 2048)),
+                    TarBlocks.filler(64 * MIB - 2048),
+                    new ByteArrayInputStream(end())))));
+    assertThat(changes).hasSize(1);
+  }
+
+  @Test
+  void pathsAreNormalisedAndNeverClimbAboveTheRoot() {
+    assertThat(LayerScanner.normalize("./pack-binaries//core/./x"))
+        .isEqualTo("/pack-binaries/core/x");
+    assertThat(LayerScanner.normalize("../../pack-binaries/x")).isEqualTo("/pack-binaries/x");
+    assertThat(LayerScanner.normalize("/")).isEqualTo("/");
+    assertThat(LayerScanner.normalize("a/../../b")).isEqualTo("/b");
+  }
 }

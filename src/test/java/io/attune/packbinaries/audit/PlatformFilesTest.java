@@ -299,4 +299,195 @@ class PlatformFilesTest {
                             new File("a/x", "/a/x", null, "o")))))
         .hasMessageContaining("goes through more than 255 symbolic links");
   }
+
+  @Test
+  void aHardLinkThroughASymbolicLinkOrALoopIsRefused() {
+    assertThatThrownBy(
+            () ->
+                apply(
+                    List.of(
+                        List.of(
+                            file(S + "s", "1"),
+                            new SymbolicLink("l", "/l", "pack-binaries"),
+                            new HardLink("x", S + "x", "/l/core/sensors/s")))))
+        .hasMessageContaining(
+            "is a hard link whose target '/l/core/sensors/s' goes through the symbolic link /l;");
+    assertThatThrownBy(
+            () ->
+                apply(
+                    List.of(
+                        List.of(
+                            new SymbolicLink("a", "/a", "b"),
+                            new SymbolicLink("b", "/b", "a"),
+                            new HardLink("x", S + "x", "/a/s")))))
+        .hasMessageContaining("is a hard link through more than 255 symbolic links");
+  }
+
+  @Test
+  void whiteoutsAndMarkersThroughASymbolicLinkIntoTheRootAreRefused() {
+    List<Change> link = List.of(new SymbolicLink("l", "/l", "/pack-binaries"));
+    assertThatThrownBy(() -> apply(List.of(link, List.of(new Whiteout("l/.wh.s", "/l/s")))))
+        .hasMessageContaining(
+            "layer 2: the entry 'l/.wh.s' reaches /pack-binaries through a symbolic link");
+    assertThatThrownBy(() -> apply(List.of(link, List.of(new Opaque("l/.wh..wh..opq", "/l")))))
+        .hasMessageContaining(
+            "layer 2: the entry 'l/.wh..wh..opq' reaches /pack-binaries through a symbolic link");
+    assertThatThrownBy(() -> apply(List.of(link, List.of(new Whiteout(".wh..wh.s", S + ".wh.s")))))
+        .hasMessageContaining("is a whiteout of a whiteout");
+    for (String name : new String[] {"", ".", ".."}) {
+      assertThatThrownBy(() -> apply(List.of(List.of(new Whiteout("w", S + name)))))
+          .hasMessageContaining("is a whiteout of no name");
+    }
+    assertThatThrownBy(
+            () ->
+                apply(
+                    List.of(
+                        List.of(file(S + "f", "1")),
+                        List.of(new Opaque("f/.wh..wh..opq", S + "f")))))
+        .hasMessageContaining("is under " + S + "f, which is not a directory");
+  }
+
+  @Test
+  void aWhiteoutOutsideTheRootRemovesSymbolicLinksButNotItsOwnLayers() throws Exception {
+    PlatformFiles files =
+        apply(
+            List.of(
+                List.of(new SymbolicLink("o/l", "/o/l", "/pack-binaries")),
+                List.of(new Whiteout("o/.wh.l", "/o/l"), new File("f", "/o/l/core/f", null, "o"))));
+    assertThat(files.binaries()).isEmpty();
+    assertThatThrownBy(
+            () ->
+                apply(
+                    List.of(
+                        List.of(
+                            new SymbolicLink("o/l", "/o/l", "/pack-binaries"),
+                            new Whiteout("o/.wh.l", "/o/l")))))
+        .hasMessageContaining("follows the symbolic link /o/l of the same layer");
+    assertThatThrownBy(
+            () ->
+                apply(
+                    List.of(
+                        List.of(
+                            new SymbolicLink("o/l", "/o/l", "/pack-binaries"),
+                            new Opaque("o/.wh..wh..opq", "/o")))))
+        .hasMessageContaining("follows the symbolic link /o/l of the same layer");
+  }
+
+  @Test
+  void whatReplacesASymbolicLinkOrItsDirectoryEndsIt() throws Exception {
+    PlatformFiles files =
+        apply(
+            List.of(
+                List.of(
+                    new Directory("o", "/o"),
+                    new SymbolicLink("o/l", "/o/l", "/pack-binaries"),
+                    new SymbolicLink("o/m", "/o/m", "/pack-binaries"),
+                    new SymbolicLink("p", "/p", "/pack-binaries")),
+                List.of(new File("o", "/o", null, "o"), new SymbolicLink("p", "/p", "/elsewhere")),
+                List.of(
+                    new Directory("o", "/o"),
+                    new File("l", "/o/l/core/f", null, "o"),
+                    new File("m", "/o/m/core/f", null, "o"),
+                    new File("q", "/p/core/f", null, "o"))));
+    assertThat(files.binaries()).isEmpty();
+
+    // A symbolic link over a directory ends the links that were under it.
+    PlatformFiles over =
+        apply(
+            List.of(
+                List.of(new SymbolicLink("o/x/l", "/o/x/l", "/pack-binaries")),
+                List.of(
+                    new SymbolicLink("o/x", "/o/x", "/elsewhere"),
+                    new File("f", "/elsewhere/l/f", null, "o"))));
+    assertThat(over.binaries()).isEmpty();
+  }
+
+  @Test
+  void aSymbolicLinkReplacedAtTheCapIsNoneMore() throws Exception {
+    PlatformFiles files = new PlatformFiles(1);
+    files.beginLayer("sha256:1", "layer 1");
+    files.apply(new SymbolicLink("l", "/l", "/a"));
+    files.apply(new SymbolicLink("l", "/l", "/b"));
+    files.apply(new Directory("d", "/l/d"));
+    assertThat(files.binaries()).isEmpty();
+  }
+
+  @Test
+  void linksAreFollowedWithDotsAndDotDotsAsAnExtractorFollowsThem() {
+    for (String target :
+        new String[] {"./../pack-binaries/.", "/x/../../pack-binaries", "../..//pack-binaries"}) {
+      assertThatThrownBy(
+              () ->
+                  apply(
+                      List.of(
+                          List.of(
+                              new SymbolicLink("o/l", "/o/l", target),
+                              new File("f", "/o/l/core/f", null, "o")))))
+          .as(target)
+          .hasMessageContaining("reaches /pack-binaries through a symbolic link outside it");
+    }
+  }
+
+  @Test
+  void aWhiteoutMakesItsDirectoryAsAnExtractorDoes() {
+    // containerd creates the whiteout's parent: a hard link to it links to a directory.
+    assertThatThrownBy(
+            () ->
+                apply(
+                    List.of(
+                        List.of(
+                            new Whiteout("n/.wh.x", "/pack-binaries/n/x"),
+                            new HardLink("h", S + "h", "/pack-binaries/n")))))
+        .hasMessageContaining("which is a directory");
+    assertThatThrownBy(
+            () ->
+                apply(
+                    List.of(
+                        List.of(
+                            new Opaque("n/.wh..wh..opq", "/pack-binaries/n"),
+                            new HardLink("h", S + "h", "/pack-binaries/n")))))
+        .hasMessageContaining("which is a directory");
+  }
+
+  @Test
+  void specialFilesAndNonElfFilesAreListedAsSkippedInPathOrder() throws Exception {
+    PlatformFiles files =
+        apply(
+            List.of(
+                List.of(
+                    new Special("p", S + "pipe"),
+                    new File("y", S + "pack.yaml", null, "not ELF"),
+                    file(S + "b", "2"),
+                    file(S + "a", "1"),
+                    new Directory("./", "/"),
+                    new Directory("d", S + "d"),
+                    new Directory("d", S + "d"))));
+    assertThat(files.skipped())
+        .containsExactly(
+            Map.entry(S + "pack.yaml", "not ELF"), Map.entry(S + "pipe", "not a regular file"));
+    assertThat(files.binaries()).extracting(AuditedBinary::path).containsExactly(S + "a", S + "b");
+    assertThat(PlatformFiles.parent("/x")).isEqualTo("/");
+    assertThat(PlatformFiles.parent("/x/y")).isEqualTo("/x");
+    assertThat(PlatformFiles.inRoot("/pack-binariesx")).isFalse();
+    assertThat(new PlatformFiles().binaries()).isEmpty();
+  }
+
+  @Test
+  void anOpaqueRootRemovesTheLowerLayersFilesAndNotTheLinksOutsideIt() throws Exception {
+    List<Change> lower = List.of(file(S + "a", "1"), new SymbolicLink("l", "/l", "/pack-binaries"));
+    PlatformFiles files =
+        apply(
+            List.of(
+                lower, List.of(new Opaque(".wh..wh..opq", "/pack-binaries"), file(S + "b", "2"))));
+    assertThat(sha256s(files)).containsOnlyKeys(S + "b");
+    assertThatThrownBy(
+            () ->
+                apply(
+                    List.of(
+                        lower,
+                        List.of(
+                            new Opaque(".wh..wh..opq", "/pack-binaries"),
+                            new File("l/x", "/l/x", null, "o")))))
+        .hasMessageContaining("reaches /pack-binaries through a symbolic link outside it");
+  }
 }
