@@ -242,7 +242,9 @@ final class TarHeaderGuard extends FilterInputStream {
         }
         refuse("a malformed PAX header record");
       }
-      long length = Long.parseLong(new String(content, i, Math.min(lengthEnd - i, 18), US));
+      long length =
+          Long.parseLong(
+              new String(content, i, Math.min(lengthEnd - i, 18), StandardCharsets.US_ASCII));
       if (lengthEnd - i > 18 || length <= lengthEnd - i + 1 || i + length > content.length) {
         refuse("a malformed PAX header record");
       }
@@ -355,8 +357,6 @@ final class TarHeaderGuard extends FilterInputStream {
     }
     return true;
   }
-
-  private static final java.nio.charset.Charset US = StandardCharsets.US_ASCII;
 
   private static void refuse(String what) {
     throw new Refused(what);
