@@ -84,7 +84,6 @@ final class LayerScanner {
                   + limits.maxEntries()
                   + " entries, more than the audit reads (AuditLimits.maxEntries).");
         }
-        budget.checkTime();
         check(entry, guard, entries, where);
         sink.accept(change(entry, tar, layerDigest, where, inspector));
       }
@@ -327,9 +326,8 @@ final class LayerScanner {
   /** A scratch file name from a path in the image, which the ELF reader's messages show. */
   private static String safeName(String path) {
     String name = BinaryInspector.fileName(path);
-    return SAFE_NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..")
-        ? name
-        : "binary";
+    // normalize() leaves no "." or ".." to be a name.
+    return SAFE_NAME.matcher(name).matches() ? name : "binary";
   }
 
   /**

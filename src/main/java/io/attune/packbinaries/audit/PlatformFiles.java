@@ -154,7 +154,8 @@ final class PlatformFiles {
   private void outside(Change change, String path) throws PackFailure {
     if (change instanceof SymbolicLink link) {
       removeUnder(symbolicLinks, path, true);
-      if (!symbolicLinks.containsKey(path) && symbolicLinks.size() >= maxSymbolicLinks) {
+      // A link replaced at its own path was removed just above.
+      if (symbolicLinks.size() >= maxSymbolicLinks) {
         throw refuse(
             change,
             "is one symbolic link more than the "
@@ -227,7 +228,7 @@ final class PlatformFiles {
     }
     String directory = resolved(change, parent(literal));
     String path = directory.equals("/") ? "/" + name : directory + "/" + name;
-    if (inRoot(path) || inRoot(directory)) {
+    if (inRoot(path)) {
       if (!path.equals(literal)) {
         throw refuse(change, "reaches " + ROOT + " through a symbolic link outside it");
       }

@@ -176,10 +176,8 @@ final class TarHeaderGuard extends FilterInputStream {
     body = new ByteArrayOutputStream((int) size);
     bodyLeft = size;
     bodyPadding = padding(size);
+    // An empty body completes with the next byte, as any other.
     state = State.BODY;
-    if (size == 0) {
-      onBody();
-    }
   }
 
   private void onBody() {
@@ -223,9 +221,10 @@ final class TarHeaderGuard extends FilterInputStream {
     skipThen(declared + padding(declared));
   }
 
+  /** Skips {@code n} bytes, then reads a header; nothing to skip ends with the next byte. */
   private void skipThen(long n) {
     skip = n;
-    state = n == 0 ? State.HEADER : State.SKIP;
+    state = State.SKIP;
   }
 
   /** PAX records "length key=value\n", as commons-compress reads them. */

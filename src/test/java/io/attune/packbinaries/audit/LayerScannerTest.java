@@ -477,4 +477,59 @@ class LayerScannerTest {
     assertThat(LayerScanner.normalize("/")).isEqualTo("/");
     assertThat(LayerScanner.normalize("a/../../b")).isEqualTo("/b");
   }
+
+  @Test
+  void onlyTypesZeroAndNulAreRegularFilesAndControlCharactersOutsideTheRootAreRead()
+      throws Exception {
+    byte[] magic = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
+    scan(stream(header("pack-binaries/nul", (char) 0, 8), padded(magic), end()));
+    assertThat(only().binary()).isNotNull();
+    scan(stream(header("pack-binaries/cont", '7', 8), padded(magic), end()));
+    assertThat(changes)
+        .containsExactly(new PlatformFiles.Special("pack-binaries/cont", "/pack-binaries/cont"));
+    changes.clear();
+    scan(stream(header("opt/a\nb", '0', 0), end()));
+    assertThat(only().path()).isEqualTo("/opt/a\nb");
+  }
+
+  @Test
+  void onlyBothBytesOfAMagicMakeALayerCompressed() throws Exception {
+    // Plain tars whose first name byte is gzip's or zstd's first magic byte, or whose second is
+    // their second.
+    for (int[] pair : new int[][] {{0x1f, 'a'}, {'a', 0x8b}, {0x28, 'a'}, {'a', 0xb5}}) {
+      byte[] block = header("opt/xx", '0', 0);
+      block[0] = (byte) pair[0];
+      block[1] = (byte) pair[1];
+      TarBlocks.checksum(block);
+      scan(stream(block, end()));
+      assertThat(only().entry()).hasSize(6);
+    }
+  }
+
+  @Test
+  void aFileOfExactlyTheBinaryBudgetIsReadAndALayerOfExactlyItsBudgetToo() throws Exception {
+    byte[] exact = new byte[(int) MIB];
+    exact[0] = 0x7f;
+    exact[1] = 'E';
+    exact[2] = 'L';
+    exact[3] = 'F';
+    scan(new ByteArrayInputStream(layerOf("pack-binaries/exact", exact)));
+    assertThat(only().binary().sha256()).isEqualTo(io.attune.packbinaries.io.Sha256.of(exact));
+    scan(
+        new SequenceInputStream(
+            Collections.enumeration(
+                List.of(
+                    new ByteArrayInputStream(header("opt/big", '0', 64 * MIB - 1536)),
+                    TarBlocks.filler(64 * MIB - 1536),
+                    new ByteArrayInputStream(end())))));
+    assertThat(changes).hasSize(1);
+  }
+
+  @Test
+  void aLayerFileIsScannedFromItsPath() throws Exception {
+    Path layer = scratch.resolve("layer.tar");
+    java.nio.file.Files.write(layer, concat(header("opt/a", '0', 0), end()));
+    new LayerScanner(LIMITS, scratch).scan(layer, "sha256:l", WHERE, inspector(), changes::add);
+    assertThat(only().path()).isEqualTo("/opt/a");
+  }
 }

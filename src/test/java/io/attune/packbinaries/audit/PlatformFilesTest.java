@@ -490,4 +490,53 @@ class PlatformFilesTest {
                             new File("l/x", "/l/x", null, "o")))))
         .hasMessageContaining("reaches /pack-binaries through a symbolic link outside it");
   }
+
+  @Test
+  void aDirectoryAtTheRootIsTheRootAndADirectoryOverAFileReplacesIt() throws Exception {
+    PlatformFiles files =
+        apply(
+            List.of(
+                List.of(new Directory("pack-binaries/", "/pack-binaries"), file(S + "d", "1")),
+                List.of(new Directory("d", S + "d"), file(S + "e", "2"))));
+    assertThat(sha256s(files)).containsOnlyKeys(S + "e");
+    // The gate's verdict wins over a reason to skip, should a change carry both.
+    PlatformFiles both =
+        apply(List.of(List.of(new File("b", S + "b", binary(S + "b", "1"), "not ELF"))));
+    assertThat(both.skipped()).isEmpty();
+  }
+
+  @Test
+  void symbolicLinksUnderADirectoryOutlastTheDirectoryAgainButNotALinkOverIt() throws Exception {
+    List<Change> lower =
+        List.of(new Directory("o", "/o"), new SymbolicLink("o/l", "/o/l", "/pack-binaries"));
+    // The same directory again keeps the link under it.
+    assertThatThrownBy(
+            () ->
+                apply(
+                    List.of(
+                        lower,
+                        List.of(new Directory("o", "/o"), new File("f", "/o/l/f", null, "o")))))
+        .hasMessageContaining("reaches /pack-binaries through a symbolic link outside it");
+    // A link over the directory ends the link under it, even once a directory is back.
+    PlatformFiles files =
+        apply(
+            List.of(
+                lower,
+                List.of(new SymbolicLink("o", "/o", "/elsewhere")),
+                List.of(new Directory("o", "/o"), new File("f", "/o/l/f", null, "o"))));
+    assertThat(files.binaries()).isEmpty();
+  }
+
+  @Test
+  void aWhiteoutInTheRootAppliesAndOneOutsideLeavesTheRootAlone() throws Exception {
+    PlatformFiles files =
+        apply(
+            List.of(
+                List.of(file(S + "a", "1"), file(S + "b", "2"), file("/pack-binaries/c", "3")),
+                List.of(
+                    new Whiteout("a", S + "a"),
+                    new Whiteout("o", "/opt/b"),
+                    new Whiteout("p", "/pack-binariesc"))));
+    assertThat(sha256s(files)).containsOnlyKeys(S + "b", "/pack-binaries/c");
+  }
 }

@@ -266,4 +266,53 @@ class TarHeaderGuardTest {
     readBlocks(guard);
     assertThat(guard.entries()).isEqualTo(1);
   }
+
+  @Test
+  void readingIntoTheMiddleOfABufferInSmallPiecesSeesTheSameHeaders() throws Exception {
+    byte[] layer =
+        concat(
+            paxHeader(pax("size", "700")),
+            header("a", '0', 0),
+            padded(new byte[700]),
+            header("b", '0', 3),
+            padded(new byte[3]),
+            end());
+    TarHeaderGuard guard = guard(layer);
+    byte[] buffer = new byte[200];
+    while (guard.read(buffer, 100, 37) >= 0) {
+      // reading
+    }
+    assertThat(guard.entries()).isEqualTo(2);
+    assertThat(guard.lastEntrySize()).isEqualTo(3);
+  }
+
+  @Test
+  void aPaxRecordWithoutALengthIsRefused() {
+    byte[] body = " path=a\n".getBytes(StandardCharsets.US_ASCII);
+    assertThatThrownBy(() -> readBlocks(guard(paxHeader(body), header("a", '0', 0), end())))
+        .hasMessage("a malformed PAX header record");
+    byte[] exact = "8 a=bcd\n".getBytes(StandardCharsets.US_ASCII);
+    org.assertj.core.api.Assertions.assertThatCode(
+            () -> readBlocks(guard(paxHeader(exact), header("a", '0', 0), end())))
+        .doesNotThrowAnyException();
+    byte[] zeroSize = pax("size", "0");
+    TarHeaderGuard zero = guard(paxHeader(zeroSize), header("a", '0', 9), end());
+    org.assertj.core.api.Assertions.assertThatCode(() -> readBlocks(zero))
+        .doesNotThrowAnyException();
+    assertThat(zero.lastEntrySize()).isZero();
+  }
+
+  @Test
+  void theLargestBase256SizeAndAnEighteenDigitPaxLengthAreRead() throws Exception {
+    byte[] block = header("a", '0', 0);
+    java.util.Arrays.fill(block, 124, 136, (byte) 0xff);
+    block[124] = (byte) 0x80;
+    java.util.Arrays.fill(block, 125, 128, (byte) 0);
+    block[128] = 0x7f;
+    assertThat(TarHeaderGuard.size(block)).isEqualTo(Long.MAX_VALUE);
+    byte[] body = "000000000000000032 a=bbbbbbbbbb\n".getBytes(StandardCharsets.US_ASCII);
+    org.assertj.core.api.Assertions.assertThatCode(
+            () -> readBlocks(guard(paxHeader(body), header("a", '0', 0), end())))
+        .doesNotThrowAnyException();
+  }
 }
