@@ -46,6 +46,29 @@ finish() {
 }
 trap 'rm -rf "$work"' EXIT
 plain() { sed "s/$(printf '\033')\[[0-9;]*m//g" "$1"; }
+# readme_command PATTERN: the first command of README's ```sh blocks (continuation lines joined)
+# that matches the extended regular expression PATTERN, its example registry replaced by ours.
+readme_command() {
+    awk -v pattern="$1" '
+        /^```sh$/ { inside = 1; next }
+        /^```/ { inside = 0; next }
+        !inside { next }
+        {
+            line = $0
+            if (line ~ /\\$/) { sub(/\\$/, "", line); joined = joined line; next }
+            cmd = joined line; joined = ""
+            gsub(/[ \t]+/, " ", cmd)
+            if (cmd ~ pattern) { print cmd; exit }
+        }
+    ' "$repo/README.md" | sed "s/registry\.example\.com/$registry/g"
+}
+readme_part=$(readme_command '^mvn -f packs/pom.xml deploy -Dpack\.push\.part=true ')
+readme_fan_in=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:index -Dpack\.index\.parts=')
+signed_audit=$(readme_command ':verify .*-Dpack\.verify\.publicKey=cosign\.pub$')
+deploy=$(readme_command '^mvn -f packs/pom.xml deploy .*-Dpack\.builder\.image=')
+for c in "part:$readme_part" "fan-in:$readme_fan_in" "signed audit:$signed_audit" "deploy:$deploy"; do
+    [ -n "${c#*:}" ] || { fail "README has no ${c%%:*} command"; finish; exit 1; }
+done
 
 # Maven: as installed, or with a local repository of this test's own (SPLIT_RELEASE_M2).
 mkdir -p "$work/bin"
@@ -153,8 +176,7 @@ else
 fi
 
 # README's signed-audit command, with its example image replaced by the release's tag.
-signed_audit=$(awk '/^```sh$/{i=1;next} /^```/{i=0;next} i && /:verify .*-Dpack.verify.publicKey=cosign.pub$/{print; exit}' "$repo/README.md")
-audit_command=$(printf '%s' "$signed_audit" | sed "s|registry\.example\.com/attune/pack-binaries-init:1\.2\.0|$image:0.1.0|")
+audit_command=$(printf '%s' "$signed_audit" | sed "s|$registry/attune/pack-binaries-init:1\.2\.0|$image:0.1.0|")
 if (cd "$keys" && sh -c "$audit_command") >"$work/audit.log" 2>&1 \
     && plain "$work/audit.log" | grep -q 'all static and of their platform'; then
     plain "$work/audit.log" | grep -E 'Audited|signature|provenance' | head -5
@@ -163,12 +185,19 @@ else
     tail -30 "$work/audit.log"; fail "signed audit of the split release: $audit_command"
 fi
 
+# README's fan-in command, run where the GitHub fan-in ran (its parts/ and a cosign.key there):
+# the same index, tagged again.
+cp "$keys/cosign.key" "$fanin/cosign.key"
+if (cd "$fanin" && sh -c "$readme_fan_in") >"$work/readme-fan-in.log" 2>&1 \
+    && [ "$(pushed_index "$fanin/target/pack-binaries/image.json")" = "$split_digest" ] \
+    && plain "$work/readme-fan-in.log" | grep -q "Tagged $image:0.1.0"; then
+    pass "README's fan-in command joins the same parts into the same index $split_digest"
+else
+    tail -30 "$work/readme-fan-in.log"; fail "README's fan-in command: $readme_fan_in"
+fi
+
 # The single-machine release of the same commit: README's deploy command for machines without
-# the public images, in a clone of its own.
-deploy=$(awk '/^```sh$/{i=1;next} /^```/{i=0;next} i{print}' "$repo/README.md" \
-    | awk '/\\$/{sub(/\\$/,""); j=j $0; next} {print j $0; j=""}' \
-    | grep -m1 '^mvn -f packs/pom.xml deploy .*-Dpack.builder.image=' | tr -s ' ' \
-    | sed "s/registry\.example\.com/$registry/g")
+# the public images, in a clone of its own (after README's install command).
 single=$work/single
 git clone -q "$repo" "$single"
 if (cd "$single" && mvn -B -ntp -q install -DskipTests -Dinvoker.skip && sh -c "$deploy") >"$work/single.log" 2>&1; then
@@ -237,10 +266,11 @@ expect="Two parts for linux/amd64: .*$cases/twice/part.json"
 fan_in twice "$amd64_part" "$arm64_part" "$cases/twice/part.json"
 # A part built from another commit: the amd64 runner's clone one commit further, its part again.
 amd64_clone=$work/github/part-0
-deploy_part=$(decode "$(grep -o "^RUN$tab.*" "$work/github/plan" | sed -n 2p | cut -f2)" | local_builder)
+# README's part command, for the amd64 runner.
+deploy_part=$(printf '%s' "$readme_part" | local_builder)
 if ! (cd "$amd64_clone" \
     && git -c user.name=test -c user.email=test@example.com commit -q --allow-empty -m "a later commit" \
-    && TARGET=x86_64-unknown-linux-gnu IMAGE=$image bash -e -c "$deploy_part") >"$work/stale.log" 2>&1; then
+    && sh -c "$deploy_part") >"$work/stale.log" 2>&1; then
     tail -20 "$work/stale.log"; fail "the part of a later commit: $deploy_part"
 fi
 later=$(cd "$amd64_clone" && git rev-parse HEAD)
