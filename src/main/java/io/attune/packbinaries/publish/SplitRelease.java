@@ -12,6 +12,7 @@ import io.attune.packbinaries.audit.ImageAudit;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.Descriptor;
+import io.attune.packbinaries.oci.Digest;
 import io.attune.packbinaries.oci.ManifestFormat;
 import io.attune.packbinaries.oci.MediaTypes;
 import io.attune.packbinaries.oci.OciIndex;
@@ -391,6 +392,17 @@ public final class SplitRelease {
     }
     JsonNode parsed = Json.parse(manifest.content());
     String configDigest = parsed.path("config").path("digest").asText();
+    if (!Digest.isValid(configDigest)) {
+      throw new PackFailure(
+          "The part "
+              + part.file()
+              + " names "
+              + part.repository()
+              + "@"
+              + digest
+              + ", whose manifest names no valid config digest; it is not an image this plugin"
+              + " pushed");
+    }
     JsonNode config =
         Json.parse(
             publisher
