@@ -20,6 +20,7 @@
 # setup-java and docker/login-action have nothing to do here (Java is installed, the registry
 # takes anonymous pushes).
 #
+# Each job runs in a git clone of this repository's last commit (as CI checks a commit out).
 # Needs: the test environment (scripts/test-env.sh env), Docker, skopeo, git, python3 with yaml.
 # The CI files install the plugin with `mvn install` (into ~/.m2); with SPLIT_RELEASE_M2=DIR, Maven
 # uses DIR as its local repository instead, with ~/.m2 as its only remote, and ~/.m2 is untouched.
@@ -85,6 +86,8 @@ EOF
     export PATH
 fi
 
+[ -z "$(git -C "$repo" status --porcelain)" ] \
+    || say "note: the jobs run in clones of the last commit; uncommitted changes are not in them"
 keys=$work/keys
 mkdir -p "$keys"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$keys/cosign.key" 2>/dev/null
@@ -208,6 +211,15 @@ if (cd "$single" && mvn -B -ntp -q install -DskipTests -Dinvoker.skip && sh -c "
     else
         fail "index digests differ: split $split_digest, single machine $single_digest"
     fi
+    # The SBOMs too: the fan-in makes them from the parts' records, the push from its own.
+    for platform in linux-amd64 linux-arm64; do
+        sbom=supply-chain/sbom-$platform.cdx.json
+        if cmp -s "$fanin/target/pack-binaries/$sbom" "$single/target/packs/pack-binaries/$sbom"; then
+            pass "the fan-in's $sbom is byte for byte the single-machine release's"
+        else
+            fail "the fan-in's $sbom differs from the single-machine release's"
+        fi
+    done
 else
     tail -40 "$work/single.log"; fail "the single-machine release: $deploy"
 fi
