@@ -38,6 +38,14 @@ public class IndexMojo extends AbstractPublishMojo {
   @Parameter(property = PropertyNames.INDEX_PARTS)
   protected List<String> parts;
 
+  /**
+   * With {@code pack.index.parts}: the platforms the release ships, comma-separated ({@code
+   * linux/amd64,linux/arm64}); each must have one part and no part may be of another, so a runner
+   * whose part went missing fails the release instead of leaving its hosts without an image.
+   */
+  @Parameter(property = PropertyNames.INDEX_PLATFORMS)
+  protected List<String> platforms;
+
   @Override
   protected void run(GoalContext goal) throws Exception {
     List<String> partList = split(parts);
@@ -62,7 +70,8 @@ public class IndexMojo extends AbstractPublishMojo {
               layout().pushReport(),
               // Coordinates and time come from the parts.
               supplyChain(null, null, Instant.EPOCH),
-              audit);
+              audit,
+              split(platforms));
       new SplitRelease(buildLog()).run(request);
       return;
     }

@@ -63,6 +63,8 @@ public final class SplitRelease {
    * @param supplyChain what to attach; its coordinates, timestamp and source directory are replaced
    *     by the parts'. Null for nothing
    * @param audit whether to audit the index before it is signed and tagged
+   * @param platforms the platforms the release ships ({@code linux/arm64}), each of which must have
+   *     exactly one part and no other; empty to take the parts given
    */
   public record Request(
       List<String> parts,
@@ -72,7 +74,8 @@ public final class SplitRelease {
       Path composeFile,
       Path report,
       SupplyChainRequest supplyChain,
-      boolean audit) {}
+      boolean audit,
+      List<String> platforms) {}
 
   private final BuildLog log;
 
@@ -83,6 +86,7 @@ public final class SplitRelease {
   public PushResult run(Request request) throws PackFailure, IOException, InterruptedException {
     List<ReleasePart> parts = read(request.parts());
     ReleasePart first = checkOneRelease(parts);
+    checkPlatforms(parts, request.platforms());
     ImageReference target = target(request.image(), first);
     List<String> tags =
         ImagePush.tags(ReleaseTags.toPush(request.configuredTags(), first.version()));
@@ -264,6 +268,54 @@ public final class SplitRelease {
       same(first, part, "index.annotations", p -> new TreeMap<>(p.indexAnnotations()));
     }
     return first;
+  }
+
+  /**
+   * Every platform the release ships has its part, and no part is of another platform: a runner
+   * whose job failed, or whose artifact was not downloaded, must not leave its hosts without an
+   * image. Without {@code wanted}, the parts given are the release.
+   */
+  static void checkPlatforms(List<ReleasePart> parts, List<String> wanted) throws PackFailure {
+    if (wanted == null || wanted.isEmpty()) {
+      return;
+    }
+    List<Platform> required = new ArrayList<>();
+    for (String text : wanted) {
+      try {
+        required.add(Platform.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw new PackFailure(PropertyNames.INDEX_PLATFORMS + ": " + e.getMessage(), e);
+      }
+    }
+    for (Platform platform : required) {
+      if (parts.stream().noneMatch(p -> samePlatform(platform, p.platform()))) {
+        throw new PackFailure(
+            "No part for "
+                + platform
+                + " among "
+                + String.join(", ", parts.stream().map(p -> p.file().toString()).toList())
+                + "; "
+                + PropertyNames.INDEX_PLATFORMS
+                + " says the release ships it. Its runner's part.json is missing: did its job"
+                + " fail, or its artifact not reach this job? Push that part (push -D"
+                + PropertyNames.PUSH_PART
+                + "=true on its machine) and run the fan-in again");
+      }
+    }
+    for (ReleasePart part : parts) {
+      if (required.stream().noneMatch(p -> samePlatform(p, part.platform()))) {
+        throw new PackFailure(
+            "The part "
+                + part.file()
+                + " is for "
+                + part.platform()
+                + ", which "
+                + PropertyNames.INDEX_PLATFORMS
+                + "="
+                + String.join(",", wanted)
+                + " does not list; leave it out, or add its platform");
+      }
+    }
   }
 
   private static void same(

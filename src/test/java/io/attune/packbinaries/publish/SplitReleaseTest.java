@@ -87,6 +87,23 @@ class SplitReleaseTest {
   }
 
   @Test
+  void aMissingPlatformFailsNamingItAndAnUnlistedOneFailsNamingThePart() throws Exception {
+    ReleasePart amd = amd64(COMMIT);
+    List<String> both = List.of("linux/amd64", "linux/arm64");
+
+    SplitRelease.checkPlatforms(List.of(amd, arm64()), both);
+    SplitRelease.checkPlatforms(List.of(amd), List.of());
+    assertThatThrownBy(() -> SplitRelease.checkPlatforms(List.of(amd), both))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("No part for linux/arm64 among " + amd.file())
+        .hasMessageContaining("pack.index.platforms");
+    assertThatThrownBy(
+            () -> SplitRelease.checkPlatforms(List.of(amd, arm64()), List.of("linux/amd64")))
+        .isInstanceOf(PackFailure.class)
+        .hasMessageContaining("The part " + arm64().file() + " is for linux/arm64");
+  }
+
+  @Test
   void directoriesAreSearchedAndAMissingPathFails() throws Exception {
     Files.createDirectories(dir.resolve("amd64"));
     Files.createDirectories(dir.resolve("arm64"));
