@@ -9,7 +9,7 @@
 #      (README's deploy command, in a fourth clone);
 #   3. examples/ci/gitlab-ci.yml the same way: the same index digest again;
 #   4. failure cases of the fan-in, each a BUILD FAILURE naming the part, with no tag written: a
-#      part whose image the registry does not hold, two parts of one platform, a part built from
+#      platform's part missing, a part whose image the registry does not hold, two parts of one platform, a part built from
 #      another commit, a part whose image fails the audit (an arm64 image carrying the x86-64
 #      sensor).
 #
@@ -263,16 +263,19 @@ fan_in() {
     fi
 }
 cases=$work/cases
-mkdir -p "$cases/missing" "$cases/twice" "$cases/stale" "$cases/bad"
+mkdir -p "$cases/unpublished" "$cases/twice" "$cases/stale" "$cases/bad"
+# A part missing: the arm64 runner's part.json did not reach the fan-in.
+expect="No part for linux/arm64 among $amd64_part"
+fan_in missing "$amd64_part"
 # A part whose image is not in the registry: its manifest digest changed to one nobody pushed.
-python3 - "$arm64_part" "$cases/missing/part.json" <<'EOF'
+python3 - "$arm64_part" "$cases/unpublished/part.json" <<'EOF'
 import json, sys
 part = json.load(open(sys.argv[1]))
 part["manifest"]["digest"] = "sha256:" + "0" * 64
 json.dump(part, open(sys.argv[2], "w"), indent=2)
 EOF
-expect="The part $cases/missing/part.json (linux/arm64) names an image the registry does not hold"
-fan_in missing "$amd64_part" "$cases/missing/part.json"
+expect="The part $cases/unpublished/part.json (linux/arm64) names an image the registry does not hold"
+fan_in unpublished "$amd64_part" "$cases/unpublished/part.json"
 cp "$amd64_part" "$cases/twice/part.json"
 expect="Two parts for linux/amd64: .*$cases/twice/part.json"
 fan_in twice "$amd64_part" "$arm64_part" "$cases/twice/part.json"
