@@ -7,12 +7,10 @@ import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuildRecord;
 import io.attune.packbinaries.audit.ImageAudit;
-import io.attune.packbinaries.elf.VerifiedBinary;
 import io.attune.packbinaries.elf.VerifyReport;
 import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.oci.LayoutReader;
-import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.registry.CredentialResolver;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryAccess;
@@ -24,7 +22,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +100,8 @@ public final class PartPush {
                             + " build, verify, image and push)"));
     String platform = image.platform().toString();
     List<ReleaseBinary> binaries =
-        binaries(VerifyReport.read(request.artifacts().verifyReport()), platform);
+        SupplyChainDocuments.binaries(
+            VerifyReport.read(request.artifacts().verifyReport()).binaries(), platform);
     if (binaries.isEmpty()) {
       throw new PackFailure(
           "The verify report "
@@ -160,26 +158,6 @@ public final class PartPush {
     part.write(partFile);
     log.info("Pushed the part " + platform + ": " + reference + "; record " + partFile);
     return part;
-  }
-
-  /** The platform's binaries as verify passed them. */
-  private static List<ReleaseBinary> binaries(VerifyReport report, String platform) {
-    List<ReleaseBinary> binaries = new ArrayList<>();
-    for (VerifiedBinary binary : report.binaries()) {
-      boolean ofPlatform =
-          TargetTriple.find(binary.target())
-              .map(t -> SupplyChainDocuments.samePlatform(t.platform().toString(), platform))
-              .orElse(false);
-      if (binary.passed() && ofPlatform && binary.path() != null) {
-        binaries.add(
-            new ReleaseBinary(
-                Path.of(binary.path()).getFileName().toString(),
-                binary.target(),
-                binary.sha256(),
-                binary.size()));
-      }
-    }
-    return binaries;
   }
 
   /** The annotations of the layout index's entry for {@code digest}. */

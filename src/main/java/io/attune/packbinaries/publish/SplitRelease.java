@@ -21,6 +21,7 @@ import io.attune.packbinaries.registry.CredentialResolver;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
+import io.attune.packbinaries.registry.RegistryException;
 import io.attune.packbinaries.supplychain.BaseImages;
 import io.attune.packbinaries.supplychain.SourceRevision;
 import io.attune.packbinaries.supplychain.SupplyChainAttachments;
@@ -414,20 +415,32 @@ public final class SplitRelease {
   private void checkInRegistry(ReleasePart part, RegistryClient client, Publisher publisher)
       throws PackFailure, IOException, InterruptedException {
     String digest = part.manifest().digest();
-    RegistryClient.Manifest manifest =
-        publisher
-            .steps()
-            .whenMissing(
-                "The part "
-                    + part.file()
-                    + " ("
-                    + part.platform()
-                    + ") names an image the registry does not hold; push that part again (push -D"
-                    + PropertyNames.PUSH_PART
-                    + "=true on its machine), or leave it out")
-            .run(
-                "Reading the part " + part.platform() + " " + part.repository() + "@" + digest,
-                () -> client.manifest(digest));
+    RegistryClient.Manifest manifest;
+    try {
+      manifest =
+          publisher
+              .steps()
+              .run(
+                  "Reading the part " + part.platform() + " " + part.repository() + "@" + digest,
+                  () -> client.manifest(digest));
+    } catch (IOException e) {
+      if (e.getCause() instanceof RegistryException missing && missing.status() == 404) {
+        throw new PackFailure(
+            "The part "
+                + part.file()
+                + " ("
+                + part.platform()
+                + ") names an image the registry does not hold: "
+                + part.repository()
+                + "@"
+                + digest
+                + ". Push that part again (push -D"
+                + PropertyNames.PUSH_PART
+                + "=true on its machine), or leave it out",
+            e);
+      }
+      throw e;
+    }
     if (!manifest.mediaType().equals(part.manifest().mediaType())
         || manifest.content().length != part.manifest().size()
         || !digest.equals("sha256:" + Sha256.of(manifest.content()))) {

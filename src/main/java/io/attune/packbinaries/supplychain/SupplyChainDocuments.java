@@ -229,11 +229,12 @@ public record SupplyChainDocuments(
     return withCrates;
   }
 
-  /** The platform's binaries as verify passed them. */
-  private static List<ReleaseBinary> binaries(List<VerifiedBinary> verified, String platform) {
+  /** The platform's binaries as verify passed them (a split release's part records them too). */
+  public static List<ReleaseBinary> binaries(List<VerifiedBinary> verified, String platform) {
     List<ReleaseBinary> binaries = new ArrayList<>();
     for (VerifiedBinary binary : verified) {
       if (!binary.passed()
+          || binary.path() == null
           || !TargetTriple.find(binary.target())
               .map(t -> samePlatform(t.platform().toString(), platform))
               .orElse(false)) {
