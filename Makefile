@@ -20,7 +20,7 @@ BUILD_PACK = PACK_BUILDER=$(PACK_BUILDER) MVN="$(MVN)" scripts/build-pack-binari
 
 .PHONY: help plugin pack-binaries dev-up docker-build-pack-binaries docker-build-pack-binaries-arm64 \
 	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor test-maven-versions \
-	test-scripts test-release test-same-digests \
+	test-scripts test-release test-split-release test-same-digests \
 	bench fuzz mutation clean
 
 help:
@@ -68,17 +68,24 @@ dev-up: docker-build-pack-binaries
 
 test: test-env
 	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-scripts test-release \
-		test-java test-maven-versions test-same-digests
+		test-split-release test-java test-maven-versions test-same-digests
 
 # scripts/: shellcheck and the build script's tests (it builds with the installed plugin).
 test-scripts: plugin
-	shellcheck scripts/build-pack-binaries.sh scripts/test/fresh-copy.sh docker/test/readme-release.sh
+	shellcheck scripts/build-pack-binaries.sh scripts/test/fresh-copy.sh docker/test/readme-release.sh \
+		docker/test/split-release.sh
 	bats scripts/test/build-pack-binaries.bats
 
 # The release as README writes it, from a fresh copy: install, deploy, the distributable stack
 # as an amd64 and as an arm64 host (docker/test/readme-release.sh).
 test-release:
 	docker/test/readme-release.sh
+
+# The split release as the CI examples run it (examples/ci/): each job in its own clone, the
+# parts by digest, the fan-in; the index against the single-machine release's; the fan-in's
+# failures (docker/test/split-release.sh).
+test-split-release:
+	docker/test/split-release.sh
 
 test-java:
 	$(MVN) verify
