@@ -28,10 +28,10 @@ public abstract class AbstractPublishMojo extends AbstractRegistryMojo {
   protected File composeFile;
 
   /**
-   * Audits what was pushed, as the audit goal does, after the index is in the registry
-   * and before it is signed or tagged: every platform's binaries read back from the registry must
-   * be static and of that platform's architecture, or the push fails and writes no tag. Writes
-   * {@code audit-report.json}.
+   * Audits what was pushed, as the audit goal does, after the index is in the registry and before
+   * it is signed or tagged: every platform's binaries read back from the registry must be static
+   * and of that platform's architecture, or the push fails and writes no tag. Writes {@code
+   * audit-report.json}.
    */
   @Parameter(property = PropertyNames.PUSH_AUDIT, defaultValue = "true")
   protected boolean audit;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.artifacts.BuildRecord;
-import io.attune.packbinaries.artifacts.Crate;
 import io.attune.packbinaries.artifacts.PackName;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.JsonFields;
@@ -125,30 +124,8 @@ public record ReleasePart(
         entry.put("pack", binary.pack());
       }
     }
-    ObjectNode record = root.putObject("build");
-    record.put("builder", build.builder());
-    JsonFiles.putTexts(record, "commands", build.commands());
-    putCrates(record.putArray("crates"), build.crates());
-    if (!build.packs().isEmpty()) {
-      ArrayNode packs = record.putArray("packs");
-      for (BuildRecord.PackCrates pack : build.packs()) {
-        ObjectNode entry = packs.addObject();
-        entry.put("pack", pack.pack());
-        putCrates(entry.putArray("crates"), pack.crates());
-      }
-    }
+    root.set("build", build.toJson());
     JsonFiles.write(to, root);
-  }
-
-  private static void putCrates(ArrayNode entries, List<Crate> crates) {
-    for (Crate crate : crates) {
-      ObjectNode entry = entries.addObject();
-      entry.put("name", crate.name());
-      entry.put("version", crate.version());
-      entry.put("source", crate.source());
-      entry.put("checksum", crate.checksum());
-      JsonFiles.putTexts(entry, "dependencies", crate.dependencies());
-    }
   }
 
   /**
@@ -273,24 +250,12 @@ public record ReleasePart(
     if (binaries.isEmpty()) {
       throw new IOException("binaries is empty: a part ships at least one binary");
     }
-    JsonFields build = object(tree, "build");
-    build.only("builder", "commands", "crates", "packs");
-    List<Crate> crates = crates(build.required("crates", build.objects("crates")), "build.crates");
-    List<BuildRecord.PackCrates> packs = new ArrayList<>();
-    List<JsonFields> packEntries = build.objects("packs");
-    for (JsonFields pack : packEntries == null ? List.<JsonFields>of() : packEntries) {
-      pack.only("pack", "crates");
-      packs.add(
-          new BuildRecord.PackCrates(
-              pack.required("pack", pack.text("pack", PackName::isValid, "a pack name")),
-              crates(pack.required("crates", pack.objects("crates")), "build.packs[].crates")));
+    BuildRecord record;
+    try {
+      record = BuildRecord.fromJson(object(tree, "build"), true);
+    } catch (IOException e) {
+      throw new IOException("build: " + e.getMessage(), e);
     }
-    BuildRecord record =
-        new BuildRecord(
-            required(build, "builder", "build.builder"),
-            build.required("commands", build.textMap("commands")),
-            crates,
-            packs);
     return new ReleasePart(
         file,
         repository,
@@ -304,21 +269,6 @@ public record ReleasePart(
         timestamp,
         binaries,
         record);
-  }
-
-  private static List<Crate> crates(List<JsonFields> entries, String field) throws IOException {
-    List<Crate> crates = new ArrayList<>();
-    for (JsonFields crate : entries) {
-      crate.only("name", "version", "source", "checksum", "dependencies");
-      crates.add(
-          new Crate(
-              required(crate, "name", field + "[].name"),
-              required(crate, "version", field + "[].version"),
-              crate.text("source"),
-              crate.text("checksum"),
-              crate.texts("dependencies")));
-    }
-    return crates;
   }
 
   private static ImageReference parseReference(String repository) throws IOException {
