@@ -20,7 +20,7 @@ BUILD_PACK = PACK_BUILDER=$(PACK_BUILDER) MVN="$(MVN)" scripts/build-pack-binari
 
 .PHONY: help plugin pack-binaries dev-up docker-build-pack-binaries docker-build-pack-binaries-arm64 \
 	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor test-maven-versions \
-	test-scripts test-release test-same-digests \
+	test-scripts test-release test-same-digests test-release-bundle \
 	bench fuzz mutation clean
 
 help:
@@ -68,7 +68,7 @@ dev-up: docker-build-pack-binaries
 
 test: test-env
 	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-scripts test-release \
-		test-java test-maven-versions test-same-digests
+		test-java test-maven-versions test-same-digests test-release-bundle
 
 # scripts/: shellcheck and the build script's tests (it builds with the installed plugin).
 test-scripts: plugin
@@ -79,6 +79,12 @@ test-scripts: plugin
 # as an amd64 and as an arm64 host (docker/test/readme-release.sh).
 test-release:
 	docker/test/readme-release.sh
+
+# The Maven Central bundle, signed with a throwaway GnuPG key and checked offline against
+# Central's rules (scripts/check-central-bundle.sh). Nothing is published.
+test-release-bundle:
+	shellcheck scripts/check-central-bundle.sh scripts/test/release-bundle.sh
+	MVN="$(MVN)" scripts/test/release-bundle.sh
 
 test-java:
 	$(MVN) verify
