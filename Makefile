@@ -83,8 +83,8 @@ test-release:
 # The Maven Central bundle, signed with a throwaway GnuPG key and checked offline against
 # Central's rules (scripts/check-central-bundle.sh). Nothing is published.
 test-release-bundle:
-	shellcheck scripts/check-central-bundle.sh scripts/test/release-bundle.sh
-	MVN="$(MVN)" scripts/test/release-bundle.sh
+	shellcheck scripts/check-central-bundle.sh scripts/test/release-bundle.sh scripts/measure-plugin-resolution.sh
+	MVN="$(MVN)" scripts/test/release-bundle.sh scripts/measure-plugin-resolution.sh
 
 test-java:
 	$(MVN) verify
