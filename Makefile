@@ -20,7 +20,7 @@ BUILD_PACK = PACK_BUILDER=$(PACK_BUILDER) MVN="$(MVN)" scripts/build-pack-binari
 
 .PHONY: help plugin pack-binaries dev-up docker-build-pack-binaries docker-build-pack-binaries-arm64 \
 	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor test-maven-versions \
-	test-scripts test-release test-split-release test-same-digests \
+	test-scripts test-release test-split-release test-same-digests test-release-bundle docs \
 	bench fuzz mutation clean
 
 help:
@@ -30,6 +30,7 @@ help:
 	@echo "make dev-up               the development compose stack with this host's sensor"
 	@echo "make test-env / test-env-down                   the local Docker, registries, qemu"
 	@echo "make bench                the plugin against the Dockerfile pipeline"
+	@echo "make docs                 the documentation site in target/site/"
 
 plugin:
 	$(MVN) -q install -DskipTests -Dinvoker.skip
@@ -68,7 +69,7 @@ dev-up: docker-build-pack-binaries
 
 test: test-env
 	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-scripts test-release \
-		test-split-release test-java test-maven-versions test-same-digests
+		test-split-release test-java test-maven-versions test-same-digests test-release-bundle
 
 # scripts/: shellcheck and the build script's tests (it builds with the installed plugin).
 test-scripts: plugin
@@ -86,6 +87,18 @@ test-release:
 # failures (docker/test/split-release.sh).
 test-split-release:
 	docker/test/split-release.sh
+
+# The Maven Central bundle, signed with a throwaway GnuPG key and checked offline against
+# Central's rules (scripts/check-central-bundle.sh). Nothing is published.
+test-release-bundle:
+	shellcheck scripts/check-central-bundle.sh scripts/test/release-bundle.sh scripts/measure-plugin-resolution.sh
+	MVN="$(MVN)" scripts/test/release-bundle.sh
+
+# The documentation site in target/site/: src/site's pages and one page per goal with every
+# parameter (maven-plugin-report-plugin). Works offline (MVN="mvn -B -ntp -o") after a first run.
+docs:
+	$(MVN) -q process-classes site -Dinvoker.skip
+	@echo "Site: target/site/index.html (goal pages: target/site/build-mojo.html, ...)"
 
 test-java:
 	$(MVN) verify
