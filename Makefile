@@ -20,8 +20,8 @@ BUILD_PACK = PACK_BUILDER=$(PACK_BUILDER) MVN="$(MVN)" scripts/build-pack-binari
 
 .PHONY: help plugin pack-binaries dev-up docker-build-pack-binaries docker-build-pack-binaries-arm64 \
 	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor test-maven-versions \
-	test-scripts test-release test-same-digests test-concurrent-releases \
-	bench bench-scale fuzz mutation clean
+	test-scripts test-release test-split-release test-same-digests test-release-bundle test-concurrent-releases \
+	docs bench bench-scale fuzz mutation clean
 
 help:
 	@echo "make pack-binaries        build the plugin, then the core pack's sensor for this host"
@@ -31,6 +31,7 @@ help:
 	@echo "make test-env / test-env-down                   the local Docker, registries, qemu"
 	@echo "make bench                the plugin against the Dockerfile pipeline"
 	@echo "make bench-scale          each goal's time and heap against bytes and binary count (BENCH_SCALE_CASES)"
+	@echo "make docs                 the documentation site in target/site/"
 
 plugin:
 	$(MVN) -q install -DskipTests -Dinvoker.skip
@@ -69,18 +70,37 @@ dev-up: docker-build-pack-binaries
 
 test: test-env
 	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-scripts test-release \
-		test-java test-maven-versions test-same-digests test-concurrent-releases
+		test-split-release test-java test-maven-versions test-same-digests test-release-bundle \
+		test-concurrent-releases
 
 # scripts/: shellcheck and the build script's tests (it builds with the installed plugin).
 test-scripts: plugin
 	shellcheck scripts/build-pack-binaries.sh scripts/test/fresh-copy.sh docker/test/readme-release.sh \
-		bench/scale/run.sh bench/scale/gen-crate.sh
+		docker/test/split-release.sh bench/scale/run.sh bench/scale/gen-crate.sh
 	bats scripts/test/build-pack-binaries.bats
 
 # The release as README writes it, from a fresh copy: install, deploy, the distributable stack
 # as an amd64 and as an arm64 host (docker/test/readme-release.sh).
 test-release:
 	docker/test/readme-release.sh
+
+# The split release as the CI examples run it (examples/ci/): each job in its own clone, the
+# parts by digest, the fan-in; the index against the single-machine release's; the fan-in's
+# failures (docker/test/split-release.sh).
+test-split-release:
+	docker/test/split-release.sh
+
+# The Maven Central bundle, signed with a throwaway GnuPG key and checked offline against
+# Central's rules (scripts/check-central-bundle.sh). Nothing is published.
+test-release-bundle:
+	shellcheck scripts/check-central-bundle.sh scripts/test/release-bundle.sh scripts/measure-plugin-resolution.sh
+	MVN="$(MVN)" scripts/test/release-bundle.sh
+
+# The documentation site in target/site/: src/site's pages and one page per goal with every
+# parameter (maven-plugin-report-plugin). Works offline (MVN="mvn -B -ntp -o") after a first run.
+docs:
+	$(MVN) -q process-classes site -Dinvoker.skip
+	@echo "Site: target/site/index.html (goal pages: target/site/build-mojo.html, ...)"
 
 test-java:
 	$(MVN) verify

@@ -97,7 +97,8 @@ goal_times() { # SCENARIO LOG
     sed -n 's/.* published in \([0-9]*\) ms, besides the work before the tags$/\1/p' "$2" | while read -r ms; do
         sample "$1" publish_s "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
     done
-    sed -n 's/^\[INFO\] Audited .* (\([0-9]*\) ms); report .*/\1/p' "$2" | while read -r ms; do
+    sed -n -e 's/^\[INFO\] Audited .* (\([0-9]*\) ms); report .*/\1/p' \
+        -e 's/^\[INFO\] Image audited in \([0-9]*\) ms$/\1/p' "$2" | while read -r ms; do
         sample "$1" audit_s "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
     done
     # The supply chain's share of the push (SBOM and provenance; signatures when a key is given).
@@ -156,6 +157,15 @@ pipeline() {
     docker manifest rm "$repo:release" >/dev/null 2>&1 || true
     docker manifest create --insecure "$repo:release" "$repo:amd64" "$repo:arm64" || return 1
     docker manifest push --insecure --purge "$repo:release"
+}
+
+# Removes the local images (tagged, and those a later build untagged) and the manifest list of a
+# pipeline's repository made for one run only; what it pushed stays in the registry.
+forget_pipeline() { # REPO
+    docker rmi "$1:amd64" "$1:arm64" >/dev/null 2>&1 || true
+    # Never forced: an image another repository's tag also names stays.
+    for id in $(docker images -q "$1" | sort -u); do docker rmi "$id" >/dev/null 2>&1 || true; done
+    docker manifest rm "$1:release" >/dev/null 2>&1 || true
 }
 
 baseline() { # RUN COLD(yes|no): the sensor's
@@ -297,9 +307,12 @@ scenario_small() { # RUN
     sample small_baseline_cold loopback_bytes "$LO"
     timed small_baseline_warm "$LOGS/small-baseline-warm-$i.log" pipeline "docker build" "$repo" no bench/crate.Dockerfile \
         "$WORK/small" --build-arg BINARY=bench-small
+    forget_pipeline "$repo"
 }
 
-# The one line the deps scenario changes: the constant string of its copy of src/main.rs.
+# The one line the deps scenario changes: the constant string of its copy of src/main.rs. Each
+# value names this bench run (STAMP), so no layer BuildKit cached in an earlier one matches.
+STAMP=$(date +%s)
 greeting() {
     sed -i "s/^const GREETING: &str = .*/const GREETING: \&str = \"$1\";/" "$WORK/deps/crate/src/main.rs"
     grep -q "^const GREETING: &str = \"$1\";" "$WORK/deps/crate/src/main.rs" \
@@ -314,19 +327,25 @@ scenario_deps() { # RUN
     image="$REGISTRY/bench/deps-$i-$(date +%s)/attune/pack-binaries-init"
     repo="$REGISTRY/bench/deps-baseline-$i-$(date +%s)"
     log "run $i/$RUNS: crate with dependencies: warm-up release of each pipeline (not timed)"
-    greeting "bench-deps sensor, run $i"
+    greeting "bench-deps sensor, bench $STAMP, run $i"
     quietly "$LOGS/deps-warmup-$i.log" crate_mvn deps deploy "-Dpack.image=$image" "$(signing_key)"
     quietly "$LOGS/deps-baseline-warmup-$i.log" pipeline "$BUILDKIT" "$repo" no \
         bench/crate-cache.Dockerfile "$WORK/deps" --build-arg BINARY=bench-deps
 
     log "run $i/$RUNS: crate with dependencies: one line changed, then one release of each"
-    greeting "bench-deps sensor, run $i, one line changed"
+    greeting "bench-deps sensor, bench $STAMP, run $i, one line changed"
     timed deps_release_change "$LOGS/deps-release-$i.log" crate_mvn deps deploy "-Dpack.image=$image" "$(signing_key)"
     sample deps_release_change cargo_s "$(cargo_seconds "$LOGS/deps-release-$i.log")"
     goal_times deps_release_change "$LOGS/deps-release-$i.log"
     timed deps_baseline_change "$LOGS/deps-baseline-$i.log" pipeline "$BUILDKIT" "$repo" no \
         bench/crate-cache.Dockerfile "$WORK/deps" --build-arg BINARY=bench-deps
     sample deps_baseline_change cargo_s "$(cargo_seconds "$LOGS/deps-baseline-$i.log")"
+    forget_pipeline "$repo"
+    # Both must have compiled the changed crate once per target, or the comparison is void.
+    for logfile in "$LOGS/deps-release-$i.log" "$LOGS/deps-baseline-$i.log"; do
+        [ "$(grep -c 'Compiling bench-deps' "$logfile")" -eq 2 ] \
+            || { log "$logfile does not show bench-deps compiled for both targets"; exit 1; }
+    done
 }
 
 log "runs: $RUNS; scenarios: $SCENARIOS; targets: $TARGETS; plugin $PLUGIN_VERSION"

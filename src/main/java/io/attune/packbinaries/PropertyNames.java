@@ -48,6 +48,9 @@ public final class PropertyNames {
   public static final String ALLOW_INSECURE_REGISTRIES = "pack.allowInsecureRegistries";
   public static final String SEND_CREDENTIALS_OVER_HTTP = "pack.sendCredentialsOverHttp";
   public static final String INDEX_IMAGES = "pack.index.images";
+  public static final String INDEX_PARTS = "pack.index.parts";
+  public static final String INDEX_PLATFORMS = "pack.index.platforms";
+  public static final String PUSH_PART = "pack.push.part";
   public static final String COMPOSE_FILE = "pack.compose.file";
   public static final String COMPOSE_UPDATE = "pack.compose.update";
   public static final String PUSH_RETRIES = "pack.push.retries";

@@ -17,6 +17,7 @@ import java.nio.file.Path;
  *   verify-report.json          the ELF verdict on each  (verify)
  *   image/                      images, index, archives  (image)
  *   image.json                  what was pushed          (push)
+ *   part.json                   one platform's part of a split release (push -Dpack.push.part)
  *   push-state.json             what the last push left in the registry, for a rerun (push)
  *   audit-report.json           the ELF gate on a published image (push, audit)
  *   supply-chain/               SBOMs, provenance, public key (push)
@@ -73,6 +74,11 @@ public record ArtifactLayout(Path root) {
 
   public Path pushReport() {
     return root.resolve("image.json");
+  }
+
+  /** What a split release's part pushed, for the fan-in on another machine (index goal). */
+  public Path part() {
+    return root.resolve("part.json");
   }
 
   /** Beside image.json: what a rerun with nothing new to publish confirms instead of pushing. */

@@ -95,6 +95,11 @@ public record BuildRecord(
   }
 
   private void write(Path file) throws IOException {
+    JsonFiles.write(file, toJson());
+  }
+
+  /** The record as build-record.json holds it (a split release's part.json embeds it too). */
+  public ObjectNode toJson() {
     ObjectNode root = Json.object();
     root.put("builder", builder);
     JsonFiles.putTexts(root, "commands", commands); // a TreeMap: targets in sorted order
@@ -107,7 +112,7 @@ public record BuildRecord(
         putCrates(entry.putArray("crates"), pack.crates());
       }
     }
-    JsonFiles.write(file, root);
+    return root;
   }
 
   private static void putCrates(ArrayNode entries, List<Crate> crates) {
@@ -121,9 +126,14 @@ public record BuildRecord(
     }
   }
 
-  private static List<Crate> crates(List<JsonFields> entries) throws IOException {
+  private static List<Crate> crates(List<JsonFields> entries, boolean strict) throws IOException {
     List<Crate> crates = new ArrayList<>();
     for (JsonFields crate : entries) {
+      if (strict) {
+        crate.only("name", "version", "source", "checksum", "dependencies");
+        crate.required("name", crate.text("name"));
+        crate.required("version", crate.text("version"));
+      }
       crates.add(
           new Crate(
               crate.text("name"),
@@ -143,22 +153,32 @@ public record BuildRecord(
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    JsonFields root = JsonFields.of(JsonFiles.read(file));
-    List<Crate> crates = crates(root.required("crates", root.objects("crates")));
+    return Optional.of(fromJson(JsonFields.of(JsonFiles.read(file)), false));
+  }
+
+  /**
+   * The record {@link #toJson} wrote. Strict (for a record from another machine): no field it does
+   * not know, a builder and every crate's name and version present.
+   */
+  public static BuildRecord fromJson(JsonFields root, boolean strict) throws IOException {
+    if (strict) {
+      root.only("builder", "commands", "crates", "packs");
+      root.required("builder", root.text("builder"));
+    }
+    List<Crate> crates = crates(root.required("crates", root.objects("crates")), strict);
     List<PackCrates> packs = new ArrayList<>();
     List<JsonFields> packEntries = root.objects("packs");
     for (JsonFields pack : packEntries == null ? List.<JsonFields>of() : packEntries) {
+      if (strict) {
+        pack.only("pack", "crates");
+      }
       packs.add(
           new PackCrates(
               pack.required("pack", pack.text("pack", PackName::isValid, "a pack name")),
-              crates(pack.required("crates", pack.objects("crates")))));
+              crates(pack.required("crates", pack.objects("crates")), strict)));
     }
-    return Optional.of(
-        new BuildRecord(
-            root.text("builder"),
-            root.required("commands", root.textMap("commands")),
-            crates,
-            packs));
+    return new BuildRecord(
+        root.text("builder"), root.required("commands", root.textMap("commands")), crates, packs);
   }
 
   public CargoLock lock() {

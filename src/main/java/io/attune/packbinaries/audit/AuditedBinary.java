@@ -42,8 +42,16 @@ public record AuditedBinary(
     return PASS.equals(verdict);
   }
 
-  /** The same content found at another path (a hard link). */
+  /**
+   * The same content found at another path (a hard link); reasons that named the target name the
+   * link, and the target it took its content from.
+   */
   AuditedBinary at(String otherPath) {
+    java.util.function.UnaryOperator<String> renamed =
+        text ->
+            text.startsWith(path)
+                ? otherPath + " (a hard link to " + path + ")" + text.substring(path.length())
+                : text;
     return new AuditedBinary(
         otherPath,
         layer,
@@ -57,8 +65,8 @@ public record AuditedBinary(
         interpreter,
         needed,
         verdict,
-        reasons,
-        warnings);
+        reasons.stream().map(renamed).toList(),
+        warnings.stream().map(renamed).toList());
   }
 
   /** A file the gate could not look at, failing for {@code reason}. */

@@ -130,13 +130,19 @@ public final class ImageAudit {
     }
   }
 
-  /** One audit's state: the registry, its retry policy, and a scratch directory. */
+  /**
+   * One audit's state: the registry, its retry policy, a scratch directory, the budget left, and
+   * what was already audited (a platform's manifest is audited once however often the index lists
+   * it; a layer is downloaded and scanned once however often a manifest lists it).
+   */
   private final class Run {
     private final RegistryClient client;
     private final ImageReference image;
     private final Retry retry;
     private final String advice;
     private final Path scratch;
+    private final AuditBudget budget = new AuditBudget(limits);
+    private final Map<String, AuditedPlatform> audited = new LinkedHashMap<>();
 
     Run(RegistryClient client, ImageReference image, Retry retry, String advice, Path scratch) {
       this.client = client;
@@ -159,7 +165,13 @@ public final class ImageAudit {
             log.debug("Skipping " + entry.manifest().digest() + " (platform unknown/unknown)");
             continue;
           }
-          platforms.add(platform(entry.manifest(), entry.platform()));
+          String key = entry.manifest().digest() + " " + entry.platform();
+          AuditedPlatform done = audited.get(key);
+          if (done == null) {
+            done = platform(entry.manifest(), entry.platform());
+            audited.put(key, done);
+          }
+          platforms.add(done);
         }
       } else {
         platforms.add(image(top.digest(), top.content(), null, "the image " + image));
@@ -211,12 +223,34 @@ public final class ImageAudit {
       Optional<TargetTriple> target = target(platform, config.labels());
       BinaryInspector inspector =
           new BinaryInspector(platform, target.orElse(null), config.labels());
-      LayerScanner scanner = new LayerScanner(limits, scratch);
-      PlatformFiles files = new PlatformFiles();
+      LayerScanner scanner = new LayerScanner(limits, scratch, budget);
+      PlatformFiles files = new PlatformFiles(limits.maxEntries());
+      // A layer listed again later is scanned once: its entries are kept (up to maxEntries in
+      // all) and applied again where it comes back.
+      Map<String, Integer> later = new LinkedHashMap<>();
+      manifest.layers().forEach(l -> later.merge(l.digest(), 1, Integer::sum));
+      Map<String, List<PlatformFiles.Change>> kept = new LinkedHashMap<>();
+      long keptEntries = 0;
       for (int i = 0; i < manifest.layers().size(); i++) {
         Descriptor layer = manifest.layers().get(i);
         String layerWhere = "layer " + (i + 1) + " (" + layer.digest() + ") of " + platform;
+        files.beginLayer(layer.digest(), layerWhere);
+        int left = later.merge(layer.digest(), -1, Integer::sum);
+        List<PlatformFiles.Change> again =
+            left == 0 ? kept.remove(layer.digest()) : kept.get(layer.digest());
+        if (again != null) {
+          log.debug("Applying " + layerWhere + " again, as scanned before");
+          for (PlatformFiles.Change change : again) {
+            files.apply(change);
+          }
+          continue;
+        }
         checkDeclaredSize(layer, limits.maxLayerBytes(), layerWhere);
+        try {
+          budget.spend(layer.size());
+        } catch (AuditBudget.Exceeded e) {
+          throw e.failure(layerWhere);
+        }
         Path blob = scratch.resolve("layer");
         step(
             "Downloading " + layerWhere,
@@ -224,11 +258,27 @@ public final class ImageAudit {
               client.downloadBlob(layer.digest(), layer.size(), blob);
               return null;
             });
+        List<PlatformFiles.Change> keep =
+            left > 0 && keptEntries < limits.maxEntries() ? new ArrayList<>() : null;
         try {
           // downloadBlob wrote exactly layer.size() bytes of layer.digest(), or nothing.
-          files.apply(scanner.scan(blob, layer.digest(), layerWhere, inspector), layer.digest());
+          scanner.scan(
+              blob,
+              layer.digest(),
+              layerWhere,
+              inspector,
+              change -> {
+                files.apply(change);
+                if (keep != null) {
+                  keep.add(change);
+                }
+              });
         } finally {
           Files.deleteIfExists(blob);
+        }
+        if (keep != null && keptEntries + keep.size() <= limits.maxEntries()) {
+          kept.put(layer.digest(), keep);
+          keptEntries += keep.size();
         }
       }
       List<AuditedBinary> binaries = files.binaries();
@@ -284,6 +334,7 @@ public final class ImageAudit {
     private <T> T step(String what, Retry.Step<T> step)
         throws PackFailure, IOException, InterruptedException {
       log.debug(what);
+      budget.checkTime(what.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + what.substring(1));
       return new RegistrySteps(retry, image.registry(), advice)
           .whenMissing("Check the repository and tag.")
           .run(what, step);

@@ -15,59 +15,65 @@ import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
- * Streams one layer (a tar, gzip-compressed or not) once, entry by entry, and runs the ELF gate on
- * each regular ELF file under {@code /pack-binaries/}. Nothing is held in memory but one entry's
- * header; a binary is copied to a scratch file, because the ELF reader seeks.
+ * Streams one layer (a tar, gzip-compressed or not) once, entry by entry, hands each entry to a
+ * {@link Sink} in order (a {@link PlatformFiles} applies them as an extractor would), and runs the
+ * ELF gate on each regular ELF file under {@code /pack-binaries/}. Nothing is held in memory but
+ * one entry's header (a {@link TarHeaderGuard} caps header records before the tar reader holds
+ * them); a binary is copied to a scratch file, because the ELF reader seeks.
  */
 final class LayerScanner {
 
   static final String ROOT = "/pack-binaries";
 
-  private static final String WHITEOUT = ".wh.";
+  static final String WHITEOUT = ".wh.";
   private static final String OPAQUE = ".wh..wh..opq";
+  private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cc}\\p{Zl}\\p{Zp}]");
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._+-]{1,200}");
 
-  /** What one layer changes under {@code /pack-binaries/}, in the order a container applies it. */
-  record LayerChanges(
-      Map<String, AuditedBinary> binaries,
-      Set<String> removed,
-      Set<String> opaqueDirectories,
-      Map<String, String> hardLinks,
-      Map<String, String> skipped) {}
+  /** Where the scanner's entries go, in the layer's order. */
+  @FunctionalInterface
+  interface Sink {
+    void accept(PlatformFiles.Change change) throws PackFailure;
+  }
 
   private final AuditLimits limits;
   private final Path scratch;
+  private final AuditBudget budget;
 
   LayerScanner(AuditLimits limits, Path scratch) {
+    this(limits, scratch, new AuditBudget(limits));
+  }
+
+  LayerScanner(AuditLimits limits, Path scratch, AuditBudget budget) {
     this.limits = limits;
     this.scratch = scratch;
+    this.budget = budget;
   }
 
   /**
    * @param blob the layer as downloaded and digest-checked
    * @param where the layer and its platform, for messages
    */
-  LayerChanges scan(Path blob, String layerDigest, String where, BinaryInspector inspector)
+  void scan(Path blob, String layerDigest, String where, BinaryInspector inspector, Sink sink)
       throws PackFailure, IOException {
-    LayerChanges changes =
-        new LayerChanges(
-            new LinkedHashMap<>(),
-            new LinkedHashSet<>(),
-            new LinkedHashSet<>(),
-            new LinkedHashMap<>(),
-            new LinkedHashMap<>());
-    try (InputStream file = new BufferedInputStream(Files.newInputStream(blob));
-        TarArchiveInputStream tar = new TarArchiveInputStream(unpacked(file, where))) {
+    try (InputStream file = new BufferedInputStream(Files.newInputStream(blob))) {
+      scan(file, layerDigest, where, inspector, sink);
+    }
+  }
+
+  void scan(
+      InputStream file, String layerDigest, String where, BinaryInspector inspector, Sink sink)
+      throws PackFailure, IOException {
+    InputStream buffered = file.markSupported() ? file : new BufferedInputStream(file);
+    try (TarHeaderGuard guard =
+            new TarHeaderGuard(unpacked(buffered, where), limits.maxHeaderRecordBytes());
+        TarArchiveInputStream tar = new TarArchiveInputStream(guard)) {
       long entries = 0;
       TarArchiveEntry entry;
       while ((entry = nextEntry(tar, where)) != null) {
@@ -76,64 +82,102 @@ final class LayerScanner {
               where
                   + " has more than "
                   + limits.maxEntries()
-                  + " entries, more than the audit reads.");
+                  + " entries, more than the audit reads (AuditLimits.maxEntries).");
         }
-        record(entry, tar, changes, layerDigest, where, inspector);
+        check(entry, guard, entries, where);
+        sink.accept(change(entry, tar, layerDigest, where, inspector));
       }
     } catch (UnpackLimitException e) {
       throw new PackFailure(
           where
               + " unpacks to more than "
               + limits.maxUnpackedLayerBytes()
-              + " bytes, more than the audit reads; is it a compression bomb?");
+              + " bytes, more than the audit reads (AuditLimits.maxUnpackedLayerBytes); is it a"
+              + " compression bomb?");
+    } catch (TarHeaderGuard.Refused e) {
+      throw new PackFailure(where + " holds " + e.getMessage() + "; the audit refuses it.");
+    } catch (AuditBudget.Exceeded e) {
+      throw e.failure(where);
     }
-    return changes;
   }
 
-  private void record(
+  /** The tar reader's entry agrees with the headers the guard read, and is not sparse. */
+  private static void check(TarArchiveEntry entry, TarHeaderGuard guard, long n, String where)
+      throws PackFailure {
+    String name = "'" + Shown.printable(entry.getName(), 200) + "'";
+    if (entry.isSparse()) {
+      throw new PackFailure(
+          where
+              + " holds a sparse entry "
+              + name
+              + ", which unpacks to more than it stores;"
+              + " the audit refuses it.");
+    }
+    if (guard.entries() != n || guard.lastEntrySize() != entry.getSize()) {
+      throw new PackFailure(
+          where
+              + ": the tar reader and the audit's header check read the entry "
+              + name
+              + " differently; the audit refuses the layer.");
+    }
+    if (entry.isDirectory() && entry.getSize() != 0) {
+      throw new PackFailure(
+          where
+              + " holds the entry "
+              + name
+              + ", a directory that declares "
+              + entry.getSize()
+              + " bytes of data; extractors disagree on where its next entry starts, and the audit"
+              + " refuses it.");
+    }
+  }
+
+  private PlatformFiles.Change change(
       TarArchiveEntry entry,
       TarArchiveInputStream tar,
-      LayerChanges changes,
       String layerDigest,
       String where,
       BinaryInspector inspector)
       throws PackFailure, IOException {
-    String path = normalize(entry.getName());
+    String raw = entry.getName();
+    String path = normalize(raw);
+    if (PlatformFiles.inRoot(path) && UNPRINTABLE.matcher(path).find()) {
+      throw new PackFailure(
+          where
+              + " holds the entry '"
+              + Shown.printable(raw, 200)
+              + "', whose name has control characters; the audit refuses names it cannot show.");
+    }
     String name = BinaryInspector.fileName(path);
-    String parent = path.substring(0, path.lastIndexOf('/'));
+    String parent = PlatformFiles.parent(path);
     if (name.equals(OPAQUE)) {
-      changes.opaqueDirectories().add(parent);
-      return;
+      return new PlatformFiles.Opaque(raw, parent);
     }
     if (name.startsWith(WHITEOUT)) {
-      changes.removed().add(parent + "/" + name.substring(WHITEOUT.length()));
-      return;
+      String removed = name.substring(WHITEOUT.length());
+      return new PlatformFiles.Whiteout(raw, (parent.equals("/") ? "" : parent) + "/" + removed);
     }
     if (entry.isDirectory()) {
-      return;
+      return new PlatformFiles.Directory(raw, path);
     }
-    // Anything but a directory hides what the layers below had at this path.
-    changes.removed().add(path);
-    if (!path.startsWith(ROOT + "/")) {
-      return;
-    }
-    changes.binaries().remove(path);
-    changes.hardLinks().remove(path);
-    changes.skipped().remove(path);
     if (entry.isLink()) {
-      changes.hardLinks().put(path, normalize(entry.getLinkName()));
-    } else if (entry.isSymbolicLink()) {
-      changes.skipped().put(path, "symbolic link to " + entry.getLinkName() + ", not followed");
-    } else if (!entry.isFile()) {
-      changes.skipped().put(path, "not a regular file");
-    } else {
-      AuditedBinary binary = inspect(entry, tar, path, layerDigest, where, inspector);
-      if (binary != null) {
-        changes.binaries().put(path, binary);
-      } else {
-        changes.skipped().put(path, "not ELF");
-      }
+      return new PlatformFiles.HardLink(raw, path, normalize(entry.getLinkName()));
     }
+    if (entry.isSymbolicLink()) {
+      return new PlatformFiles.SymbolicLink(raw, path, entry.getLinkName());
+    }
+    byte type = entry.getLinkFlag();
+    if (!entry.isFile()
+        || (type != TarArchiveEntry.LF_NORMAL && type != TarArchiveEntry.LF_OLDNORM)) {
+      // commons-compress calls FIFOs and devices files too; extractors write regular files of
+      // type '0' (or NUL) only.
+      return new PlatformFiles.Special(raw, path);
+    }
+    if (!PlatformFiles.inRoot(path)) {
+      return new PlatformFiles.File(raw, path, null, "outside " + ROOT);
+    }
+    AuditedBinary binary = inspect(entry, tar, path, layerDigest, where, inspector);
+    return new PlatformFiles.File(raw, path, binary, binary == null ? "not ELF" : null);
   }
 
   /** The gate's verdict on a regular file, or null when it is not ELF. */
@@ -168,9 +212,22 @@ final class LayerScanner {
     }
     Path copy = scratch.resolve(safeName(path));
     MessageDigest digest = Sha256.newDigest();
+    long written;
     try (OutputStream out = new DigestOutputStream(Files.newOutputStream(copy), digest)) {
       out.write(magic);
-      copy(tar, out, where);
+      written = magic.length + copy(tar, out, size - magic.length, where);
+    }
+    if (written != size) {
+      Files.deleteIfExists(copy);
+      throw new PackFailure(
+          where
+              + ": the entry '"
+              + Shown.printable(entry.getName(), 200)
+              + "' declares "
+              + size
+              + " bytes and holds "
+              + written
+              + "; the audit refuses the layer.");
     }
     String sha256 = HexFormat.of().formatHex(digest.digest());
     try {
@@ -197,7 +254,7 @@ final class LayerScanner {
       throw new PackFailure(
           where + " is zstd-compressed; the audit reads gzip-compressed and uncompressed layers.");
     }
-    return new LimitedInputStream(tar, limits.maxUnpackedLayerBytes());
+    return new LimitedInputStream(tar, limits.maxUnpackedLayerBytes(), budget);
   }
 
   private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, String where)
@@ -217,28 +274,32 @@ final class LayerScanner {
     }
   }
 
-  private static void copy(InputStream in, OutputStream out, String where)
+  /** Copies at most {@code limit} bytes, and one more if there is one: returns what it copied. */
+  private static long copy(InputStream in, OutputStream out, long limit, String where)
       throws PackFailure, IOException {
     byte[] buffer = new byte[64 * 1024];
-    while (true) {
+    long copied = 0;
+    while (copied <= limit) {
       int n;
       try {
-        n = in.read(buffer);
+        n = in.read(buffer, 0, (int) Math.min(buffer.length, limit + 1 - copied));
       } catch (IOException e) {
         throw malformed(where, e);
       }
       if (n < 0) {
-        return;
+        return copied;
       }
       out.write(buffer, 0, n);
+      copied += n;
     }
+    return copied;
   }
 
   private static PackFailure malformed(String where, Exception e) {
     return new PackFailure(
         where
             + " is not a readable tar layer ("
-            + Shown.cut(String.valueOf(e.getMessage()), 80)
+            + Shown.printable(String.valueOf(e.getMessage()), 80)
             + "); push the image again, or rebuild it.",
         e);
   }
@@ -265,9 +326,8 @@ final class LayerScanner {
   /** A scratch file name from a path in the image, which the ELF reader's messages show. */
   private static String safeName(String path) {
     String name = BinaryInspector.fileName(path);
-    return SAFE_NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..")
-        ? name
-        : "binary";
+    // normalize() leaves no "." or ".." to be a name.
+    return SAFE_NAME.matcher(name).matches() ? name : "binary";
   }
 
   /**
@@ -282,10 +342,12 @@ final class LayerScanner {
   /** Counts what is read through it and stops at the limit. */
   private static final class LimitedInputStream extends FilterInputStream {
     private long remaining;
+    private final AuditBudget budget;
 
-    LimitedInputStream(InputStream in, long limit) {
+    LimitedInputStream(InputStream in, long limit, AuditBudget budget) {
       super(in);
       this.remaining = limit;
+      this.budget = budget;
     }
 
     @Override
@@ -319,6 +381,7 @@ final class LayerScanner {
       if (remaining < 0) {
         throw new UnpackLimitException();
       }
+      budget.spend(n);
     }
   }
 }

@@ -79,6 +79,11 @@ public abstract class AbstractRegistryMojo extends AbstractPackMojo {
     return ReleaseTags.ofRelease(configuredTags(), projectVersion);
   }
 
+  /** pack.image.tags, entries split at commas; empty when not set. */
+  protected List<String> configuredTagList() {
+    return configuredTags();
+  }
+
   private List<String> configuredTags() {
     return tags == null ? List.of() : tags.stream().flatMap(t -> splitList(t).stream()).toList();
   }

@@ -1,20 +1,12 @@
 package io.attune.packbinaries.maven;
 
-import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.image.InitImage;
 import io.attune.packbinaries.publish.ImagePush;
-import io.attune.packbinaries.registry.Credentials;
+import io.attune.packbinaries.publish.PartPush;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.supplychain.ReproducibleTime;
-import io.attune.packbinaries.supplychain.Secret;
-import io.attune.packbinaries.supplychain.SupplyChainRequest;
-import java.io.File;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -22,106 +14,57 @@ import org.apache.maven.plugins.annotations.Parameter;
 /**
  * Publishes the image layout the image goal wrote: every platform's image by digest, then the OCI
  * image index, then the tags, last. Writes {@code image.json} and prints the digest-pinned
- * reference.
+ * reference. With {@code pack.push.part}, one machine's part of a split release instead.
  */
 @Mojo(name = "push", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
-public class PushMojo extends AbstractRegistryMojo {
-
-  /**
-   * The distributable compose file whose {@code init-pack-binaries} service must pull the pushed
-   * repository. Default {@code docker/distributable/docker-compose.yaml}, checked when it exists.
-   */
-  @Parameter(property = PropertyNames.COMPOSE_FILE)
-  protected File composeFile;
+public class PushMojo extends AbstractPublishMojo {
 
   /** Writes the digest-pinned reference into the compose file after the push. */
   @Parameter(property = PropertyNames.COMPOSE_UPDATE, defaultValue = "false")
   protected boolean composeUpdate;
 
   /**
-   * Audits what was pushed, as the audit goal does, after the index is in the registry and before
-   * it is signed or tagged: every platform's binaries read back from the registry must be static
-   * and of that platform's architecture, or the push fails and writes no tag. Writes {@code
-   * audit-report.json}.
+   * Pushes this machine's part of a split release: its one platform's image by digest, audited,
+   * with no index and no tag, and writes {@code part.json} for the fan-in ({@code index
+   * -Dpack.index.parts=…}) to list in one index, sign and tag. No supply chain is attached here.
    */
-  @Parameter(property = PropertyNames.PUSH_AUDIT, defaultValue = "true")
-  protected boolean audit;
-
-  /** Attaches a CycloneDX SBOM to each platform's manifest. */
-  @Parameter(property = PropertyNames.SBOM, defaultValue = "true")
-  protected boolean sbom;
-
-  /**
-   * A PEM PKCS#8 EC P-256 key: signs the index (cosign format, tag {@code sha256-<hex>.sig}) and
-   * the SLSA provenance. An encrypted key's passphrase comes from the settings.xml {@code <server>}
-   * {@code pack-binaries-signing}, or from the environment variable {@link #passphraseEnv} names.
-   */
-  @Parameter(property = PropertyNames.SIGN_KEY)
-  protected File signKey;
-
-  /** The name (not the value) of an environment variable holding the key's passphrase. */
-  @Parameter(property = PropertyNames.SIGN_PASSPHRASE_ENV)
-  protected String passphraseEnv;
+  @Parameter(property = PropertyNames.PUSH_PART, defaultValue = "false")
+  protected boolean part;
 
   @Override
   protected void run(GoalContext goal) throws Exception {
     ImageReference target = ImagePush.target(image);
-    Path compose =
-        ImagePush.composeFileToCheck(
-            composeFile == null ? null : composeFile.toPath(),
-            project.getBasedir().toPath().resolve("docker/distributable/docker-compose.yaml"),
-            buildLog());
+    Path layoutDirectory = layout().imageDirectory().resolve(InitImage.LAYOUT_DIRECTORY);
+    Path basedir = project.getBasedir().toPath();
+    String coordinates =
+        project.getGroupId() + ":" + project.getArtifactId() + ":" + project.getVersion();
+    if (part) {
+      new PartPush(buildLog(), goal.digests())
+          .run(
+              new PartPush.Request(
+                  layoutDirectory,
+                  image,
+                  access(goal, target.registry()),
+                  layout(),
+                  audit,
+                  coordinates,
+                  ReproducibleTime.resolve(System.getenv(), outputTimestamp),
+                  basedir));
+      return;
+    }
     ImagePush.Request request =
         new ImagePush.Request(
-            layout().imageDirectory().resolve(InitImage.LAYOUT_DIRECTORY),
+            layoutDirectory,
             image,
             tagList(),
             releaseTagList(),
             access(goal, target.registry()),
-            compose,
+            composeFileToCheck(basedir),
             composeUpdate,
             layout().pushReport(),
-            supplyChain(),
+            supplyChain(
+                basedir, coordinates, ReproducibleTime.resolve(System.getenv(), outputTimestamp)),
             audit);
     new ImagePush(buildLog(), goal.digests()).run(request);
-  }
-
-  private SupplyChainRequest supplyChain() throws PackFailure {
-    Map<String, String> properties = new TreeMap<>();
-    for (Properties source : List.of(project.getProperties(), session.getUserProperties())) {
-      source.stringPropertyNames().stream()
-          .filter(name -> name.startsWith("pack."))
-          .forEach(name -> properties.put(name, source.getProperty(name)));
-    }
-    return new SupplyChainRequest(
-        sbom,
-        signKey == null ? null : signKey.toPath(),
-        signKey == null ? null : passphrase(),
-        layout(),
-        project.getBasedir().toPath(),
-        pluginVersion,
-        project.getGroupId() + ":" + project.getArtifactId() + ":" + project.getVersion(),
-        properties,
-        ReproducibleTime.resolve(System.getenv(), outputTimestamp));
-  }
-
-  /** From settings.xml first, then the named environment variable; never from a property. */
-  private Secret passphrase() throws PackFailure {
-    Credentials server = settingsCredentials(PropertyNames.SIGNING_SERVER_ID);
-    if (server != null && server.password() != null) {
-      return Secret.of(server.password());
-    }
-    if (passphraseEnv == null || passphraseEnv.isBlank()) {
-      return null;
-    }
-    String value = System.getenv(passphraseEnv);
-    if (value == null) {
-      throw new PackFailure(
-          PropertyNames.SIGN_PASSPHRASE_ENV
-              + " names the environment variable "
-              + passphraseEnv
-              + ", which is not set; export it, or drop the property for an unencrypted key");
-    }
-    return Secret.of(value);
   }
 }

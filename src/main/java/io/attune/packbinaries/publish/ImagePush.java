@@ -119,13 +119,24 @@ public final class ImagePush {
   /** The compose file, once it pulls what this push writes; null when none is configured. */
   private static ComposeFile checkedComposeFile(
       Request request, ImageReference target, List<String> tags) throws PackFailure, IOException {
-    if (request.composeFile() == null) {
+    return checkedComposeFile(
+        request.composeFile(), request.access(), target, request.releaseTags());
+  }
+
+  /**
+   * The compose file, once it pulls {@code target}'s repository with a tag among {@code
+   * releaseTags}; null when {@code composeFile} is null. The index goal's fan-in checks it too.
+   */
+  static ComposeFile checkedComposeFile(
+      Path composeFile, RegistryAccess access, ImageReference target, List<String> releaseTags)
+      throws PackFailure, IOException {
+    if (composeFile == null) {
       return null;
     }
-    ComposeFile compose = ComposeFile.read(request.composeFile(), ComposeFile.INIT_SERVICE);
+    ComposeFile compose = ComposeFile.read(composeFile, ComposeFile.INIT_SERVICE);
     compose.requireRepository(
-        target.repositoryName(), composeEnvironment(request.access().environment(), target));
-    requireDefaultTagWritten(compose, request, target);
+        target.repositoryName(), composeEnvironment(access.environment(), target));
+    requireDefaultTagWritten(compose, access, target, releaseTags);
     return compose;
   }
 
@@ -392,17 +403,17 @@ public final class ImagePush {
    * writes: otherwise {@code docker-compose up} finds no such manifest. A digest-pinned image needs
    * no tag.
    */
-  static void requireDefaultTagWritten(ComposeFile compose, Request request, ImageReference target)
+  static void requireDefaultTagWritten(
+      ComposeFile compose, RegistryAccess access, ImageReference target, List<String> releaseTags)
       throws PackFailure {
-    String registry =
-        request.access().environment().getOrDefault(REGISTRY_VARIABLE, target.registry());
+    String registry = access.environment().getOrDefault(REGISTRY_VARIABLE, target.registry());
     String resolved = compose.image(Map.of(REGISTRY_VARIABLE, registry));
     ImageReference pulled = ImageReference.parse(resolved);
     if (pulled.digest() != null) {
       return;
     }
     String tag = pulled.tag() == null ? ReleaseTags.LATEST : pulled.tag();
-    List<String> written = tags(request.releaseTags());
+    List<String> written = tags(releaseTags);
     if (!written.contains(tag)) {
       throw new PackFailure(
           compose.path()

@@ -58,8 +58,7 @@ public final class IndexBuilder {
    *
    * @param image the target repository ({@code pack.image})
    * @param sources {@code pack.index.images}, one image each
-   * @param attempts attempts per registry step, 0 for no limit but {@code retryTimeout}
-   * @param settingsCredentials the decrypted settings.xml server for the registry host, or null
+   * @param access the registry's credentials, retries and the goal's connections
    */
   public record Request(
       String image, List<String> sources, List<String> tags, RegistryAccess access, Path report) {}

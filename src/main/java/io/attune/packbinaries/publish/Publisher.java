@@ -77,6 +77,22 @@ public final class Publisher {
    */
   public PushResult publish(LayoutReader.Layout layout)
       throws PackFailure, IOException, InterruptedException {
+    return publish(layout, true);
+  }
+
+  /**
+   * Every platform's blobs and manifest, each by digest; neither the index nor a tag: a split
+   * release's part, which the fan-in lists in an index of its own.
+   *
+   * @return what was published, its index digest the layout's (which the registry does not hold)
+   */
+  public PushResult publishImages(LayoutReader.Layout layout)
+      throws PackFailure, IOException, InterruptedException {
+    return publish(layout, false);
+  }
+
+  private PushResult publish(LayoutReader.Layout layout, boolean withIndex)
+      throws PackFailure, IOException, InterruptedException {
     List<BlobJob> blobs = blobJobs(layout);
     List<LayoutReader.Image> images = layout.images();
     List<BlobOutcome> outcomes;
@@ -92,7 +108,8 @@ public final class Publisher {
         manifestChecks.add(
             parallel.start(() -> hasManifest(image.manifest().digest(), manifestOf(image))));
       }
-      Future<Boolean> indexCheck = parallel.start(() -> hasManifest(indexDigest, INDEX));
+      Future<Boolean> indexCheck =
+          withIndex ? parallel.start(() -> hasManifest(indexDigest, INDEX)) : null;
       outcomes = parallel.map(blobs, job -> publishBlob(job, layout));
       manifestsPresent = new ArrayList<>();
       List<LayoutReader.Image> missing = new ArrayList<>();
@@ -109,7 +126,7 @@ public final class Publisher {
             putImageManifest(image, layout);
             return null;
           });
-      indexPresent = Futures.get(indexCheck);
+      indexPresent = indexCheck != null && Futures.get(indexCheck);
     }
     Map<String, String> platforms = new LinkedHashMap<>();
     images.forEach(i -> platforms.put(i.platform().toString(), i.manifest().digest()));
@@ -137,7 +154,7 @@ public final class Publisher {
     }
     if (indexPresent) {
       skippedManifests++;
-    } else {
+    } else if (withIndex) {
       putIndex(layout);
     }
     log.info(

@@ -10,6 +10,7 @@ import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,9 +37,14 @@ public final class BaseImages {
   /** Reads the manifest of each base the layout's images name, once per base. */
   public static BaseImages read(LayoutReader.Layout layout, RegistryAccess access, BuildLog log)
       throws InterruptedException {
+    return read(layout.images().stream().map(LayoutReader.Image::baseName).toList(), access, log);
+  }
+
+  /** Reads the manifest of each base named (nulls are skipped), once per base. */
+  public static BaseImages read(List<String> baseNames, RegistryAccess access, BuildLog log)
+      throws InterruptedException {
     Map<String, Optional<RegistryClient.Manifest>> manifests = new LinkedHashMap<>();
-    for (LayoutReader.Image image : layout.images()) {
-      String baseName = image.baseName();
+    for (String baseName : baseNames) {
       if (baseName != null && !manifests.containsKey(baseName)) {
         manifests.put(baseName, fetch(baseName, access, log));
       }

@@ -46,7 +46,7 @@ public final class SupplyChainAttachments {
     if (!request.attachesAnything()) {
       return Map.of();
     }
-    String indexDigest = documents.layout().index().digest();
+    String indexDigest = documents.index().digest();
     String repository = documents.repository();
     // A registry with the API answers for any digest; one without has no such path.
     boolean referrersApi =
@@ -86,7 +86,7 @@ public final class SupplyChainAttachments {
           .add(
               () ->
                   referrers.attach(
-                      documents.layout().index(),
+                      documents.index(),
                       Dsse.MEDIA_TYPE,
                       documents.envelope(),
                       "sha256:" + Sha256.of(documents.statement()),
@@ -117,7 +117,7 @@ public final class SupplyChainAttachments {
               + "@"
               + indexDigest
               + " and its "
-              + documents.layout().images().size()
+              + documents.images().size()
               + " platform manifests ("
               + CosignSignature.tag(indexDigest)
               + (signed.get() == 0 ? "; already signed with this key)" : ")"));
@@ -146,8 +146,8 @@ public final class SupplyChainAttachments {
    * pulls one platform (skopeo copy without --all, docker pull) checks that manifest's signature.
    */
   private static List<String> signedDigests(SupplyChainDocuments documents) {
-    List<String> digests = new ArrayList<>(List.of(documents.layout().index().digest()));
-    documents.layout().images().forEach(i -> digests.add(i.manifest().digest()));
+    List<String> digests = new ArrayList<>(List.of(documents.index().digest()));
+    documents.images().forEach(i -> digests.add(i.manifest().digest()));
     return digests;
   }
 }

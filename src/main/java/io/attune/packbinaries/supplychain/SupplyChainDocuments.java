@@ -21,19 +21,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a push attaches besides the image, made from the local layout and the goals' records alone,
- * before anything is published (a wrong passphrase fails before the first upload): a CycloneDX SBOM
- * per platform, and, with a signing key, the SLSA provenance in a signed DSSE envelope. Each is
- * also written under {@code target/pack-binaries/supply-chain/}. {@link SupplyChainAttachments}
- * sends them.
+ * What a push attaches besides the image, made before anything is published (a wrong passphrase
+ * fails before the first upload): a CycloneDX SBOM per platform, and, with a signing key, the SLSA
+ * provenance in a signed DSSE envelope. Each is also written under {@code
+ * target/pack-binaries/supply-chain/}. {@link SupplyChainAttachments} sends them. The documents are
+ * made from a {@link Release}: the local layout and the goals' records ({@link #make(
+ * SupplyChainRequest, LayoutReader.Layout, String, BaseImages, BuildLog)}), or the records of parts
+ * other machines pushed (a split release's fan-in builds the Release from them).
  *
+ * @param index the index the documents describe (the provenance's subject)
+ * @param images each platform's manifest (the SBOMs' subjects), in the index's order
  * @param key the signing key, or null to sign nothing
  * @param statement the provenance's in-toto statement, or null without a key
  * @param envelope the statement in a DSSE envelope signed with {@code key}, or null
  */
 public record SupplyChainDocuments(
     SupplyChainRequest request,
-    LayoutReader.Layout layout,
+    Descriptor index,
+    List<Image> images,
     String repository,
     List<PlatformSbom> sboms,
     SigningKey key,
@@ -47,6 +52,46 @@ public record SupplyChainDocuments(
   /** One platform's SBOM and the manifest it describes. */
   public record PlatformSbom(String platform, Descriptor manifest, byte[] document) {}
 
+  /**
+   * One platform's image of the release.
+   *
+   * @param baseName the base image it was built from, or null
+   * @param binaries its binaries as verify passed them
+   */
+  public record Image(
+      String platform, Descriptor manifest, String baseName, List<ReleaseBinary> binaries) {
+
+    public Image {
+      binaries = List.copyOf(binaries);
+    }
+  }
+
+  /**
+   * A binary of a platform's image: its file name, target triple, sha256 and size.
+   *
+   * @param pack its pack, for a build of several packs; null otherwise
+   */
+  public record ReleaseBinary(String name, String target, String sha256, long size, String pack) {}
+
+  /**
+   * What the documents describe, wherever it was read from.
+   *
+   * @param repository {@code host/path} the release is pushed to
+   * @param build the build record (builder, cargo commands, Cargo.lock's crates)
+   * @param source the commit the sources were at; read only when signing, so null otherwise
+   */
+  public record Release(
+      String repository,
+      Descriptor index,
+      List<Image> images,
+      BuildRecord build,
+      SourceRevision source) {
+
+    public Release {
+      images = List.copyOf(images);
+    }
+  }
+
   /** The SBOM's file for a platform: {@code sbom-linux-arm64.cdx.json}. */
   public static String sbomFile(String platform) {
     return "sbom-" + platform.replace('/', '-') + ".cdx.json";
@@ -54,7 +99,9 @@ public record SupplyChainDocuments(
 
   /**
    * Makes the documents {@code request} asks for, of the image {@code layout} holds, to be pushed
-   * to {@code repository}; the bases' digests from {@code bases}.
+   * to {@code repository}: the binaries from the verify report, the build record from the build
+   * goal, the commit from git in the request's source directory; the bases' digests from {@code
+   * bases}.
    */
   public static SupplyChainDocuments make(
       SupplyChainRequest request,
@@ -64,9 +111,7 @@ public record SupplyChainDocuments(
       BuildLog log)
       throws PackFailure, IOException, InterruptedException {
     // The key first: a wrong passphrase fails before anything is made.
-    SigningKey key =
-        request.signs() ? SigningKey.read(request.signingKey(), request.passphrase()) : null;
-    Path directory = request.artifacts().supplyChainDirectory();
+    SigningKey key = key(request);
     BuildRecord build =
         BuildRecord.read(request.artifacts().buildRecord())
             .orElse(new BuildRecord("unknown", Map.of(), List.of()));
@@ -77,12 +122,44 @@ public record SupplyChainDocuments(
               + "); the SBOM lists the binaries only. Run the build goal with a Cargo.lock");
     }
     List<VerifiedBinary> verified =
-        request.sbom() ? VerifyReport.read(request.artifacts().verifyReport()).binaries() : null;
+        request.sbom()
+            ? VerifyReport.read(request.artifacts().verifyReport()).binaries()
+            : List.of();
+    List<Image> images = new ArrayList<>();
+    for (LayoutReader.Image image : layout.images()) {
+      String platform = image.platform().toString();
+      images.add(
+          new Image(platform, image.manifest(), image.baseName(), binaries(verified, platform)));
+    }
+    SourceRevision source = key == null ? null : SourceRevision.of(request.sourceDirectory());
+    return make(
+        request, new Release(repository, layout.index(), images, build, source), key, bases);
+  }
+
+  /**
+   * Makes the documents {@code request} asks for, of {@code release} (read from wherever it was
+   * recorded: a split release's parts); the bases' digests from {@code bases}.
+   */
+  public static SupplyChainDocuments make(
+      SupplyChainRequest request, Release release, BaseImages bases)
+      throws PackFailure, IOException {
+    return make(request, release, key(request), bases);
+  }
+
+  private static SigningKey key(SupplyChainRequest request) throws PackFailure, IOException {
+    return request.signs() ? SigningKey.read(request.signingKey(), request.passphrase()) : null;
+  }
+
+  private static SupplyChainDocuments make(
+      SupplyChainRequest request, Release release, SigningKey key, BaseImages bases)
+      throws PackFailure, IOException {
+    Path directory = request.artifacts().supplyChainDirectory();
+    BuildRecord build = release.build();
     List<PlatformSbom> sboms = new ArrayList<>();
     Map<String, String> baseDigests = new LinkedHashMap<>();
     String baseName = null;
-    for (LayoutReader.Image image : layout.images()) {
-      String platform = image.platform().toString();
+    for (Image image : release.images()) {
+      String platform = image.platform();
       baseName = image.baseName() != null ? image.baseName() : baseName;
       String baseDigest =
           image.baseName() == null ? null : bases.platformDigest(image.baseName(), platform);
@@ -93,13 +170,13 @@ public record SupplyChainDocuments(
         byte[] sbom =
             SbomDocument.write(
                 new SbomDocument.Subject(
-                    repository,
+                    release.repository(),
                     platform,
                     image.manifest().digest(),
                     request.coordinates().substring(request.coordinates().lastIndexOf(':') + 1),
                     image.baseName(),
                     baseDigest),
-                binaries(verified, platform, build),
+                withCrates(image.binaries(), build),
                 request.pluginVersion(),
                 request.timestamp());
         AtomicFiles.write(directory.resolve(sbomFile(platform)), sbom);
@@ -111,15 +188,15 @@ public record SupplyChainDocuments(
     if (key != null) {
       AtomicFiles.writeString(directory.resolve(PUBLIC_KEY_FILE), key.publicKeyPem());
       Map<String, String> platforms = new LinkedHashMap<>();
-      layout.images().forEach(i -> platforms.put(i.platform().toString(), i.manifest().digest()));
+      release.images().forEach(i -> platforms.put(i.platform(), i.manifest().digest()));
       statement =
           Provenance.statement(
               new Provenance.Inputs(
-                  repository,
-                  layout.index().digest(),
+                  release.repository(),
+                  release.index().digest(),
                   platforms,
                   build,
-                  SourceRevision.of(request.sourceDirectory()),
+                  release.source(),
                   request.pluginVersion(),
                   request.coordinates(),
                   request.properties(),
@@ -130,38 +207,57 @@ public record SupplyChainDocuments(
       AtomicFiles.write(directory.resolve(ENVELOPE_FILE), envelope);
     }
     return new SupplyChainDocuments(
-        request, layout, repository, List.copyOf(sboms), key, statement, envelope);
+        request,
+        release.index(),
+        release.images(),
+        release.repository(),
+        List.copyOf(sboms),
+        key,
+        statement,
+        envelope);
   }
 
-  /**
-   * The platform's binaries as verify passed them, each with the crates built into it: from its
-   * pack's own Cargo.lock, for a build of several packs.
-   */
-  private static List<SbomDocument.Binary> binaries(
-      List<VerifiedBinary> verified, String platform, BuildRecord build) {
-    List<SbomDocument.Binary> binaries = new ArrayList<>();
+  /** The binaries, each with the crates built into it: from its pack's own Cargo.lock. */
+  private static List<SbomDocument.Binary> withCrates(
+      List<ReleaseBinary> binaries, BuildRecord build) {
+    List<SbomDocument.Binary> withCrates = new ArrayList<>();
+    for (ReleaseBinary binary : binaries) {
+      withCrates.add(
+          new SbomDocument.Binary(
+              binary.name(),
+              binary.target(),
+              binary.sha256(),
+              binary.size(),
+              crates(binary.name(), build.lock(binary.pack())),
+              binary.pack()));
+    }
+    return withCrates;
+  }
+
+  /** The platform's binaries as verify passed them (a split release's part records them too). */
+  public static List<ReleaseBinary> binaries(List<VerifiedBinary> verified, String platform) {
+    List<ReleaseBinary> binaries = new ArrayList<>();
     for (VerifiedBinary binary : verified) {
       if (!binary.passed()
+          || binary.path() == null
           || !TargetTriple.find(binary.target())
               .map(t -> samePlatform(t.platform().toString(), platform))
               .orElse(false)) {
         continue;
       }
-      String name = Path.of(binary.path()).getFileName().toString();
       binaries.add(
-          new SbomDocument.Binary(
-              name,
+          new ReleaseBinary(
+              Path.of(binary.path()).getFileName().toString(),
               binary.target(),
               binary.sha256(),
               binary.size(),
-              crates(name, build.lock(binary.pack())),
               binary.pack()));
     }
     return binaries;
   }
 
   /** linux/arm64 and linux/arm64/v8 are one platform: v8 is arm64's default variant. */
-  static boolean samePlatform(String a, String b) {
+  public static boolean samePlatform(String a, String b) {
     return a.equals(b) || (a + "/v8").equals(b) || a.equals(b + "/v8");
   }
 

@@ -37,8 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileImageTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.time.Duration MINUTE = java.time.Duration.ofMinutes(1);
   private static final AuditLimits SMALL =
-      new AuditLimits(64 * 1024, 8, 8, 4L << 20, 8L << 20, 100, 1L << 20);
+      new AuditLimits(
+          64 * 1024, 8, 8, 4L << 20, 8L << 20, 100, 1L << 20, 64 * 1024, 1L << 30, MINUTE);
 
   @TempDir Path temp;
   private final RecordingLog log = new RecordingLog();
@@ -252,7 +254,8 @@ class HostileImageTest {
   void aLayerLargerThanTheBudgetIsNotDownloaded() throws Exception {
     byte[] layer = tarGz(tar -> file(tar, "etc/x", new byte[10]));
     push("declared", layer);
-    AuditLimits tiny = new AuditLimits(64 * 1024, 8, 8, 16, 8L << 20, 100, 1L << 20);
+    AuditLimits tiny =
+        new AuditLimits(64 * 1024, 8, 8, 16, 8L << 20, 100, 1L << 20, 64 * 1024, 1L << 30, MINUTE);
 
     assertThatThrownBy(
             () ->
@@ -268,32 +271,241 @@ class HostileImageTest {
     assertThat(log.lines).noneMatch(l -> l.contains("Downloading layer"));
   }
 
+  /** Audits {@code tag}, printing what it printed and how long it took, for the table. */
+  private Throwable refusal(String tag) {
+    long start = System.nanoTime();
+    Throwable thrown = null;
+    try {
+      audit(tag);
+    } catch (Throwable e) {
+      thrown = e;
+    }
+    System.out.printf(
+        "hostile %s: %d ms: %s%n",
+        tag,
+        (System.nanoTime() - start) / 1_000_000,
+        thrown == null ? "passed" : thrown.getMessage());
+    assertThat(thrown).isInstanceOf(PackFailure.class);
+    return thrown;
+  }
+
+  private static void entry(TarArchiveOutputStream tar, String name, byte type, String link) {
+    try {
+      TarArchiveEntry entry = new TarArchiveEntry(name, type);
+      entry.setLinkName(link);
+      tar.putArchiveEntry(entry);
+      tar.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
-  void aSymbolicLinkUnderPackBinariesIsListedAsSkippedNotFollowed() throws Exception {
+  void aSymbolicLinkUnderPackBinariesIsRefused() throws Exception {
     push(
         "symlink",
         tarGz(
+            tar ->
+                entry(
+                    tar,
+                    "pack-binaries/core/sensors/s",
+                    TarArchiveEntry.LF_SYMLINK,
+                    "/bin/busybox")));
+
+    assertThat(refusal("symlink"))
+        .hasMessageContaining(
+            "of linux/amd64: the entry 'pack-binaries/core/sensors/s' is a symbolic link (to"
+                + " '/bin/busybox')");
+  }
+
+  @Test
+  void theRootAsASymbolicLinkIsRefusedNamingTheLayerAndTheEntry() throws Exception {
+    // The layer: busybox tar puts the dynamic file at the sensor's path.
+    byte[] stat = Files.readAllBytes(AuditFixtures.staticAmd64());
+    byte[] dynamic = Files.readAllBytes(AuditFixtures.dynamicAmd64());
+    push(
+        "evil",
+        tarGz(
             tar -> {
-              try {
-                TarArchiveEntry link =
-                    new TarArchiveEntry("pack-binaries/core/sensors/s", TarArchiveEntry.LF_SYMLINK);
-                link.setLinkName("/bin/busybox");
-                tar.putArchiveEntry(link);
-                tar.closeArchiveEntry();
-              } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
+              entry(tar, "pack-binaries", TarArchiveEntry.LF_SYMLINK, "opt/evil");
+              file(tar, "pack-binaries/core/sensors/" + AuditFixtures.SENSOR, stat);
+              file(tar, "opt/evil/core/sensors/" + AuditFixtures.SENSOR, dynamic);
             }));
 
-    AuditReport report = audit("symlink");
-    assertThat(report.passed()).isFalse();
-    assertThat(report.platforms().get(0).skipped())
-        .containsEntry(
-            "/pack-binaries/core/sensors/s", "symbolic link to /bin/busybox, not followed");
+    assertThat(refusal("evil"))
+        .hasMessageMatching(
+            "layer 1 \\(sha256:[0-9a-f]{64}\\) of linux/amd64: the entry 'pack-binaries' is a"
+                + " symbolic link \\(to 'opt/evil'\\).*");
+  }
+
+  @Test
+  void aHardLinkHasItsTargetsContentAtTheLinkEntry() throws Exception {
+    // The layer: helper (dynamic), the sensor as a hard link to it, helper (static).
+    byte[] stat = Files.readAllBytes(AuditFixtures.staticAmd64());
+    byte[] dynamic = Files.readAllBytes(AuditFixtures.dynamicAmd64());
+    String dir = "pack-binaries/core/sensors/";
+    push(
+        "hardlink",
+        tarGz(
+            tar -> {
+              file(tar, dir + "helper", dynamic);
+              entry(tar, dir + AuditFixtures.SENSOR, TarArchiveEntry.LF_LINK, dir + "helper");
+              file(tar, dir + "helper", stat);
+            }));
+
+    AuditReport report = audit("hardlink");
+    AuditedBinary sensor =
+        report.platforms().get(0).binaries().stream()
+            .filter(b -> b.path().equals(AuditFixtures.SENSOR_PATH))
+            .findFirst()
+            .orElseThrow();
+    System.out.println("hostile hardlink: " + report.failures());
+    assertThat(sensor.sha256()).isEqualTo(Sha256.of(AuditFixtures.dynamicAmd64()));
+    assertThat(sensor.passed()).isFalse();
     assertThat(report.failures())
-        .containsExactly(
-            "linux/amd64: no ELF file under /pack-binaries/: this is not an init image the image goal"
-                + " built, or its binaries are missing.");
+        .singleElement()
+        .asString()
+        .startsWith(
+            "linux/amd64: "
+                + AuditFixtures.SENSOR_PATH
+                + " (a hard link to /pack-binaries/core/sensors/helper) is dynamically linked");
+  }
+
+  @Test
+  void anOldGnuSparseLayerOf153BytesIsRefused() throws Exception {
+    byte[] layer =
+        TarBlocks.gzip(
+            new java.io.ByteArrayInputStream(
+                TarBlocks.concat(
+                    TarBlocks.oldGnuSparse(
+                        "pack-binaries/core/sensors/" + AuditFixtures.SENSOR, 1024, 970_000_000L),
+                    new byte[1024],
+                    TarBlocks.end())));
+    push("sparse", layer);
+
+    assertThat(refusal("sparse")).hasMessageContaining("holds a sparse entry");
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void paxRecordsOf400MiBAreRefusedBeforeTheTarReaderHoldsThem() throws Exception {
+    java.util.List<java.io.InputStream> parts = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      parts.add(TarBlocks.recordOf("PaxHeaders/" + i, 'x', 400L << 20));
+    }
+    byte[] layer =
+        TarBlocks.gzip(new java.io.SequenceInputStream(java.util.Collections.enumeration(parts)));
+    System.out.println("hostile pax: layer of " + layer.length + " bytes");
+    push("pax", layer);
+
+    assertThat(refusal("pax"))
+        .hasMessageContaining("holds a header record ('x') of 419430400 bytes");
+  }
+
+  @Test
+  void aGnuLongNameOf300MiBIsRefusedBeforeTheTarReaderHoldsIt() throws Exception {
+    byte[] layer = TarBlocks.gzip(TarBlocks.recordOf("././@LongLink", 'L', 300L << 20));
+    push("longlink", layer);
+
+    assertThat(refusal("longlink"))
+        .hasMessageContaining("holds a header record ('L') of 314572800 bytes");
+  }
+
+  @Test
+  void anEntryNameWithANewlineReachesNoMessageRaw() throws Exception {
+    push(
+        "newline",
+        tarGz(tar -> file(tar, "pack-binaries/core/sensors/s\nall static", new byte[] {1})));
+
+    assertThat(refusal("newline").getMessage())
+        .contains("'pack-binaries/core/sensors/s?all static'")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void oneLayerListedManyTimesInOneManifestListedManyTimesIsDownloadedOnce() throws Exception {
+    byte[] stat = Files.readAllBytes(AuditFixtures.staticAmd64());
+    byte[] layer =
+        tarGz(tar -> file(tar, "pack-binaries/core/sensors/" + AuditFixtures.SENSOR, stat));
+    byte[][] layers = new byte[256][];
+    java.util.Arrays.fill(layers, layer);
+    push("copies", layers);
+    byte[] manifest = client.manifest("copies").content();
+    ObjectNode index =
+        JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX);
+    var manifests = index.putArray("manifests");
+    for (int i = 0; i < 3; i++) {
+      ObjectNode entry =
+          manifests
+              .addObject()
+              .put("mediaType", MediaTypes.OCI_MANIFEST)
+              .put("digest", digest(manifest))
+              .put("size", manifest.length);
+      entry.putObject("platform").put("os", "linux").put("architecture", "amd64");
+    }
+    client.putManifest("copies-index", MediaTypes.OCI_INDEX, JSON.writeValueAsBytes(index));
+    AuditLimits many =
+        new AuditLimits(
+            64 * 1024, 8, 256, 4L << 20, 8L << 20, 100, 1L << 20, 64 * 1024, 1L << 30, MINUTE);
+
+    long start = System.nanoTime();
+    AuditReport report =
+        new ImageAudit(log, many)
+            .audit(
+                client,
+                ImageReference.parse(
+                    TestEnvironment.registry() + "/" + repository + ":copies-index"),
+                Fixtures.fastRetry(2, log),
+                "no credentials",
+                temp.resolve("out/" + AuditReport.FILE_NAME));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    long downloads = log.lines.stream().filter(l -> l.contains("Downloading layer")).count();
+    System.out.printf(
+        "hostile copies: %d ms, %d downloads, %s%n", millis, downloads, report.failures());
+    assertThat(downloads).isEqualTo(1);
+    assertThat(report.platforms()).hasSize(3);
+    assertThat(report.platforms().get(2).binaries()).hasSize(1);
+  }
+
+  @Test
+  void theAuditStopsAtItsByteBudgetAndItsDeadline() throws Exception {
+    push("budget", tarGz(tar -> file(tar, "pack-binaries/core/sensors/s", new byte[100_000])));
+    AuditLimits bytes =
+        new AuditLimits(
+            64 * 1024, 8, 8, 4L << 20, 8L << 20, 100, 1L << 20, 64 * 1024, 50_000, MINUTE);
+    AuditLimits time =
+        new AuditLimits(
+            64 * 1024,
+            8,
+            8,
+            4L << 20,
+            8L << 20,
+            100,
+            1L << 20,
+            64 * 1024,
+            1L << 30,
+            java.time.Duration.ZERO);
+    for (AuditLimits limits : java.util.List.of(bytes, time)) {
+      long start = System.nanoTime();
+      Throwable thrown =
+          org.assertj.core.api.Assertions.catchThrowable(
+              () ->
+                  new ImageAudit(log, limits)
+                      .audit(
+                          client,
+                          ImageReference.parse(
+                              TestEnvironment.registry() + "/" + repository + ":budget"),
+                          Fixtures.fastRetry(2, log),
+                          "no credentials",
+                          temp.resolve("out/" + AuditReport.FILE_NAME)));
+      System.out.printf(
+          "hostile budget: %d ms: %s%n",
+          (System.nanoTime() - start) / 1_000_000, thrown.getMessage());
+      assertThat(thrown)
+          .isInstanceOf(PackFailure.class)
+          .hasMessageContaining(
+              limits == bytes ? "AuditLimits.maxAuditBytes" : "AuditLimits.maxAuditTime");
+    }
   }
 
   @Test

@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,6 +142,8 @@ class TricklingRegistryTest {
   @Test
   void theWatchdogThreadEndsWithTheGoal() throws Exception {
     try (FaultProxy proxy = trickling(Duration.ofMillis(100))) {
+      // Other tests' goals may still have theirs for a moment: this goal's is the one it adds.
+      Set<Thread> before = watchdogThreads();
       RegistryConnections goal = new RegistryConnections();
       HttpRegistryClient client =
           new HttpRegistryClient(goal, proxy.address(), repository, null, false);
@@ -154,18 +158,24 @@ class TricklingRegistryTest {
               });
       reader.start();
       Thread.sleep(500);
-      assertThat(watchdogThreads()).isPositive();
+      Set<Thread> ours = watchdogThreads();
+      ours.removeAll(before);
+      assertThat(ours).isNotEmpty();
       goal.close();
       reader.join(5000);
       assertThat(reader.isAlive()).isFalse();
-      Thread.sleep(200);
-      assertThat(watchdogThreads()).isZero();
+      for (Thread thread : ours) {
+        thread.join(300); // less than the second an idle watchdog lingers
+      }
+      assertThat(ours).noneMatch(Thread::isAlive);
     }
   }
 
-  private static long watchdogThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
+  private static Set<Thread> watchdogThreads() {
+    Set<Thread> threads = new HashSet<>();
+    Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().equals("pack-registry-body-watchdog") && t.isAlive())
-        .count();
+        .forEach(threads::add);
+    return threads;
   }
 }
