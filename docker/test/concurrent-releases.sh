@@ -34,7 +34,19 @@ work=$(mktemp -d)
 logs=$work/logs
 mkdir -p "$logs"
 started=$(date +%s)
-trap 'rm -rf "$work"' EXIT
+pids=
+# On a failure the other pushes of the round are still running: stop them (they are this script's
+# own), then remove what they wrote.
+# $pids holds only children not waited for yet, so none of its ids can name another process.
+cleanup() {
+    for entry in $pids; do
+        pkill -TERM -P "${entry%%:*}" 2>/dev/null || true
+        kill "${entry%%:*}" 2>/dev/null || true
+    done
+    for entry in $pids; do wait "${entry%%:*}" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 say() { printf 'concurrent-releases: %s\n' "$*"; }
@@ -134,9 +146,15 @@ while [ "$round" -le "$ROUNDS" ]; do
             "-Dpack.index.images=$repo@$1,$repo@$2") >"$logs/fanin-$round-$f.log" 2>&1 &
         pids="$pids $!:fanin-$round-$f"
     done
+    remaining=$pids
     for entry in $pids; do
-        wait "${entry%%:*}" || failed_log "$logs/${entry#*:}.log" "round $round: ${entry#*:} failed"
+        remaining=${remaining#" $entry"}
+        if ! wait "${entry%%:*}"; then
+            pids=$remaining
+            failed_log "$logs/${entry#*:}.log" "round $round: ${entry#*:} failed"
+        fi
     done
+    pids=
     round=$((round + 1))
 done
 
