@@ -20,8 +20,8 @@ BUILD_PACK = PACK_BUILDER=$(PACK_BUILDER) MVN="$(MVN)" scripts/build-pack-binari
 
 .PHONY: help plugin pack-binaries dev-up docker-build-pack-binaries docker-build-pack-binaries-arm64 \
 	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor test-maven-versions \
-	test-scripts test-release test-split-release test-same-digests test-release-bundle docs \
-	bench fuzz mutation clean
+	test-scripts test-release test-split-release test-same-digests test-release-bundle test-concurrent-releases \
+	docs bench bench-scale fuzz mutation clean
 
 help:
 	@echo "make pack-binaries        build the plugin, then the core pack's sensor for this host"
@@ -30,6 +30,7 @@ help:
 	@echo "make dev-up               the development compose stack with this host's sensor"
 	@echo "make test-env / test-env-down                   the local Docker, registries, qemu"
 	@echo "make bench                the plugin against the Dockerfile pipeline"
+	@echo "make bench-scale          each goal's time and heap against bytes and binary count (BENCH_SCALE_CASES)"
 	@echo "make docs                 the documentation site in target/site/"
 
 plugin:
@@ -69,12 +70,13 @@ dev-up: docker-build-pack-binaries
 
 test: test-env
 	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-scripts test-release \
-		test-split-release test-java test-maven-versions test-same-digests test-release-bundle
+		test-split-release test-java test-maven-versions test-same-digests test-release-bundle \
+		test-concurrent-releases
 
 # scripts/: shellcheck and the build script's tests (it builds with the installed plugin).
 test-scripts: plugin
 	shellcheck scripts/build-pack-binaries.sh scripts/test/fresh-copy.sh docker/test/readme-release.sh \
-		docker/test/split-release.sh
+		docker/test/split-release.sh bench/scale/run.sh bench/scale/gen-crate.sh
 	bats scripts/test/build-pack-binaries.bats
 
 # The release as README writes it, from a fresh copy: install, deploy, the distributable stack
@@ -105,6 +107,11 @@ test-java:
 
 test-docker:
 	docker/test/run.sh
+
+# Six pushes of one release to one repository at once (two from one target/ dir), two index
+# fan-ins beside them, three rounds; then two builds of one crate at once in one working tree.
+test-concurrent-releases: plugin
+	$(WITH_ENV) docker/test/concurrent-releases.sh
 
 # The sensor's own Rust tests, inside the builder image (no Rust needed on the host).
 test-sensor:
@@ -153,6 +160,12 @@ mutation: test-env
 
 bench: test-env plugin
 	$(WITH_ENV) bench/run.sh
+
+# Issue 28: each goal against bytes (1 binary of 1, 10, 100 MiB) and count (1, 10, 50 binaries of
+# ~1 MiB), under -Xmx256m, beside sha256sum, gzip -6, skopeo copy and loopback floors; a subset
+# with e.g. BENCH_SCALE_CASES="1x1 1x100". Writes target/bench-scale/results.md and scale.svg.
+bench-scale: test-env plugin
+	$(WITH_ENV) bench/scale/run.sh
 
 clean:
 	$(MVN) -q clean

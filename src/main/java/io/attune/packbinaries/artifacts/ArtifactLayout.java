@@ -22,6 +22,7 @@ import java.nio.file.Path;
  *   audit-report.json           the ELF gate on a published image (push, audit)
  *   supply-chain/               SBOMs, provenance, public key (push)
  *   .plain-registries           registries known to speak plain HTTP (every goal)
+ *   .lock                       held while build or image writes here (two builds take turns)
  * </pre>
  */
 public record ArtifactLayout(Path root) {
@@ -88,6 +89,15 @@ public record ArtifactLayout(Path root) {
   /** The SHA-256 of the goals' files by their stamps, so that the next run need not read them. */
   public Path fileDigests() {
     return root.resolve(".file-digests");
+  }
+
+  /**
+   * The lock the build and image goals hold while they write under the root: two {@code mvn
+   * package} of one project at once take turns instead of sharing the image goal's staging
+   * directory.
+   */
+  public Path lock() {
+    return root.resolve(".lock");
   }
 
   /** Beside image.json, where the push goal's own audit also writes it. */

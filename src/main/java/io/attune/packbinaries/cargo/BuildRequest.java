@@ -1,5 +1,6 @@
 package io.attune.packbinaries.cargo;
 
+import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.nio.file.Path;
 import java.util.List;
@@ -114,7 +115,8 @@ public record BuildRequest(
     return pack == null ? binary : pack + "/" + binary;
   }
 
+  /** The layout's lock, which the image goal takes too. */
   public Path lockFile() {
-    return outputDirectory.resolve(".lock");
+    return new ArtifactLayout(outputDirectory).lock();
   }
 }

@@ -4,6 +4,7 @@ import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.BuildTimestamp;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.cargo.BuildLock;
 import io.attune.packbinaries.image.DockerLoader;
 import io.attune.packbinaries.image.ImageBinary;
 import io.attune.packbinaries.image.IncrementalInitImage;
@@ -77,9 +78,14 @@ public class ImageMojo extends AbstractPackMojo {
             false,
             null);
     long start = System.nanoTime();
-    IncrementalInitImage.Outcome outcome =
-        new IncrementalInitImage(settings, pluginVersion, System.getenv(), log, goal.digests())
-            .build(binaries, layout().imageDirectory());
+    // The build's lock: a second mvn package of this project waits here, then finds the images
+    // up to date, instead of building into the same staging directory at the same time.
+    IncrementalInitImage.Outcome outcome;
+    try (BuildLock lock = BuildLock.acquire(layout().lock(), log)) {
+      outcome =
+          new IncrementalInitImage(settings, pluginVersion, System.getenv(), log, goal.digests())
+              .build(binaries, layout().imageDirectory());
+    }
     if (!outcome.upToDate()) {
       log.info(
           String.format(

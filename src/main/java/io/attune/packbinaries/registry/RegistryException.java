@@ -30,6 +30,24 @@ public class RegistryException extends IOException implements Retryable {
   }
 
   /** Whether the registry's errors list named {@code code}. */
+  /**
+   * Whether {@code failure} (or a cause) is a 400 naming a blob or manifest unknown: what
+   * distribution answers a manifest or index PUT while another push of the same content is
+   * committing it. Check what the manifest names, then try again.
+   */
+  public static boolean isLostRace(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RegistryException registry
+          && registry.status() == 400
+          && (registry.hasCode("MANIFEST_BLOB_UNKNOWN")
+              || registry.hasCode("BLOB_UNKNOWN")
+              || registry.hasCode("MANIFEST_UNKNOWN"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public boolean hasCode(String code) {
     return codes.contains(code);
   }

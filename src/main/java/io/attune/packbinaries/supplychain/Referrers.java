@@ -9,6 +9,7 @@ import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.MediaTypes;
+import io.attune.packbinaries.registry.RegistryException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -33,6 +34,9 @@ public final class Referrers {
   }
 
   static final String EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
+
+  /** Tries of the referrers tag, while other pushes of the same subject commit theirs. */
+  static final int RACE_ATTEMPTS = 6;
 
   /** Marks an artifact by the content it carries, so a rerun replaces its own entry. */
   static final String CONTENT_ANNOTATION = "io.attune.pack-binaries.content.sha256";
@@ -101,14 +105,50 @@ public final class Referrers {
       log.debug("The registry indexes referrers of " + subject.digest() + " itself");
       uploads.reliedOn(artifact.digest());
     } else {
-      byte[] index = fallbackIndex(listed, artifact, artifactType, all);
-      uploads.manifest(
-          "Tagging the referrers of " + subject.digest() + " as " + tag,
-          tag,
-          MediaTypes.OCI_INDEX,
-          index);
+      tagReferrers(subject, tag, listed, artifact, artifactType, all, bytes);
     }
     return artifact;
+  }
+
+  /**
+   * Tags the referrers index with this artifact added. When another push of the same subject is
+   * committing its own (distribution answers 400 MANIFEST_BLOB_UNKNOWN meanwhile), sends this
+   * artifact's manifest again, reads the tag again and retries, at most {@link #RACE_ATTEMPTS}
+   * times in all.
+   */
+  private void tagReferrers(
+      Descriptor subject,
+      String tag,
+      Optional<byte[]> listed,
+      Descriptor artifact,
+      String artifactType,
+      Map<String, String> annotations,
+      byte[] artifactBytes)
+      throws PackFailure, IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        uploads.manifest(
+            "Tagging the referrers of " + subject.digest() + " as " + tag,
+            tag,
+            MediaTypes.OCI_INDEX,
+            fallbackIndex(listed, artifact, artifactType, annotations));
+        return;
+      } catch (IOException e) {
+        if (attempt == RACE_ATTEMPTS || !RegistryException.isLostRace(e)) {
+          throw e;
+        }
+        log.info(
+            "The registry did not know what the referrers index of "
+                + subject.digest()
+                + " names yet (another push of it at once?); checking and trying again");
+        uploads.manifest(
+            "Pushing " + artifactType + " for " + subject.digest(),
+            artifact.digest(),
+            MediaTypes.OCI_MANIFEST,
+            artifactBytes);
+        listed = uploads.existingManifest(readingTag(tag), tag);
+      }
+    }
   }
 
   private static boolean lists(byte[] index, String digest) throws IOException {
