@@ -243,7 +243,7 @@ public final class Publisher {
         put.run();
         return;
       } catch (IOException e) {
-        if (attempt == RACE_ATTEMPTS || !lostRace(e)) {
+        if (attempt == RACE_ATTEMPTS || !RegistryException.isLostRace(e)) {
           throw e;
         }
         log.info(
@@ -253,20 +253,6 @@ public final class Publisher {
         repair.run();
       }
     }
-  }
-
-  /** A 400 naming a blob or manifest unknown: what a registry says to a push that lost a race. */
-  private static boolean lostRace(IOException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof RegistryException registry
-          && registry.status() == 400
-          && (registry.hasCode("MANIFEST_BLOB_UNKNOWN")
-              || registry.hasCode("BLOB_UNKNOWN")
-              || registry.hasCode("MANIFEST_UNKNOWN"))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** What became of one blob. */

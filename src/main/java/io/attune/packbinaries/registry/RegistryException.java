@@ -29,7 +29,6 @@ public class RegistryException extends IOException implements Retryable {
     this(status, message, null);
   }
 
-  /** Whether the registry's errors list named {@code code}. */
   /**
    * Whether {@code failure} (or a cause) is a 400 naming a blob or manifest unknown: what
    * distribution answers a manifest or index PUT while another push of the same content is
@@ -48,6 +47,7 @@ public class RegistryException extends IOException implements Retryable {
     return false;
   }
 
+  /** Whether the registry's errors list named {@code code}. */
   public boolean hasCode(String code) {
     return codes.contains(code);
   }

@@ -12,6 +12,7 @@ import io.attune.packbinaries.oci.MediaTypes;
 import io.attune.packbinaries.registry.RegistryException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -94,20 +95,57 @@ public final class Referrers {
       }
       return artifact;
     }
-    uploads.blob(emptyDigest, empty());
-    uploads.blob(documentDigest, document);
-    uploads.manifest(
-        "Pushing " + artifactType + " for " + subject.digest(),
-        artifact.digest(),
-        MediaTypes.OCI_MANIFEST,
-        bytes);
+    Map<String, byte[]> blobs = new LinkedHashMap<>();
+    blobs.put(emptyDigest, empty());
+    blobs.put(documentDigest, document);
+    for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
+      uploads.blob(blob.getKey(), blob.getValue());
+    }
+    pushArtifact(subject, artifact, artifactType, bytes, blobs);
     if (indexed.isPresent()) {
       log.debug("The registry indexes referrers of " + subject.digest() + " itself");
       uploads.reliedOn(artifact.digest());
     } else {
-      tagReferrers(subject, tag, listed, artifact, artifactType, all, bytes);
+      tagReferrers(subject, tag, listed, artifact, artifactType, all, bytes, blobs);
     }
     return artifact;
+  }
+
+  /**
+   * The artifact's manifest. When another push of the same blobs is committing them (distribution
+   * answers 400 MANIFEST_BLOB_UNKNOWN meanwhile), sends its blobs again and retries, at most {@link
+   * #RACE_ATTEMPTS} times in all.
+   */
+  private void pushArtifact(
+      Descriptor subject,
+      Descriptor artifact,
+      String artifactType,
+      byte[] bytes,
+      Map<String, byte[]> blobs)
+      throws PackFailure, IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        uploads.manifest(
+            "Pushing " + artifactType + " for " + subject.digest(),
+            artifact.digest(),
+            MediaTypes.OCI_MANIFEST,
+            bytes);
+        return;
+      } catch (IOException e) {
+        if (attempt == RACE_ATTEMPTS || !RegistryException.isLostRace(e)) {
+          throw e;
+        }
+        log.info(
+            "The registry did not know the blobs of the "
+                + artifactType
+                + " for "
+                + subject.digest()
+                + " yet (another push of them at once?); sending them again");
+        for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
+          uploads.blobAgain(blob.getKey(), blob.getValue());
+        }
+      }
+    }
   }
 
   /**
@@ -123,7 +161,8 @@ public final class Referrers {
       Descriptor artifact,
       String artifactType,
       Map<String, String> annotations,
-      byte[] artifactBytes)
+      byte[] artifactBytes,
+      Map<String, byte[]> blobs)
       throws PackFailure, IOException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
@@ -141,11 +180,7 @@ public final class Referrers {
             "The registry did not know what the referrers index of "
                 + subject.digest()
                 + " names yet (another push of it at once?); checking and trying again");
-        uploads.manifest(
-            "Pushing " + artifactType + " for " + subject.digest(),
-            artifact.digest(),
-            MediaTypes.OCI_MANIFEST,
-            artifactBytes);
+        pushArtifact(subject, artifact, artifactType, artifactBytes, blobs);
         listed = uploads.existingManifest(readingTag(tag), tag);
       }
     }

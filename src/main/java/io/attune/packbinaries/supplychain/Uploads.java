@@ -58,6 +58,20 @@ final class Uploads {
     Futures.get(first);
   }
 
+  /**
+   * Sends a blob again, though this push sent it: the registry answered a manifest naming it as if
+   * it had not got it (another push was committing the same blob at that moment).
+   */
+  void blobAgain(String digest, byte[] content)
+      throws PackFailure, IOException, InterruptedException {
+    steps.run(
+        "Pushing blob " + digest + " again",
+        () -> {
+          client.pushBlob(digest, content);
+          return null;
+        });
+  }
+
   void manifest(String what, String reference, String mediaType, byte[] content)
       throws PackFailure, IOException, InterruptedException {
     steps.run(
