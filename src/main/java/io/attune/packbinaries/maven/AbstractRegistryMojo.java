@@ -21,8 +21,8 @@ public abstract class AbstractRegistryMojo extends AbstractPackMojo {
 
   /**
    * The image: for push and index, the repository to publish to, with its registry host ({@code
-   * registry.example.com/attune/pack-binaries-init}); for verify run on its own, a published image
-   * to audit (a tag or digest of it) instead of the binaries the build goal wrote.
+   * registry.example.com/attune/pack-binaries-init}); for audit, the published image to audit (a
+   * tag or digest of it).
    */
   @Parameter(property = PropertyNames.IMAGE)
   protected String image;
