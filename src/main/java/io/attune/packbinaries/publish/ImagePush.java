@@ -158,13 +158,7 @@ public final class ImagePush {
     try (RegistryClient client = client(target, resolution, request)) {
       // A loopback registry's HTTPS probe runs while the compose file is still being checked.
       client.prepare();
-      Publisher publisher =
-          new Publisher(
-              client,
-              target,
-              request.access().retry(log),
-              log,
-              resolution.advice(target.registry()));
+      Publisher publisher = Publisher.over(client, target, request.access(), resolution, log);
       Optional<PushState> published =
           wanted == null
               ? Optional.empty()

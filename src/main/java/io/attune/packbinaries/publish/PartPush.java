@@ -128,13 +128,7 @@ public final class PartPush {
     CredentialResolver.Resolution resolution = request.access().credentialsFor(target, log);
     try (RegistryClient client =
         request.access().client(target.registry(), target.repository(), resolution.credentials())) {
-      Publisher publisher =
-          new Publisher(
-              client,
-              target,
-              request.access().retry(log),
-              log,
-              resolution.advice(target.registry()));
+      Publisher publisher = Publisher.over(client, target, request.access(), resolution, log);
       log.info(
           "Pushing the part "
               + platform

@@ -6,7 +6,9 @@ import io.attune.packbinaries.concurrent.Futures;
 import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.LayoutReader;
+import io.attune.packbinaries.registry.CredentialResolver;
 import io.attune.packbinaries.registry.ImageReference;
+import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistryException;
 import io.attune.packbinaries.registry.RegistrySteps;
@@ -54,6 +56,20 @@ public final class Publisher {
     this.target = target;
     this.steps = new RegistrySteps(retry, target.registry(), refusalAdvice);
     this.log = log;
+  }
+
+  /**
+   * A publisher to {@code target} over {@code client}, retried as {@code access} says, a refusal
+   * answered with the advice of the credentials {@code resolution} found.
+   */
+  public static Publisher over(
+      RegistryClient client,
+      ImageReference target,
+      RegistryAccess access,
+      CredentialResolver.Resolution resolution,
+      BuildLog log) {
+    return new Publisher(
+        client, target, access.retry(log), log, resolution.advice(target.registry()));
   }
 
   /** How this publisher runs its registry steps: retried, a refusal turned into advice. */

@@ -121,13 +121,7 @@ public final class SplitRelease {
     PushResult result;
     try (RegistryClient client =
         request.access().client(target.registry(), target.repository(), resolution.credentials())) {
-      Publisher publisher =
-          new Publisher(
-              client,
-              target,
-              request.access().retry(log),
-              log,
-              resolution.advice(target.registry()));
+      Publisher publisher = Publisher.over(client, target, request.access(), resolution, log);
       Map<String, String> platforms = new LinkedHashMap<>();
       for (ReleasePart part : byPlatform) {
         checkInRegistry(part, client, publisher);
