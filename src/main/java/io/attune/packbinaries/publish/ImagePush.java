@@ -16,6 +16,7 @@ import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.supplychain.BaseImages;
+import io.attune.packbinaries.supplychain.SigningInputs;
 import io.attune.packbinaries.supplychain.SupplyChainAttachments;
 import io.attune.packbinaries.supplychain.SupplyChainDocuments;
 import io.attune.packbinaries.supplychain.SupplyChainRequest;
@@ -99,15 +100,15 @@ public final class ImagePush {
     ImageReference target = target(request.image());
     List<String> tags = tags(request.tags());
     try (ParallelTasks background = new ParallelTasks("pack-binaries-push-checks", 2)) {
-      // The parameters' fingerprint asks git about the sources, and the compose file's check
-      // parses YAML: both run while the layout is read and the registry asked
-      // whether the push is already done. Nothing is written before the compose file has passed.
-      Future<String> parameters =
-          background.start(() -> PushParameters.fingerprint(request, digests));
+      // The signing key's check and git's word on the sources, and the compose file's check
+      // (YAML): both run while the layout is read. Nothing is written before the compose file has
+      // passed.
+      Future<SigningInputs> signing =
+          background.start(() -> SigningInputs.read(request.supplyChain()));
       Future<ComposeFile> compose =
           background.start(() -> checkedComposeFile(request, target, tags));
       try {
-        return run(request, target, tags, parameters, compose);
+        return run(request, target, tags, signing, compose);
       } catch (PackFailure | IOException | RuntimeException e) {
         // A compose file that does not pull this image is said first, as when it was read first.
         Futures.get(compose);
@@ -144,7 +145,7 @@ public final class ImagePush {
       Request request,
       ImageReference target,
       List<String> tags,
-      Future<String> parameters,
+      Future<SigningInputs> signing,
       Future<ComposeFile> composeCheck)
       throws PackFailure, IOException, InterruptedException {
     log.info("Tags to write: " + String.join(", ", tags));
@@ -152,7 +153,7 @@ public final class ImagePush {
         LayoutReader.hashingBlobsWhenSent(digests).read(request.layoutDirectory());
     CredentialResolver.Resolution resolution = request.access().credentialsFor(target, log);
     Path stateFile = stateFile(request);
-    PushState wanted = wantedState(parameters, target, layout, tags);
+    PushState wanted = wantedState(request, signing, target, layout, tags);
     PushResult result;
     ComposeFile compose;
     try (RegistryClient client = client(target, resolution, request)) {
@@ -185,7 +186,7 @@ public final class ImagePush {
         // A push that stops half-way must not leave a state naming what it replaced.
         Files.deleteIfExists(stateFile);
         Map<String, String> attachments = new HashMap<>();
-        result = pushInFull(request, target, layout, tags, client, publisher, attachments);
+        result = pushInFull(request, signing, target, layout, tags, client, publisher, attachments);
         if (wanted != null) {
           new PushState(
                   wanted.repository(),
@@ -216,6 +217,7 @@ public final class ImagePush {
    */
   private PushResult pushInFull(
       Request request,
+      Future<SigningInputs> signing,
       ImageReference target,
       LayoutReader.Layout layout,
       List<String> tags,
@@ -231,6 +233,7 @@ public final class ImagePush {
               layout,
               target.repositoryName(),
               BaseImages.read(layout, request.access(), log),
+              Futures.get(signing),
               log);
     }
     long started = System.nanoTime();
@@ -272,7 +275,8 @@ public final class ImagePush {
    * unreadable key, say), for the full push to report that as it always has.
    */
   private PushState wantedState(
-      Future<String> parameters,
+      Request request,
+      Future<SigningInputs> signing,
       ImageReference target,
       LayoutReader.Layout layout,
       List<String> tags)
@@ -282,7 +286,7 @@ public final class ImagePush {
           target.repositoryName(),
           layout.index().digest(),
           tags,
-          Futures.get(parameters),
+          PushParameters.fingerprint(request, digests, Futures.get(signing)),
           Map.of());
     } catch (PackFailure | IOException e) {
       log.debug("No push state for this push: " + e.getMessage());

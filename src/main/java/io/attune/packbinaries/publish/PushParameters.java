@@ -1,12 +1,11 @@
 package io.attune.packbinaries.publish;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.io.FileDigests;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.supplychain.RecordedProperties;
-import io.attune.packbinaries.supplychain.SigningKey;
+import io.attune.packbinaries.supplychain.SigningInputs;
 import io.attune.packbinaries.supplychain.SourceRevision;
 import io.attune.packbinaries.supplychain.SupplyChainRequest;
 import java.io.IOException;
@@ -25,8 +24,8 @@ final class PushParameters {
 
   private PushParameters() {}
 
-  static String fingerprint(ImagePush.Request request, FileDigests digests)
-      throws PackFailure, IOException, InterruptedException {
+  static String fingerprint(ImagePush.Request request, FileDigests digests, SigningInputs signing)
+      throws IOException {
     ObjectNode root = Json.object();
     root.put("audit", request.audit());
     SupplyChainRequest supplyChain = request.supplyChain();
@@ -45,11 +44,10 @@ final class PushParameters {
         attached.put("verifyReport", fileDigest(supplyChain.artifacts().verifyReport(), digests));
       }
       if (supplyChain.signs()) {
-        String publicKey =
-            SigningKey.read(supplyChain.signingKey(), supplyChain.passphrase()).publicKeyPem();
+        String publicKey = signing.key().publicKeyPem();
         attached.put("publicKey", Sha256.of(publicKey.getBytes(StandardCharsets.US_ASCII)));
         // The provenance names the commit and whether the work tree differs from it.
-        SourceRevision source = SourceRevision.of(supplyChain.sourceDirectory());
+        SourceRevision source = signing.source();
         attached.put("commit", source.commit());
         attached.put("dirty", String.valueOf(source.dirty()));
       }

@@ -184,32 +184,31 @@ public final class SigningKey {
               + " -algorithm EC -pkeyopt ec_paramgen_curve:P-256)");
     }
     ECParameterSpec params = ec.getParams();
-    // The public key is derived from the secret, never taken on trust from the file: the point a
-    // PKCS#8 file may carry is optional, and one pieced together from two keys would publish a
-    // public key that verifies none of the signatures made with it.
-    ECPoint point = multiply(params, ec.getS());
+    // The point a PKCS#8 file usually carries is taken only because the self-test below proves
+    // it: a signature made with the secret verifies with it. Without one, it is derived (k·G).
     Optional<ECPoint> carried = publicPoint(der);
-    if (carried.isPresent() && !carried.get().equals(point)) {
-      throw new PackFailure(
-          PropertyNames.SIGN_KEY
-              + "="
-              + file
-              + " carries a public key that does not belong to its private key: the file was"
-              + " altered or pieced together from two keys, and what it signs would not verify"
-              + " with the public key it states. Write the key again from its source (openssl pkey"
-              + " -in KEY -out cosign.key, with -aes-256-cbc to encrypt it), or make a new one");
-    }
+    ECPoint point = carried.isPresent() ? carried.get() : multiply(params, ec.getS());
     PublicKey publicKey =
         KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, params));
     SigningKey signingKey = new SigningKey(ec, publicKey);
     byte[] probe = "pack-binaries signing key self-test".getBytes(StandardCharsets.US_ASCII);
-    if (!signingKey.verifies(probe, signingKey.sign(probe))) {
+    if (carried.isPresent() && !onCurve(params, point)
+        || !signingKey.verifies(probe, signingKey.sign(probe))) {
       throw new PackFailure(
-          PropertyNames.SIGN_KEY
-              + "="
-              + file
-              + " signs what its own public key does not verify; the key is damaged. Make a new"
-              + " one (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)");
+          carried.isPresent()
+              ? PropertyNames.SIGN_KEY
+                  + "="
+                  + file
+                  + " carries a public key that does not belong to its private key: the file was"
+                  + " altered or pieced together from two keys, and what it signs would not verify"
+                  + " with the public key it states. Write the key again from its source (openssl"
+                  + " pkey -in KEY -out cosign.key, with -aes-256-cbc to encrypt it), or make a new"
+                  + " one"
+              : PropertyNames.SIGN_KEY
+                  + "="
+                  + file
+                  + " signs what its own public key does not verify; the key is damaged. Make a new"
+                  + " one (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)");
     }
     return signingKey;
   }
@@ -218,7 +217,7 @@ public final class SigningKey {
    * {@code k}·G on the key's curve (a short Weierstrass curve over a prime field, as P-256 is),
    * with a Montgomery ladder over affine points: the JDK computes public points only inside its
    * provider, out of reach, so this is the textbook arithmetic over {@link BigInteger}. It runs
-   * once per goal on the signer's own machine, on the order of a millisecond.
+   * only for a key file that carries no public point.
    */
   static ECPoint multiply(ECParameterSpec params, BigInteger k) throws GeneralSecurityException {
     if (!(params.getCurve().getField() instanceof ECFieldFp field)) {
@@ -240,17 +239,30 @@ public final class SigningKey {
         r0 = twice(r0, p, a);
       }
     }
-    BigInteger x = r0.getAffineX();
-    BigInteger y = r0.getAffineY();
-    BigInteger b = params.getCurve().getB();
-    if (r0.equals(ECPoint.POINT_INFINITY)
-        || !y.multiply(y)
-            .subtract(x.pow(3).add(a.multiply(x)).add(b))
-            .mod(p)
-            .equals(BigInteger.ZERO)) {
+    if (!onCurve(params, r0)) {
       throw new GeneralSecurityException("the derived public point is not on the curve");
     }
     return r0;
+  }
+
+  /** Whether {@code point} is a finite point of the key's curve (y² = x³ + ax + b mod p). */
+  private static boolean onCurve(ECParameterSpec params, ECPoint point) {
+    if (point.equals(ECPoint.POINT_INFINITY)
+        || !(params.getCurve().getField() instanceof ECFieldFp field)) {
+      return false;
+    }
+    BigInteger p = field.getP();
+    BigInteger x = point.getAffineX();
+    BigInteger y = point.getAffineY();
+    if (x.signum() < 0 || x.compareTo(p) >= 0 || y.signum() < 0 || y.compareTo(p) >= 0) {
+      return false;
+    }
+    return y.multiply(y)
+            .subtract(
+                x.pow(3).add(params.getCurve().getA().multiply(x)).add(params.getCurve().getB()))
+            .mod(p)
+            .signum()
+        == 0;
   }
 
   private static ECPoint add(ECPoint q, ECPoint r, BigInteger p, BigInteger a) {

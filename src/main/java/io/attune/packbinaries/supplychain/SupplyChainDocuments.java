@@ -100,18 +100,18 @@ public record SupplyChainDocuments(
   /**
    * Makes the documents {@code request} asks for, of the image {@code layout} holds, to be pushed
    * to {@code repository}: the binaries from the verify report, the build record from the build
-   * goal, the commit from git in the request's source directory; the bases' digests from {@code
-   * bases}.
+   * goal; the bases' digests from {@code bases}; the key and the commit from {@code signing}, read
+   * once for the push.
    */
   public static SupplyChainDocuments make(
       SupplyChainRequest request,
       LayoutReader.Layout layout,
       String repository,
       BaseImages bases,
+      SigningInputs signing,
       BuildLog log)
-      throws PackFailure, IOException, InterruptedException {
-    // The key first: a wrong passphrase fails before anything is made.
-    SigningKey key = key(request);
+      throws PackFailure, IOException {
+    SigningKey key = signing.key();
     BuildRecord build =
         BuildRecord.read(request.artifacts().buildRecord())
             .orElse(new BuildRecord("unknown", Map.of(), List.of()));
@@ -131,9 +131,11 @@ public record SupplyChainDocuments(
       images.add(
           new Image(platform, image.manifest(), image.baseName(), binaries(verified, platform)));
     }
-    SourceRevision source = key == null ? null : SourceRevision.of(request.sourceDirectory());
     return make(
-        request, new Release(repository, layout.index(), images, build, source), key, bases);
+        request,
+        new Release(repository, layout.index(), images, build, signing.source()),
+        key,
+        bases);
   }
 
   /**
