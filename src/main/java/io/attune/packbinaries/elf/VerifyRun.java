@@ -143,18 +143,19 @@ public final class VerifyRun {
   private static String summary(String name, VerifiedBinary b) {
     StringBuilder line =
         new StringBuilder(name).append(" (").append(b.target()).append("): ").append(b.verdict());
-    if (b.elfType() != null) {
+    ElfFacts elf = b.elf();
+    if (elf.known()) {
       line.append(", ")
           .append(
-              b.staticPie()
+              elf.staticPie()
                   ? "static-pie"
-                  : b.interpreter() == null && b.needed().isEmpty() ? "static" : "dynamic")
+                  : elf.interpreter() == null && elf.needed().isEmpty() ? "static" : "dynamic")
           .append(' ')
-          .append(b.machine())
+          .append(elf.machine())
           .append(' ')
-          .append(b.elfType())
-          .append(b.stripped() ? ", stripped" : ", not stripped")
-          .append(b.buildId() == null ? "" : ", build-id " + b.buildId())
+          .append(elf.type())
+          .append(elf.stripped() ? ", stripped" : ", not stripped")
+          .append(elf.buildId() == null ? "" : ", build-id " + elf.buildId())
           .append(", ")
           .append(b.size())
           .append(" bytes");

@@ -39,13 +39,8 @@ class BinaryVerifierTest {
                 "pass",
                 null,
                 null,
-                "EXEC",
-                "x86-64",
-                false,
-                null,
-                null,
-                false,
-                "0a0b"));
+                new ElfFacts("EXEC", "x86-64", false, null, null, false, "0a0b"),
+                null));
     assertThat(result.passed()).isTrue();
   }
 
@@ -62,12 +57,12 @@ class BinaryVerifierTest {
 
     assertThat(result.verdict()).isEqualTo("fail");
     assertThat(result.reasons()).singleElement().asString().contains("dynamically linked");
-    assertThat(result.elfType()).isEqualTo("DYN");
-    assertThat(result.staticPie()).isFalse();
-    assertThat(result.interpreter()).isEqualTo("/lib/ld-musl-x86_64.so.1");
-    assertThat(result.needed()).containsExactly("libz.so.1");
-    assertThat(result.stripped()).isTrue();
-    assertThat(result.buildId()).isNull();
+    assertThat(result.elf().type()).isEqualTo("DYN");
+    assertThat(result.elf().staticPie()).isFalse();
+    assertThat(result.elf().interpreter()).isEqualTo("/lib/ld-musl-x86_64.so.1");
+    assertThat(result.elf().needed()).containsExactly("libz.so.1");
+    assertThat(result.elf().stripped()).isTrue();
+    assertThat(result.elf().buildId()).isNull();
   }
 
   @Test
@@ -76,7 +71,7 @@ class BinaryVerifierTest {
         BinaryVerifier.verify(
             ElfBuilder.x86_64().pie().writeTo(dir, "p"), X86_64_MUSL, FileDigests.inMemory());
     assertThat(result.passed()).isTrue();
-    assertThat(result.staticPie()).isTrue();
+    assertThat(result.elf().staticPie()).isTrue();
   }
 
   @Test
@@ -97,12 +92,7 @@ class BinaryVerifierTest {
                     "run.sh is a script (#!/bin/sh), not a compiled binary; verify the binary that"
                         + " cargo built."),
                 null,
-                null,
-                null,
-                false,
-                null,
-                null,
-                false,
+                new ElfFacts(null, null, false, null, null, false, null),
                 null));
   }
 

@@ -142,7 +142,8 @@ class HostileElfTest {
     ProcessRunner.Result refused = run("bash", "-c", wide.toString());
     assertThat(refused.exitCode()).isEqualTo(126);
     assertThat(refused.tailText()).contains("Exec format error");
-    assertThat(BinaryVerifier.verify(dynamic, X86_64_MUSL, FileDigests.inMemory()).interpreter())
+    assertThat(
+            BinaryVerifier.verify(dynamic, X86_64_MUSL, FileDigests.inMemory()).elf().interpreter())
         .isNotNull();
 
     VerifiedBinary result = BinaryVerifier.verify(wide, X86_64_MUSL, FileDigests.inMemory());

@@ -126,13 +126,13 @@ class RealBinariesTest {
 
     assertThat(result.reasons()).isEmpty();
     assertThat(result.verdict()).isEqualTo("pass");
-    assertThat(result.elfType()).isEqualTo("DYN");
-    assertThat(result.staticPie()).isTrue();
-    assertThat(result.machine()).isEqualTo("x86-64");
-    assertThat(result.interpreter()).isNull();
-    assertThat(result.needed()).isEmpty();
-    assertThat(result.stripped()).isTrue();
-    assertThat(result.buildId()).matches("[0-9a-f]{40}");
+    assertThat(result.elf().type()).isEqualTo("DYN");
+    assertThat(result.elf().staticPie()).isTrue();
+    assertThat(result.elf().machine()).isEqualTo("x86-64");
+    assertThat(result.elf().interpreter()).isNull();
+    assertThat(result.elf().needed()).isEmpty();
+    assertThat(result.elf().stripped()).isTrue();
+    assertThat(result.elf().buildId()).matches("[0-9a-f]{40}");
     assertThat(result.warnings())
         .singleElement()
         .asString()
@@ -144,9 +144,9 @@ class RealBinariesTest {
     Path hello = cargoBuilt(AARCH64_GNU);
     VerifiedBinary result = BinaryVerifier.verify(hello, AARCH64_GNU, FileDigests.inMemory());
     assertThat(result.reasons()).isEmpty();
-    assertThat(result.elfType()).isEqualTo("EXEC");
-    assertThat(result.machine()).isEqualTo("aarch64");
-    assertThat(result.staticPie()).isFalse();
+    assertThat(result.elf().type()).isEqualTo("EXEC");
+    assertThat(result.elf().machine()).isEqualTo("aarch64");
+    assertThat(result.elf().staticPie()).isFalse();
 
     assertThat(BinaryVerifier.verify(hello, X86_64_MUSL, FileDigests.inMemory()).reasons())
         .containsExactly(
@@ -196,8 +196,8 @@ class RealBinariesTest {
     VerifiedBinary result = BinaryVerifier.verify(LS, X86_64_MUSL, FileDigests.inMemory());
 
     assertThat(result.verdict()).isEqualTo("fail");
-    assertThat(result.interpreter()).isEqualTo("/lib64/ld-linux-x86-64.so.2");
-    assertThat(result.needed()).contains("libc.so.6");
+    assertThat(result.elf().interpreter()).isEqualTo("/lib64/ld-linux-x86-64.so.2");
+    assertThat(result.elf().needed()).contains("libc.so.6");
     assertThat(result.reasons())
         .singleElement()
         .asString()

@@ -70,13 +70,8 @@ class VerifyReportTest {
                 VerifiedBinary.PASS,
                 List.of(),
                 List.of("w1"),
-                "DYN",
-                "x86-64",
-                true,
-                null,
-                List.of(),
-                true,
-                "0a1b"),
+                new ElfFacts("DYN", "x86-64", true, null, List.of(), true, "0a1b"),
+                null),
             new VerifiedBinary(
                 "/w/t/a/tool",
                 "aarch64-unknown-linux-gnu",
@@ -85,12 +80,7 @@ class VerifyReportTest {
                 VerifiedBinary.FAIL,
                 List.of("r1 \"q\"", "r2 é"),
                 List.of(),
-                null,
-                null,
-                false,
-                "/lib/ld.so",
-                List.of("libc.so.6"),
-                false,
+                new ElfFacts(null, null, false, "/lib/ld.so", List.of("libc.so.6"), false, null),
                 null));
     Path again = dir.resolve("again.json");
     read.write(again);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.artifacts.ArtifactLayout;
 import io.attune.packbinaries.artifacts.BuildRecord;
+import io.attune.packbinaries.elf.ElfFacts;
 import io.attune.packbinaries.elf.VerifiedBinary;
 import io.attune.packbinaries.elf.VerifyReport;
 import io.attune.packbinaries.io.FileDigests;
@@ -81,12 +82,7 @@ class SupplyChainRegistryTest {
               VerifiedBinary.PASS,
               List.of(),
               List.of(),
-              "EXEC",
-              "x",
-              false,
-              null,
-              List.of(),
-              true,
+              new ElfFacts("EXEC", "x", false, null, List.of(), true, null),
               null));
     }
     new VerifyReport(binaries).write(artifacts.verifyReport());
