@@ -148,16 +148,19 @@ public final class BinaryBuilder {
    */
   private record PackOutcome(List<BuiltBinary> built, boolean builtAny, String toolchainIdentity) {}
 
-  /** Builds every target of this request that is not up to date. */
+  /**
+   * Builds every target of this request that is not up to date: all of them at once, each in its
+   * own cargo target directory.
+   */
   private PackOutcome buildTargets(CommandTemplate template)
       throws PackFailure, IOException, InterruptedException {
-    List<BuiltBinary> built = new ArrayList<>();
+    Map<TargetTriple, List<BuiltBinary>> byTarget = new LinkedHashMap<>();
+    Map<TargetTriple, List<String>> toBuild = new LinkedHashMap<>();
     try (Toolchain builds = toolchain;
         ParallelTasks background = new ParallelTasks("pack-binaries-builder-identity", 1)) {
       // The engine is slow to name the builder image; the states are read and the sources hashed
       // meanwhile. Nothing is built before it has answered (it may pull the image).
       Future<String> identity = background.start(toolchain::identity);
-      boolean builtAny = false;
       for (TargetTriple target : request.targets()) {
         List<String> command =
             template.render(
@@ -167,8 +170,7 @@ public final class BinaryBuilder {
                 request.binaries(),
                 request.features(),
                 false);
-        Path stateFile = BuildState.file(request.stateDirectory(), target);
-        Optional<BuildState> state = BuildState.read(stateFile);
+        Optional<BuildState> state = BuildState.read(stateFile(target));
         if (state.isPresent()
             && state
                 .get()
@@ -186,20 +188,33 @@ public final class BinaryBuilder {
                     + " unchanged); "
                     + toolchain.skippedWork());
           }
-          built.addAll(state.get().binaries());
-          continue;
+          byTarget.put(target, state.get().binaries());
+        } else {
+          byTarget.put(target, null);
+          toBuild.put(target, command);
         }
-        Futures.get(identity);
-        List<BuiltBinary> produced = build(target);
-        builtAny = true;
-        // Taken after the build: cargo may have written Cargo.lock, and its dep-info now names
-        // exactly the files these binaries came from.
-        List<String> inputs = inputsOf(target, produced);
-        new BuildState(fingerprint(inputs, identity, command), inputs, produced).write(stateFile);
-        built.addAll(produced);
       }
-      return new PackOutcome(built, builtAny, Futures.get(identity));
+      if (!toBuild.isEmpty()) {
+        Futures.get(identity);
+        Map<TargetTriple, List<BuiltBinary>> produced = build(List.copyOf(toBuild.keySet()));
+        for (Map.Entry<TargetTriple, List<String>> target : toBuild.entrySet()) {
+          List<BuiltBinary> binaries = produced.get(target.getKey());
+          // Taken after the build: cargo may have written Cargo.lock, and its dep-info now names
+          // exactly the files these binaries came from.
+          List<String> inputs = inputsOf(target.getKey(), binaries);
+          new BuildState(fingerprint(inputs, identity, target.getValue()), inputs, binaries)
+              .write(stateFile(target.getKey()));
+          byTarget.put(target.getKey(), binaries);
+        }
+      }
+      List<BuiltBinary> built = new ArrayList<>();
+      byTarget.values().forEach(built::addAll);
+      return new PackOutcome(built, !toBuild.isEmpty(), Futures.get(identity));
     }
+  }
+
+  private Path stateFile(TargetTriple target) {
+    return BuildState.file(request.stateDirectory(), target);
   }
 
   /**
@@ -287,7 +302,8 @@ public final class BinaryBuilder {
     return List.copyOf(excluded);
   }
 
-  private List<BuiltBinary> build(TargetTriple target)
+  /** Runs the toolchain for {@code targets}, then puts each target's binaries in place. */
+  private Map<TargetTriple, List<BuiltBinary>> build(List<TargetTriple> targets)
       throws PackFailure, IOException, InterruptedException {
     if (!prepared) {
       toolchain.prepareBuild();
@@ -303,7 +319,16 @@ public final class BinaryBuilder {
               + ": "
               + String.join(", ", binaries));
     }
-    CargoRun run = toolchain.build(target, binaries);
+    Map<TargetTriple, List<BuiltBinary>> produced = new LinkedHashMap<>();
+    for (Map.Entry<TargetTriple, CargoRun> run : toolchain.build(targets, binaries).entrySet()) {
+      produced.put(run.getKey(), collect(run.getKey(), run.getValue()));
+    }
+    return produced;
+  }
+
+  /** Puts the binaries of {@code target}'s run in place, with their checksums. */
+  private List<BuiltBinary> collect(TargetTriple target, CargoRun run)
+      throws PackFailure, IOException {
     List<BuiltBinary> produced = new ArrayList<>();
     for (String name : binaries) {
       StripStep.Outcome outcome =

@@ -93,6 +93,14 @@ public record BuildRequest(
     return pack == null ? directory : directory.resolve("packs").resolve(pack);
   }
 
+  /**
+   * Cargo's target directory for one target: apart from the other targets', so that their builds
+   * run at once (cargo locks its target directory for a build, whatever the target).
+   */
+  public Path cargoTargetDirectory(TargetTriple target) {
+    return cargoTargetDirectory().resolve("by-target").resolve(target.name());
+  }
+
   /** Where the strip step leaves the finished binaries before they are copied into place. */
   public Path strippedDirectory(TargetTriple target) {
     return cargoTargetDirectory().resolve("pack-binaries").resolve(target.name());
@@ -101,7 +109,7 @@ public record BuildRequest(
   /** Where cargo leaves the binaries of that target and profile. */
   public Path cargoOutputDirectory(TargetTriple target) {
     String directory = profile.equals("dev") || profile.equals("test") ? "debug" : profile;
-    return cargoTargetDirectory().resolve(target.name()).resolve(directory);
+    return cargoTargetDirectory(target).resolve(target.name()).resolve(directory);
   }
 
   /** The targets' build states: one set per pack, each pack being its own build. */

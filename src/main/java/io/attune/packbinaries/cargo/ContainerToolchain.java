@@ -5,7 +5,10 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs cargo in the builder image through the engine's CLI: one container for the whole goal (cargo
@@ -85,47 +88,68 @@ public final class ContainerToolchain implements Toolchain {
   @Override
   public CargoRun build(TargetTriple target, List<String> binaries)
       throws PackFailure, IOException, InterruptedException {
-    List<String> cargo =
-        template.render(
-            target,
-            request.profile(),
-            request.cargoPackage(),
-            binaries,
-            request.features(),
-            request.offline());
-    String script =
-        String.join(
-            "\n",
-            "umask 022",
-            CommandTemplate.shellLine(cargo),
-            StripStep.shellSnippet(
-                target,
-                binaries,
-                request.cargoOutputDirectory(target),
-                request.strippedDirectory(target)));
-    log.info(
-        "Building "
-            + String.join(", ", binaries.stream().map(request::qualified).toList())
-            + " for "
-            + target
-            + " in "
-            + request.builderImage()
-            + ": "
-            + String.join(" ", cargo));
-    CargoOutput output = new CargoOutput(target, log);
-    ProcessRunner.Result result = run(script, output);
+    return build(List.of(target), binaries).get(target);
+  }
+
+  /** Builds {@code targets} at once, as steps of one shell of the builder container. */
+  @Override
+  public Map<TargetTriple, CargoRun> build(List<TargetTriple> targets, List<String> binaries)
+      throws PackFailure, IOException, InterruptedException {
+    List<String> steps = new ArrayList<>();
+    List<List<String>> commands = new ArrayList<>();
+    List<CargoOutput> outputs = new ArrayList<>();
+    for (TargetTriple target : targets) {
+      List<String> cargo =
+          template.render(
+              target,
+              request.profile(),
+              request.cargoPackage(),
+              binaries,
+              request.features(),
+              request.offline());
+      steps.add(
+          String.join(
+              "\n",
+              "umask 022",
+              "export CARGO_TARGET_DIR="
+                  + CommandTemplate.shellQuote(request.cargoTargetDirectory(target).toString()),
+              CommandTemplate.shellLine(cargo),
+              StripStep.shellSnippet(
+                  target,
+                  binaries,
+                  request.cargoOutputDirectory(target),
+                  request.strippedDirectory(target))));
+      commands.add(cargo);
+      outputs.add(new CargoOutput(target, log));
+      log.info(
+          "Building "
+              + String.join(", ", binaries.stream().map(request::qualified).toList())
+              + " for "
+              + target
+              + " in "
+              + request.builderImage()
+              + ": "
+              + String.join(" ", cargo));
+    }
+    ConcurrentSteps concurrent = new ConcurrentSteps(outputs, log::info);
+    ProcessRunner.Result result = run(ConcurrentSteps.script(steps), concurrent);
     if (containerEnded && result.exitCode() == ENGINE_FAILED) {
       throw new PackFailure(
           engine.program()
               + " could not start the builder container for "
-              + target
+              + String.join(", ", targets.stream().map(TargetTriple::name).toList())
               + " (exit code 125); its last lines:\n"
               + result.tailText());
     }
-    if (!result.succeeded()) {
-      throw CargoFailures.failed(target, result);
+    Map<TargetTriple, CargoRun> runs = new LinkedHashMap<>();
+    for (int i = 0; i < targets.size(); i++) {
+      ProcessRunner.Result step = concurrent.result(i, commands.get(i));
+      if (!step.succeeded()) {
+        throw CargoFailures.failed(targets.get(i), step.tail().isEmpty() ? result : step);
+      }
+      runs.put(targets.get(i), new CargoRun(outputs.get(i).strip(), outputs.get(i).cargoSeconds()));
     }
-    return new CargoRun(output.strip(), output.cargoSeconds());
+    return runs;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.attune.packbinaries.cargo;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.platform.TargetTriple;
 import io.attune.packbinaries.process.ProcessRunner;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,7 +64,7 @@ public final class HostToolchain implements Toolchain {
   @Override
   public List<String> binTargets() throws PackFailure, IOException, InterruptedException {
     return CargoMetadata.binTargets(
-        (command, output) -> runner(output).run(command),
+        (command, output) -> runner(output, request.cargoTargetDirectory()).run(command),
         request.manifest(),
         request.cargoPackage());
   }
@@ -88,7 +90,7 @@ public final class HostToolchain implements Toolchain {
     CargoOutput output = new CargoOutput(target, log);
     ProcessRunner.Result result;
     try {
-      result = runner(output).run(cargo);
+      result = runner(output, request.cargoTargetDirectory(target)).run(cargo);
     } catch (ProcessRunner.CommandNotFoundException e) {
       throw notInstalled(e.program());
     }
@@ -100,6 +102,20 @@ public final class HostToolchain implements Toolchain {
       strip.add(strip(target, binary));
     }
     return new CargoRun(strip, output.cargoSeconds());
+  }
+
+  /** Builds {@code targets} at once: each cargo in its own target directory. */
+  @Override
+  public Map<TargetTriple, CargoRun> build(List<TargetTriple> targets, List<String> binaries)
+      throws PackFailure, IOException, InterruptedException {
+    try (ParallelTasks cargo = new ParallelTasks("cargo", targets.size())) {
+      List<CargoRun> runs = cargo.map(targets, target -> build(target, binaries));
+      Map<TargetTriple, CargoRun> byTarget = new LinkedHashMap<>();
+      for (int i = 0; i < targets.size(); i++) {
+        byTarget.put(targets.get(i), runs.get(i));
+      }
+      return byTarget;
+    }
   }
 
   private StripStep.Outcome strip(TargetTriple target, String binary)
@@ -130,9 +146,9 @@ public final class HostToolchain implements Toolchain {
     return "cargo not run";
   }
 
-  private ProcessRunner runner(java.util.function.Consumer<String> output) {
+  private ProcessRunner runner(java.util.function.Consumer<String> output, Path targetDirectory) {
     Map<String, String> environment = new HashMap<>(request.environment());
-    environment.put("CARGO_TARGET_DIR", request.cargoTargetDirectory().toString());
+    environment.put("CARGO_TARGET_DIR", targetDirectory.toString());
     return new ProcessRunner(output).in(request.workspace()).withEnvironment(environment);
   }
 }

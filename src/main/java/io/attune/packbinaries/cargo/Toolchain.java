@@ -3,7 +3,9 @@ package io.attune.packbinaries.cargo;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Where cargo runs: in a builder container (the default) or on the host. */
 public interface Toolchain extends AutoCloseable {
@@ -31,6 +33,19 @@ public interface Toolchain extends AutoCloseable {
    */
   CargoRun build(TargetTriple target, List<String> binaries)
       throws PackFailure, IOException, InterruptedException;
+
+  /**
+   * Runs {@link #build(TargetTriple, List)} for each of {@code targets}: one after the other unless
+   * the toolchain runs them at once. Fails with the first target's failure, in their order.
+   */
+  default Map<TargetTriple, CargoRun> build(List<TargetTriple> targets, List<String> binaries)
+      throws PackFailure, IOException, InterruptedException {
+    Map<TargetTriple, CargoRun> runs = new LinkedHashMap<>();
+    for (TargetTriple target : targets) {
+      runs.put(target, build(target, binaries));
+    }
+    return runs;
+  }
 
   /** What was skipped when a target is up to date, for the message: "no container started". */
   String skippedWork();
