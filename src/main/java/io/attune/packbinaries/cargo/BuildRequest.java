@@ -40,35 +40,6 @@ public record BuildRequest(
 
   public static final String DEFAULT_PROFILE = "release";
 
-  /** A build of one Cargo workspace's binaries, without {@code <packs>}. */
-  public BuildRequest(
-      Path manifest,
-      List<TargetTriple> targets,
-      List<String> binaries,
-      List<String> features,
-      String profile,
-      String command,
-      String builderImage,
-      Map<String, String> environment,
-      boolean offline,
-      Path outputDirectory,
-      Path stageDirectory) {
-    this(
-        manifest,
-        targets,
-        binaries,
-        features,
-        profile,
-        command,
-        builderImage,
-        environment,
-        offline,
-        outputDirectory,
-        stageDirectory,
-        null,
-        null);
-  }
-
   public BuildRequest {
     manifest = manifest.toAbsolutePath().normalize();
     targets = List.copyOf(targets);

@@ -130,7 +130,7 @@ public final class SupplyChainAudit {
       throws PackFailure, IOException, InterruptedException {
     String tag = CosignSignature.tag(digest);
     String image = repository + "@" + digest;
-    Optional<JsonNode> signatures = json(manifest(tag), "the signature manifest " + tag);
+    Optional<JsonNode> signatures = json(manifest(tag, false), "the signature manifest " + tag);
     if (signatures.isEmpty()) {
       throw new PackFailure(
           image
@@ -357,7 +357,7 @@ public final class SupplyChainAudit {
     String listingName = "the referrers of " + subject;
     if (listing.isEmpty()) {
       String tag = Referrers.fallbackTag(subject);
-      listing = tolerantManifest(tag);
+      listing = manifest(tag, true);
       listingName = "the referrers tag " + tag;
     }
     if (listing.isEmpty()) {
@@ -394,7 +394,7 @@ public final class SupplyChainAudit {
         log.warn(artifactName + " is larger than the audit reads; skipped");
         continue;
       }
-      Optional<byte[]> manifest = tolerantManifest(digest);
+      Optional<byte[]> manifest = manifest(digest, true);
       JsonNode artifact = manifest.map(SupplyChainAudit::parse).orElse(null);
       if (artifact == null || !artifact.isObject()) {
         log.warn(
@@ -472,30 +472,11 @@ public final class SupplyChainAudit {
     return index;
   }
 
-  /** The manifest under {@code reference}, or empty when there is none. */
-  private Optional<byte[]> manifest(String reference)
-      throws PackFailure, IOException, InterruptedException {
-    byte[] content =
-        steps.run(
-            "Reading " + reference,
-            () -> {
-              try {
-                return client.manifest(reference).content();
-              } catch (RegistryException e) {
-                if (e.status() == 404) {
-                  return null;
-                }
-                throw e;
-              }
-            });
-    if (content != null && content.length > MAX_DOCUMENT_BYTES) {
-      throw new PackFailure(reference + " is larger than the audit reads");
-    }
-    return Optional.ofNullable(content);
-  }
-
-  /** As {@link #manifest}, but one too large (or refused as such) is reported and skipped. */
-  private Optional<byte[]> tolerantManifest(String reference)
+  /**
+   * The manifest under {@code reference}, or empty when there is none. A tolerant read reports one
+   * that is malformed or too large and skips it; otherwise that fails the audit.
+   */
+  private Optional<byte[]> manifest(String reference, boolean tolerant)
       throws PackFailure, IOException, InterruptedException {
     byte[] content =
         steps.run(
@@ -504,6 +485,9 @@ public final class SupplyChainAudit {
               try {
                 return client.manifest(reference).content();
               } catch (MalformedDocumentException e) {
+                if (!tolerant) {
+                  throw e;
+                }
                 log.warn(e.getMessage() + "; skipped");
                 return null;
               } catch (RegistryException e) {
@@ -512,10 +496,16 @@ public final class SupplyChainAudit {
                 }
                 throw e;
               } catch (ResponseTooLargeException e) {
+                if (!tolerant) {
+                  throw e;
+                }
                 return new byte[MAX_DOCUMENT_BYTES + 1];
               }
             });
     if (content != null && content.length > MAX_DOCUMENT_BYTES) {
+      if (!tolerant) {
+        throw new PackFailure(reference + " is larger than the audit reads");
+      }
       log.warn(reference + " is larger than the audit reads; skipped");
       return Optional.empty();
     }

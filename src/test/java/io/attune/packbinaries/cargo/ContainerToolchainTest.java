@@ -38,6 +38,8 @@ class ContainerToolchainTest {
         Map.of("SQLX_OFFLINE", "true"),
         false,
         dir.resolve("target/pack-binaries"),
+        null,
+        null,
         null);
   }
 

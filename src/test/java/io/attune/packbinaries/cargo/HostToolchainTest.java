@@ -36,6 +36,8 @@ class HostToolchainTest {
         Map.of(),
         false,
         dir.resolve("target/pack-binaries"),
+        null,
+        null,
         null);
   }
 

@@ -139,6 +139,8 @@ class IncrementalBuildTest {
         Map.of("SQLX_OFFLINE", "true"),
         false,
         dir.resolve("target/pack-binaries"),
+        null,
+        null,
         null);
   }
 
