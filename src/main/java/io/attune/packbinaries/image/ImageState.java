@@ -11,6 +11,8 @@ import io.attune.packbinaries.oci.LayoutReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -27,7 +29,10 @@ import java.util.TreeMap;
  */
 record ImageState(String fingerprint, String baseDigest, String index, Map<String, String> files) {
 
-  /** The state of what {@code result} wrote under {@code imageDirectory}. */
+  /**
+   * The state of what {@code result} wrote under {@code imageDirectory}: its archives' digests as
+   * they were written, which {@code digests} takes on, so no archive is read again.
+   */
   static ImageState of(
       String fingerprint,
       String baseDigest,
@@ -36,11 +41,13 @@ record ImageState(String fingerprint, String baseDigest, String index, Map<Strin
       FileDigests digests)
       throws IOException {
     Map<String, String> files = new TreeMap<>();
-    for (Path file : result.platformTarballs().values()) {
-      files.put(imageDirectory.relativize(file).toString(), digests.sha256(file));
+    List<Path> archives = new ArrayList<>(result.platformTarballs().values());
+    archives.add(result.layoutArchive());
+    for (Path file : archives) {
+      String digest = result.archiveDigests().get(file.getFileName().toString());
+      digests.wrote(file, digest);
+      files.put(imageDirectory.relativize(file).toString(), digest);
     }
-    Path archive = result.layoutArchive();
-    files.put(imageDirectory.relativize(archive).toString(), digests.sha256(archive));
     return new ImageState(fingerprint, baseDigest, result.index().digest(), files);
   }
 

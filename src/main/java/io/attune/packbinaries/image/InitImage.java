@@ -2,6 +2,7 @@ package io.attune.packbinaries.image;
 
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
+import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.io.Directories;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.OciIndex;
@@ -100,30 +101,42 @@ public final class InitImage {
     Map<TargetTriple, PlatformImageBuilder.JibBuild> builds =
         ConcurrentJibBuilds.run(new PlatformImageBuilder(settings, log), byTarget, work);
 
-    // One platform after the other, in platform order: the layout, the index and every archive
-    // come out byte for byte the same whichever build finished first.
+    // Each platform's blobs into the layout and its tarball, at once; the results are taken in
+    // platform order, so the layout, the index and every archive come out byte for byte the same
+    // whichever finished first.
+    Map<String, String> archiveDigests = new TreeMap<>();
     List<PlatformManifest> images = new ArrayList<>();
     Map<Platform, Path> tarballs = new LinkedHashMap<>();
-    for (PlatformImageBuilder.JibBuild build : builds.values()) {
-      Platform platform = build.target().platform();
-      PlatformManifest image = PlatformImageBuilder.importInto(build, layout, settings.format());
-      Path tarball = imageDirectory.resolve(platform.fileName() + ".tar");
-      OciLayoutArchive.writePlatformImage(
-          layout,
-          image,
-          settings.version(),
-          settings.localName(),
-          tarball,
-          settings.creationTime());
+    List<PlatformImageBuilder.JibBuild> built = List.copyOf(builds.values());
+    List<String> tarballDigests;
+    try (ParallelTasks archives = new ParallelTasks("image-archives", built.size())) {
+      images.addAll(
+          archives.map(
+              built, build -> PlatformImageBuilder.importInto(build, layout, settings.format())));
+      tarballDigests =
+          archives.map(
+              images,
+              image ->
+                  OciLayoutArchive.writePlatformImage(
+                      layout,
+                      image,
+                      settings.version(),
+                      settings.localName(),
+                      imageDirectory.resolve(image.platform().fileName() + ".tar"),
+                      settings.creationTime()));
+    }
+    for (int i = 0; i < images.size(); i++) {
+      PlatformManifest image = images.get(i);
+      Path tarball = imageDirectory.resolve(image.platform().fileName() + ".tar");
+      archiveDigests.put(tarball.getFileName().toString(), tarballDigests.get(i));
       log.info(
           "  "
-              + platform
+              + image.platform()
               + " manifest "
               + image.manifest().digest()
               + " → "
               + finalDirectory.resolve(tarball.getFileName()));
-      images.add(image);
-      tarballs.put(platform, tarball);
+      tarballs.put(image.platform(), tarball);
     }
 
     Descriptor index =
@@ -132,7 +145,8 @@ public final class InitImage {
             OciIndex.ofImages(settings.format(), images, indexAnnotations(), settings.baseImage()));
     layout.writeIndex(OciIndex.layoutIndex(index, null, settings.version()));
     Path archive = imageDirectory.resolve(LAYOUT_ARCHIVE);
-    OciLayoutArchive.write(layout, archive, settings.creationTime());
+    archiveDigests.put(
+        LAYOUT_ARCHIVE, OciLayoutArchive.write(layout, archive, settings.creationTime()));
     Directories.deleteRecursively(work);
     log.info(
         "Image index "
@@ -145,7 +159,13 @@ public final class InitImage {
             + settings.version()
             + ")");
     return new InitImageResult(
-        index, List.copyOf(images), tarballs, layout.root(), archive, baseDigest(builds));
+        index,
+        List.copyOf(images),
+        tarballs,
+        layout.root(),
+        archive,
+        baseDigest(builds),
+        archiveDigests);
   }
 
   /**

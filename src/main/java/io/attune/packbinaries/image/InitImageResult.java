@@ -18,6 +18,8 @@ import java.util.Map;
  * @param layoutArchive the layout as one tar archive
  * @param baseDigest the digest of the base image (its index, for a multi-platform base) that every
  *     platform was built from, as jib pulled it; null when jib took it from its cache unasked
+ * @param archiveDigests the sha256 of each archive (tarballs and layout archive), by file name,
+ *     taken as they were written
  */
 public record InitImageResult(
     Descriptor index,
@@ -25,14 +27,21 @@ public record InitImageResult(
     Map<Platform, Path> platformTarballs,
     Path layout,
     Path layoutArchive,
-    String baseDigest) {
+    String baseDigest,
+    Map<String, String> archiveDigests) {
 
   /** The same result with every path under {@code from} moved under {@code to}. */
   InitImageResult relocated(Path from, Path to) {
     Map<Platform, Path> tarballs = new LinkedHashMap<>();
     platformTarballs.forEach((platform, path) -> tarballs.put(platform, move(path, from, to)));
     return new InitImageResult(
-        index, images, tarballs, move(layout, from, to), move(layoutArchive, from, to), baseDigest);
+        index,
+        images,
+        tarballs,
+        move(layout, from, to),
+        move(layoutArchive, from, to),
+        baseDigest,
+        archiveDigests);
   }
 
   private static Path move(Path path, Path from, Path to) {

@@ -54,6 +54,11 @@ public final class FileDigests implements AutoCloseable {
   // goal's end hashes them again once the step has passed (see close).
   private final Map<Path, Stamp> unsettled = new ConcurrentHashMap<>();
 
+  // Files this goal wrote and hashed as it wrote them, with the stamp they had once in place: until
+  // that stamp changes their digest is known without reading them, and the goal's end remembers it
+  // once the step has passed (see wrote).
+  private final Map<Path, Entry> written = new ConcurrentHashMap<>();
+
   // The memory's file and its directory, or null for a memory that is not kept.
   private final Path file;
   private final Path directory;
@@ -117,6 +122,22 @@ public final class FileDigests implements AutoCloseable {
 
   record Entry(Stamp stamp, String sha256) {}
 
+  /**
+   * Takes {@code sha256} as the digest of {@code file}, which this goal has just written whole
+   * (hashing the bytes as it wrote them) and renamed into place under the build's lock: no other
+   * writer had it, so its stamp now stands for those bytes. A later write shows in the stamp, and
+   * the digest is then forgotten.
+   */
+  public void wrote(Path file, String sha256) throws IOException {
+    Path key = file.toAbsolutePath().normalize();
+    Stamp stamp = Stamp.of(key);
+    known.remove(key);
+    unsettled.remove(key);
+    if (stamp != null) {
+      written.put(key, new Entry(stamp, sha256));
+    }
+  }
+
   /** The file's SHA-256 as lowercase hex: remembered when its stamp is unchanged, else read. */
   public String sha256(Path file) throws IOException {
     Path key = file.toAbsolutePath().normalize();
@@ -125,6 +146,11 @@ public final class FileDigests implements AutoCloseable {
     if (before != null && remembered != null && remembered.stamp().equals(before)) {
       return remembered.sha256();
     }
+    Entry ours = written.get(key);
+    if (before != null && ours != null && ours.stamp().equals(before)) {
+      return ours.sha256();
+    }
+    written.remove(key);
     long hashedAt = wallClockNanos();
     String digest = Sha256.of(key);
     known.remove(key);
@@ -162,6 +188,15 @@ public final class FileDigests implements AutoCloseable {
    */
   private void settleUnder(Path root) {
     long now = wallClockNanos();
+    for (Map.Entry<Path, Entry> ours : written.entrySet()) {
+      Path file = ours.getKey();
+      Stamp stamp = stampOrNull(file);
+      if (file.startsWith(root)
+          && ours.getValue().stamp().equals(stamp)
+          && stamp.settledBefore(now)) {
+        remember(file, ours.getValue());
+      }
+    }
     for (Map.Entry<Path, Stamp> pending : unsettled.entrySet()) {
       Path file = pending.getKey();
       if (!file.startsWith(root)) {

@@ -75,7 +75,13 @@ class InitImageTest {
       assertThat(Sha256.of(second.platformTarballs().get(tarball.getKey())))
           .as("tarball of %s", tarball.getKey())
           .isEqualTo(Sha256.of(tarball.getValue()));
+      // The digest taken as the archive was written is the file's.
+      assertThat(first.archiveDigests().get(tarball.getValue().getFileName().toString()))
+          .isEqualTo(Sha256.of(tarball.getValue()));
     }
+    assertThat(first.archiveDigests().get(first.layoutArchive().getFileName().toString()))
+        .isEqualTo(Sha256.of(first.layoutArchive()));
+    assertThat(first.archiveDigests()).hasSize(3);
     // Each platform carries only its own binaries: the layers differ.
     assertThat(first.images().get(0).layers().get(first.images().get(0).layers().size() - 1))
         .isNotEqualTo(

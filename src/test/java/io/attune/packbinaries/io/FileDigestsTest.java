@@ -87,6 +87,37 @@ class FileDigestsTest {
   }
 
   @Test
+  void aFileTheGoalWroteIsNotReadForItsDigestAndIsRememberedAtTheGoalsEnd() throws Exception {
+    Path memory = temp.resolve(".file-digests");
+    Path file = unsettledFile("image.tar", 0);
+    // A digest no read of the file gives: had the file been read, it would show.
+    String asWritten = "0".repeat(64);
+    try (FileDigests imageGoal = FileDigests.keptIn(memory, log::debug)) {
+      imageGoal.wrote(file, asWritten);
+      assertThat(imageGoal.sha256(file)).isEqualTo(asWritten);
+      Thread.sleep(FileDigests.FINE_STEP_NANOS / 1_000_000 + 50);
+    }
+
+    assertThat(FileDigests.read(memory, log::debug).get("image.tar").sha256()).isEqualTo(asWritten);
+  }
+
+  @Test
+  void aFileTheGoalWroteAndAnotherWriteChangedIsReadAgainAndNotRememberedAsWritten()
+      throws Exception {
+    Path memory = temp.resolve(".file-digests");
+    Path file = unsettledFile("image.tar", 0);
+    try (FileDigests imageGoal = FileDigests.keptIn(memory, log::debug)) {
+      imageGoal.wrote(file, "0".repeat(64));
+      Files.writeString(file, "written again, longer");
+      assertThat(imageGoal.sha256(file)).isEqualTo(Sha256.of(file));
+      Thread.sleep(FileDigests.FINE_STEP_NANOS / 1_000_000 + 50);
+    }
+
+    assertThat(FileDigests.read(memory, log::debug).values())
+        .noneMatch(entry -> entry.sha256().equals("0".repeat(64)));
+  }
+
+  @Test
   void aFileRewrittenWithTheSameSizeAndItsOldModificationTimeIsReadAgain() throws Exception {
     Path file = settledFile("sensor", "version one");
     String first = digests.sha256(file);
