@@ -367,8 +367,9 @@ public final class BinaryBuilder {
         log.debug("Stripped " + name + " for " + target + " with " + outcome.tool());
       }
       Path destination = layout.binary(request.pack(), target, name);
-      AtomicFiles.copy(stripped, destination);
-      String sha256 = digests.sha256(destination);
+      // Hashed as it is copied; verify and the image take that digest without reading it again.
+      String sha256 = AtomicFiles.copyHashed(stripped, destination);
+      digests.wrote(destination, sha256);
       AtomicFiles.writeString(
           layout.checksum(request.pack(), target, name), BuildState.checksumLine(sha256, name));
       produced.add(

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
 /**
  * Writes files so that a reader sees either the old content or the new, never a partial file: the
@@ -40,6 +43,29 @@ public final class AtomicFiles {
     } finally {
       Files.deleteIfExists(temp);
     }
+  }
+
+  /**
+   * As {@link #copy}, reading {@code source} once: returns the sha256 of the bytes copied, so the
+   * copy need not be read again to be hashed.
+   */
+  public static String copyHashed(Path source, Path destination) throws IOException {
+    MessageDigest digest = Sha256.newDigest();
+    Path temp = temporaryBeside(destination);
+    try {
+      try (InputStream in = new DigestInputStream(Files.newInputStream(source), digest)) {
+        Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+      }
+      try {
+        Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(source));
+      } catch (UnsupportedOperationException notPosix) {
+        // Windows: no executable bit to keep.
+      }
+      moveIntoPlace(temp, destination);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** Writes what {@code content} yields, then renames it into place. */
