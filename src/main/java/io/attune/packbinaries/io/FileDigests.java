@@ -55,8 +55,8 @@ public final class FileDigests implements AutoCloseable {
   private final Map<Path, Stamp> unsettled = new ConcurrentHashMap<>();
 
   // Files this goal wrote and hashed as it wrote them, with the stamp they had once in place: until
-  // that stamp changes their digest is known without reading them, and the goal's end remembers it
-  // once the step has passed (see wrote).
+  // that stamp changes their digest is known without reading them, and the goal's end remembers
+  // it (see wrote).
   private final Map<Path, Entry> written = new ConcurrentHashMap<>();
 
   // The memory's file and its directory, or null for a memory that is not kept.
@@ -191,9 +191,9 @@ public final class FileDigests implements AutoCloseable {
     for (Map.Entry<Path, Entry> ours : written.entrySet()) {
       Path file = ours.getKey();
       Stamp stamp = stampOrNull(file);
-      if (file.startsWith(root)
-          && ours.getValue().stamp().equals(stamp)
-          && stamp.settledBefore(now)) {
+      // No clock step to wait for: no one else wrote it since (see wrote), and a stamp that
+      // still holds names the bytes this goal wrote.
+      if (file.startsWith(root) && ours.getValue().stamp().equals(stamp)) {
         remember(file, ours.getValue());
       }
     }
