@@ -94,7 +94,8 @@ public final class BuilderContainer implements AutoCloseable {
             "export CARGO_TARGET_DIR=" + CommandTemplate.shellQuote(targetDirectory.toString()),
             script);
     try {
-      if (session == null) {
+      if (session == null || !session.isRunning()) {
+        close();
         session = start();
       }
       return session.run(step, output);
@@ -105,6 +106,16 @@ public final class BuilderContainer implements AutoCloseable {
         engine.removeQuietly(sessionName);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Ends the container's input after the goal's last step: it ends and is removed while the goal
+   * puts the binaries in place, and {@link #close} waits for that.
+   */
+  void endSteps() {
+    if (session != null) {
+      session.endInput();
     }
   }
 

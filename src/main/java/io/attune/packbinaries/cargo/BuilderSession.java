@@ -36,6 +36,7 @@ final class BuilderSession {
   private final OutputStream stdin;
   private final BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
   private boolean ended;
+  private boolean inputEnded;
 
   private BuilderSession(List<String> command, Process process) {
     this.command = command;
@@ -91,7 +92,7 @@ final class BuilderSession {
    */
   ProcessRunner.Result run(String script, Consumer<String> output)
       throws IOException, InterruptedException {
-    if (ended) {
+    if (ended || inputEnded) {
       throw new IOException("The builder container has already ended");
     }
     send("(\nset -e\n" + script + "\n) </dev/null\necho \"" + EXIT_MARKER + "$?\"\n");
@@ -136,7 +137,20 @@ final class BuilderSession {
   }
 
   boolean isRunning() {
-    return !ended;
+    return !ended && !inputEnded;
+  }
+
+  /**
+   * Lets the shell end after its last step, which ends and removes the container while the goal
+   * goes on; {@link #close} then waits for that.
+   */
+  void endInput() {
+    inputEnded = true;
+    try {
+      stdin.close();
+    } catch (IOException alreadyClosed) {
+      // Then the container has ended already.
+    }
   }
 
   /**
@@ -145,11 +159,7 @@ final class BuilderSession {
    * @return false when the engine's client had to be killed, so the container may still be there
    */
   boolean close() throws InterruptedException {
-    try {
-      stdin.close();
-    } catch (IOException alreadyClosed) {
-      // Then the container has ended already.
-    }
+    endInput();
     if (process.waitFor(30, TimeUnit.SECONDS)) {
       return true;
     }

@@ -133,6 +133,11 @@ public final class ContainerToolchain implements Toolchain {
     }
     ConcurrentSteps concurrent = new ConcurrentSteps(outputs, log::info);
     ProcessRunner.Result result = run(ConcurrentSteps.script(steps), concurrent);
+    if (ownsContainer) {
+      // Nothing else runs in a container of one pack's build: it ends while the binaries are put
+      // in place.
+      container.endSteps();
+    }
     if (containerEnded && result.exitCode() == ENGINE_FAILED) {
       throw new PackFailure(
           engine.program()
