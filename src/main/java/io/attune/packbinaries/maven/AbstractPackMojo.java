@@ -4,8 +4,12 @@ import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
 import io.attune.packbinaries.platform.TargetSelection;
 import io.attune.packbinaries.platform.TargetTriple;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.maven.plugin.PluginParameterExpressionEvaluator;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.codehaus.plexus.component.configurator.expression.ExpressionEvaluationException;
+import org.codehaus.plexus.util.xml.Xpp3Dom;
 
 /**
  * What the goals that work on this machine's build share (build, verify, image): the target triples
@@ -36,8 +40,41 @@ public abstract class AbstractPackMojo extends AbstractGoalMojo {
     return new TargetSelection(
             userProperty(PropertyNames.TARGET),
             userProperty(PropertyNames.TARGETS),
-            targets,
+            configuredTargets(),
             target)
         .targets();
+  }
+
+  /**
+   * The POM's {@code <targets>}. A list parameter takes a command-line property over the POM's list
+   * (Maven gives the configured element the property's expression as its value, which wins over its
+   * children), so with {@code -Dpack.targets} on the command line {@link #targets} holds the
+   * command line's value, and {@code -Dpack.targets=all} would find no list: the POM's list is then
+   * read from this execution's configuration.
+   */
+  private List<String> configuredTargets() throws PackFailure {
+    if (userProperty(PropertyNames.TARGETS) == null
+        || mojoExecution == null
+        || mojoExecution.getConfiguration() == null) {
+      return targets;
+    }
+    Xpp3Dom list = mojoExecution.getConfiguration().getChild("targets");
+    if (list == null) {
+      return List.of();
+    }
+    PluginParameterExpressionEvaluator evaluator =
+        new PluginParameterExpressionEvaluator(session, mojoExecution);
+    List<String> configured = new ArrayList<>();
+    for (Xpp3Dom child : list.getChildren()) {
+      try {
+        Object value = child.getValue() == null ? null : evaluator.evaluate(child.getValue());
+        if (value != null) {
+          configured.add(value.toString());
+        }
+      } catch (ExpressionEvaluationException e) {
+        throw new PackFailure("<targets> entry '" + child.getValue() + "': " + e.getMessage());
+      }
+    }
+    return configured;
   }
 }
