@@ -10,7 +10,7 @@
 #   doc_command PATTERN       the first command matching the extended regular expression PATTERN
 #   doc_ledger NAME           this script's ledger, target/doc-commands/ran-NAME.txt, emptied
 #   doc_ran COMMAND           records COMMAND (as the page writes it) as run by this script
-#   doc_debian_builder CMD    CMD as the quick start's "Where the public images can't be pulled"
+#   doc_debian_builder CMD    CMD as the quick start's "Without the public images"
 #                             runs it: -gnu triples for -musl ones, and on mvn package and
 #                             mvn deploy the options that page gives in its ```text block
 

@@ -162,6 +162,7 @@ fi
 # AS-RUN (default: COMMAND itself), must print SUCCESS-PATTERN (default: BUILD SUCCESS).
 run_as_written() {
     doc_ran "$2"
+    say "$1: $2"
     if sh -c "${3:-$2}" >"$work/$1.log" 2>&1 && plain "$work/$1.log" | grep -q "${4:-BUILD SUCCESS}"; then
         pass "$1, as the docs write it"
     else

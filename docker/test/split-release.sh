@@ -15,8 +15,8 @@
 #      sensor); the part of another commit is the recipes' part command, run in packs/.
 #
 # The jobs' steps are read from the CI files with a YAML parser (docker/test/ci_steps.py) and run
-# as written; only what the docs allow is substituted (the quick start's "Where the public images
-# can't be pulled"): the registry host (the CI's REGISTRY), the -gnu triples for the -musl ones,
+# as written; only what the docs allow is substituted (the quick start's "Without the public
+# images"): the registry host (the CI's REGISTRY), the -gnu triples for the -musl ones,
 # and, on the deploy command, the local builder's options (-Dpack.builder.image,
 # -Dpack.builder.command, -Dpack.image.base). The docs' commands are read from their ```sh blocks
 # (docker/test/doc-commands.sh); each one run goes, as the page writes it, into
