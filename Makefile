@@ -20,7 +20,8 @@ BUILD_PACK = PACK_BUILDER=$(PACK_BUILDER) MVN="$(MVN)" scripts/build-pack-binari
 
 .PHONY: help plugin pack-binaries dev-up docker-build-pack-binaries docker-build-pack-binaries-arm64 \
 	docker-build-pack-binaries-all test test-env test-env-down test-java test-docker test-sensor test-maven-versions \
-	test-scripts test-release test-split-release test-same-digests test-release-bundle test-concurrent-releases \
+	test-scripts test-release test-site-recipes test-split-release test-same-digests test-release-bundle \
+	test-concurrent-releases test-doc-commands \
 	docs bench bench-scale fuzz mutation clean
 
 help:
@@ -70,19 +71,33 @@ dev-up: docker-build-pack-binaries
 
 test: test-env
 	$(WITH_ENV) $(MAKE) --no-print-directory test-sensor test-docker test-scripts test-release \
-		test-split-release test-java test-maven-versions test-same-digests test-release-bundle \
-		test-concurrent-releases
+		test-site-recipes test-split-release test-java test-maven-versions test-same-digests \
+		test-release-bundle test-concurrent-releases test-doc-commands
 
 # scripts/: shellcheck and the build script's tests (it builds with the installed plugin).
 test-scripts: plugin
-	shellcheck scripts/build-pack-binaries.sh scripts/test/fresh-copy.sh docker/test/readme-release.sh \
-		docker/test/split-release.sh bench/scale/run.sh bench/scale/gen-crate.sh
+	shellcheck -x scripts/build-pack-binaries.sh scripts/test/fresh-copy.sh docker/test/readme-release.sh \
+		docker/test/split-release.sh docker/test/site-recipes.sh docker/test/doc-commands.sh \
+		docker/test/doc-commands-check.sh bench/scale/run.sh bench/scale/gen-crate.sh
 	bats scripts/test/build-pack-binaries.bats
 
-# The release as README writes it, from a fresh copy: install, deploy, the distributable stack
-# as an amd64 and as an arm64 host (docker/test/readme-release.sh).
+# Attune's release as the docs write it (src/site/markdown/attune-release.md), from a fresh copy:
+# install, deploy, the distributable stack as an amd64 and as an arm64 host, the recipes' audit and
+# index commands (docker/test/readme-release.sh). DOC_TEST_M2=DIR: Maven's local repository there.
 test-release:
 	docker/test/readme-release.sh
+
+# The quick start's and the recipes' commands as written, in a project made of the quick start's
+# POM and the bench's small crate (docker/test/site-recipes.sh); the plugin as `make plugin`
+# installs it.
+test-site-recipes: plugin
+	docker/test/site-recipes.sh
+
+# Every command of README's and the site's sh blocks was run by one of the tests above, which
+# leave their ledgers in target/doc-commands/ (docker/test/doc-commands-check.sh); last in make test.
+test-doc-commands:
+	shellcheck -x docker/test/doc-commands-check.sh docker/test/doc-commands.sh
+	docker/test/doc-commands-check.sh
 
 # The split release as the CI examples run it (examples/ci/): each job in its own clone, the
 # parts by digest, the fan-in; the index against the single-machine release's; the fan-in's
@@ -93,7 +108,7 @@ test-split-release:
 # The Maven Central bundle, signed with a throwaway GnuPG key and checked offline against
 # Central's rules (scripts/check-central-bundle.sh). Nothing is published.
 test-release-bundle:
-	shellcheck scripts/check-central-bundle.sh scripts/test/release-bundle.sh scripts/measure-plugin-resolution.sh
+	shellcheck -x scripts/check-central-bundle.sh scripts/test/release-bundle.sh scripts/measure-plugin-resolution.sh
 	MVN="$(MVN)" scripts/test/release-bundle.sh
 
 # The documentation site in target/site/: src/site's pages and one page per goal with every

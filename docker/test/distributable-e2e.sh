@@ -1,6 +1,6 @@
 #!/bin/sh
 # End-to-end run of docker/distributable/docker-compose.yaml against a real registry, for one
-# platform named with the PACK_BINARIES_PLATFORM override (the file pins none by default; README's
+# platform named with the PACK_BINARIES_PLATFORM override (the file pins none by default; the docs'
 # own flow, with Docker picking the platform, is docker/test/readme-release.sh): the published
 # init image puts the static sensor into the volume, init-packs copies the host's packs (holding a
 # stale dynamic sensor) without overwriting it, and the sensor then runs from the volume in a

@@ -1,25 +1,34 @@
 #!/bin/sh
-# Acceptance: the release as README writes it, from a fresh copy of the repository.
+# Acceptance: Attune's release as the docs write it (src/site/markdown/attune-release.md, the
+# install command of README and the quick start, recipes' audit and index commands), from a fresh
+# copy of the repository.
 #
-#   1. README's install command, then its deploy command (the variant README gives for machines
-#      where the public builder and busybox images can't be pulled), its package command for
-#      such machines and its verify command; the deploy again with nothing changed must start no
-#      container, rebuild no image and push nothing;
-#   2. README's distributable compose command with only ATTUNE_REGISTRY set, as an amd64 host
+#   1. the install command, then the packs POM's deploy command (the variant the page gives for
+#      machines where the public builder and busybox images can't be pulled), its package command
+#      for such machines and its verify command; the deploy again with nothing changed must start
+#      no container, rebuild no image and push nothing; the page's commands with the default
+#      builder, with the Debian-based builder's options added (as the quick start says), and its
+#      build script;
+#   2. the distributable compose command with only ATTUNE_REGISTRY set, as an amd64 host
 #      (the default) and as an arm64 host (DOCKER_DEFAULT_PLATFORM=linux/arm64, under qemu);
 #   3. the sensor, from the packs volume;
-#   4. README's index command, joining this deploy's two platform images as per-arch runners'
-#      pushes;
-#   5. README's audit command on what was pushed (passes) and on the seed's two faults, built with
-#      `docker build --platform` from the local busybox and pushed with `docker push`: an image
+#   4. the recipes' index command by digests, joining this deploy's two platform images as
+#      per-arch runners' pushes;
+#   5. the recipes' audit command on what was pushed (passes) and on the seed's two faults, built
+#      with `docker build --platform` from the local busybox and pushed with `docker push`: an image
 #      labelled linux/arm64 carrying the x86-64 sensor, and an amd64 image with a dynamic one;
-#   6. README's signed-audit command on the unsigned release (fails), then on the release deployed
-#      again with -Dpack.sign.key (passes, with the cosign.pub the deploy wrote).
+#   6. the recipes' signed-audit command on the unsigned release (fails), then on the release
+#      deployed again with -Dpack.sign.key (passes, with the cosign.pub the deploy wrote).
 #
-# The commands are read from README.md's code blocks and run as written; only what README says
-# may differ is substituted: the registry host (registry.example.com -> PACK_TEST_REGISTRY), the
-# index command's sha256:… placeholders (the digests the runners' pushes printed), and
+# The commands are read from the docs' ```sh blocks (docker/test/doc-commands.sh) and run as
+# written; only what the pages say may differ is substituted: the registry host
+# (registry.example.com -> PACK_TEST_REGISTRY), the audited image, the index command's sha256:…
+# placeholders (the digests the runners' pushes printed), the Debian-based builder's options and
+# the -gnu triples (in the packs POM too) where the default builder is written, and
 # INIT_PACKS_IMAGE / SENSOR_IMAGE stand in for python and busybox, which can't be pulled here.
+# Each command run goes, as the page writes it, into target/doc-commands/ran-readme-release.txt
+# (make test-doc-commands). With DOC_TEST_M2=DIR, Maven uses DIR as its local repository
+# (MAVEN_OPTS), so the install leaves ~/.m2 alone.
 # Each host must get its own architecture's sensor (ELF e_machine 62 or 183), the volume must
 # hold exactly the files of packs/' packs (its top-level directories) plus the static sensor (no
 # build output, not packs/pom.xml), and the sensor must run.
@@ -29,6 +38,8 @@
 set -eu
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=docker/test/doc-commands.sh
+. "$repo/docker/test/doc-commands.sh"
 : "${PACK_TEST_REGISTRY:?load the test environment: set -a; . \"\$(scripts/test-env.sh path)/env\"; set +a}"
 : "${PACK_TEST_BASE_IMAGE:?load the test environment first}"
 registry=$PACK_TEST_REGISTRY
@@ -62,24 +73,11 @@ trap cleanup EXIT
 bad_arch=$registry/attune-readme-test/wrong-arch:$$
 bad_dynamic=$registry/attune-readme-test/dynamic:$$
 
-# readme_command PATTERN: the first command in README's ```sh blocks (continuation lines joined,
-# trailing comment dropped) that matches the extended regular expression PATTERN.
-readme_command() {
-    awk -v pattern="$1" '
-        /^```sh$/ { inside = 1; next }
-        /^```/ { inside = 0; next }
-        !inside { next }
-        {
-            line = $0
-            if (line ~ /\\$/) { sub(/\\$/, "", line); joined = joined line; next }
-            joined = joined line
-            cmd = joined; joined = ""
-            sub(/[ \t]+# .*$/, "", cmd)
-            gsub(/[ \t]+/, " ", cmd)
-            if (cmd ~ pattern) { print cmd; exit }
-        }
-    ' "$repo/README.md"
-}
+doc_ledger readme-release
+if [ -n "${DOC_TEST_M2:-}" ]; then
+    MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }-Dmaven.repo.local=$DOC_TEST_M2"
+    export MAVEN_OPTS
+fi
 # Maven and docker-compose colour their output even into a file; the checks read plain text.
 plain() {
     sed "s/$(printf '\033')\[[0-9;]*m//g" "$1"
@@ -88,19 +86,24 @@ substitute() {
     printf '%s' "$1" | sed "s/registry\.example\.com/$registry/g"
 }
 
-install=$(readme_command '^mvn install')
-deploy=$(readme_command '^mvn -f packs/pom.xml deploy .*-Dpack\.builder\.image=')
-up=$(readme_command '^ATTUNE_REGISTRY=registry\.example\.com docker-compose .*distributable.* up$')
-package=$(readme_command '^mvn -f packs/pom.xml package .*-Dpack\.builder\.image=')
-verify=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.binary=')
-audit=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:audit .*-Dpack\.image=')
-signed_audit=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:audit .*-Dpack\.verify\.publicKey=cosign\.pub$')
-index=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:index ')
+install=$(doc_command '^mvn install ')
+deploy=$(doc_command '^mvn -f packs/pom.xml deploy .*-Dpack\.builder\.image=')
+up=$(doc_command '^ATTUNE_REGISTRY=registry\.example\.com docker-compose .*distributable.* up$')
+package=$(doc_command '^mvn -f packs/pom.xml package .*-Dpack\.builder\.image=')
+verify=$(doc_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:verify .*-Dpack\.binary=packs/')
+audit=$(doc_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:audit -Dpack\.image=[^ ]*$')
+signed_audit=$(doc_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:audit .*-Dpack\.verify\.publicKey=cosign\.pub$')
+index=$(doc_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:index .*-Dpack\.index\.images=')
+script=$(doc_command '^RUST_TARGET=[^ ]* \./scripts/build-pack-binaries\.sh$')
 for c in "install:$install" "deploy:$deploy" "up:$up" "package:$package" "verify:$verify" \
-    "audit:$audit" "signed audit:$signed_audit" "index:$index"; do
-    [ -n "${c#*:}" ] || { fail "README has no ${c%%:*} command"; finish; exit 1; }
-    say "README's ${c%%:*} command: ${c#*:}"
+    "audit:$audit" "signed audit:$signed_audit" "index:$index" "build script:$script"; do
+    [ -n "${c#*:}" ] || { fail "the docs have no ${c%%:*} command"; finish; exit 1; }
+    say "the docs' ${c%%:*} command: ${c#*:}"
 done
+# The packs POM's commands with the default builder (no builder image given), run with the
+# Debian-based builder's options and the -gnu triples, as the quick start says.
+default_builder=$(doc_commands | grep -E '^mvn -f packs/pom\.xml (package|deploy)' | grep -v -e '-Dpack\.builder\.image=' || true)
+[ -n "$default_builder" ] || { fail "the docs have no packs POM command with the default builder"; finish; exit 1; }
 
 "$repo/scripts/test/fresh-copy.sh" "$clone"
 # The files of a fresh clone's packs, the directories of packs/ (its own top-level files, such as
@@ -112,14 +115,16 @@ skopeo copy --all --src-tls-verify=false --dest-tls-verify=false -q \
 
 cd "$clone"
 started=$(date +%s)
+doc_ran "$install"
 if sh -c "$install" >"$work/install.log" 2>&1; then
-    pass "install, as README writes it ($(($(date +%s) - started))s)"
+    pass "install, as the docs write it ($(($(date +%s) - started))s)"
 else
     tail -40 "$work/install.log"; fail "install: $install"; finish; exit 1
 fi
 started=$(date +%s)
+doc_ran "$deploy"
 if sh -c "$(substitute "$deploy")" >"$work/deploy.log" 2>&1; then
-    pass "deploy, as README writes it ($(($(date +%s) - started))s)"
+    pass "deploy, as the docs write it ($(($(date +%s) - started))s)"
 else
     tail -60 "$work/deploy.log"; fail "deploy: $(substitute "$deploy")"; finish; exit 1
 fi
@@ -151,17 +156,32 @@ else
     tail -40 "$work/redeploy.log"; fail "deploy again: $(substitute "$deploy")"
 fi
 
-# README's other Building and Verifying commands that run on this machine, after the deploy
-# (which staged this machine's sensor in packs/core/sensors for the verify command).
+# The page's other Building and Verifying commands, after the deploy (which staged this
+# machine's sensor in packs/core/sensors for the verify command).
+# run_as_written NAME COMMAND [AS-RUN [SUCCESS-PATTERN]]: COMMAND as the page writes it, run as
+# AS-RUN (default: COMMAND itself), must print SUCCESS-PATTERN (default: BUILD SUCCESS).
 run_as_written() {
-    if sh -c "$2" >"$work/$1.log" 2>&1 && plain "$work/$1.log" | grep -q 'BUILD SUCCESS'; then
-        pass "$1, as README writes it"
+    doc_ran "$2"
+    say "$1: $2"
+    if sh -c "${3:-$2}" >"$work/$1.log" 2>&1 && plain "$work/$1.log" | grep -q "${4:-BUILD SUCCESS}"; then
+        pass "$1, as the docs write it"
     else
-        tail -30 "$work/$1.log"; fail "$1: $2"
+        tail -30 "$work/$1.log"; fail "$1: ${3:-$2}"
     fi
 }
 run_as_written package "$package"
 run_as_written verify "$verify"
+# With the default builder written: the -gnu triples in the packs POM and on the command line, and
+# the Debian-based builder's options (the builds are up to date after the deploy, the push finds
+# everything published).
+sed -i 's/-unknown-linux-musl/-unknown-linux-gnu/g' packs/pom.xml
+n=0
+printf '%s\n' "$default_builder" >"$work/default-builder"
+while IFS= read -r command; do
+    n=$((n + 1))
+    run_as_written "default-builder-$n" "$command" "$(substitute "$(doc_debian_builder "$command")")"
+done <"$work/default-builder"
+run_as_written "build script" "$script" "$script" 'build-pack-binaries: verdict'
 
 if grep -qE "Audited $registry/attune/pack-binaries-init@sha256:[0-9a-f]+: 2 binaries on 2 platforms, all static" "$work/deploy.txt"; then
     pass "the push ended with the audit of what it pushed, and it passed"
@@ -169,18 +189,19 @@ else
     fail "the push did not end with a passing audit of what it pushed"
 fi
 
-# run_audit COMMAND NAME REFERENCE [DIRECTORY]: one of README's audit commands, with its example
+# run_audit COMMAND NAME REFERENCE [DIRECTORY]: one of the docs' audit commands, with its example
 # image replaced by REFERENCE, run in DIRECTORY (default: here); output in $work/NAME.txt.
 run_audit() {
     command=$(printf '%s' "$1" \
         | sed "s|registry\.example\.com/attune/pack-binaries-init:1\.2\.0|$3|")
-    [ "$command" != "$1" ] || { fail "README's $2 command names another example image"; return 1; }
+    [ "$command" != "$1" ] || { fail "the docs' $2 command names another example image"; return 1; }
+    doc_ran "$1"
     (cd "${4:-.}" && sh -c "$command") >"$work/$2.log" 2>&1 || true
     plain "$work/$2.log" >"$work/$2.txt"
     # What the user reads: the verdict line, or the failure's first reason.
     grep -E -m2 'Audited [^ ]*:|^  linux/|ERROR\] [^ ]' "$work/$2.txt" || true
 }
-# audit_image NAME REFERENCE: README's audit command; output in $work/audit-NAME.txt.
+# audit_image NAME REFERENCE: the docs' audit command; output in $work/audit-NAME.txt.
 audit_image() { run_audit "$audit" "audit-$1" "$2"; }
 # bad_image NAME PLATFORM BINARY: BINARY as the sensor in an image built for PLATFORM from the
 # local busybox (by that platform's digest: the classic builder reuses whichever platform of a tag
@@ -202,7 +223,7 @@ bad_image() {
 audit_image published "$registry/attune/pack-binaries-init:0.1.0"
 if grep -q 'BUILD SUCCESS' "$work/audit-published.txt" \
     && grep -q 'all static and of their platform' "$work/audit-published.txt"; then
-    pass "audit, as README writes it, passes on what was pushed"
+    pass "audit, as the docs write it, passes on what was pushed"
 else
     tail -30 "$work/audit-published.txt"; fail "audit of what was pushed"
 fi
@@ -224,12 +245,12 @@ else
     tail -30 "$work/audit-dynamic.txt"; fail "audit of the image with a dynamic sensor"
 fi
 
-# README's signed release: its deploy command with -Dpack.sign.key added, as README's Supply chain
-# section says (an unencrypted key: README's openssl command asks for the passphrase on a terminal),
-# then README's signed-audit command, run where a cosign.pub is, with its example image replaced:
+# the docs' signed release: its deploy command with -Dpack.sign.key added, as the docs' Supply chain
+# section says (an unencrypted key: the docs' openssl command asks for the passphrase on a terminal),
+# then the docs' signed-audit command, run where a cosign.pub is, with its example image replaced:
 # on the image before this key signed it (fails), then after (passes, with the cosign.pub the
 # deploy wrote beside its documents).
-# signed_audit NAME REFERENCE DIRECTORY: README's signed-audit command, run where a cosign.pub is;
+# signed_audit NAME REFERENCE DIRECTORY: the docs' signed-audit command, run where a cosign.pub is;
 # output in $work/signed-audit-NAME.txt.
 signed_audit() { run_audit "$signed_audit" "signed-audit-$1" "$2" "$3"; }
 keys=$work/keys
@@ -240,7 +261,7 @@ signed_audit unsigned "$registry/attune/pack-binaries-init:0.1.0" "$keys"
 # The registry outlives a run: an earlier run's release may carry a signature by its own key.
 if grep -q 'BUILD FAILURE' "$work/signed-audit-unsigned.txt" \
     && grep -qE 'has no cosign signature|None of the [0-9]+ signature\(s\) of .* verifies with' "$work/signed-audit-unsigned.txt"; then
-    pass "signed audit, as README writes it, fails on the release this key did not sign"
+    pass "signed audit, as the docs write it, fails on the release this key did not sign"
 else
     tail -30 "$work/signed-audit-unsigned.txt"; fail "signed audit of the unsigned release"
 fi
@@ -251,7 +272,7 @@ if sh -c "$(substitute "$deploy") -Dpack.sign.key=$keys/cosign.key" >"$work/sign
         "$clone/target/packs/pack-binaries/supply-chain"
     if grep -q 'BUILD SUCCESS' "$work/signed-audit-signed.txt" \
         && grep -q 'all static and of their platform' "$work/signed-audit-signed.txt"; then
-        pass "signed audit, as README writes it, passes on the signed release with the cosign.pub it wrote"
+        pass "signed audit, as the docs write it, passes on the signed release with the cosign.pub it wrote"
     else
         tail -30 "$work/signed-audit-signed.txt"; fail "signed audit of the signed release"
     fi
@@ -259,9 +280,9 @@ else
     tail -40 "$work/signed-deploy.log"; fail "deploy with -Dpack.sign.key"
 fi
 
-# README's index command, as the last job of per-architecture runners would run it: this deploy's
+# the docs' index command, as the last job of per-architecture runners would run it: this deploy's
 # two platform images stand in for what the runners pushed, copied by digest to init-amd64 and
-# init-arm64; only the registry host and README's sha256:… placeholders are replaced.
+# init-arm64; only the registry host and the docs' sha256:… placeholders are replaced.
 platform_digest() {
     grep -A1 "\"$1\"" target/packs/pack-binaries/image.json | grep -o 'sha256:[0-9a-f]*'
 }
@@ -272,6 +293,7 @@ for arch in amd64 arm64; do
     skopeo copy --preserve-digests --src-tls-verify=false --dest-tls-verify=false -q \
         "docker://$registry/attune/pack-binaries-init@$digest" "docker://$registry/attune/init-$arch:runner-$$"
 done
+doc_ran "$index"
 index_command=$(substitute "$index" \
     | sed "s|init-amd64@sha256:…|init-amd64@$amd64|; s|init-arm64@sha256:…|init-arm64@$arm64|")
 if sh -c "$index_command" >"$work/index.log" 2>&1; then
@@ -281,7 +303,7 @@ if sh -c "$index_command" >"$work/index.log" 2>&1; then
     if printf '%s' "$joined" | grep -q "$amd64" && printf '%s' "$joined" | grep -q "$arm64" \
         && printf '%s' "$joined" | grep -q 'image.index' \
         && plain "$work/index.log" | grep -q 'Tagged .*/attune/pack-binaries-init:1.2.0'; then
-        pass "index, as README writes it, joins the runners' images under :1.2.0"
+        pass "index, as the docs write it, joins the runners' images under :1.2.0"
     else
         printf '%s\n' "$joined"; fail "index: :1.2.0 is not an index of both platforms"
     fi
@@ -289,9 +311,10 @@ else
     tail -30 "$work/index.log"; fail "index: $index_command"
 fi
 
-# run_host NAME PLATFORM-OR-EMPTY TRIPLE E_MACHINE: one host runs README's compose command.
+# run_host NAME PLATFORM-OR-EMPTY TRIPLE E_MACHINE: one host runs the page's compose command.
 run_host() {
     name=$1 platform=$2 triple=$3 machine=$4
+    doc_ran "$up"
     forget_images
     log=$work/up-$(printf '%s' "$name" | tr -c 'a-z0-9' '-').log
     (

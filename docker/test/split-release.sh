@@ -4,19 +4,23 @@
 #
 #   1. examples/ci/github-actions.yml: each matrix entry of the part job in its own clean clone
 #      (git clone), the fan-in job in a third; artifacts passed between them by directory;
-#   2. the result: README's signed-audit command passes with the fan-in's key, skopeo shows an
-#      index of both platforms, and its digest is the single-machine release's of the same commit
-#      (README's deploy command, in a fourth clone);
+#   2. the result: the recipes' signed-audit command passes with the fan-in's key, skopeo shows
+#      an index of both platforms, and its digest is the single-machine release's of the same
+#      commit (the packs POM's deploy command of src/site/markdown/attune-release.md, in a fourth
+#      clone); the recipes' fan-in command joins the same parts into the same index;
 #   3. examples/ci/gitlab-ci.yml the same way: the same index digest again;
 #   4. failure cases of the fan-in, each a BUILD FAILURE naming the part, with no tag written: a
 #      platform's part missing, a part whose image the registry does not hold, two parts of one platform, a part built from
 #      another commit, a part whose image fails the audit (an arm64 image carrying the x86-64
-#      sensor).
+#      sensor); the part of another commit is the recipes' part command, run in packs/.
 #
 # The jobs' steps are read from the CI files with a YAML parser (docker/test/ci_steps.py) and run
-# as written; only what README allows is substituted: the registry host (the CI's REGISTRY), the
-# -gnu triples for the -musl ones, and, on the deploy command, the local builder's options
-# (-Dpack.builder.image, -Dpack.builder.command, -Dpack.image.base). actions/checkout is the clone,
+# as written; only what the docs allow is substituted (the quick start's "Without the public
+# images"): the registry host (the CI's REGISTRY), the -gnu triples for the -musl ones,
+# and, on the deploy command, the local builder's options (-Dpack.builder.image,
+# -Dpack.builder.command, -Dpack.image.base). The docs' commands are read from their ```sh blocks
+# (docker/test/doc-commands.sh); each one run goes, as the page writes it, into
+# target/doc-commands/ran-split-release.txt (make test-doc-commands). actions/checkout is the clone,
 # setup-java and docker/login-action have nothing to do here (Java is installed, the registry
 # takes anonymous pushes).
 #
@@ -28,6 +32,8 @@
 set -eu
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=docker/test/doc-commands.sh
+. "$repo/docker/test/doc-commands.sh"
 : "${PACK_TEST_REGISTRY:?load the test environment: set -a; . \"\$(scripts/test-env.sh path)/env\"; set +a}"
 : "${PACK_TEST_BASE_IMAGE:?load the test environment first}"
 : "${PACK_TEST_BUILDER_IMAGE:?load the test environment first}"
@@ -47,29 +53,20 @@ finish() {
 }
 trap 'rm -rf "$work"' EXIT
 plain() { sed "s/$(printf '\033')\[[0-9;]*m//g" "$1"; }
-# readme_command PATTERN: the first command of README's ```sh blocks (continuation lines joined)
-# that matches the extended regular expression PATTERN, its example registry replaced by ours.
-readme_command() {
-    awk -v pattern="$1" '
-        /^```sh$/ { inside = 1; next }
-        /^```/ { inside = 0; next }
-        !inside { next }
-        {
-            line = $0
-            if (line ~ /\\$/) { sub(/\\$/, "", line); joined = joined line; next }
-            cmd = joined line; joined = ""
-            gsub(/[ \t]+/, " ", cmd)
-            if (cmd ~ pattern) { print cmd; exit }
-        }
-    ' "$repo/README.md" | sed "s/registry\.example\.com/$registry/g"
-}
-readme_part=$(readme_command '^mvn -f packs/pom.xml deploy -Dpack\.push\.part=true ')
-readme_fan_in=$(readme_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:index -Dpack\.index\.parts=')
-signed_audit=$(readme_command ':audit .*-Dpack\.verify\.publicKey=cosign\.pub$')
-deploy=$(readme_command '^mvn -f packs/pom.xml deploy .*-Dpack\.builder\.image=')
-for c in "part:$readme_part" "fan-in:$readme_fan_in" "signed audit:$signed_audit" "deploy:$deploy"; do
-    [ -n "${c#*:}" ] || { fail "README has no ${c%%:*} command"; finish; exit 1; }
+doc_ledger split-release
+# The docs' commands as the pages write them (doc_*), and with the example registry replaced by
+# ours (as run).
+doc_part=$(doc_command '^mvn deploy -Dpack\.push\.part=true ')
+doc_fan_in=$(doc_command '^mvn io\.attune:pack-binaries-maven-plugin:[^ ]*:index -Dpack\.index\.parts=')
+doc_signed_audit=$(doc_command ':audit .*-Dpack\.verify\.publicKey=cosign\.pub$')
+doc_deploy=$(doc_command '^mvn -f packs/pom.xml deploy .*-Dpack\.builder\.image=')
+for c in "part:$doc_part" "fan-in:$doc_fan_in" "signed audit:$doc_signed_audit" "deploy:$doc_deploy"; do
+    [ -n "${c#*:}" ] || { fail "the docs have no ${c%%:*} command"; finish; exit 1; }
 done
+with_registry() { printf '%s' "$1" | sed "s/registry\.example\.com/$registry/g"; }
+readme_fan_in=$(with_registry "$doc_fan_in")
+signed_audit=$(with_registry "$doc_signed_audit")
+deploy=$(with_registry "$doc_deploy")
 
 # Maven: as installed, or with a local repository of this test's own (SPLIT_RELEASE_M2).
 mkdir -p "$work/bin"
@@ -93,7 +90,7 @@ mkdir -p "$keys"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$keys/cosign.key" 2>/dev/null
 openssl pkey -in "$keys/cosign.key" -pubout -out "$keys/cosign.pub" 2>/dev/null
 
-# The substitutions README allows: -gnu triples and, on the packs POM's deploy, the local builder.
+# The substitutions the docs allow (for the CI files' steps): -gnu triples and, on the packs POM's deploy, the local builder.
 local_builder() {
     sed -e 's/-unknown-linux-musl/-unknown-linux-gnu/g' \
         -e "s|\(-f packs/pom.xml deploy .*\)\$|\1 -Dpack.builder.image=$PACK_TEST_BUILDER_IMAGE '-Dpack.builder.command=cargo build --release --target {target}' -Dpack.image.base=$PACK_TEST_BASE_IMAGE|"
@@ -178,31 +175,34 @@ else
     printf '%s\n' "$raw"; fail "skopeo: $image:0.1.0 is not the fan-in's two-platform index"
 fi
 
-# README's signed-audit command, with its example image replaced by the release's tag.
+# The recipes' signed-audit command, with its example image replaced by the release's tag.
+doc_ran "$doc_signed_audit"
 audit_command=$(printf '%s' "$signed_audit" | sed "s|$registry/attune/pack-binaries-init:1\.2\.0|$image:0.1.0|")
 if (cd "$keys" && sh -c "$audit_command") >"$work/audit.log" 2>&1 \
     && plain "$work/audit.log" | grep -q 'all static and of their platform'; then
     plain "$work/audit.log" | grep -E 'Audited|signature|provenance' | head -5
-    pass "signed audit, as README writes it, passes on the split release with the fan-in's key"
+    pass "signed audit, as the docs write it, passes on the split release with the fan-in's key"
 else
     tail -30 "$work/audit.log"; fail "signed audit of the split release: $audit_command"
 fi
 
-# README's fan-in command, run where the GitHub fan-in ran (its parts/ and a cosign.key there):
-# the same index, tagged again.
+# The recipes' fan-in command, run where the GitHub fan-in ran (its parts/ and a cosign.key
+# there): the same index, tagged again.
 cp "$keys/cosign.key" "$fanin/cosign.key"
+doc_ran "$doc_fan_in"
 if (cd "$fanin" && sh -c "$readme_fan_in") >"$work/readme-fan-in.log" 2>&1 \
     && [ "$(pushed_index "$fanin/target/pack-binaries/image.json")" = "$split_digest" ] \
     && plain "$work/readme-fan-in.log" | grep -q "Tagged $image:0.1.0"; then
-    pass "README's fan-in command joins the same parts into the same index $split_digest"
+    pass "the recipes' fan-in command joins the same parts into the same index $split_digest"
 else
-    tail -30 "$work/readme-fan-in.log"; fail "README's fan-in command: $readme_fan_in"
+    tail -30 "$work/readme-fan-in.log"; fail "the recipes' fan-in command: $readme_fan_in"
 fi
 
-# The single-machine release of the same commit: README's deploy command for machines without
-# the public images, in a clone of its own (after README's install command).
+# The single-machine release of the same commit: the packs POM's deploy command for machines
+# without the public images, in a clone of its own (after installing the plugin).
 single=$work/single
 git clone -q "$repo" "$single"
+doc_ran "$doc_deploy"
 if (cd "$single" && mvn -B -ntp -q install -DskipTests -Dinvoker.skip && sh -c "$deploy") >"$work/single.log" 2>&1; then
     single_digest=$(pushed_index "$single/target/packs/pack-binaries/image.json")
     say "single-machine release index: $single_digest ($deploy)"
@@ -281,11 +281,13 @@ expect="Two parts for linux/amd64: .*$cases/twice/part.json"
 fan_in twice "$amd64_part" "$arm64_part" "$cases/twice/part.json"
 # A part built from another commit: the amd64 runner's clone one commit further, its part again.
 amd64_clone=$work/github/part-0
-# README's part command, for the amd64 runner.
-deploy_part=$(printf '%s' "$readme_part" | local_builder)
+# The recipes' part command, for the amd64 runner, in its project packs/ (Attune's), with the
+# Debian-based builder's options and the -gnu triples.
+deploy_part=$(with_registry "$(doc_debian_builder "$doc_part")")
+doc_ran "$doc_part"
 if ! (cd "$amd64_clone" \
     && git -c user.name=test -c user.email=test@example.com commit -q --allow-empty -m "a later commit" \
-    && sh -c "$deploy_part") >"$work/stale.log" 2>&1; then
+    && cd packs && sh -c "$deploy_part") >"$work/stale.log" 2>&1; then
     tail -20 "$work/stale.log"; fail "the part of a later commit: $deploy_part"
 fi
 later=$(cd "$amd64_clone" && git rev-parse HEAD)

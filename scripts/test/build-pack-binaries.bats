@@ -42,7 +42,7 @@ e_machine() {
 
 @test "RUST_TARGET=aarch64-unknown-linux-gnu builds a static aarch64 sensor and prints the verdict" {
     needs mvn
-    # As README writes it.
+    # As the site's Attune release page writes it (src/site/markdown/attune-release.md).
     run env RUST_TARGET=aarch64-unknown-linux-gnu "$SCRIPT"
     echo "$output"
     [ "$status" -eq 0 ]

@@ -42,6 +42,40 @@ cp "$work/bundle.zip" "$repo/target/central-bundle.zip"
 unzip -Z1 "$work/bundle.zip" | sed 's:.*/::' | grep -v '^$' | sort | sed 's/^/  /'
 "$repo/scripts/check-central-bundle.sh" "$work/bundle.zip"
 
+# The SBOM as a user fetches it (src/site/markdown/libraries.md), as written, VERSION being this
+# release: in a directory of its own whose .mvn/maven.config names a settings.xml that adds the
+# file repository as a remote one and keeps a local repository of its own (the plugin's
+# coordinates there are a test release's, which ~/.m2 must not hold). The command goes into
+# target/doc-commands/ran-release-bundle.txt (make test-doc-commands).
+# shellcheck source=docker/test/doc-commands.sh
+. "$repo/docker/test/doc-commands.sh"
+doc_ledger release-bundle
+sbom_command=$(doc_command '^mvn dependency:copy -Dartifact=io\.attune:pack-binaries-maven-plugin:VERSION:json:cyclonedx ')
+[ -n "$sbom_command" ] || { echo "release-bundle: libraries.md has no SBOM command" >&2; exit 1; }
+mkdir -p "$work/sbom/.mvn"
+cat > "$work/sbom-settings.xml" <<EOF
+<settings>
+  <localRepository>$work/sbom-m2</localRepository>
+  <profiles><profile><id>bundle</id><repositories><repository>
+    <id>bundle</id><url>file://$work/staging</url>
+  </repository></repositories></profile></profiles>
+  <activeProfiles><activeProfile>bundle</activeProfile></activeProfiles>
+</settings>
+EOF
+printf -- '-B\n-ntp\n-s\n%s\n' "$work/sbom-settings.xml" > "$work/sbom/.mvn/maven.config"
+doc_ran "$sbom_command"
+echo "release-bundle: ${sbom_command//VERSION/$release}"
+(cd "$work/sbom" && sh -c "${sbom_command//VERSION/$release}") > "$work/sbom.log" 2>&1 || {
+  tail -n 30 "$work/sbom.log" >&2
+  exit 1
+}
+sbom=pack-binaries-maven-plugin-$release-cyclonedx.json
+cmp "$work/sbom/$sbom" "$work/staging/io/attune/pack-binaries-maven-plugin/$release/$sbom" || {
+  echo "release-bundle: the SBOM the libraries page's command fetched is not the release's" >&2
+  exit 1
+}
+echo "release-bundle: the libraries page's command fetches the release's SBOM"
+
 # The check refuses what Central would: a missing signature, a checksum that does not match.
 refuses() {
   local what=$1 expected=$2

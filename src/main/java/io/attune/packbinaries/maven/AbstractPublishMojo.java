@@ -2,6 +2,7 @@ package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.publish.ReleaseTags;
 import io.attune.packbinaries.registry.Credentials;
 import io.attune.packbinaries.supplychain.Secret;
 import io.attune.packbinaries.supplychain.SupplyChainRequest;
@@ -19,6 +20,13 @@ import org.apache.maven.plugins.annotations.Parameter;
  * compose file they check, the audit before the tags, and the supply chain they attach.
  */
 public abstract class AbstractPublishMojo extends AbstractRegistryMojo {
+
+  /**
+   * The tags of the index, written last. Default: the project version, and {@code latest} too for a
+   * release version (a -SNAPSHOT version writes only itself).
+   */
+  @Parameter(property = PropertyNames.IMAGE_TAGS)
+  protected List<String> tags;
 
   /**
    * The distributable compose file whose {@code init-pack-binaries} service must pull the pushed
@@ -51,6 +59,25 @@ public abstract class AbstractPublishMojo extends AbstractRegistryMojo {
   /** The name (not the value) of an environment variable holding the key's passphrase. */
   @Parameter(property = PropertyNames.SIGN_PASSPHRASE_ENV)
   protected String passphraseEnv;
+
+  /** The tags this run writes: the configured ones (entries split at commas), or the defaults. */
+  protected List<String> tagList() {
+    return ReleaseTags.toPush(configuredTags(), projectVersion);
+  }
+
+  /** The tags a release of this project writes. */
+  protected List<String> releaseTagList() {
+    return ReleaseTags.ofRelease(configuredTags(), projectVersion);
+  }
+
+  /** pack.image.tags, entries split at commas; empty when not set. */
+  protected List<String> configuredTagList() {
+    return configuredTags();
+  }
+
+  private List<String> configuredTags() {
+    return tags == null ? List.of() : tags.stream().flatMap(t -> splitList(t).stream()).toList();
+  }
 
   /** The compose file to check: the configured one, else the default one where it exists. */
   protected Path composeFileToCheck(Path basedir) throws PackFailure {

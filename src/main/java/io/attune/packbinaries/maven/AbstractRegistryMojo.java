@@ -2,22 +2,20 @@ package io.attune.packbinaries.maven;
 
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
-import io.attune.packbinaries.publish.ReleaseTags;
 import io.attune.packbinaries.registry.Credentials;
 import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.Retry;
 import java.time.Duration;
-import java.util.List;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.settings.Settings;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
- * What the goals that write to a registry (push, index) share: the repository and its tags, and how
- * to reach the registry: credentials from settings.xml, insecure access, retries.
+ * What the goals that talk to a registry (push, index, audit) share: the image, and how to reach
+ * the registry: credentials from settings.xml, insecure access, retries.
  */
-public abstract class AbstractRegistryMojo extends AbstractPackMojo {
+public abstract class AbstractRegistryMojo extends AbstractGoalMojo {
 
   /**
    * The image: for push and index, the repository to publish to, with its registry host ({@code
@@ -26,13 +24,6 @@ public abstract class AbstractRegistryMojo extends AbstractPackMojo {
    */
   @Parameter(property = PropertyNames.IMAGE)
   protected String image;
-
-  /**
-   * The tags of the index, written last. Default: the project version, and {@code latest} too for a
-   * release version (a -SNAPSHOT version writes only itself).
-   */
-  @Parameter(property = PropertyNames.IMAGE_TAGS)
-  protected List<String> tags;
 
   /**
    * At most this many attempts per registry step on lost connections, 429 and 5xx; 0 (the default)
@@ -67,25 +58,6 @@ public abstract class AbstractRegistryMojo extends AbstractPackMojo {
 
   protected Duration retryTimeout() throws PackFailure {
     return Retry.parseTimeout(retryTimeout);
-  }
-
-  /** The tags this run writes: the configured ones (entries split at commas), or the defaults. */
-  protected List<String> tagList() {
-    return ReleaseTags.toPush(configuredTags(), projectVersion);
-  }
-
-  /** The tags a release of this project writes. */
-  protected List<String> releaseTagList() {
-    return ReleaseTags.ofRelease(configuredTags(), projectVersion);
-  }
-
-  /** pack.image.tags, entries split at commas; empty when not set. */
-  protected List<String> configuredTagList() {
-    return configuredTags();
-  }
-
-  private List<String> configuredTags() {
-    return tags == null ? List.of() : tags.stream().flatMap(t -> splitList(t).stream()).toList();
   }
 
   /** How this goal reaches {@code registryHost}: its settings.xml server, retries, connections. */

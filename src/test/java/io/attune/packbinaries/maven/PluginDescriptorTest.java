@@ -52,6 +52,51 @@ class PluginDescriptorTest {
     assertThat(undocumented).as("goals and parameters without a description").isEmpty();
   }
 
+  /**
+   * The audit reads a published image and needs no project: its page lists what it uses, not the
+   * build's target triples, the container engine or the push's tags.
+   */
+  @Test
+  void theAuditGoalHasOnlyTheParametersItUses() throws Exception {
+    assertThat(settableParameters("audit"))
+        .containsExactlyInAnyOrder(
+            "skip",
+            "outputDirectory",
+            "allowInsecureRegistries",
+            "sendCredentialsOverHttp",
+            "image",
+            "retries",
+            "retryTimeout",
+            "publicKey");
+    assertThat(settableParameters("build")).contains("target", "targets", "containerEngine");
+    assertThat(settableParameters("image")).contains("containerEngine");
+    assertThat(settableParameters("push")).contains("tags", "image");
+    assertThat(settableParameters("index")).contains("tags", "image");
+  }
+
+  private static List<String> settableParameters(String goal) throws Exception {
+    var factory = DocumentBuilderFactory.newInstance();
+    factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+    var document = factory.newDocumentBuilder().parse(Files.newInputStream(DESCRIPTOR));
+    NodeList mojos = document.getElementsByTagName("mojo");
+    for (int i = 0; i < mojos.getLength(); i++) {
+      Element mojo = (Element) mojos.item(i);
+      if (!goal.equals(child(mojo, "goal"))) {
+        continue;
+      }
+      List<String> names = new ArrayList<>();
+      NodeList list = mojo.getElementsByTagName("parameter");
+      for (int j = 0; j < list.getLength(); j++) {
+        Element parameter = (Element) list.item(j);
+        if (!"false".equals(child(parameter, "editable"))) {
+          names.add(child(parameter, "name"));
+        }
+      }
+      return names;
+    }
+    throw new AssertionError("no goal " + goal + " in " + DESCRIPTOR);
+  }
+
   private static String child(Element element, String name) {
     for (var node = element.getFirstChild(); node != null; node = node.getNextSibling()) {
       if (node instanceof Element e && e.getTagName().equals(name)) {
