@@ -58,32 +58,7 @@ public final class ImagePush {
       boolean composeUpdate,
       Path report,
       SupplyChainRequest supplyChain,
-      boolean audit) {
-
-    /** A request whose tags are those of a release. */
-    public Request(
-        Path layoutDirectory,
-        String image,
-        List<String> tags,
-        RegistryAccess access,
-        Path composeFile,
-        boolean composeUpdate,
-        Path report,
-        SupplyChainRequest supplyChain,
-        boolean audit) {
-      this(
-          layoutDirectory,
-          image,
-          tags,
-          tags,
-          access,
-          composeFile,
-          composeUpdate,
-          report,
-          supplyChain,
-          audit);
-    }
-  }
+      boolean audit) {}
 
   /** The distributable compose file's registry variable. */
   static final String REGISTRY_VARIABLE = "ATTUNE_REGISTRY";

@@ -99,6 +99,7 @@ class ImageAuditTest {
                 built.layout(),
                 repository,
                 List.of("1.0.0"),
+                List.of("1.0.0"),
                 new RegistryAccess(
                     new RegistryConnections(),
                     false,

@@ -94,6 +94,7 @@ class SignedImageAuditTest {
                 layout,
                 repository,
                 List.of(VERSION),
+                List.of(VERSION),
                 new RegistryAccess(
                     new RegistryConnections(),
                     false,

@@ -328,6 +328,7 @@ class InitImageTest {
                 result.layout(),
                 repository,
                 List.of(VERSION),
+                List.of(VERSION),
                 new RegistryAccess(
                     new RegistryConnections(),
                     false,

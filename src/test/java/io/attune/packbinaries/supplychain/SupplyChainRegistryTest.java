@@ -159,6 +159,7 @@ class SupplyChainRegistryTest {
                 layoutDirectory,
                 repository,
                 List.of(VERSION),
+                List.of(VERSION),
                 new RegistryAccess(
                     new RegistryConnections(),
                     false,
