@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attune.packbinaries.artifacts.BuildRecord;
 import io.attune.packbinaries.io.Json;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -116,9 +115,5 @@ public final class Provenance {
 
   private static String hex(String digest) {
     return digest.substring(digest.indexOf(':') + 1);
-  }
-
-  static List<String> subjectsOf(byte[] statement) throws java.io.IOException {
-    return Json.parse(statement).path("subject").findValuesAsText("sha256");
   }
 }
