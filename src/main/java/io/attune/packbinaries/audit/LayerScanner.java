@@ -25,7 +25,10 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * {@link Sink} in order (a {@link PlatformFiles} applies them as an extractor would), and runs the
  * ELF gate on each regular ELF file under {@code /pack-binaries/}. Nothing is held in memory but
  * one entry's header (a {@link TarHeaderGuard} caps header records before the tar reader holds
- * them); a binary is copied to a scratch file, because the ELF reader seeks.
+ * them). The layer itself reaches no disk: it can be the registry's body as it arrives. A binary is
+ * copied to a scratch file, hashed while it is copied (so each of its bytes is read once), because
+ * the ELF reader reads where the headers point, the section headers at the end of the file
+ * included.
  */
 final class LayerScanner {
 
@@ -35,6 +38,16 @@ final class LayerScanner {
   private static final String OPAQUE = ".wh..wh..opq";
   private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cc}\\p{Zl}\\p{Zp}]");
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._+-]{1,200}");
+
+  /**
+   * A limit of the audit reached (entries, unpacked bytes, the audit's bytes or time): the scan
+   * stopped there, whatever the rest of the layer holds.
+   */
+  static final class LimitReached extends PackFailure {
+    LimitReached(String message) {
+      super(message);
+    }
+  }
 
   /** Where the scanner's entries go, in the layer's order. */
   @FunctionalInterface
@@ -57,7 +70,7 @@ final class LayerScanner {
   }
 
   /**
-   * @param blob the layer as downloaded and digest-checked
+   * @param blob the layer as a file
    * @param where the layer and its platform, for messages
    */
   void scan(Path blob, String layerDigest, String where, BinaryInspector inspector, Sink sink)
@@ -67,10 +80,21 @@ final class LayerScanner {
     }
   }
 
+  /**
+   * Scans the layer {@code file} gives, which stays open: a caller streaming it from a registry
+   * reads the rest afterwards to check its digest.
+   */
   void scan(
       InputStream file, String layerDigest, String where, BinaryInspector inspector, Sink sink)
       throws PackFailure, IOException {
-    InputStream buffered = file.markSupported() ? file : new BufferedInputStream(file);
+    InputStream open =
+        new FilterInputStream(file) {
+          @Override
+          public void close() {
+            // the caller's to close
+          }
+        };
+    InputStream buffered = new BufferedInputStream(open, 64 * 1024);
     try (TarHeaderGuard guard =
             new TarHeaderGuard(unpacked(buffered, where), limits.maxHeaderRecordBytes());
         TarArchiveInputStream tar = new TarArchiveInputStream(guard)) {
@@ -78,7 +102,7 @@ final class LayerScanner {
       TarArchiveEntry entry;
       while ((entry = nextEntry(tar, where)) != null) {
         if (++entries > limits.maxEntries()) {
-          throw new PackFailure(
+          throw new LimitReached(
               where
                   + " has more than "
                   + limits.maxEntries()
@@ -88,7 +112,7 @@ final class LayerScanner {
         sink.accept(change(entry, tar, layerDigest, where, inspector));
       }
     } catch (UnpackLimitException e) {
-      throw new PackFailure(
+      throw new LimitReached(
           where
               + " unpacks to more than "
               + limits.maxUnpackedLayerBytes()
@@ -97,7 +121,7 @@ final class LayerScanner {
     } catch (TarHeaderGuard.Refused e) {
       throw new PackFailure(where + " holds " + e.getMessage() + "; the audit refuses it.");
     } catch (AuditBudget.Exceeded e) {
-      throw e.failure(where);
+      throw new LimitReached(e.failure(where).getMessage());
     }
   }
 
