@@ -38,6 +38,17 @@ public final class BlobStream extends InputStream {
     this.hash = digest.algorithm().newMessageDigest();
   }
 
+  /**
+   * {@code body} read as the blob {@code digest} of {@code size} bytes: for a body that comes from
+   * elsewhere than this package's client (another client's, a test's).
+   *
+   * @param url what the body came from, for messages
+   */
+  public static BlobStream of(InputStream body, URI url, String digest, long size)
+      throws IOException {
+    return new BlobStream(body, url, References.digest(digest), size, url.toString());
+  }
+
   /** The blob's digest, as its descriptor names it. */
   public String digest() {
     return digest.toString();
