@@ -369,7 +369,31 @@ public final class ImageAudit {
         PlatformFiles files,
         boolean keeping)
         throws PackFailure, IOException, InterruptedException {
+      // Each reading of the layer starts from the files as they were before it.
       PlatformFiles.Mark before = files.mark();
+      try {
+        return layerOnceWith(scanner, layer, layerWhere, inspector, files, before, keeping);
+      } catch (LayerScanner.NeedsCopy e) {
+        log.debug(e.getMessage());
+        try {
+          budget.spend(layer.size());
+        } catch (AuditBudget.Exceeded exceeded) {
+          throw exceeded.failure(layerWhere);
+        }
+        return layerOnceWith(
+            scanner.copying(), layer, layerWhere, inspector, files, before, keeping);
+      }
+    }
+
+    private List<PlatformFiles.Change> layerOnceWith(
+        LayerScanner scanner,
+        Descriptor layer,
+        String layerWhere,
+        BinaryInspector inspector,
+        PlatformFiles files,
+        PlatformFiles.Mark before,
+        boolean keeping)
+        throws PackFailure, IOException, InterruptedException {
       return step(
           "Downloading " + layerWhere,
           () -> {
@@ -428,7 +452,9 @@ public final class ImageAudit {
       lost.addSuppressed(failure);
       return lost;
     }
-    if (!(failure instanceof LayerScanner.LimitReached) && failure instanceof PackFailure) {
+    if (!(failure instanceof LayerScanner.LimitReached)
+        && !(failure instanceof LayerScanner.NeedsCopy)
+        && failure instanceof PackFailure) {
       try {
         body.verify();
       } catch (IOException corrupted) {

@@ -26,9 +26,11 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * ELF gate on each regular ELF file under {@code /pack-binaries/}. Nothing is held in memory but
  * one entry's header (a {@link TarHeaderGuard} caps header records before the tar reader holds
  * them). The layer itself reaches no disk: it can be the registry's body as it arrives. A binary is
- * copied to a scratch file, hashed while it is copied (so each of its bytes is read once), because
- * the ELF reader reads where the headers point, the section headers at the end of the file
- * included.
+ * hashed as it passes, and the ranges the ELF reader will read (headers, segments they point at,
+ * the section headers at the end) are kept in memory on the way ({@link CapturedElf}), so each of
+ * its bytes is read once and none is written; a binary whose headers point back at bytes already
+ * passed fails the scan with {@link NeedsCopy}, and a {@link #copying} scanner, which copies each
+ * binary to a scratch file, reads the layer again.
  */
 final class LayerScanner {
 
@@ -55,18 +57,39 @@ final class LayerScanner {
     void accept(PlatformFiles.Change change) throws PackFailure;
   }
 
+  /**
+   * A binary whose headers point the ELF reader at bytes that were not kept as they streamed past:
+   * the layer must be read again by a scanner that {@link #copying copies} its binaries.
+   */
+  static final class NeedsCopy extends PackFailure {
+    NeedsCopy(String message) {
+      super(message);
+    }
+  }
+
   private final AuditLimits limits;
   private final Path scratch;
   private final AuditBudget budget;
+  private final boolean copyBinaries;
 
   LayerScanner(AuditLimits limits, Path scratch) {
     this(limits, scratch, new AuditBudget(limits));
   }
 
   LayerScanner(AuditLimits limits, Path scratch, AuditBudget budget) {
+    this(limits, scratch, budget, false);
+  }
+
+  private LayerScanner(AuditLimits limits, Path scratch, AuditBudget budget, boolean copy) {
     this.limits = limits;
     this.scratch = scratch;
     this.budget = budget;
+    this.copyBinaries = copy;
+  }
+
+  /** This scanner, but copying each binary to a scratch file for the ELF reader. */
+  LayerScanner copying() {
+    return new LayerScanner(limits, scratch, budget, true);
   }
 
   /**
@@ -234,15 +257,21 @@ final class LayerScanner {
               + limits.maxBinaryBytes()
               + ").");
     }
-    Path copy = scratch.resolve(safeName(path));
     MessageDigest digest = Sha256.newDigest();
+    // Hashed as it passes; kept in memory where the ELF reader will read (or, copying, on disk).
+    CapturedElf captured = copyBinaries ? null : new CapturedElf(size);
+    Path copy = copyBinaries ? scratch.resolve(safeName(path)) : null;
     long written;
-    try (OutputStream out = new DigestOutputStream(Files.newOutputStream(copy), digest)) {
+    try (OutputStream out =
+        new DigestOutputStream(
+            captured != null ? captured.sink() : Files.newOutputStream(copy), digest)) {
       out.write(magic);
       written = magic.length + copy(tar, out, size - magic.length, where);
     }
     if (written != size) {
-      Files.deleteIfExists(copy);
+      if (copy != null) {
+        Files.deleteIfExists(copy);
+      }
       throw new PackFailure(
           where
               + ": the entry '"
@@ -254,10 +283,23 @@ final class LayerScanner {
               + "; the audit refuses the layer.");
     }
     String sha256 = HexFormat.of().formatHex(digest.digest());
+    if (captured == null) {
+      try {
+        return inspector.inspect(path, copy, sha256, size, layerDigest);
+      } finally {
+        Files.deleteIfExists(copy);
+      }
+    }
     try {
-      return inspector.inspect(path, copy, sha256, size, layerDigest);
-    } finally {
-      Files.deleteIfExists(copy);
+      return inspector.inspect(path, safeName(path), captured.channel(), sha256, size, layerDigest);
+    } catch (CapturedElf.NotKept e) {
+      throw new NeedsCopy(
+          where
+              + ": the headers of "
+              + Shown.printable(path, 200)
+              + " point at bytes that had passed before anything pointed at them ("
+              + e.getMessage()
+              + "); the layer is read again with its binaries copied to disk");
     }
   }
 
