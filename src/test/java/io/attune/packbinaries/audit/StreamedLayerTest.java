@@ -179,6 +179,55 @@ class StreamedLayerTest {
   }
 
   @Test
+  void aConnectionLostMidLayerIsRetriedFromTheFilesAsTheyWereBeforeTheLayer() throws Exception {
+    // A whiteout first, then the file it names, then 3 MiB: lost in the 3 MiB, the retry meets
+    // the whiteout again, which it refuses if the first reading's entries were still counted as
+    // written by this layer (they must be forgotten: the layer starts over).
+    byte[] data = new byte[3 << 20];
+    new Random(8).nextBytes(data);
+    byte[] binary = Files.readAllBytes(AuditFixtures.staticAmd64());
+    String sensors = "pack-binaries/core/sensors/";
+    byte[] layer =
+        tarGz(
+            tar -> {
+              file(tar, sensors + ".wh." + AuditFixtures.SENSOR, new byte[0]);
+              file(tar, sensors + AuditFixtures.SENSOR, binary);
+              file(tar, "pack-binaries/core/data.bin", data);
+            });
+    push("lost", layer);
+    int[] opened = {0};
+    Watching client =
+        new Watching(
+            registry,
+            temp,
+            body -> {
+              if (opened[0]++ > 0) {
+                return body;
+              }
+              return new FilterInputStream(body) {
+                long at;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                  if (at > layer.length * 3L / 4) {
+                    throw new IOException("connection reset (test)");
+                  }
+                  int n = super.read(b, off, len);
+                  at += Math.max(n, 0);
+                  return n;
+                }
+              };
+            });
+
+    AuditReport report = audit(client, "lost");
+
+    assertThat(report.passed()).as(report.failures().toString()).isTrue();
+    assertThat(report.platforms().get(0).binaries()).hasSize(1);
+    assertThat(client.bodies).hasSize(2);
+    assertThat(log.text()).contains("connection reset (test); retrying");
+  }
+
+  @Test
   void aBinaryWhoseHeadersPointBackIsReadAgainCopiedAndJudgedAlike() throws Exception {
     byte[] binary = CapturedElfTest.nameBehindItsDynamicSegment();
     byte[] layer =
