@@ -101,7 +101,6 @@ public final class Referrers {
         new Descriptor(MediaTypes.OCI_MANIFEST, "sha256:" + Sha256.of(bytes), bytes.length);
     Optional<byte[]> indexed = uploads.referrers(subject.digest());
     String tag = fallbackTag(subject.digest());
-    long readAt = System.nanoTime();
     Optional<byte[]> listed =
         indexed.isPresent() ? indexed : uploads.existingManifest(readingTag(tag), tag);
     if (listed.isPresent() && lists(listed.get(), artifact.digest())) {
@@ -122,7 +121,7 @@ public final class Referrers {
       log.debug("The registry indexes referrers of " + subject.digest() + " itself");
       uploads.reliedOn(artifact.digest());
     } else {
-      tagReferrers(subject, tag, listed, readAt, artifact, artifactType, all, bytes, blobs);
+      tagReferrers(subject, tag, artifact, artifactType, all, bytes, blobs);
     }
     return artifact;
   }
@@ -168,27 +167,25 @@ public final class Referrers {
    * Tags the referrers index with this artifact added, and sees that it stays there. The tag is
    * read, merged and written back (read-modify-write), and another push attaching another document
    * to the same subject at once may write an index it read before this write, dropping this entry.
-   * So after writing, and a pause twice as long as this push took from its read of the tag to its
-   * write (at least {@link #SETTLE_MIN}, at most {@link #SETTLE_MAX}), the tag is read back; while
-   * this artifact is missing, it is merged into what the tag holds then and written again, at most
-   * {@link #RACE_ATTEMPTS} rounds. Every attacher does the same for its own entry, so the tag
-   * converges on all of them. Costs one read of the tag when no other push wrote it meanwhile.
-   *
-   * @param listed what the tag held when read, at {@code readAt} ({@link System#nanoTime})
+   * So the tag is read again just before the write (the window for that is one read and one write,
+   * not the artifact's uploads since the first read), and after the write and a pause twice as long
+   * as that read and write took (at least {@link #SETTLE_MIN}, at most {@link #SETTLE_MAX}), read
+   * back; while this artifact is missing, it is merged into what the tag holds then and written
+   * again, at most {@link #RACE_ATTEMPTS} rounds. Every attacher does the same for its own entry,
+   * so the tag converges on all of them. Costs two reads of the tag and the pause when no other
+   * push writes it meanwhile.
    */
   private void tagReferrers(
       Descriptor subject,
       String tag,
-      Optional<byte[]> listed,
-      long readAt,
       Descriptor artifact,
       String artifactType,
       Map<String, String> annotations,
       byte[] artifactBytes,
       Map<String, byte[]> blobs)
       throws PackFailure, IOException, InterruptedException {
-    Optional<byte[]> current = listed;
-    long start = readAt;
+    long start = System.nanoTime();
+    Optional<byte[]> current = uploads.existingManifest(readingTag(tag), tag);
     for (int round = 1; ; round++) {
       writeTag(subject, tag, current, artifact, artifactType, annotations, artifactBytes, blobs);
       // Another attacher that read the tag before this write writes within about as long.
