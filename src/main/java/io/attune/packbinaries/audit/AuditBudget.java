@@ -2,18 +2,20 @@ package io.attune.packbinaries.audit;
 
 import io.attune.packbinaries.PackFailure;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * What is left of one audit's budget: the bytes it may still download and unpack, and the time
- * until its deadline. Shared by every layer of every platform of the audit.
+ * until its deadline. Shared by every layer of every platform of the audit, platforms audited at
+ * once included.
  */
 final class AuditBudget {
 
   private final AuditLimits limits;
   private final LongSupplier clock;
   private final long deadline;
-  private long bytesLeft;
+  private final AtomicLong bytesLeft;
 
   AuditBudget(AuditLimits limits) {
     this(limits, System::nanoTime);
@@ -22,7 +24,7 @@ final class AuditBudget {
   AuditBudget(AuditLimits limits, LongSupplier clock) {
     this.limits = limits;
     this.clock = clock;
-    this.bytesLeft = limits.maxAuditBytes();
+    this.bytesLeft = new AtomicLong(limits.maxAuditBytes());
     this.deadline = clock.getAsLong() + saturatedNanos(limits.maxAuditTime());
   }
 
@@ -36,8 +38,7 @@ final class AuditBudget {
 
   /** Counts {@code n} bytes downloaded or unpacked; unchecked so it passes the tar reader. */
   void spend(long n) {
-    bytesLeft -= n;
-    if (bytesLeft < 0) {
+    if (bytesLeft.addAndGet(-n) < 0) {
       throw new Exceeded(
           "downloads and unpacks more than "
               + limits.maxAuditBytes()

@@ -15,7 +15,9 @@ import java.time.Duration;
  * @param maxUnpackedLayerBytes one layer unpacked: the guard against a gzip bomb
  * @param maxEntries tar entries of one layer; also the symbolic links one platform's image may
  *     hold, which the audit follows as an extractor would
- * @param maxBinaryBytes one file under /pack-binaries/, which is copied out to be read
+ * @param maxBinaryBytes one ELF file under /pack-binaries/, which is hashed and read as it streams
+ *     past (what the ELF reader reads kept in memory, or the file copied out when its headers point
+ *     back)
  * @param maxHeaderRecordBytes one tar header record (a PAX extended header, a GNU long name or long
  *     link name), refused before the tar reader holds it in memory
  * @param maxAuditBytes everything one audit downloads and unpacks, summed over all layers and

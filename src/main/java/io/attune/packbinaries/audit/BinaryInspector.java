@@ -10,6 +10,7 @@ import io.attune.packbinaries.platform.ElfMachine;
 import io.attune.packbinaries.platform.Platform;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,11 +39,30 @@ final class BinaryInspector {
 
   AuditedBinary inspect(String path, Path copy, String sha256, long size, String layer)
       throws IOException {
+    return inspect(path, () -> ElfReader.read(copy), sha256, size, layer);
+  }
+
+  /**
+   * @param name what the ELF reader's messages call the file
+   * @param content the file's bytes (or those the ELF reader reads), by position
+   */
+  AuditedBinary inspect(
+      String path, String name, SeekableByteChannel content, String sha256, long size, String layer)
+      throws IOException {
+    return inspect(path, () -> ElfReader.read(name, content), sha256, size, layer);
+  }
+
+  private interface Reading {
+    ElfFile read() throws IOException, ElfFormatException;
+  }
+
+  private AuditedBinary inspect(
+      String path, Reading reading, String sha256, long size, String layer) throws IOException {
     String labelKey = BinaryLabels.keyFor(labels, path).orElse(null);
     String label = labelKey == null ? null : labels.get(labelKey);
     ElfFile elf;
     try {
-      elf = ElfReader.read(copy);
+      elf = reading.read();
     } catch (ElfFormatException e) {
       return failed(path, layer, size, sha256, label, path + ": " + e.getMessage());
     }

@@ -3,18 +3,21 @@ package io.attune.packbinaries.audit;
 import io.attune.packbinaries.BuildLog;
 import io.attune.packbinaries.PackFailure;
 import io.attune.packbinaries.PropertyNames;
+import io.attune.packbinaries.concurrent.ParallelTasks;
 import io.attune.packbinaries.io.Directories;
 import io.attune.packbinaries.oci.BinaryLabels;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.OciIndex;
 import io.attune.packbinaries.platform.Platform;
 import io.attune.packbinaries.platform.TargetTriple;
+import io.attune.packbinaries.registry.BlobStream;
 import io.attune.packbinaries.registry.CredentialResolver;
 import io.attune.packbinaries.registry.ImageReference;
 import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
 import io.attune.packbinaries.registry.RegistrySteps;
 import io.attune.packbinaries.registry.Retry;
+import io.attune.packbinaries.registry.Retryable;
 import io.attune.packbinaries.supplychain.SupplyChainAudit;
 import io.attune.packbinaries.supplychain.VerificationKey;
 import java.io.IOException;
@@ -29,11 +32,17 @@ import java.util.Optional;
 
 /**
  * Audits a published image as a host would pull it: the index (OCI image index or Docker manifest
- * list), then every platform's manifest by digest, then each layer streamed once, running the
- * verify goal's ELF gate on every regular ELF file under {@code /pack-binaries/}. Writes {@code
- * audit-report.json} and fails naming each platform and file that would not run.
+ * list), then every platform's manifest by digest, then each layer streamed once from the
+ * registry's body (digest and size checked as it passes, gunzipped, read as tar, never written to
+ * disk), running the verify goal's ELF gate on every regular ELF file under {@code
+ * /pack-binaries/}. Platforms are audited at once, on a few threads that end with the call. Writes
+ * {@code audit-report.json} and fails naming each platform and file that would not run.
  */
 public final class ImageAudit {
+
+  /** Platforms audited at once: each streams one layer at a time, gunzipping and hashing it. */
+  static final int PARALLEL_PLATFORMS =
+      Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   /**
    * @param reference {@code host/repository[:tag][@digest]}; without either, {@code latest}
@@ -131,9 +140,9 @@ public final class ImageAudit {
   }
 
   /**
-   * One audit's state: the registry, its retry policy, a scratch directory, the budget left, and
-   * what was already audited (a platform's manifest is audited once however often the index lists
-   * it; a layer is downloaded and scanned once however often a manifest lists it).
+   * One audit's state: the registry, its retry policy, a scratch directory, and the budget left,
+   * shared by the platforms audited at once (a layer is downloaded and scanned once however often a
+   * manifest lists it).
    */
   private final class Run {
     private final RegistryClient client;
@@ -142,7 +151,6 @@ public final class ImageAudit {
     private final String advice;
     private final Path scratch;
     private final AuditBudget budget = new AuditBudget(limits);
-    private final Map<String, AuditedPlatform> audited = new LinkedHashMap<>();
 
     Run(RegistryClient client, ImageReference image, Retry retry, String advice, Path scratch) {
       this.client = client;
@@ -159,6 +167,9 @@ public final class ImageAudit {
       List<AuditedPlatform> platforms = new ArrayList<>();
       if (ImageDocuments.isIndex(top.mediaType(), top.content(), image.toString())) {
         String where = "the index of " + image;
+        // A platform's manifest is audited once however often the index lists it.
+        Map<String, ImageDocuments.IndexEntry> distinct = new LinkedHashMap<>();
+        List<String> keys = new ArrayList<>();
         for (ImageDocuments.IndexEntry entry : ImageDocuments.index(top.content(), where, limits)) {
           if (entry.platform() != null && entry.platform().os().equals("unknown")) {
             // buildx's attestation manifests: no filesystem to audit.
@@ -166,20 +177,50 @@ public final class ImageAudit {
             continue;
           }
           String key = entry.manifest().digest() + " " + entry.platform();
-          AuditedPlatform done = audited.get(key);
-          if (done == null) {
-            done = platform(entry.manifest(), entry.platform());
-            audited.put(key, done);
-          }
-          platforms.add(done);
+          distinct.putIfAbsent(key, entry);
+          keys.add(key);
         }
+        Map<String, AuditedPlatform> audited = new LinkedHashMap<>();
+        List<String> distinctKeys = new ArrayList<>(distinct.keySet());
+        List<AuditedPlatform> results = platforms(new ArrayList<>(distinct.values()));
+        for (int i = 0; i < distinctKeys.size(); i++) {
+          audited.put(distinctKeys.get(i), results.get(i));
+        }
+        keys.forEach(key -> platforms.add(audited.get(key)));
       } else {
-        platforms.add(image(top.digest(), top.content(), null, "the image " + image));
+        platforms.add(
+            image(top.digest(), top.content(), null, "the image " + image, platformScratch()));
       }
       return AuditReport.of(image.toString(), top.digest(), platforms);
     }
 
-    private AuditedPlatform platform(Descriptor descriptor, Platform indexed)
+    /**
+     * Each platform's audit, in the entries' order, at most {@link #PARALLEL_PLATFORMS} at once;
+     * the threads end before this returns, and the first failure by that order is the one thrown.
+     */
+    private List<AuditedPlatform> platforms(List<ImageDocuments.IndexEntry> entries)
+        throws PackFailure, IOException, InterruptedException {
+      ParallelTasks.Task<ImageDocuments.IndexEntry, AuditedPlatform> audit =
+          entry -> platform(entry.manifest(), entry.platform(), platformScratch());
+      if (entries.size() < 2) {
+        List<AuditedPlatform> one = new ArrayList<>();
+        for (ImageDocuments.IndexEntry entry : entries) {
+          one.add(audit.run(entry));
+        }
+        return one;
+      }
+      try (ParallelTasks tasks =
+          new ParallelTasks("audit", Math.min(PARALLEL_PLATFORMS, entries.size()))) {
+        return tasks.map(entries, audit);
+      }
+    }
+
+    /** A directory of its own for one platform's binaries, as two platforms share names. */
+    private Path platformScratch() throws IOException {
+      return Files.createTempDirectory(scratch, "platform-");
+    }
+
+    private AuditedPlatform platform(Descriptor descriptor, Platform indexed, Path platformScratch)
         throws PackFailure, IOException, InterruptedException {
       String where =
           "the manifest " + descriptor.digest() + (indexed == null ? "" : " of " + indexed);
@@ -191,11 +232,15 @@ public final class ImageAudit {
         throw new PackFailure(
             where + " is itself an index; the audit reads one level of index only.");
       }
-      return image(descriptor.digest(), manifest.content(), indexed, where);
+      return image(descriptor.digest(), manifest.content(), indexed, where, platformScratch);
     }
 
     private AuditedPlatform image(
-        String manifestDigest, byte[] document, Platform indexed, String where)
+        String manifestDigest,
+        byte[] document,
+        Platform indexed,
+        String where,
+        Path platformScratch)
         throws PackFailure, IOException, InterruptedException {
       ImageDocuments.ImageManifest manifest = ImageDocuments.manifest(document, where, limits);
       Descriptor configDescriptor = manifest.config();
@@ -223,7 +268,7 @@ public final class ImageAudit {
       Optional<TargetTriple> target = target(platform, config.labels());
       BinaryInspector inspector =
           new BinaryInspector(platform, target.orElse(null), config.labels());
-      LayerScanner scanner = new LayerScanner(limits, scratch, budget);
+      LayerScanner scanner = new LayerScanner(limits, platformScratch, budget);
       PlatformFiles files = new PlatformFiles(limits.maxEntries());
       // A layer listed again later is scanned once: its entries are kept (up to maxEntries in
       // all) and applied again where it comes back.
@@ -251,31 +296,9 @@ public final class ImageAudit {
         } catch (AuditBudget.Exceeded e) {
           throw e.failure(layerWhere);
         }
-        Path blob = scratch.resolve("layer");
-        step(
-            "Downloading " + layerWhere,
-            () -> {
-              client.downloadBlob(layer.digest(), layer.size(), blob);
-              return null;
-            });
+        boolean keeping = left > 0 && keptEntries < limits.maxEntries();
         List<PlatformFiles.Change> keep =
-            left > 0 && keptEntries < limits.maxEntries() ? new ArrayList<>() : null;
-        try {
-          // downloadBlob wrote exactly layer.size() bytes of layer.digest(), or nothing.
-          scanner.scan(
-              blob,
-              layer.digest(),
-              layerWhere,
-              inspector,
-              change -> {
-                files.apply(change);
-                if (keep != null) {
-                  keep.add(change);
-                }
-              });
-        } finally {
-          Files.deleteIfExists(blob);
-        }
+            layerOnce(layer, layerWhere, scanner, inspector, files, keeping);
         if (keep != null && keptEntries + keep.size() <= limits.maxEntries()) {
           kept.put(layer.digest(), keep);
           keptEntries += keep.size();
@@ -331,13 +354,131 @@ public final class ImageAudit {
       return result;
     }
 
+    /**
+     * Streams one layer from the registry through the scanner into {@code files}, and returns its
+     * changes when {@code keeping} (to apply again where the manifest lists it later). Retried as a
+     * download is: a lost connection, or content that does not hash to the digest, starts the layer
+     * over from the files as they were before it. A verdict stands only once the whole body was
+     * read and its size and digest checked; a limit reached stops the reading at once.
+     */
+    private List<PlatformFiles.Change> layerOnce(
+        Descriptor layer,
+        String layerWhere,
+        LayerScanner scanner,
+        BinaryInspector inspector,
+        PlatformFiles files,
+        boolean keeping)
+        throws PackFailure, IOException, InterruptedException {
+      // Each reading of the layer starts from the files as they were before it.
+      PlatformFiles.Mark before = files.mark();
+      try {
+        return layerOnceWith(scanner, layer, layerWhere, inspector, files, before, keeping);
+      } catch (LayerScanner.NeedsCopy e) {
+        log.debug(e.getMessage());
+        try {
+          budget.spend(layer.size());
+        } catch (AuditBudget.Exceeded exceeded) {
+          throw exceeded.failure(layerWhere);
+        }
+        return layerOnceWith(
+            scanner.copying(), layer, layerWhere, inspector, files, before, keeping);
+      }
+    }
+
+    private List<PlatformFiles.Change> layerOnceWith(
+        LayerScanner scanner,
+        Descriptor layer,
+        String layerWhere,
+        BinaryInspector inspector,
+        PlatformFiles files,
+        PlatformFiles.Mark before,
+        boolean keeping)
+        throws PackFailure, IOException, InterruptedException {
+      return step(
+          "Downloading " + layerWhere,
+          () -> {
+            files.reset(before);
+            List<PlatformFiles.Change> keep = keeping ? new ArrayList<>() : null;
+            try (BlobStream body = client.openBlob(layer.digest(), layer.size())) {
+              try {
+                scanner.scan(
+                    body,
+                    layer.digest(),
+                    layerWhere,
+                    inspector,
+                    change -> {
+                      files.apply(change);
+                      if (keep != null) {
+                        keep.add(change);
+                      }
+                    });
+              } catch (PackFailure | IOException e) {
+                throw settled(body, e);
+              }
+              // The tar's end may come before the body's: the rest is hashed too.
+              body.verify();
+            }
+            return keep;
+          });
+    }
+
     private <T> T step(String what, Retry.Step<T> step)
         throws PackFailure, IOException, InterruptedException {
       log.debug(what);
       budget.checkTime(what.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + what.substring(1));
-      return new RegistrySteps(retry, image.registry(), advice)
-          .whenMissing("Check the repository and tag.")
-          .run(what, step);
+      try {
+        return new RegistrySteps(retry, image.registry(), advice)
+            .whenMissing("Check the repository and tag.")
+            .run(what, step);
+      } catch (Stopped e) {
+        if (e.getCause() instanceof PackFailure failure) {
+          throw failure;
+        }
+        throw (IOException) e.getCause();
+      }
+    }
+  }
+
+  /**
+   * What a failure met while scanning a layer's body means: the body's own failure (a lost
+   * connection, more bytes than declared) is the step's, and retried or reported as the registry's;
+   * a limit reached stops the audit as it is; any other failure (a layer that does not read as tar,
+   * an entry the audit refuses, a binary that does not copy) stands only if the whole body hashes
+   * to the layer's digest, else the download is retried as a corrupted one.
+   */
+  private static IOException settled(BlobStream body, Exception failure) {
+    IOException lost = body.failure();
+    if (lost != null) {
+      lost.addSuppressed(failure);
+      return lost;
+    }
+    if (!(failure instanceof LayerScanner.LimitReached)
+        && !(failure instanceof LayerScanner.NeedsCopy)
+        && failure instanceof PackFailure) {
+      try {
+        body.verify();
+      } catch (IOException corrupted) {
+        corrupted.addSuppressed(failure);
+        return corrupted;
+      }
+    }
+    return new Stopped(failure);
+  }
+
+  /** A failure of the scan that no retry changes, carried through the retry loop unretried. */
+  private static final class Stopped extends IOException implements Retryable {
+    Stopped(Exception cause) {
+      super(cause.getMessage(), cause);
+    }
+
+    @Override
+    public boolean isTransient() {
+      return false;
+    }
+
+    @Override
+    public java.time.Duration retryAfter() {
+      return null;
     }
   }
 

@@ -25,7 +25,12 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * {@link Sink} in order (a {@link PlatformFiles} applies them as an extractor would), and runs the
  * ELF gate on each regular ELF file under {@code /pack-binaries/}. Nothing is held in memory but
  * one entry's header (a {@link TarHeaderGuard} caps header records before the tar reader holds
- * them); a binary is copied to a scratch file, because the ELF reader seeks.
+ * them). The layer itself reaches no disk: it can be the registry's body as it arrives. A binary is
+ * hashed as it passes, and the ranges the ELF reader will read (headers, segments they point at,
+ * the section headers at the end) are kept in memory on the way ({@link CapturedElf}), so each of
+ * its bytes is read once and none is written; a binary whose headers point back at bytes already
+ * passed fails the scan with {@link NeedsCopy}, and a {@link #copying} scanner, which copies each
+ * binary to a scratch file, reads the layer again.
  */
 final class LayerScanner {
 
@@ -36,28 +41,59 @@ final class LayerScanner {
   private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cc}\\p{Zl}\\p{Zp}]");
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._+-]{1,200}");
 
+  /**
+   * A limit of the audit reached (entries, unpacked bytes, the audit's bytes or time): the scan
+   * stopped there, whatever the rest of the layer holds.
+   */
+  static final class LimitReached extends PackFailure {
+    LimitReached(String message) {
+      super(message);
+    }
+  }
+
   /** Where the scanner's entries go, in the layer's order. */
   @FunctionalInterface
   interface Sink {
     void accept(PlatformFiles.Change change) throws PackFailure;
   }
 
+  /**
+   * A binary whose headers point the ELF reader at bytes that were not kept as they streamed past:
+   * the layer must be read again by a scanner that {@link #copying copies} its binaries.
+   */
+  static final class NeedsCopy extends PackFailure {
+    NeedsCopy(String message) {
+      super(message);
+    }
+  }
+
   private final AuditLimits limits;
   private final Path scratch;
   private final AuditBudget budget;
+  private final boolean copyBinaries;
 
   LayerScanner(AuditLimits limits, Path scratch) {
     this(limits, scratch, new AuditBudget(limits));
   }
 
   LayerScanner(AuditLimits limits, Path scratch, AuditBudget budget) {
+    this(limits, scratch, budget, false);
+  }
+
+  private LayerScanner(AuditLimits limits, Path scratch, AuditBudget budget, boolean copy) {
     this.limits = limits;
     this.scratch = scratch;
     this.budget = budget;
+    this.copyBinaries = copy;
+  }
+
+  /** This scanner, but copying each binary to a scratch file for the ELF reader. */
+  LayerScanner copying() {
+    return new LayerScanner(limits, scratch, budget, true);
   }
 
   /**
-   * @param blob the layer as downloaded and digest-checked
+   * @param blob the layer as a file
    * @param where the layer and its platform, for messages
    */
   void scan(Path blob, String layerDigest, String where, BinaryInspector inspector, Sink sink)
@@ -67,10 +103,21 @@ final class LayerScanner {
     }
   }
 
+  /**
+   * Scans the layer {@code file} gives, which stays open: a caller streaming it from a registry
+   * reads the rest afterwards to check its digest.
+   */
   void scan(
       InputStream file, String layerDigest, String where, BinaryInspector inspector, Sink sink)
       throws PackFailure, IOException {
-    InputStream buffered = file.markSupported() ? file : new BufferedInputStream(file);
+    InputStream open =
+        new FilterInputStream(file) {
+          @Override
+          public void close() {
+            // the caller's to close
+          }
+        };
+    InputStream buffered = new BufferedInputStream(open, 64 * 1024);
     try (TarHeaderGuard guard =
             new TarHeaderGuard(unpacked(buffered, where), limits.maxHeaderRecordBytes());
         TarArchiveInputStream tar = new TarArchiveInputStream(guard)) {
@@ -78,7 +125,7 @@ final class LayerScanner {
       TarArchiveEntry entry;
       while ((entry = nextEntry(tar, where)) != null) {
         if (++entries > limits.maxEntries()) {
-          throw new PackFailure(
+          throw new LimitReached(
               where
                   + " has more than "
                   + limits.maxEntries()
@@ -88,7 +135,7 @@ final class LayerScanner {
         sink.accept(change(entry, tar, layerDigest, where, inspector));
       }
     } catch (UnpackLimitException e) {
-      throw new PackFailure(
+      throw new LimitReached(
           where
               + " unpacks to more than "
               + limits.maxUnpackedLayerBytes()
@@ -97,7 +144,7 @@ final class LayerScanner {
     } catch (TarHeaderGuard.Refused e) {
       throw new PackFailure(where + " holds " + e.getMessage() + "; the audit refuses it.");
     } catch (AuditBudget.Exceeded e) {
-      throw e.failure(where);
+      throw new LimitReached(e.failure(where).getMessage());
     }
   }
 
@@ -210,15 +257,21 @@ final class LayerScanner {
               + limits.maxBinaryBytes()
               + ").");
     }
-    Path copy = scratch.resolve(safeName(path));
     MessageDigest digest = Sha256.newDigest();
+    // Hashed as it passes; kept in memory where the ELF reader will read (or, copying, on disk).
+    CapturedElf captured = copyBinaries ? null : new CapturedElf(size);
+    Path copy = copyBinaries ? scratch.resolve(safeName(path)) : null;
     long written;
-    try (OutputStream out = new DigestOutputStream(Files.newOutputStream(copy), digest)) {
+    try (OutputStream out =
+        new DigestOutputStream(
+            captured != null ? captured.sink() : Files.newOutputStream(copy), digest)) {
       out.write(magic);
       written = magic.length + copy(tar, out, size - magic.length, where);
     }
     if (written != size) {
-      Files.deleteIfExists(copy);
+      if (copy != null) {
+        Files.deleteIfExists(copy);
+      }
       throw new PackFailure(
           where
               + ": the entry '"
@@ -230,10 +283,23 @@ final class LayerScanner {
               + "; the audit refuses the layer.");
     }
     String sha256 = HexFormat.of().formatHex(digest.digest());
+    if (captured == null) {
+      try {
+        return inspector.inspect(path, copy, sha256, size, layerDigest);
+      } finally {
+        Files.deleteIfExists(copy);
+      }
+    }
     try {
-      return inspector.inspect(path, copy, sha256, size, layerDigest);
-    } finally {
-      Files.deleteIfExists(copy);
+      return inspector.inspect(path, safeName(path), captured.channel(), sha256, size, layerDigest);
+    } catch (CapturedElf.NotKept e) {
+      throw new NeedsCopy(
+          where
+              + ": the headers of "
+              + Shown.printable(path, 200)
+              + " point at bytes that had passed before anything pointed at them ("
+              + e.getMessage()
+              + "); the layer is read again with its binaries copied to disk");
     }
   }
 

@@ -89,6 +89,31 @@ final class PlatformFiles {
     this.where = where;
   }
 
+  /** What the files are at a point, to start a layer over from when its reading starts over. */
+  static final class Mark {
+    private final NavigableMap<String, Node> tree;
+    private final NavigableMap<String, Link> symbolicLinks;
+
+    private Mark(NavigableMap<String, Node> tree, NavigableMap<String, Link> symbolicLinks) {
+      this.tree = new TreeMap<>(tree);
+      this.symbolicLinks = new TreeMap<>(symbolicLinks);
+    }
+  }
+
+  /** The files now, before a layer's first entry. */
+  Mark mark() {
+    return new Mark(tree, symbolicLinks);
+  }
+
+  /** Back to {@code mark}, taken in this layer before its first entry: the layer starts over. */
+  void reset(Mark mark) {
+    tree.clear();
+    tree.putAll(mark.tree);
+    symbolicLinks.clear();
+    symbolicLinks.putAll(mark.symbolicLinks);
+    writtenThisLayer.clear();
+  }
+
   void apply(Change change) throws PackFailure {
     if (change instanceof Whiteout whiteout) {
       whiteout(whiteout);

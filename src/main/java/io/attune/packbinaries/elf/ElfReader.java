@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -54,13 +55,13 @@ public final class ElfReader {
   private static final int MAX_NAME = 4096;
 
   private final String name;
-  private final FileChannel channel;
+  private final SeekableByteChannel channel;
   private final long size;
   private ByteOrder order;
   private boolean is64;
   private long budget = READ_BUDGET;
 
-  private ElfReader(String name, FileChannel channel) throws IOException {
+  private ElfReader(String name, SeekableByteChannel channel) throws IOException {
     this.name = name;
     this.channel = channel;
     this.size = channel.size();
@@ -71,6 +72,15 @@ public final class ElfReader {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       return new ElfReader(file.getFileName().toString(), channel).parse();
     }
+  }
+
+  /**
+   * Reads the ELF file {@code channel} holds, by position (it need not be a file: the audit serves
+   * the bytes it kept of a binary streamed out of a layer); {@code name} names it in messages.
+   */
+  public static ElfFile read(String name, SeekableByteChannel channel)
+      throws IOException, ElfFormatException {
+    return new ElfReader(name, channel).parse();
   }
 
   /** One program header; offset, vaddr and filesz are unsigned. */
@@ -144,7 +154,7 @@ public final class ElfReader {
       throw new ElfFormatException(name + " is empty, not an executable. Rebuild it.");
     }
     ByteBuffer start = ByteBuffer.allocate((int) Math.min(size, 64));
-    channel.read(start, 0);
+    readAt(start, 0);
     start.flip();
     byte[] magic = new byte[Math.min(start.remaining(), 8)];
     start.get(0, magic);
@@ -398,11 +408,16 @@ public final class ElfReader {
     budget -= length;
     ByteBuffer buffer = ByteBuffer.allocate((int) length).order(order);
     while (buffer.hasRemaining()) {
-      if (channel.read(buffer, offset + buffer.position()) < 0) {
+      if (readAt(buffer, offset + buffer.position()) < 0) {
         throw truncated(what, offset, offset + length);
       }
     }
     return buffer.flip();
+  }
+
+  private int readAt(ByteBuffer buffer, long position) throws IOException {
+    channel.position(position);
+    return channel.read(buffer);
   }
 
   /** Whether bytes [offset, offset + length) lie in the file; both are unsigned. */

@@ -12,8 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 
 /**
  * Blob requests on one repository: check, upload (one session: POST, then PUT of the whole blob to
@@ -132,6 +130,24 @@ final class BlobOperations {
    * that sends more is cut off at size + 1 bytes, so it cannot fill the disk.
    */
   void download(String digest, long size, Path destination) throws IOException {
+    try (BlobStream in = open(digest, size)) {
+      AtomicFiles.write(
+          destination,
+          temporary -> {
+            try (OutputStream out = Files.newOutputStream(temporary)) {
+              in.transferTo(out);
+            }
+            in.verify();
+          });
+    }
+  }
+
+  /**
+   * The blob's body as a {@link BlobStream}: at most {@code size} bytes, hashed as they are read,
+   * trusted only once {@link BlobStream#verify} returns. A Content-Length over {@code size} fails
+   * before a byte is read.
+   */
+  BlobStream open(String digest, long size) throws IOException {
     Digest expected = References.digest(digest);
     if (size < 0) {
       throw new RegistryException(
@@ -142,45 +158,13 @@ final class BlobOperations {
             RegistryTransport.Request.of("GET", blobUrl(digest))
                 .timeout(RegistryTransport.BLOB_TIMEOUT));
     errors.expect(response, 200, "downloading blob " + digest);
-    try (InputStream in = response.body()) {
-      long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-      if (declared > size) {
-        throw ResponseTooLargeException.overDescriptor(response.uri(), digest, size);
-      }
-      AtomicFiles.write(destination, temporary -> stream(in, size, temporary, response, expected));
+    long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+    if (declared > size) {
+      BoundedBody.discard(response);
+      throw ResponseTooLargeException.overDescriptor(response.uri(), digest, size);
     }
-  }
-
-  private void stream(
-      InputStream in, long size, Path temporary, HttpResponse<?> response, Digest digest)
-      throws IOException {
-    MessageDigest hash = digest.algorithm().newMessageDigest();
-    long received = 0;
-    byte[] buffer = new byte[64 * 1024];
-    try (OutputStream out = Files.newOutputStream(temporary)) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        received += n;
-        if (received > size) {
-          throw ResponseTooLargeException.overDescriptor(response.uri(), digest.toString(), size);
-        }
-        hash.update(buffer, 0, n);
-        out.write(buffer, 0, n);
-      }
-    }
-    if (received != size) {
-      throw new IOException(
-          response.uri()
-              + " ended blob "
-              + digest
-              + " after "
-              + received
-              + " of the "
-              + size
-              + " bytes its descriptor declares");
-    }
-    if (!HexFormat.of().formatHex(hash.digest()).equals(digest.encoded())) {
-      throw mismatch(digest.toString());
-    }
+    return new BlobStream(
+        response.body(), response.uri(), expected, size, registry + "/" + repository);
   }
 
   private URI blobUrl(String digest) throws IOException {

@@ -159,6 +159,11 @@ public final class HttpRegistryClient implements RegistryClient {
   }
 
   @Override
+  public BlobStream openBlob(String digest, long size) throws IOException {
+    return blobs.open(digest, size);
+  }
+
+  @Override
   public boolean hasManifest(String digest) throws IOException {
     return manifests.has(digest);
   }

@@ -39,6 +39,15 @@ public interface RegistryClient extends AutoCloseable {
    */
   void downloadBlob(String digest, long size, Path destination) throws IOException;
 
+  /**
+   * The blob's body as it arrives, for a reader that consumes it once without a copy on disk: at
+   * most {@code size} bytes (one more fails at once), hashed on the way. What was read is the blob
+   * only once {@link BlobStream#verify} has returned; close it in any case.
+   *
+   * @param size the size its descriptor declares
+   */
+  BlobStream openBlob(String digest, long size) throws IOException;
+
   boolean hasManifest(String digest) throws IOException;
 
   /**

@@ -10,8 +10,10 @@ import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.MediaTypes;
 import io.attune.packbinaries.registry.RegistryException;
+import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -42,12 +44,25 @@ public final class Referrers {
   /** Marks an artifact by the content it carries, so a rerun replaces its own entry. */
   static final String CONTENT_ANNOTATION = "io.attune.pack-binaries.content.sha256";
 
+  /** The shortest pause before the tag is read back; see {@link #tagReferrers}. */
+  static final Duration SETTLE_MIN = Duration.ofMillis(20);
+
+  /** The longest: a slow write does not hold the push for long. */
+  static final Duration SETTLE_MAX = Duration.ofSeconds(2);
+
   private final Uploads uploads;
   private final BuildLog log;
+  private final Retry.Sleeper settle;
 
   Referrers(Uploads uploads, BuildLog log) {
+    this(uploads, log, duration -> Thread.sleep(duration.toMillis()));
+  }
+
+  /** With {@code settle} for the pause before the tag is read back (tests pass their own). */
+  Referrers(Uploads uploads, BuildLog log, Retry.Sleeper settle) {
     this.uploads = uploads;
     this.log = log;
+    this.settle = settle;
   }
 
   /**
@@ -106,7 +121,7 @@ public final class Referrers {
       log.debug("The registry indexes referrers of " + subject.digest() + " itself");
       uploads.reliedOn(artifact.digest());
     } else {
-      tagReferrers(subject, tag, listed, artifact, artifactType, all, bytes, blobs);
+      tagReferrers(subject, tag, artifact, artifactType, all, bytes, blobs);
     }
     return artifact;
   }
@@ -149,12 +164,77 @@ public final class Referrers {
   }
 
   /**
-   * Tags the referrers index with this artifact added. When another push of the same subject is
-   * committing its own (distribution answers 400 MANIFEST_BLOB_UNKNOWN meanwhile), sends this
-   * artifact's manifest again, reads the tag again and retries, at most {@link #RACE_ATTEMPTS}
-   * times in all.
+   * Tags the referrers index with this artifact added, and sees that it stays there. The tag is
+   * read, merged and written back (read-modify-write), and another push attaching another document
+   * to the same subject at once may write an index it read before this write, dropping this entry.
+   * So the tag is read again just before the write (the window for that is one read and one write,
+   * not the artifact's uploads since the first read), and after the write and a pause twice as long
+   * as that read and write took (at least {@link #SETTLE_MIN}, at most {@link #SETTLE_MAX}), read
+   * back; while this artifact is missing, it is merged into what the tag holds then and written
+   * again, at most {@link #RACE_ATTEMPTS} rounds. Every attacher does the same for its own entry,
+   * so the tag converges on all of them. Costs two reads of the tag and the pause when no other
+   * push writes it meanwhile.
    */
   private void tagReferrers(
+      Descriptor subject,
+      String tag,
+      Descriptor artifact,
+      String artifactType,
+      Map<String, String> annotations,
+      byte[] artifactBytes,
+      Map<String, byte[]> blobs)
+      throws PackFailure, IOException, InterruptedException {
+    long start = System.nanoTime();
+    Optional<byte[]> current = uploads.existingManifest(readingTag(tag), tag);
+    for (int round = 1; ; round++) {
+      writeTag(subject, tag, current, artifact, artifactType, annotations, artifactBytes, blobs);
+      // Another attacher that read the tag before this write writes within about as long.
+      settle.sleep(clamp(Duration.ofNanos(System.nanoTime() - start).multipliedBy(2)));
+      start = System.nanoTime();
+      current = uploads.existingManifest(readingTag(tag), tag);
+      if (current.isPresent() && lists(current.get(), artifact.digest())) {
+        return;
+      }
+      if (round == RACE_ATTEMPTS) {
+        throw new IOException(
+            "The referrers tag "
+                + tag
+                + " lost the "
+                + artifactType
+                + " "
+                + artifact.digest()
+                + " to other pushes writing it at once, "
+                + RACE_ATTEMPTS
+                + " times; push again once they are done");
+      }
+      log.info(
+          "Another push rewrote the referrers tag "
+              + tag
+              + " at once without the "
+              + artifactType
+              + " "
+              + artifact.digest()
+              + "; adding it again (round "
+              + (round + 1)
+              + " of "
+              + RACE_ATTEMPTS
+              + ")");
+    }
+  }
+
+  private static Duration clamp(Duration settle) {
+    return settle.compareTo(SETTLE_MIN) < 0
+        ? SETTLE_MIN
+        : settle.compareTo(SETTLE_MAX) > 0 ? SETTLE_MAX : settle;
+  }
+
+  /**
+   * Writes the referrers index: {@code listed} with this artifact added. When another push of the
+   * same subject is committing its own (distribution answers 400 MANIFEST_BLOB_UNKNOWN meanwhile),
+   * sends this artifact's manifest again, reads the tag again and retries, at most {@link
+   * #RACE_ATTEMPTS} times in all.
+   */
+  private void writeTag(
       Descriptor subject,
       String tag,
       Optional<byte[]> listed,

@@ -121,6 +121,59 @@ class BlobDownloadTest {
   }
 
   @Test
+  void anOpenedBlobIsTrustedOnlyOnceVerifyHasReadTheRest() throws IOException {
+    try (BlobStream body = client.openBlob(digest, SIZE)) {
+      byte[] start = body.readNBytes(1000);
+      assertThat(start).isEqualTo(java.util.Arrays.copyOf(content, 1000));
+      assertThat(body.received()).isEqualTo(1000);
+      body.verify();
+      assertThat(body.received()).isEqualTo(SIZE);
+      assertThat(body.failure()).isNull();
+    }
+    assertThat(filesIn(downloads)).isEmpty();
+  }
+
+  @Test
+  void anOpenedBlobShorterThanItsDescriptorFailsAtVerify() throws IOException {
+    try (BlobStream body = client.openBlob(digest, SIZE + 1)) {
+      assertThat(body.readAllBytes()).hasSize(SIZE);
+      assertThatThrownBy(body::verify)
+          .hasMessageContaining(
+              "ended blob " + digest + " after " + SIZE + " of the " + (SIZE + 1));
+    }
+  }
+
+  @Test
+  void anOpenedBodyStreamedPastTheDeclaredSizeFailsAtTheFirstByteOverAndKeepsTheFailure()
+      throws Exception {
+    try (RecordingFront front = front()) {
+      HttpRegistryClient through = new HttpRegistryClient(front.address(), repository, null, true);
+      try (BlobStream body = through.openBlob(digest, SIZE)) {
+        assertThatThrownBy(() -> body.transferTo(java.io.OutputStream.nullOutputStream()))
+            .isInstanceOf(ResponseTooLargeException.class)
+            .hasMessageContaining("sent more than the " + SIZE + " bytes");
+        assertThat(body.received()).isEqualTo(SIZE);
+        assertThat(body.failure()).isInstanceOf(ResponseTooLargeException.class);
+        assertThatThrownBy(body::verify).isSameAs(body.failure());
+      }
+    }
+  }
+
+  @Test
+  void anOpenedBodyOfTheDeclaredSizeWithAnotherDigestReadsWholeAndFailsAtVerify() throws Exception {
+    try (RecordingFront front = front()) {
+      HttpRegistryClient through = new HttpRegistryClient(front.address(), repository, null, true);
+      try (BlobStream body = through.openBlob(digest, RecordingFront.INJECTED_BYTES)) {
+        body.transferTo(java.io.OutputStream.nullOutputStream());
+        assertThat(body.received()).isEqualTo(RecordingFront.INJECTED_BYTES);
+        assertThatThrownBy(body::verify)
+            .hasMessageContaining("returned content that does not hash to " + digest);
+        assertThat(body.failure()).isNull();
+      }
+    }
+  }
+
+  @Test
   void theAuditStopsAtALayerLongerThanItsManifestSays() throws Exception {
     ObjectMapper json = new ObjectMapper();
     ObjectNode config = json.createObjectNode().put("os", "linux").put("architecture", "amd64");

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * (distribution 2.8, no referrers API, so the tag schema's {@code sha256-<hex>} index), every
  * attachment must succeed and the tag list the artifact, however the registry orders the commits of
  * the manifests they share. docker/test/concurrent-releases.sh met the registry's 400
- * MANIFEST_BLOB_UNKNOWN on the referrers tag before the retry.
+ * MANIFEST_BLOB_UNKNOWN on the referrers tag before the retry. Attachments of different documents
+ * at once each read, merge and write the tag: every entry must stay listed.
  */
 class ReferrersRaceTest {
 
@@ -70,14 +71,69 @@ class ReferrersRaceTest {
             + log.lines.stream().filter(l -> l.contains("did not know")).count());
   }
 
+  @Test
+  void sixAttachmentsOfDifferentDocumentsToOneSubjectAtOnceAllStayListed() throws Exception {
+    TestEnvironment.requireRegistry();
+    String registry = TestEnvironment.registry();
+    String type = "application/vnd.cyclonedx+json";
+    int rounds = 4;
+    int pushes = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(pushes);
+    try {
+      for (int round = 0; round < rounds; round++) {
+        String repository = Fixtures.freshRepository("referrers-merge");
+        Descriptor subject = putSubject(registry, repository);
+        List<Future<Descriptor>> attached = new ArrayList<>();
+        for (int i = 0; i < pushes; i++) {
+          byte[] document =
+              ("{\"bomFormat\":\"CycloneDX\",\"serialNumber\":\"" + i + "\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          String identity = "sbom-" + i;
+          attached.add(
+              pool.submit(() -> attach(registry, repository, subject, type, document, identity)));
+        }
+        List<String> artifacts = new ArrayList<>();
+        for (Future<Descriptor> result : attached) {
+          artifacts.add(result.get().digest());
+        }
+        JsonNode index =
+            Json.parse(
+                Fixtures.storedManifest(
+                    registry + "/" + repository + ":" + Referrers.fallbackTag(subject.digest())));
+        assertThat(index.path("manifests").findValuesAsText("digest"))
+            .containsExactlyInAnyOrderElementsOf(artifacts);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    System.out.println(
+        "referrers merge: "
+            + rounds * pushes
+            + " attachments of different documents, entries added again: "
+            + log.lines.stream().filter(l -> l.contains("adding it again")).count()
+            + ", blob races met: "
+            + log.lines.stream().filter(l -> l.contains("did not know")).count());
+  }
+
   private Descriptor attach(
       String registry, String repository, Descriptor subject, String type, byte[] document)
+      throws Exception {
+    return attach(registry, repository, subject, type, document, "sbom");
+  }
+
+  private Descriptor attach(
+      String registry,
+      String repository,
+      Descriptor subject,
+      String type,
+      byte[] document,
+      String identity)
       throws Exception {
     try (RegistryClient client = new HttpRegistryClient(registry, repository, null, false)) {
       Uploads uploads =
           new Uploads(
               client, new RegistrySteps(Fixtures.fastRetry(3, log), registry, "none"), false);
-      return new Referrers(uploads, log).attach(subject, type, document, "sbom", Map.of());
+      return new Referrers(uploads, log).attach(subject, type, document, identity, Map.of());
     }
   }
 

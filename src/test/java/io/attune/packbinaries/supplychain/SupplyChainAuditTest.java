@@ -352,6 +352,11 @@ class SupplyChainAuditTest {
     }
 
     @Override
+    public io.attune.packbinaries.registry.BlobStream openBlob(String digest, long size) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public boolean hasManifest(String digest) {
       return manifests.containsKey(digest);
     }
