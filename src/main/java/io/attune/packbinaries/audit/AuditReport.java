@@ -2,6 +2,7 @@ package io.attune.packbinaries.audit;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.elf.ElfFacts;
 import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.JsonFields;
 import io.attune.packbinaries.io.JsonFiles;
@@ -77,11 +78,14 @@ public record AuditReport(
     entry.put("sha256", binary.sha256());
     entry.put("labelSha256", binary.labelSha256());
     entry.put("target", binary.target());
-    entry.put("machine", binary.machine());
-    entry.put("elfType", binary.elfType());
-    entry.put("staticPie", binary.staticPie());
-    entry.put("interpreter", binary.interpreter());
-    JsonFiles.putTexts(entry, "needed", binary.needed());
+    ElfFacts elf = binary.elf();
+    entry.put("machine", elf.machine());
+    entry.put("elfType", elf.type());
+    entry.put("staticPie", elf.staticPie());
+    entry.put("interpreter", elf.interpreter());
+    JsonFiles.putTexts(entry, "needed", elf.needed());
+    entry.put("stripped", elf.stripped());
+    entry.put("buildId", elf.buildId());
     entry.put("verdict", binary.verdict());
     JsonFiles.putTexts(entry, "reasons", binary.reasons());
     JsonFiles.putTexts(entry, "warnings", binary.warnings());
@@ -128,6 +132,8 @@ public record AuditReport(
         "staticPie",
         "interpreter",
         "needed",
+        "stripped",
+        "buildId",
         "verdict",
         "reasons",
         "warnings");
@@ -138,11 +144,14 @@ public record AuditReport(
         entry.text("sha256"),
         entry.text("labelSha256"),
         entry.text("target"),
-        entry.text("machine"),
-        entry.text("elfType"),
-        entry.flag("staticPie"),
-        entry.text("interpreter"),
-        entry.texts("needed"),
+        new ElfFacts(
+            entry.text("elfType"),
+            entry.text("machine"),
+            entry.flag("staticPie"),
+            entry.text("interpreter"),
+            entry.texts("needed"),
+            entry.flag("stripped"),
+            entry.text("buildId")),
         entry.text("verdict"),
         entry.texts("reasons"),
         entry.texts("warnings"));

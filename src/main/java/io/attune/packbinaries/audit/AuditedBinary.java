@@ -1,16 +1,17 @@
 package io.attune.packbinaries.audit;
 
+import io.attune.packbinaries.elf.ElfFacts;
 import java.util.List;
 
 /**
  * One file under {@code /pack-binaries/} of one platform's image, and the ELF gate's verdict on it.
- * ELF fields are null when the file could not be read as ELF.
  *
  * @param path its path in the image, e.g. {@code
  *     /pack-binaries/core/sensors/attune-core-timer-sensor}
  * @param layer the digest of the layer that put it there
  * @param labelSha256 the image label's digest for its name, or null when the image has none
  * @param target the triple the platform's binaries were checked against, or null when none fits
+ * @param elf what its headers say; {@link ElfFacts#NONE} when it could not be read as ELF
  * @param verdict {@code pass} or {@code fail}
  */
 public record AuditedBinary(
@@ -20,11 +21,7 @@ public record AuditedBinary(
     String sha256,
     String labelSha256,
     String target,
-    String machine,
-    String elfType,
-    boolean staticPie,
-    String interpreter,
-    List<String> needed,
+    ElfFacts elf,
     String verdict,
     List<String> reasons,
     List<String> warnings) {
@@ -33,7 +30,7 @@ public record AuditedBinary(
   public static final String FAIL = "fail";
 
   public AuditedBinary {
-    needed = needed == null ? List.of() : List.copyOf(needed);
+    elf = elf == null ? ElfFacts.NONE : elf;
     reasons = reasons == null ? List.of() : List.copyOf(reasons);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
   }
@@ -59,11 +56,7 @@ public record AuditedBinary(
         sha256,
         labelSha256,
         target,
-        machine,
-        elfType,
-        staticPie,
-        interpreter,
-        needed,
+        elf,
         verdict,
         reasons.stream().map(renamed).toList(),
         warnings.stream().map(renamed).toList());
@@ -72,19 +65,6 @@ public record AuditedBinary(
   /** A file the gate could not look at, failing for {@code reason}. */
   static AuditedBinary unreadable(String path, String layer, long size, String reason) {
     return new AuditedBinary(
-        path,
-        layer,
-        size,
-        null,
-        null,
-        null,
-        null,
-        null,
-        false,
-        null,
-        List.of(),
-        FAIL,
-        List.of(reason),
-        List.of());
+        path, layer, size, null, null, null, ElfFacts.NONE, FAIL, List.of(reason), List.of());
   }
 }

@@ -1,12 +1,12 @@
 package io.attune.packbinaries.audit;
 
+import io.attune.packbinaries.elf.ElfFacts;
 import io.attune.packbinaries.elf.ElfFile;
 import io.attune.packbinaries.elf.ElfFormatException;
 import io.attune.packbinaries.elf.ElfReader;
 import io.attune.packbinaries.elf.StaticCheck;
 import io.attune.packbinaries.elf.Verdict;
 import io.attune.packbinaries.oci.BinaryLabels;
-import io.attune.packbinaries.platform.ElfMachine;
 import io.attune.packbinaries.platform.Platform;
 import io.attune.packbinaries.platform.TargetTriple;
 import java.io.IOException;
@@ -100,11 +100,7 @@ final class BinaryInspector {
         sha256,
         label,
         target == null ? null : target.name(),
-        ElfMachine.describe(elf.machine()),
-        elf.type().name(),
-        elf.staticPie(),
-        elf.interpreter(),
-        elf.needed(),
+        ElfFacts.of(elf),
         reasons.isEmpty() ? AuditedBinary.PASS : AuditedBinary.FAIL,
         reasons,
         warnings);
@@ -119,11 +115,7 @@ final class BinaryInspector {
         sha256,
         label,
         target == null ? null : target.name(),
-        null,
-        null,
-        false,
-        null,
-        List.of(),
+        ElfFacts.NONE,
         AuditedBinary.FAIL,
         List.of(reason),
         List.of());

@@ -2,6 +2,7 @@ package io.attune.packbinaries.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attune.packbinaries.elf.ElfFacts;
 import io.attune.packbinaries.testing.FuzzBudget;
 import io.attune.packbinaries.testing.KeptFileFuzz;
 import java.nio.file.Files;
@@ -38,6 +39,8 @@ class AuditReportTest {
             "staticPie" : false,
             "interpreter" : null,
             "needed" : [ ],
+            "stripped" : true,
+            "buildId" : "0a1b",
             "verdict" : "pass",
             "reasons" : [ ],
             "warnings" : [ "w" ]
@@ -53,6 +56,8 @@ class AuditReportTest {
             "staticPie" : false,
             "interpreter" : null,
             "needed" : [ ],
+            "stripped" : false,
+            "buildId" : null,
             "verdict" : "fail",
             "reasons" : [ "not ELF" ],
             "warnings" : [ ]
@@ -88,11 +93,7 @@ class AuditReportTest {
                           "bb",
                           null,
                           "x86_64-unknown-linux-musl",
-                          "x86-64",
-                          "EXEC",
-                          false,
-                          null,
-                          List.of(),
+                          new ElfFacts("EXEC", "x86-64", false, null, List.of(), true, "0a1b"),
                           AuditedBinary.PASS,
                           List.of(),
                           List.of("w")),
@@ -122,6 +123,19 @@ class AuditReportTest {
     Path again = dir.resolve("again.json");
     REPORT.write(again);
     assertThat(Files.readString(again)).isEqualTo(WRITTEN);
+  }
+
+  @Test
+  void aReportOfAnEarlierVersionWithoutStrippedAndBuildIdStillReads() throws Exception {
+    String earlier =
+        WRITTEN.replace("\n      \"stripped\" : true,\n      \"buildId\" : \"0a1b\",", "");
+    Path file = Files.writeString(dir.resolve(AuditReport.FILE_NAME), earlier);
+
+    AuditedBinary read = AuditReport.read(file).platforms().get(0).binaries().get(0);
+
+    assertThat(earlier).doesNotContain("0a1b");
+    assertThat(read.elf())
+        .isEqualTo(new ElfFacts("EXEC", "x86-64", false, null, List.of(), false, null));
   }
 
   @Test

@@ -149,7 +149,7 @@ class ImageAuditTest {
       assertThat(binary.path()).isEqualTo(AuditFixtures.SENSOR_PATH);
       // The label the image goal wrote is what was checked, and it matches the file.
       assertThat(binary.labelSha256()).isEqualTo(binary.sha256());
-      machines.put(platform.platform(), binary.machine());
+      machines.put(platform.platform(), binary.elf().machine());
       // The busybox script and every other non-ELF file are left alone, not failed.
       assertThat(platform.reasons()).isEmpty();
     }
@@ -214,7 +214,7 @@ class ImageAuditTest {
     AuditReport written = AuditReport.read(report());
     assertThat(written.passed()).isFalse();
     AuditedBinary binary = written.platforms().get(0).binaries().get(0);
-    assertThat(binary.machine()).isEqualTo("x86-64");
+    assertThat(binary.elf().machine()).isEqualTo("x86-64");
     assertThat(binary.sha256()).isEqualTo(Sha256.of(AuditFixtures.staticAmd64()));
   }
 
@@ -233,7 +233,7 @@ class ImageAuditTest {
                 + AuditFixtures.SENSOR_PATH
                 + " is dynamically linked (interpreter /lib64/ld-linux-x86-64.so.2");
     AuditedBinary binary = AuditReport.read(report()).platforms().get(0).binaries().get(0);
-    assertThat(binary.needed()).contains("libc.so.6");
+    assertThat(binary.elf().needed()).contains("libc.so.6");
     assertThat(binary.verdict()).isEqualTo(AuditedBinary.FAIL);
   }
 

@@ -12,6 +12,7 @@ import io.attune.packbinaries.audit.PlatformFiles.Opaque;
 import io.attune.packbinaries.audit.PlatformFiles.Special;
 import io.attune.packbinaries.audit.PlatformFiles.SymbolicLink;
 import io.attune.packbinaries.audit.PlatformFiles.Whiteout;
+import io.attune.packbinaries.elf.ElfFacts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +34,7 @@ class PlatformFilesTest {
         sha256,
         null,
         "t",
-        "x86-64",
-        "EXEC",
-        false,
-        null,
-        List.of(),
+        new ElfFacts("EXEC", "x86-64", false, null, List.of(), false, null),
         sha256.startsWith("dyn") ? "fail" : "pass",
         List.of(),
         List.of());
