@@ -282,16 +282,7 @@ public final class BinaryBuilder {
         binaries.isEmpty() ? built.stream().map(BuiltBinary::name).distinct().toList() : binaries;
     Map<String, String> commands = new TreeMap<>();
     for (TargetTriple target : request.targets()) {
-      String command =
-          String.join(
-              " ",
-              template.render(
-                  target,
-                  request.profile(),
-                  request.cargoPackage(),
-                  names,
-                  request.features(),
-                  request.offline()));
+      String command = String.join(" ", request.cargoCommand(template, target, names));
       commands.put(
           target.name(), request.pack() == null ? command : request.pack() + ": " + command);
     }

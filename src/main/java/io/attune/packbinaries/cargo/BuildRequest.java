@@ -89,6 +89,24 @@ public record BuildRequest(
     return pack == null ? directory : directory.resolve("packs").resolve(pack);
   }
 
+  /**
+   * The cargo command line that builds {@code binaries} for {@code target}, as the goal runs it.
+   */
+  List<String> cargoCommand(CommandTemplate template, TargetTriple target, List<String> binaries) {
+    return template.render(target, profile, cargoPackage, binaries, features, offline);
+  }
+
+  /** The log line that says what a build of {@code target} runs, and {@code where}. */
+  String building(TargetTriple target, List<String> binaries, String where, List<String> cargo) {
+    return "Building "
+        + String.join(", ", binaries.stream().map(this::qualified).toList())
+        + " for "
+        + target
+        + where
+        + ": "
+        + String.join(" ", cargo);
+  }
+
   /** {@code pack/binary}, or the binary alone without a pack: for messages. */
   public String qualified(String binary) {
     return pack == null ? binary : pack + "/" + binary;

@@ -99,14 +99,7 @@ public final class ContainerToolchain implements Toolchain {
     List<List<String>> commands = new ArrayList<>();
     List<CargoOutput> outputs = new ArrayList<>();
     for (TargetTriple target : targets) {
-      List<String> cargo =
-          template.render(
-              target,
-              request.profile(),
-              request.cargoPackage(),
-              binaries,
-              request.features(),
-              request.offline());
+      List<String> cargo = request.cargoCommand(template, target, binaries);
       steps.add(
           String.join(
               "\n",
@@ -121,15 +114,7 @@ public final class ContainerToolchain implements Toolchain {
                   request.strippedDirectory(target))));
       commands.add(cargo);
       outputs.add(new CargoOutput(target, log));
-      log.info(
-          "Building "
-              + String.join(", ", binaries.stream().map(request::qualified).toList())
-              + " for "
-              + target
-              + " in "
-              + request.builderImage()
-              + ": "
-              + String.join(" ", cargo));
+      log.info(request.building(target, binaries, " in " + request.builderImage(), cargo));
     }
     ConcurrentSteps concurrent = new ConcurrentSteps(outputs, log::info);
     ProcessRunner.Result result = run(ConcurrentSteps.script(steps), concurrent);

@@ -72,21 +72,8 @@ public final class HostToolchain implements Toolchain {
   @Override
   public CargoRun build(TargetTriple target, List<String> binaries)
       throws PackFailure, IOException, InterruptedException {
-    List<String> cargo =
-        template.render(
-            target,
-            request.profile(),
-            request.cargoPackage(),
-            binaries,
-            request.features(),
-            request.offline());
-    log.info(
-        "Building "
-            + String.join(", ", binaries.stream().map(request::qualified).toList())
-            + " for "
-            + target
-            + ": "
-            + String.join(" ", cargo));
+    List<String> cargo = request.cargoCommand(template, target, binaries);
+    log.info(request.building(target, binaries, "", cargo));
     CargoOutput output = new CargoOutput(target, log);
     ProcessRunner.Result result;
     try {
