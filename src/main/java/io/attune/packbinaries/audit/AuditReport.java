@@ -78,14 +78,7 @@ public record AuditReport(
     entry.put("sha256", binary.sha256());
     entry.put("labelSha256", binary.labelSha256());
     entry.put("target", binary.target());
-    ElfFacts elf = binary.elf();
-    entry.put("machine", elf.machine());
-    entry.put("elfType", elf.type());
-    entry.put("staticPie", elf.staticPie());
-    entry.put("interpreter", elf.interpreter());
-    JsonFiles.putTexts(entry, "needed", elf.needed());
-    entry.put("stripped", elf.stripped());
-    entry.put("buildId", elf.buildId());
+    binary.elf().putInto(entry);
     entry.put("verdict", binary.verdict());
     JsonFiles.putTexts(entry, "reasons", binary.reasons());
     JsonFiles.putTexts(entry, "warnings", binary.warnings());
@@ -144,14 +137,7 @@ public record AuditReport(
         entry.text("sha256"),
         entry.text("labelSha256"),
         entry.text("target"),
-        new ElfFacts(
-            entry.text("elfType"),
-            entry.text("machine"),
-            entry.flag("staticPie"),
-            entry.text("interpreter"),
-            entry.texts("needed"),
-            entry.flag("stripped"),
-            entry.text("buildId")),
+        ElfFacts.readFrom(entry),
         entry.text("verdict"),
         entry.texts("reasons"),
         entry.texts("warnings"));

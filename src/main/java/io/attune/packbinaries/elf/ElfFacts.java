@@ -1,6 +1,10 @@
 package io.attune.packbinaries.elf;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attune.packbinaries.io.JsonFields;
+import io.attune.packbinaries.io.JsonFiles;
 import io.attune.packbinaries.platform.ElfMachine;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -38,6 +42,31 @@ public record ElfFacts(
             elf.needed(),
             elf.stripped(),
             elf.buildId());
+  }
+
+  /** Puts these facts into a report's entry, as the verify and audit reports write them. */
+  public void putInto(ObjectNode entry) {
+    entry.put("elfType", type);
+    entry.put("machine", machine);
+    entry.put("staticPie", staticPie);
+    entry.put("interpreter", interpreter);
+    JsonFiles.putTexts(entry, "needed", needed);
+    entry.put("stripped", stripped);
+    entry.put("buildId", buildId);
+  }
+
+  /**
+   * The facts a report's entry states (a report without stripped and buildId reads as false, null).
+   */
+  public static ElfFacts readFrom(JsonFields entry) throws IOException {
+    return new ElfFacts(
+        entry.text("elfType"),
+        entry.text("machine"),
+        entry.flag("staticPie"),
+        entry.text("interpreter"),
+        entry.texts("needed"),
+        entry.flag("stripped"),
+        entry.text("buildId"));
   }
 
   /** Whether ELF facts were read at all. */

@@ -62,14 +62,7 @@ public record VerifyReport(List<VerifiedBinary> binaries) {
               entry.text("verdict"),
               entry.texts("reasons"),
               entry.texts("warnings"),
-              new ElfFacts(
-                  entry.text("elfType"),
-                  entry.text("machine"),
-                  entry.flag("staticPie"),
-                  entry.text("interpreter"),
-                  entry.texts("needed"),
-                  entry.flag("stripped"),
-                  entry.text("buildId")),
+              ElfFacts.readFrom(entry),
               entry.text("pack", PackName::isValid, "a pack name")));
     }
     return new VerifyReport(binaries);
@@ -88,14 +81,7 @@ public record VerifyReport(List<VerifiedBinary> binaries) {
       entry.put("verdict", binary.verdict());
       JsonFiles.putTexts(entry, "reasons", binary.reasons());
       JsonFiles.putTexts(entry, "warnings", binary.warnings());
-      ElfFacts elf = binary.elf();
-      entry.put("elfType", elf.type());
-      entry.put("machine", elf.machine());
-      entry.put("staticPie", elf.staticPie());
-      entry.put("interpreter", elf.interpreter());
-      JsonFiles.putTexts(entry, "needed", elf.needed());
-      entry.put("stripped", elf.stripped());
-      entry.put("buildId", elf.buildId());
+      binary.elf().putInto(entry);
       // Only for a build of several packs: a report of one workspace stays as it was.
       if (binary.pack() != null) {
         entry.put("pack", binary.pack());
