@@ -8,9 +8,9 @@ import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.LayoutReader;
 import io.attune.packbinaries.registry.CredentialResolver;
 import io.attune.packbinaries.registry.ImageReference;
+import io.attune.packbinaries.registry.LostRaces;
 import io.attune.packbinaries.registry.RegistryAccess;
 import io.attune.packbinaries.registry.RegistryClient;
-import io.attune.packbinaries.registry.RegistryException;
 import io.attune.packbinaries.registry.RegistrySteps;
 import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
@@ -197,18 +197,11 @@ public final class Publisher {
         skippedManifests);
   }
 
-  /**
-   * How often a manifest PUT that lost a race is tried again. Pushes of the same blobs to one
-   * repository at once (two releases of one build) make the registry answer a manifest PUT with
-   * 400, a blob it names unknown, while another push's upload of that blob is being committed.
-   */
-  private static final int RACE_ATTEMPTS = 6;
-
   /** The platform's manifest; on a lost race, its blobs checked (and sent if missing) again. */
   private void putImageManifest(LayoutReader.Image image, LayoutReader.Layout layout)
       throws PackFailure, IOException, InterruptedException {
-    putRacing(
-        manifestOf(image),
+    LostRaces.put(
+        "the " + manifestOf(image),
         () ->
             putManifest(
                 image.manifest().digest(),
@@ -221,14 +214,15 @@ public final class Publisher {
               publishBlob(job, layout);
             }
           }
-        });
+        },
+        log);
   }
 
   /** The index; on a lost race, its platforms' manifests checked (and sent if missing) again. */
   private void putIndex(LayoutReader.Layout layout)
       throws PackFailure, IOException, InterruptedException {
-    putRacing(
-        INDEX,
+    LostRaces.put(
+        "the " + INDEX,
         () ->
             putManifest(
                 layout.index().digest(), layout.index().mediaType(), layout.indexBytes(), INDEX),
@@ -238,37 +232,8 @@ public final class Publisher {
               putImageManifest(image, layout);
             }
           }
-        });
-  }
-
-  /** Registry work a push runs. */
-  @FunctionalInterface
-  private interface Work {
-    void run() throws PackFailure, IOException, InterruptedException;
-  }
-
-  /**
-   * Runs {@code put}; when the registry answers that it names something unknown while another push
-   * of the same content is under way, runs {@code repair} (which checks, and sends what is really
-   * missing) and tries again, at most {@link #RACE_ATTEMPTS} times in all.
-   */
-  private void putRacing(String what, Work put, Work repair)
-      throws PackFailure, IOException, InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        put.run();
-        return;
-      } catch (IOException e) {
-        if (attempt == RACE_ATTEMPTS || !RegistryException.isLostRace(e)) {
-          throw e;
-        }
-        log.info(
-            "The registry did not know what the "
-                + what
-                + " names yet (another push of it at once?); checking and trying again");
-        repair.run();
-      }
-    }
+        },
+        log);
   }
 
   /** What became of one blob. */
@@ -383,8 +348,8 @@ public final class Publisher {
           tags,
           tag -> {
             String what = "Tagging " + target.repositoryName() + ":" + tag;
-            putRacing(
-                "tag " + tag,
+            LostRaces.put(
+                "the tag " + tag,
                 () ->
                     step(
                         what + " as the image index " + indexDigest,
@@ -399,7 +364,8 @@ public final class Publisher {
                             + " failed: the registry no longer has the image index "
                             + indexDigest);
                   }
-                });
+                },
+                log);
             return null;
           });
     }

@@ -9,7 +9,7 @@ import io.attune.packbinaries.io.Json;
 import io.attune.packbinaries.io.Sha256;
 import io.attune.packbinaries.oci.Descriptor;
 import io.attune.packbinaries.oci.MediaTypes;
-import io.attune.packbinaries.registry.RegistryException;
+import io.attune.packbinaries.registry.LostRaces;
 import io.attune.packbinaries.registry.Retry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Attaches a document to a manifest as an OCI 1.1 artifact: an image manifest with {@code
@@ -38,7 +39,7 @@ public final class Referrers {
 
   static final String EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
 
-  /** Tries of the referrers tag, while other pushes of the same subject commit theirs. */
+  /** Rounds of writing the referrers tag while other pushes of the same subject drop our entry. */
   static final int RACE_ATTEMPTS = 6;
 
   /** Marks an artifact by the content it carries, so a rerun replaces its own entry. */
@@ -128,8 +129,8 @@ public final class Referrers {
 
   /**
    * The artifact's manifest. When another push of the same blobs is committing them (distribution
-   * answers 400 MANIFEST_BLOB_UNKNOWN meanwhile), sends its blobs again and retries, at most {@link
-   * #RACE_ATTEMPTS} times in all.
+   * answers 400 MANIFEST_BLOB_UNKNOWN meanwhile), sends its blobs again and retries ({@link
+   * LostRaces}).
    */
   private void pushArtifact(
       Descriptor subject,
@@ -138,29 +139,20 @@ public final class Referrers {
       byte[] bytes,
       Map<String, byte[]> blobs)
       throws PackFailure, IOException, InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        uploads.manifest(
-            "Pushing " + artifactType + " for " + subject.digest(),
-            artifact.digest(),
-            MediaTypes.OCI_MANIFEST,
-            bytes);
-        return;
-      } catch (IOException e) {
-        if (attempt == RACE_ATTEMPTS || !RegistryException.isLostRace(e)) {
-          throw e;
-        }
-        log.info(
-            "The registry did not know the blobs of the "
-                + artifactType
-                + " for "
-                + subject.digest()
-                + " yet (another push of them at once?); sending them again");
-        for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
-          uploads.blobAgain(blob.getKey(), blob.getValue());
-        }
-      }
-    }
+    LostRaces.put(
+        "the " + artifactType + " for " + subject.digest(),
+        () ->
+            uploads.manifest(
+                "Pushing " + artifactType + " for " + subject.digest(),
+                artifact.digest(),
+                MediaTypes.OCI_MANIFEST,
+                bytes),
+        () -> {
+          for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
+            uploads.blobAgain(blob.getKey(), blob.getValue());
+          }
+        },
+        log);
   }
 
   /**
@@ -231,8 +223,7 @@ public final class Referrers {
   /**
    * Writes the referrers index: {@code listed} with this artifact added. When another push of the
    * same subject is committing its own (distribution answers 400 MANIFEST_BLOB_UNKNOWN meanwhile),
-   * sends this artifact's manifest again, reads the tag again and retries, at most {@link
-   * #RACE_ATTEMPTS} times in all.
+   * sends this artifact's manifest again, reads the tag again and retries ({@link LostRaces}).
    */
   private void writeTag(
       Descriptor subject,
@@ -244,26 +235,20 @@ public final class Referrers {
       byte[] artifactBytes,
       Map<String, byte[]> blobs)
       throws PackFailure, IOException, InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        uploads.manifest(
-            "Tagging the referrers of " + subject.digest() + " as " + tag,
-            tag,
-            MediaTypes.OCI_INDEX,
-            fallbackIndex(listed, artifact, artifactType, annotations));
-        return;
-      } catch (IOException e) {
-        if (attempt == RACE_ATTEMPTS || !RegistryException.isLostRace(e)) {
-          throw e;
-        }
-        log.info(
-            "The registry did not know what the referrers index of "
-                + subject.digest()
-                + " names yet (another push of it at once?); checking and trying again");
-        pushArtifact(subject, artifact, artifactType, artifactBytes, blobs);
-        listed = uploads.existingManifest(readingTag(tag), tag);
-      }
-    }
+    AtomicReference<Optional<byte[]>> current = new AtomicReference<>(listed);
+    LostRaces.put(
+        "the referrers index of " + subject.digest(),
+        () ->
+            uploads.manifest(
+                "Tagging the referrers of " + subject.digest() + " as " + tag,
+                tag,
+                MediaTypes.OCI_INDEX,
+                fallbackIndex(current.get(), artifact, artifactType, annotations)),
+        () -> {
+          pushArtifact(subject, artifact, artifactType, artifactBytes, blobs);
+          current.set(uploads.existingManifest(readingTag(tag), tag));
+        },
+        log);
   }
 
   private static boolean lists(byte[] index, String digest) throws IOException {
