@@ -50,16 +50,9 @@ project=attune-readme-$$
 # under a name of this test's own, so removing it to play a fresh host touches nobody else's.
 standin=$registry/attune-readme-test/busybox:1.36
 init_image=$registry/attune/pack-binaries-init:latest
-passed=0
-failed=0
-
-say() { printf 'readme-release: %s\n' "$*"; }
-pass() { passed=$((passed + 1)); say "PASS $*"; }
-fail() { failed=$((failed + 1)); say "FAIL $*"; }
-finish() {
-    echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
-}
+tally_name=readme-release
+# shellcheck source=docker/test/tally.sh
+. "$repo/docker/test/tally.sh"
 forget_images() {
     docker rmi -f "$init_image" "$standin" >/dev/null 2>&1 || true
 }
@@ -78,10 +71,6 @@ if [ -n "${DOC_TEST_M2:-}" ]; then
     MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }-Dmaven.repo.local=$DOC_TEST_M2"
     export MAVEN_OPTS
 fi
-# Maven and docker-compose colour their output even into a file; the checks read plain text.
-plain() {
-    sed "s/$(printf '\033')\[[0-9;]*m//g" "$1"
-}
 substitute() {
     printf '%s' "$1" | sed "s/registry\.example\.com/$registry/g"
 }

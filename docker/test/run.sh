@@ -19,14 +19,12 @@ set -u
 
 cd "$(dirname "$0")/../.." || exit 1
 
-passed=0
-failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-say() { printf 'run.sh: %s\n' "$*"; }
-pass() { passed=$((passed + 1)); say "PASS $*"; }
-fail() { failed=$((failed + 1)); say "FAIL $*"; }
+tally_name=run.sh
+# shellcheck source=docker/test/tally.sh
+. docker/test/tally.sh
 
 # missing TOOL: record a missing tool; a failure only under CI=true.
 missing() {
@@ -203,5 +201,4 @@ else
     missing bats
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -33,18 +33,10 @@ registry=$PACK_TEST_REGISTRY
 image=$registry/attune/pack-binaries-init
 work=$(mktemp -d)
 project=$work/my-sensors
-passed=0
-failed=0
-
-say() { printf 'site-recipes: %s\n' "$*"; }
-pass() { passed=$((passed + 1)); say "PASS $*"; }
-fail() { failed=$((failed + 1)); say "FAIL $*"; }
-finish() {
-    echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
-}
+tally_name=site-recipes
+# shellcheck source=docker/test/tally.sh
+. "$repo/docker/test/tally.sh"
 trap 'rm -rf "$work"' EXIT
-plain() { sed "s/$(printf '\033')\[[0-9;]*m//g" "$1"; }
 with_registry() { printf '%s' "$1" | sed "s/registry\.example\.com/$registry/g"; }
 doc_ledger site-recipes
 if [ -n "${DOC_TEST_M2:-}" ]; then

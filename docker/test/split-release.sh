@@ -41,18 +41,10 @@ registry=$PACK_TEST_REGISTRY
 image=$registry/attune/pack-binaries-init
 work=$(mktemp -d)
 tab=$(printf '\t')
-passed=0
-failed=0
-
-say() { printf 'split-release: %s\n' "$*"; }
-pass() { passed=$((passed + 1)); say "PASS $*"; }
-fail() { failed=$((failed + 1)); say "FAIL $*"; }
-finish() {
-    echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
-}
+tally_name=split-release
+# shellcheck source=docker/test/tally.sh
+. "$repo/docker/test/tally.sh"
 trap 'rm -rf "$work"' EXIT
-plain() { sed "s/$(printf '\033')\[[0-9;]*m//g" "$1"; }
 doc_ledger split-release
 # The docs' commands as the pages write them (doc_*), and with the example registry replaced by
 # ours (as run).
