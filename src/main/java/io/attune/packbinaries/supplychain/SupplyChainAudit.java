@@ -15,6 +15,7 @@ import io.attune.packbinaries.registry.ResponseTooLargeException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -373,7 +374,13 @@ public final class SupplyChainAudit {
     int read = 0;
     int accepted = 0;
     int beyondLimit = 0;
-    for (JsonNode entry : index.path("manifests")) {
+    // The last listed first: a referrers tag lists each attachment after those before it, so a
+    // release attached again (another key, another commit of the same image) is read even when
+    // more than the bound are listed.
+    List<JsonNode> entries = new ArrayList<>();
+    index.path("manifests").forEach(entries::add);
+    Collections.reverse(entries);
+    for (JsonNode entry : entries) {
       if (!artifactType.equals(entry.path("artifactType").asText())) {
         continue;
       }

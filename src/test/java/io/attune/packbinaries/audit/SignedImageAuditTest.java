@@ -223,6 +223,22 @@ class SignedImageAuditTest {
   }
 
   @Test
+  void aReleaseAttachedAgainAfterMoreAttestationsThanTheAuditReadsStillPasses() throws Exception {
+    // 17 attestations by the first key (the audit reads 16 of a kind), then one by the other key:
+    // the last attached is read.
+    String repository = repository("audit-many-attestations");
+    for (int i = 0; i < 17; i++) {
+      push(repository, privateKey, Map.of("pack.targets", "release-" + i));
+    }
+    PushResult last = push(repository, otherPrivateKey, Map.of("pack.targets", "last"));
+
+    assertThat(audit(repository + ":" + VERSION, otherPublicKey).passed()).isTrue();
+    assertThat(log.text())
+        .contains("SLSA provenance of " + last.indexDigest() + " verifies with " + otherPublicKey)
+        .contains("more application/vnd.dsse.envelope.v1+json artifacts are attached to");
+  }
+
+  @Test
   void provenanceSignedOnlyByAnotherKeyFails() throws Exception {
     String repository = repository("audit-provenance-other-key");
     PushResult pushed = push(repository, privateKey, Map.of("pack.targets", "first"));
